@@ -1,0 +1,36 @@
+/* diag.h: source texts, positions and FILE:LINE:COL messages with the
+ * offending line and a caret under the column. */
+#ifndef ND_DIAG_H
+#define ND_DIAG_H
+
+#include <stdio.h>
+
+#include "strbuf.h"
+
+/* A source text: a file, "<stdin>", "<expr>" for -e, "<check>" for an answer. */
+typedef struct nd_source {
+    const char *name;
+    const char *text;       /* NUL-terminated copy of the whole input */
+    size_t len;
+} nd_source;
+
+/* Positions are 1-based; the field names are the ones bison's YYLLOC_DEFAULT
+ * expects, so the same type serves as the parser's location type. */
+typedef struct nd_loc {
+    int first_line, first_column;
+    int last_line, last_column;     /* inclusive end */
+    const nd_source *src;
+} nd_loc;
+
+enum diag_kind { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+/* Appends "FILE:LINE:COL: KIND: MSG\n LINE\n CARET\n" to out.  A loc with a
+ * NULL src (no position) prints "nnderive: KIND: MSG". */
+void diag_format(strbuf *out, enum diag_kind kind, nd_loc loc, const char *msg);
+
+/* The line of src that holds `line` (without its newline). */
+const char *diag_line(const nd_source *src, int line, size_t *len);
+
+nd_loc diag_span(nd_loc a, nd_loc b);    /* from the start of a to the end of b */
+
+#endif

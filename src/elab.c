@@ -1,0 +1,711 @@
+/* elab.c: typing and building the DAG from the parse tree. */
+#include "elab.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mk.h"
+#include "num.h"
+#include "ops.h"
+#include "shape.h"
+
+typedef struct elab {
+    nd_ctx *ctx;
+    int infer;          /* undeclared names become variables */
+    int split_var;      /* --paths: uses of this variable become copies */
+    int occurrences;    /* copies made so far */
+} elab;
+
+static nd_node *elab_expr(elab *e, const ast *a);
+
+/* ---- messages ---------------------------------------------------------- */
+
+const char *elab_text(nd_ctx *ctx, nd_loc loc)
+{
+    if (!loc.src || loc.first_line != loc.last_line || loc.last_column < loc.first_column)
+        return "the expression";
+    size_t len;
+    const char *line = diag_line(loc.src, loc.first_line, &len);
+    size_t from = (size_t)loc.first_column - 1, to = (size_t)loc.last_column;
+    if (to > len)
+        to = len;
+    if (from >= to)
+        return "the expression";
+    if (to - from > 40)
+        return "the expression";
+    return arena_strndup(ctx->arena, line + from, to - from);
+}
+
+static const char *assume_type[] = {
+    [AS_NONE] = NULL, [AS_SYMMETRIC] = "symmetric", [AS_SPD] = "spd",
+    [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot",
+};
+
+void elab_type_text(nd_ctx *ctx, const nd_var *v, strbuf *out)
+{
+    nd_shape s = v->shape;
+    const char *r = dim_name(ctx, s.rows), *c = dim_name(ctx, s.cols);
+    if (v->assume == AS_SYMMETRIC || v->assume == AS_SPD)
+        sb_printf(out, "%s(%s)", assume_type[v->assume], r);
+    else if (v->assume != AS_NONE && dim_is_one(ctx, s.cols))
+        sb_printf(out, "%s(%s)", assume_type[v->assume], r);
+    else if (v->assume != AS_NONE)
+        sb_printf(out, "%s(%s, %s)", assume_type[v->assume], r, c);
+    else if (shape_is_scalar(ctx, s))
+        sb_puts(out, "scalar");
+    else if (dim_is_one(ctx, s.cols))
+        sb_printf(out, "vector(%s)", r);
+    else
+        sb_printf(out, "matrix(%s, %s)", r, c);
+}
+
+void elab_explain(nd_ctx *ctx, strbuf *out)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ctx->n_vars; i++) {
+            nd_var *v = &ctx->vars[i];
+            if (v->origin >= 0 || v->declared != !pass)
+                continue;
+            sb_printf(out, "%s : ", v->name);
+            elab_type_text(ctx, v, out);
+            if (!v->declared)
+                sb_printf(out, "   # inferred from its first letter, first used at %d:%d",
+                          v->loc.first_line, v->loc.first_column);
+            sb_putc(out, '\n');
+        }
+}
+
+/* The note after every shape error: the declarations in force. */
+static void shape_notes(nd_ctx *ctx)
+{
+    strbuf b;
+    sb_init(&b);
+    for (int i = 0; i < ctx->n_vars; i++) {
+        nd_var *v = &ctx->vars[i];
+        if (v->origin >= 0)
+            continue;
+        sb_printf(&b, "%s%s : ", b.len ? ", " : "", v->name);
+        elab_type_text(ctx, v, &b);
+        if (!v->declared)
+            sb_puts(&b, " (inferred)");
+    }
+    if (b.len)
+        sb_printf(&ctx->diag, "%s: note: declarations in force: %s\n",
+                  ctx->src ? ctx->src->name : "nnderive", sb_str(&b));
+    sb_free(&b);
+}
+
+static const char *text_of(elab *e, const ast *a)
+{
+    return elab_text(e->ctx, a->loc);
+}
+
+/* ---- declarations ------------------------------------------------------ */
+
+static nd_dim decl_dim(elab *e, const ast_name *d)
+{
+    nd_ctx *ctx = e->ctx;
+    if (isdigit((unsigned char)d->name[0])) {
+        char *end;
+        long v = strtol(d->name, &end, 10);
+        if (*end || v <= 0 || v > 1000000000L)
+            ctx_fail(ctx, d->loc, "a dimension must be a positive integer or a name, not '%s'",
+                     d->name);
+        return dim_const(ctx, v);
+    }
+    struct nd_sym *s = ctx_lookup(ctx, d->name);
+    if (s && s->kind == SYM_DIM)
+        return s->index;
+    if (s && s->kind == SYM_VAR)
+        ctx_fail(ctx, d->loc, "'%s' is a variable, not a dimension", d->name);
+    nd_dim dim = dim_declared(ctx, d->name);
+    ctx_define(ctx, d->name, SYM_DIM, dim);
+    return dim;
+}
+
+struct type_form {
+    const char *name;
+    int min_args, max_args;
+    enum nd_assume assume;
+};
+
+static const struct type_form type_forms[] = {
+    { "scalar", 0, 0, AS_NONE },     { "vector", 1, 1, AS_NONE },
+    { "matrix", 2, 2, AS_NONE },     { "symmetric", 1, 1, AS_SYMMETRIC },
+    { "spd", 1, 1, AS_SPD },         { "simplex", 1, 2, AS_SIMPLEX },
+    { "onehot", 1, 2, AS_ONEHOT },
+};
+
+static const struct type_form *find_type(elab *e, const ast_type *t)
+{
+    for (size_t i = 0; i < sizeof type_forms / sizeof *type_forms; i++)
+        if (strcmp(type_forms[i].name, t->name.name) == 0)
+            return &type_forms[i];
+    ctx_fail(e->ctx, t->name.loc,
+             "unknown type '%s' (expected scalar, vector(d), matrix(d1, d2), "
+             "symmetric(d), spd(d), simplex(d) or onehot(d))", t->name.name);
+}
+
+static nd_shape decl_shape(elab *e, const ast_type *t, enum nd_assume *assume)
+{
+    const struct type_form *f = find_type(e, t);
+    int n = t->dims.n;
+    if (n < f->min_args || n > f->max_args || (f->min_args > 0 && !t->has_args))
+        ctx_fail(e->ctx, t->name.loc, "'%s' takes %d dimension%s, got %d", f->name,
+                 f->max_args, f->max_args == 1 ? "" : "s", n);
+    *assume = f->assume;
+    nd_dim d[2] = { DIM_ONE, DIM_ONE };
+    for (int i = 0; i < n; i++)
+        d[i] = decl_dim(e, &t->dims.v[i]);
+    if (f->assume == AS_SYMMETRIC || f->assume == AS_SPD)
+        d[1] = d[0];
+    if (strcmp(f->name, "matrix") == 0 || n == 2)
+        return shape_make(d[0], d[1]);
+    if (f->assume == AS_SYMMETRIC || f->assume == AS_SPD)
+        return shape_make(d[0], d[0]);
+    return shape_make(d[0], DIM_ONE);
+}
+
+static void declare(elab *e, const ast_stmt *st)
+{
+    nd_ctx *ctx = e->ctx;
+    enum nd_assume assume;
+    nd_shape shape = decl_shape(e, st->type, &assume);
+    for (int i = 0; i < st->names.n; i++) {
+        const ast_name *nm = &st->names.v[i];
+        struct nd_sym *s = ctx_lookup(ctx, nm->name);
+        if (s && s->kind == SYM_VAR) {
+            ctx_error(ctx, nm->loc, "variable '%s' is declared twice", nm->name);
+            ctx_note(ctx, ctx->vars[s->index].loc, "first declared here");
+            ctx_throw(ctx);
+        }
+        if (s && s->kind == SYM_DIM)
+            ctx_fail(ctx, nm->loc, "'%s' is already a dimension name", nm->name);
+        int v = ctx_add_var(ctx, nm->name, nm->loc, shape, 1, assume);
+        ctx_define(ctx, nm->name, SYM_VAR, v);
+    }
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static nd_node *infer_var(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    char c = a->text[0];
+    char buf[300];
+    nd_shape shape;
+    if (c >= 'a' && c <= 'g') {
+        shape = shape_scalar();
+    } else if (c >= 'h' && c <= 'z') {
+        snprintf(buf, sizeof buf, "%s_rows", a->text);
+        shape = shape_make(dim_fresh(ctx, buf), DIM_ONE);
+    } else if (c >= 'A' && c <= 'Z') {
+        snprintf(buf, sizeof buf, "%s_rows", a->text);
+        nd_dim r = dim_fresh(ctx, buf);
+        snprintf(buf, sizeof buf, "%s_cols", a->text);
+        shape = shape_make(r, dim_fresh(ctx, buf));
+    } else {
+        ctx_fail(ctx, a->loc, "cannot infer the type of '%s' from its first letter; declare it",
+                 a->text);
+    }
+    int v = ctx_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
+    ctx_define(ctx, a->text, SYM_VAR, v);
+    return ctx->vars[v].node;
+}
+
+/* --paths: each use of the split variable is a variable of its own. */
+static nd_node *occurrence(elab *e, int var, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_var *orig = &ctx->vars[var];
+    int v = ctx_add_var(ctx, orig->name, a->loc, orig->shape, orig->declared, orig->assume);
+    ctx->vars[v].origin = var;
+    e->occurrences++;
+    return ctx->vars[v].node;
+}
+
+static nd_node *elab_name(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    struct nd_sym *s = ctx_lookup(ctx, a->text);
+    if (s && s->kind == SYM_VAR)
+        return s->index == e->split_var ? occurrence(e, s->index, a)
+                                        : ctx->vars[s->index].node;
+    if (s && s->kind == SYM_DIM)
+        return mk_dim(ctx, s->index);
+    if (s && s->kind == SYM_BIND) {
+        nd_binding *b = &ctx->binds[s->index];
+        if (!b->node) {
+            ctx_error(ctx, a->loc, "'%s' is used before it is assigned", a->text);
+            ctx_note(ctx, b->loc, "'%s' is assigned here", a->text);
+            ctx_throw(ctx);
+        }
+        return b->node;
+    }
+    if (!e->infer)
+        ctx_fail(ctx, a->loc, "unknown name '%s'", a->text);
+    return infer_var(e, a);
+}
+
+static nd_node *elab_num(elab *e, const ast *a)
+{
+    mpq_t q;
+    mpq_init(q);
+    const char *err = num_parse(q, a->text);
+    if (err) {
+        mpq_clear(q);
+        ctx_fail(e->ctx, a->loc, "%s", err);
+    }
+    nd_node *n = expr_const(e->ctx, q);
+    mpq_clear(q);
+    return n;
+}
+
+/* ---- operators --------------------------------------------------------- */
+
+static _Noreturn void mismatch(elab *e, const ast *a, nd_node *l, nd_node *r)
+{
+    nd_ctx *ctx = e->ctx;
+    shape_fail(ctx, a->op_loc, "shape mismatch in '%s': %s is %s, %s is %s",
+               ast_binop_text(a->op), text_of(e, a->kids[0]), shape_str(ctx, l->shape),
+               text_of(e, a->kids[1]), shape_str(ctx, r->shape));
+}
+
+static int is_matrix_like(nd_ctx *ctx, nd_shape s)
+{
+    return !dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols);
+}
+
+/* Makes l and r the same shape: a scalar is broadcast to every entry, a
+ * column across the columns of a matrix, a row down its rows. */
+static void broadcast_pair(elab *e, const ast *a, nd_node **l, nd_node **r)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_shape ls = (*l)->shape, rs = (*r)->shape;
+    int lsc = shape_is_scalar(ctx, ls), rsc = shape_is_scalar(ctx, rs);
+    if (lsc && rsc)
+        return;
+    if (lsc || rsc) {
+        if (lsc)
+            *l = mk_bcast(ctx, *l, rs);
+        else
+            *r = mk_bcast(ctx, *r, ls);
+        return;
+    }
+    for (int side = 0; side < 2; side++) {
+        nd_node **v = side ? r : l, **m = side ? l : r;
+        nd_shape vs = (*v)->shape, ms = (*m)->shape;
+        if (!is_matrix_like(ctx, ms))
+            continue;
+        if (shape_is_col(ctx, vs)) {
+            if (!dim_unify(ctx, vs.rows, ms.rows))
+                mismatch(e, a, *l, *r);
+            *v = mk_bcast(ctx, *v, ms);
+            return;
+        }
+        if (shape_is_row(ctx, vs)) {
+            if (!dim_unify(ctx, vs.cols, ms.cols))
+                mismatch(e, a, *l, *r);
+            *v = mk_bcast(ctx, *v, ms);
+            return;
+        }
+    }
+    if (!shape_unify(ctx, ls, rs))
+        mismatch(e, a, *l, *r);
+}
+
+static nd_node *elab_matmul(elab *e, const ast *a, nd_node *l, nd_node *r)
+{
+    nd_ctx *ctx = e->ctx;
+    if (!expr_is_scalar(ctx, l) && !expr_is_scalar(ctx, r) &&
+        !dim_unify(ctx, l->shape.cols, r->shape.rows))
+        shape_fail(ctx, a->op_loc,
+                   "shape mismatch in '*': %s is %s, %s is %s (inner dimensions %s and %s differ)",
+                   text_of(e, a->kids[0]), shape_str(ctx, l->shape), text_of(e, a->kids[1]),
+                   shape_str(ctx, r->shape), dim_name(ctx, l->shape.cols),
+                   dim_name(ctx, r->shape.rows));
+    return mk_mul(ctx, l, r);
+}
+
+static void warn_norm2_squared(elab *e, const ast *a)
+{
+    const ast *base = a->kids[0], *ex = a->kids[1];
+    if (base->kind == AST_CALL && strcmp(base->text, "norm2") == 0 &&
+        ex->kind == AST_NUM && strcmp(ex->text, "2") == 0)
+        ctx_warning(e->ctx, a->op_loc,
+                    "norm2 is already the squared norm, so this is a fourth power; "
+                    "did you mean norm(...)^2?");
+}
+
+static nd_node *elab_pow(elab *e, const ast *a, nd_node *l, nd_node *r)
+{
+    nd_ctx *ctx = e->ctx;
+    warn_norm2_squared(e, a);
+    if (!expr_is_scalar(ctx, r))
+        shape_fail(ctx, a->op_loc, "the exponent of '%s' must be a scalar: %s is %s",
+                   ast_binop_text(a->op), text_of(e, a->kids[1]), shape_str(ctx, r->shape));
+    if (a->op == BIN_EPOW || expr_is_scalar(ctx, l))
+        return mk_pow(ctx, l, r);
+    if (!dim_unify(ctx, l->shape.rows, l->shape.cols))
+        shape_fail(ctx, a->op_loc,
+                   "'^' needs a square matrix: %s is %s (use '.^' for an elementwise power)",
+                   text_of(e, a->kids[0]), shape_str(ctx, l->shape));
+    long k;
+    if (r->op != OP_CONST || !num_fits_long(r->u.q, &k) || k > 64 || k < -64)
+        ctx_fail(ctx, a->kids[1]->loc,
+                 "a matrix power needs an integer exponent between -64 and 64 "
+                 "(use '.^' for an elementwise power)");
+    return k < 0 ? mk_mpow(ctx, mk_fn(ctx, OP_INV, l), -k) : mk_mpow(ctx, l, k);
+}
+
+static nd_node *elab_binary(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_node *l = elab_expr(e, a->kids[0]), *r = elab_expr(e, a->kids[1]);
+    switch (a->op) {
+    case BIN_ADD:
+    case BIN_SUB:
+        broadcast_pair(e, a, &l, &r);
+        return a->op == BIN_ADD ? mk_add2(ctx, l, r) : mk_sub(ctx, l, r);
+    case BIN_MUL:
+        return elab_matmul(e, a, l, r);
+    case BIN_DIV:
+        if (!expr_is_scalar(ctx, r))
+            shape_fail(ctx, a->op_loc,
+                       "'/' divides by a scalar, but %s is %s (use './' for an elementwise "
+                       "division, or inv())", text_of(e, a->kids[1]), shape_str(ctx, r->shape));
+        if (mk_is_zero(r))
+            ctx_fail(ctx, a->op_loc, "division by zero");
+        return mk_div(ctx, l, r);
+    case BIN_EMUL:
+    case BIN_EDIV:
+        broadcast_pair(e, a, &l, &r);
+        if (a->op == BIN_EDIV && mk_is_zero(r))
+            ctx_fail(ctx, a->op_loc, "division by zero");
+        return a->op == BIN_EMUL ? mk_emul(ctx, l, r) : mk_ediv(ctx, l, r);
+    case BIN_POW:
+    case BIN_EPOW:
+        return elab_pow(e, a, l, r);
+    }
+    abort();
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+/* Levenshtein distance, for "did you mean". */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 30 || lb > 30)
+        return 99;
+    int d[31][31];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+static const char *const special_forms[] = { "vector", "matrix", "eye" };
+
+static _Noreturn void unknown_function(elab *e, const ast *a)
+{
+    const char *best = NULL;
+    int bestd = 3;
+    for (int op = 0; op < OP__COUNT; op++)
+        if (ops_table[op].cls >= OPC_ELEM && edit_distance(a->text, ops_table[op].name) < bestd) {
+            bestd = edit_distance(a->text, ops_table[op].name);
+            best = ops_table[op].name;
+        }
+    for (size_t i = 0; i < sizeof special_forms / sizeof *special_forms; i++)
+        if (edit_distance(a->text, special_forms[i]) < bestd) {
+            bestd = edit_distance(a->text, special_forms[i]);
+            best = special_forms[i];
+        }
+    if (!strcmp(a->text, "vec") || !strcmp(a->text, "kron"))
+        ctx_fail(e->ctx, a->op_loc, "'%s' is not supported yet (it comes with --jacobian)",
+                 a->text);
+    if (best)
+        ctx_fail(e->ctx, a->op_loc, "unknown function '%s'; did you mean '%s'?", a->text, best);
+    ctx_fail(e->ctx, a->op_loc, "unknown function '%s'", a->text);
+}
+
+static void check_arity(elab *e, const ast *a, int want)
+{
+    if (a->nkids != want)
+        ctx_fail(e->ctx, a->op_loc, "'%s' takes %d argument%s, got %d", a->text, want,
+                 want == 1 ? "" : "s", a->nkids);
+}
+
+/* vector(c), matrix(c): c broadcast to a shape inferred from the context. */
+static nd_node *elab_filled(elab *e, const ast *a, int matrix)
+{
+    nd_ctx *ctx = e->ctx;
+    check_arity(e, a, 1);
+    nd_node *c = elab_expr(e, a->kids[0]);
+    if (!expr_is_scalar(ctx, c))
+        shape_fail(ctx, a->kids[0]->loc, "'%s' fills with a scalar, but %s is %s", a->text,
+                   text_of(e, a->kids[0]), shape_str(ctx, c->shape));
+    nd_dim r = dim_fresh(ctx, NULL);
+    nd_dim k = matrix ? dim_fresh(ctx, NULL) : DIM_ONE;
+    return mk_bcast(ctx, c, shape_make(r, k));
+}
+
+static nd_node *elab_eye(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    check_arity(e, a, 1);
+    const ast *d = a->kids[0];
+    if (d->kind == AST_NUM) {
+        char *end;
+        long v = strtol(d->text, &end, 10);
+        if (*end || v <= 0 || v > 1000000000L)
+            ctx_fail(ctx, d->loc, "'eye' needs a positive integer or a dimension name");
+        return expr_eye(ctx, dim_const(ctx, v));
+    }
+    struct nd_sym *s = d->kind == AST_NAME ? ctx_lookup(ctx, d->text) : NULL;
+    if (!s || s->kind != SYM_DIM)
+        ctx_fail(ctx, d->loc, "'eye' needs a dimension: a declared dimension name or a number");
+    return expr_eye(ctx, s->index);
+}
+
+static nd_node *elab_call(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    if (!strcmp(a->text, "vector") || !strcmp(a->text, "matrix"))
+        return elab_filled(e, a, a->text[0] == 'm');
+    if (!strcmp(a->text, "eye"))
+        return elab_eye(e, a);
+    int op = ops_lookup(a->text);
+    if (op < 0)
+        unknown_function(e, a);
+    const nd_opinfo *o = &ops_table[op];
+    check_arity(e, a, o->nargs);
+    nd_node *args[4];
+    nd_loc locs[4];
+    const char *texts[4];
+    for (int i = 0; i < a->nkids; i++) {
+        args[i] = elab_expr(e, a->kids[i]);
+        locs[i] = a->kids[i]->loc;
+        texts[i] = text_of(e, a->kids[i]);
+    }
+    call_site cs = { a->text, a->loc, a->nkids, args, locs, texts };
+    if (o->build)
+        return o->build(ctx, (enum nd_op)op, &cs);
+    return mk_call(ctx, (enum nd_op)op, args, a->nkids);
+}
+
+static nd_node *elab_expr(elab *e, const ast *a)
+{
+    switch (a->kind) {
+    case AST_NUM:
+        return elab_num(e, a);
+    case AST_NAME:
+        return elab_name(e, a);
+    case AST_CALL:
+        return elab_call(e, a);
+    case AST_BINARY:
+        return elab_binary(e, a);
+    case AST_NEG:
+        return mk_neg(e->ctx, elab_expr(e, a->kids[0]));
+    case AST_POS:
+        return elab_expr(e, a->kids[0]);
+    case AST_TRANSPOSE:
+        return mk_transpose(e->ctx, elab_expr(e, a->kids[0]));
+    }
+    abort();
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static void predeclare_binding(elab *e, const ast_name *nm)
+{
+    nd_ctx *ctx = e->ctx;
+    struct nd_sym *s = ctx_lookup(ctx, nm->name);
+    if (s && s->kind == SYM_BIND) {
+        ctx_error(ctx, nm->loc, "'%s' is assigned twice", nm->name);
+        ctx_note(ctx, ctx->binds[s->index].loc, "first assigned here");
+        ctx_throw(ctx);
+    }
+    if (s && s->kind == SYM_VAR) {
+        ctx_error(ctx, nm->loc, "'%s' is a declared variable and cannot be assigned", nm->name);
+        ctx_note(ctx, ctx->vars[s->index].loc, "declared here");
+        ctx_throw(ctx);
+    }
+    if (s && s->kind == SYM_DIM)
+        ctx_fail(ctx, nm->loc, "'%s' is a dimension and cannot be assigned", nm->name);
+    ctx_define(ctx, nm->name, SYM_BIND, ctx_add_binding(ctx, nm->name, nm->loc));
+}
+
+static void bind(elab *e, int b, nd_node *value)
+{
+    e->ctx->binds[b].node = value;
+    if (value->op != OP_VAR && value->op != OP_CONST && value->op != OP_DIMVAL &&
+        value->op != OP_EYE)
+        value->flags |= NF_NAMED;
+}
+
+static const char *const objective_name = "f";
+
+/* The statements other than declarations, in order. */
+static int run_statements(elab *e, const ast_program *p)
+{
+    nd_ctx *ctx = e->ctx;
+    int last = -1;
+    for (const ast_stmt *st = p->first; st; st = st->next) {
+        if (st->kind == ST_ASSIGN) {
+            struct nd_sym *s = ctx_lookup(ctx, st->names.v[0].name);
+            ctx->binds[s->index].expr = st->expr;
+            bind(e, s->index, elab_expr(e, st->expr));
+            last = s->index;
+        } else if (st->kind == ST_EXPR) {
+            if (st->next)
+                ctx_fail(ctx, st->loc, "an expression on its own must be the last statement "
+                                       "(assign it to a name to use it)");
+            if (ctx_lookup(ctx, objective_name))
+                ctx_fail(ctx, st->loc, "the final expression would be named 'f', which is "
+                                       "already taken; assign it to a name instead");
+            nd_loc loc = st->loc;
+            int b = ctx_add_binding(ctx, objective_name, loc);
+            ctx_define(ctx, objective_name, SYM_BIND, b);
+            ctx->binds[b].expr = st->expr;
+            bind(e, b, elab_expr(e, st->expr));
+            last = b;
+        }
+    }
+    return last;
+}
+
+static nd_loc end_of_source(nd_ctx *ctx)
+{
+    nd_loc loc = { 1, 1, 1, 1, ctx->src };
+    const char *t = ctx->src->text;
+    for (size_t i = 0; i < ctx->src->len; i++)
+        if (t[i] == '\n' && i + 1 < ctx->src->len)
+            loc.first_line++;
+    loc.last_line = loc.first_line;
+    return loc;
+}
+
+static int choose_objective(nd_ctx *ctx, const elab_opts *opts, int last)
+{
+    if (opts && opts->of) {
+        struct nd_sym *s = ctx_lookup(ctx, opts->of);
+        nd_loc none = { 0, 0, 0, 0, NULL };
+        if (!s)
+            ctx_fail(ctx, none, "--of %s: the program has no name '%s'", opts->of, opts->of);
+        if (s->kind != SYM_BIND)
+            ctx_fail(ctx, none, "--of %s: '%s' is a %s; --of needs an assigned name", opts->of,
+                     opts->of, s->kind == SYM_VAR ? "variable" : "dimension");
+        return s->index;
+    }
+    if (last < 0) {
+        if (!ctx->src->len || ctx->n_vars == 0)
+            ctx_fail(ctx, end_of_source(ctx), "empty program: nothing to differentiate");
+        ctx_fail(ctx, end_of_source(ctx),
+                 "no objective: the program has no assignment and no final expression");
+    }
+    return last;
+}
+
+static int wrt_var(nd_ctx *ctx, const char *name, nd_loc loc)
+{
+    struct nd_sym *s = ctx_lookup(ctx, name);
+    if (!s)
+        ctx_fail(ctx, loc, "wrt %s: the program has no variable '%s'", name, name);
+    if (s->kind == SYM_BIND) {
+        ctx_error(ctx, loc, "wrt %s: '%s' is not a variable", name, name);
+        ctx_note(ctx, ctx->binds[s->index].loc, "'%s' is assigned here", name);
+        ctx_throw(ctx);
+    }
+    if (s->kind == SYM_DIM)
+        ctx_fail(ctx, loc, "wrt %s: '%s' is a dimension, not a variable", name, name);
+    return s->index;
+}
+
+static void add_wrt(nd_prog *p, int v)
+{
+    for (int i = 0; i < p->n_wrt; i++)
+        if (p->wrt[i] == v)
+            return;
+    p->wrt = xrealloc(p->wrt, (size_t)(p->n_wrt + 1) * sizeof *p->wrt);
+    p->wrt[p->n_wrt++] = v;
+}
+
+static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
+{
+    nd_loc none = { 0, 0, 0, 0, NULL };
+    if (opts && opts->wrt) {
+        for (int i = 0; i < opts->n_wrt; i++)
+            add_wrt(p, wrt_var(ctx, opts->wrt[i], none));
+        return;
+    }
+    for (const ast_stmt *st = p->ast.first; st; st = st->next)
+        if (st->kind == ST_WRT)
+            for (int i = 0; i < st->names.n; i++)
+                add_wrt(p, wrt_var(ctx, st->names.v[i].name, st->names.v[i].loc));
+    if (p->n_wrt)
+        return;
+    unsigned char *mark = xmalloc(ctx->n_nodes);   /* every variable f depends on */
+    memset(mark, 0, ctx->n_nodes);
+    expr_reach(ctx, &ctx->binds[p->objective].node, 1, mark);
+    for (int pass = 0; pass < 2; pass++)
+        for (int v = 0; v < ctx->n_vars; v++)
+            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id])
+                add_wrt(p, v);
+    free(mark);
+}
+
+void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ctx = ctx;
+    p->ast = *tree;
+    memset(tree, 0, sizeof *tree);
+    p->split_var = -1;
+    ctx->shape_notes = shape_notes;
+    elab e = { ctx, 1, -1, 0 };
+    for (const ast_stmt *st = p->ast.first; st; st = st->next)
+        if (st->kind == ST_DECL)
+            declare(&e, st);
+    p->n_decl_vars = ctx->n_vars;
+    for (const ast_stmt *st = p->ast.first; st; st = st->next)
+        if (st->kind == ST_ASSIGN)
+            predeclare_binding(&e, &st->names.v[0]);
+    int last = run_statements(&e, &p->ast);
+    p->objective = choose_objective(ctx, opts, last);
+    choose_wrt(ctx, opts, p);
+}
+
+void prog_free(nd_prog *p)
+{
+    program_free(&p->ast);
+    free(p->wrt);
+    p->wrt = NULL;
+}
+
+nd_node *elab_answer(nd_ctx *ctx, const ast *expr)
+{
+    elab e = { ctx, 0, -1, 0 };
+    ctx->dims_frozen = ctx->n_dims;
+    nd_node *n = elab_expr(&e, expr);
+    return n;
+}
+
+void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr)
+{
+    struct nd_sym *s = ctx_lookup(ctx, name);
+    if (s)
+        ctx_fail(ctx, loc, "'%s' is already a name of the program", name);
+    nd_node *n = elab_answer(ctx, expr);
+    int b = ctx_add_binding(ctx, name, loc);
+    ctx->binds[b].node = n;
+    ctx_define(ctx, name, SYM_BIND, b);
+}

@@ -1,0 +1,346 @@
+/* expr.c: hash-consed node construction, ordering, reachability. */
+#include "expr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shape.h"
+
+/* Which ops' shape is not implied by their children and payload. */
+static int shape_is_payload(enum nd_op op)
+{
+    return op == OP_BCAST || op == OP_SYM;
+}
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+    h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2);
+    return h;
+}
+
+static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
+{
+    switch ((enum nd_op)n->op) {
+    case OP_CONST:
+        return (uint32_t)mpz_get_ui(mpq_numref(n->u.q)) * 31u +
+               (uint32_t)mpz_get_ui(mpq_denref(n->u.q)) + (uint32_t)mpq_sgn(n->u.q);
+    case OP_VAR:
+        return (uint32_t)n->u.var;
+    case OP_DIMVAL:
+    case OP_EYE:
+        return (uint32_t)dim_find(ctx, n->u.dim);
+    case OP_MPOW:
+        return (uint32_t)n->u.k;
+    case OP_SYM: {
+        uint32_t h = 0;
+        for (const char *s = n->u.name; *s; s++)
+            h = h * 31u + (unsigned char)*s;
+        return h;
+    }
+    default:
+        return 0;
+    }
+}
+
+static uint32_t node_hash(nd_ctx *ctx, const nd_node *n)
+{
+    uint32_t h = mix(n->op, n->nkids);
+    for (uint32_t i = 0; i < n->nkids; i++)
+        h = mix(h, n->kid[i]->id);
+    h = mix(h, payload_hash(ctx, n));
+    if (shape_is_payload(n->op)) {
+        h = mix(h, (uint32_t)dim_find(ctx, n->shape.rows));
+        h = mix(h, (uint32_t)dim_find(ctx, n->shape.cols));
+    }
+    return h;
+}
+
+static int payload_equal(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    switch ((enum nd_op)a->op) {
+    case OP_CONST:
+        return mpq_equal(a->u.q, b->u.q);
+    case OP_VAR:
+        return a->u.var == b->u.var;
+    case OP_DIMVAL:
+    case OP_EYE:
+        return dim_same(ctx, a->u.dim, b->u.dim);
+    case OP_MPOW:
+        return a->u.k == b->u.k;
+    case OP_SYM:
+        return strcmp(a->u.name, b->u.name) == 0;
+    default:
+        return 1;
+    }
+}
+
+static int node_equal(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    if (a->op != b->op || a->nkids != b->nkids || a->hash != b->hash)
+        return 0;
+    for (uint32_t i = 0; i < a->nkids; i++)
+        if (a->kid[i] != b->kid[i])
+            return 0;
+    if (shape_is_payload(a->op) && !shape_equal(ctx, a->shape, b->shape))
+        return 0;
+    return payload_equal(ctx, a, b);
+}
+
+static void table_insert(nd_node **tab, uint32_t cap, nd_node *n)
+{
+    uint32_t i = n->hash & (cap - 1);
+    while (tab[i])
+        i = (i + 1) & (cap - 1);
+    tab[i] = n;
+}
+
+static void table_grow(nd_ctx *ctx)
+{
+    uint32_t cap = ctx->hcap ? ctx->hcap * 2 : 1024;
+    nd_node **tab = xmalloc(cap * sizeof *tab);
+    memset(tab, 0, cap * sizeof *tab);
+    for (uint32_t i = 0; i < ctx->hcap; i++)
+        if (ctx->htab[i])
+            table_insert(tab, cap, ctx->htab[i]);
+    free(ctx->htab);
+    ctx->htab = tab;
+    ctx->hcap = cap;
+}
+
+/* Returns the existing node equal to the candidate, or registers it. */
+static nd_node *intern(nd_ctx *ctx, nd_node *cand)
+{
+    cand->hash = node_hash(ctx, cand);
+    if (2 * (ctx->hcount + 1) > ctx->hcap)
+        table_grow(ctx);
+    uint32_t i = cand->hash & (ctx->hcap - 1);
+    for (; ctx->htab[i]; i = (i + 1) & (ctx->hcap - 1))
+        if (node_equal(ctx, ctx->htab[i], cand))
+            return ctx->htab[i];
+    nd_node *n = arena_alloc(ctx->arena, sizeof *n + cand->nkids * sizeof(nd_node *));
+    memcpy(n, cand, sizeof *n + cand->nkids * sizeof(nd_node *));
+    if (n->op == OP_CONST) {
+        mpq_init(n->u.q);
+        mpq_set(n->u.q, cand->u.q);
+    }
+    n->id = ctx->n_nodes;
+    n->flags = n->op == OP_VAR || n->op == OP_SYM ? 0 : NF_CONSTANT;
+    for (uint32_t k = 0; k < n->nkids; k++)
+        if (!(n->kid[k]->flags & NF_CONSTANT))
+            n->flags &= (uint8_t)~NF_CONSTANT;
+    if (ctx->n_nodes == ctx->cap_nodes) {
+        ctx->cap_nodes = ctx->cap_nodes ? ctx->cap_nodes * 2 : 1024;
+        ctx->nodes = xrealloc(ctx->nodes, ctx->cap_nodes * sizeof *ctx->nodes);
+    }
+    ctx->nodes[ctx->n_nodes++] = n;
+    ctx->htab[i] = n;
+    ctx->hcount++;
+    return n;
+}
+
+/* A candidate node on the heap of the caller's size. */
+static nd_node *candidate(enum nd_op op, nd_shape shape, int n)
+{
+    nd_node *c = xmalloc(sizeof *c + (size_t)n * sizeof(nd_node *));
+    memset(c, 0, sizeof *c);
+    c->op = (uint8_t)op;
+    c->nkids = (uint32_t)n;
+    c->shape = shape;
+    return c;
+}
+
+nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
+                   nd_node *const *kids, int n)
+{
+    nd_node *c = candidate(op, shape, n);
+    if (n)
+        memcpy(c->kid, kids, (size_t)n * sizeof *kids);
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_const(nd_ctx *ctx, const mpq_t q)
+{
+    nd_node *c = candidate(OP_CONST, shape_scalar(), 0);
+    *c->u.q = *q;       /* shallow: intern copies it if new */
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_var(nd_ctx *ctx, int var)
+{
+    nd_node *c = candidate(OP_VAR, ctx->vars[var].shape, 0);
+    c->u.var = var;
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_dimval(nd_ctx *ctx, nd_dim d)
+{
+    nd_node *c = candidate(OP_DIMVAL, shape_scalar(), 0);
+    c->u.dim = d;
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_eye(nd_ctx *ctx, nd_dim d)
+{
+    nd_node *c = candidate(OP_EYE, shape_make(d, d), 0);
+    c->u.dim = d;
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_sym(nd_ctx *ctx, const char *name, nd_shape shape)
+{
+    nd_node *c = candidate(OP_SYM, shape, 0);
+    c->u.name = arena_strdup(ctx->arena, name);
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+nd_node *expr_mpow(nd_ctx *ctx, nd_node *a, long k)
+{
+    nd_node *c = candidate(OP_MPOW, a->shape, 1);
+    c->kid[0] = a;
+    c->u.k = k;
+    nd_node *r = intern(ctx, c);
+    free(c);
+    return r;
+}
+
+void expr_release(nd_ctx *ctx)
+{
+    for (uint32_t i = 0; i < ctx->n_nodes; i++)
+        if (ctx->nodes[i]->op == OP_CONST)
+            mpq_clear(ctx->nodes[i]->u.q);
+    free(ctx->nodes);
+    free(ctx->htab);
+    ctx->nodes = NULL;
+    ctx->htab = NULL;
+    ctx->n_nodes = ctx->hcount = ctx->hcap = 0;
+}
+
+/* Leaves sort after compound nodes: a sum reads `W*x + b`, `x + 1`. */
+static int rank(const nd_node *n)
+{
+    switch ((enum nd_op)n->op) {
+    case OP_SYM: return 1;
+    case OP_VAR: return 2;
+    case OP_EYE: return 3;
+    case OP_DIMVAL: return 4;
+    case OP_CONST: return 5;
+    default: return 0;
+    }
+}
+
+static int cmp_int(long a, long b)
+{
+    return (a > b) - (a < b);
+}
+
+static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *budget)
+{
+    if (a == b)
+        return 0;
+    if (--*budget < 0)
+        return cmp_int(a->id, b->id);
+    int c = cmp_int(rank(a), rank(b));
+    if (c || (c = cmp_int(a->op, b->op)))
+        return c;
+    switch ((enum nd_op)a->op) {
+    case OP_CONST:
+        return mpq_cmp(a->u.q, b->u.q);
+    case OP_VAR:
+        return cmp_int(a->u.var, b->u.var);
+    case OP_DIMVAL:
+    case OP_EYE:
+        return cmp_int(dim_find(ctx, a->u.dim), dim_find(ctx, b->u.dim));
+    case OP_SYM:
+        return strcmp(a->u.name, b->u.name);
+    case OP_MPOW:
+        if ((c = cmp_int(a->u.k, b->u.k)))
+            return c;
+        break;
+    default:
+        break;
+    }
+    for (uint32_t i = 0; i < a->nkids && i < b->nkids; i++)
+        if ((c = cmp_rec(ctx, a->kid[i], b->kid[i], budget)))
+            return c;
+    if ((c = cmp_int(a->nkids, b->nkids)))
+        return c;
+    if ((c = cmp_int(dim_find(ctx, a->shape.rows), dim_find(ctx, b->shape.rows))) ||
+        (c = cmp_int(dim_find(ctx, a->shape.cols), dim_find(ctx, b->shape.cols))))
+        return c;
+    return cmp_int(a->id, b->id);
+}
+
+int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    int budget = 2000;
+    return cmp_rec(ctx, a, b, &budget);
+}
+
+int expr_is_const(const nd_node *n)
+{
+    return n->op == OP_CONST;
+}
+
+int expr_is_const_val(const nd_node *n, long v)
+{
+    return n->op == OP_CONST && mpq_cmp_si(n->u.q, v, 1) == 0;
+}
+
+int expr_is_scalar(nd_ctx *ctx, const nd_node *n)
+{
+    return shape_is_scalar(ctx, n->shape);
+}
+
+int expr_is_constant_tree(nd_ctx *ctx, const nd_node *n)
+{
+    (void)ctx;
+    return (n->flags & NF_CONSTANT) != 0;
+}
+
+void expr_reach(nd_ctx *ctx, nd_node *const *roots, int n, unsigned char *mark)
+{
+    uint32_t top = 0;
+    for (int i = 0; i < n; i++) {
+        mark[roots[i]->id] = 1;
+        if (roots[i]->id + 1 > top)
+            top = roots[i]->id + 1;
+    }
+    for (uint32_t id = top; id-- > 0;)
+        if (mark[id])
+            for (uint32_t k = 0; k < ctx->nodes[id]->nkids; k++)
+                mark[ctx->nodes[id]->kid[k]->id] = 1;
+}
+
+void expr_depends(nd_ctx *ctx, const unsigned char *want, unsigned char *dep)
+{
+    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
+        nd_node *n = ctx->nodes[id];
+        dep[id] = n->op == OP_VAR ? want[n->u.var] : 0;
+        for (uint32_t k = 0; k < n->nkids && !dep[id]; k++)
+            dep[id] = dep[n->kid[k]->id];
+    }
+}
+
+int expr_size(nd_ctx *ctx, nd_node *n)
+{
+    unsigned char *mark = xmalloc(ctx->n_nodes);
+    memset(mark, 0, ctx->n_nodes);
+    expr_reach(ctx, &n, 1, mark);
+    int count = 0;
+    for (uint32_t i = 0; i <= n->id; i++)
+        count += mark[i];
+    free(mark);
+    return count;
+}

@@ -1,0 +1,105 @@
+/* expr.h: the expression DAG.
+ *
+ * Nodes are hash-consed: building the same operator over the same children
+ * (and payload) returns the same node, so equal subexpressions are one node
+ * and pointer equality is structural equality.  A node's id is its creation
+ * index; children are always created first, so increasing ids are a
+ * topological order and bottom-up passes are loops over ctx->nodes.
+ *
+ * Nodes are immutable once made, apart from `flags`. */
+#ifndef ND_EXPR_H
+#define ND_EXPR_H
+
+#include <gmp.h>
+
+#include "ctx.h"
+
+/* ORDER OP: this enum and ops_table in ops.c stay in step. */
+enum nd_op {
+    /* leaves */
+    OP_CONST, OP_VAR, OP_DIMVAL, OP_EYE, OP_SYM,
+    /* structure and arithmetic */
+    OP_BCAST, OP_ADD, OP_PROD, OP_EMUL, OP_EPOW, OP_MPOW, OP_TRANSPOSE,
+    /* elementwise functions */
+    OP_EXP, OP_LOG, OP_SQRT, OP_ABS, OP_SIGN, OP_SIN, OP_COS, OP_TAN,
+    OP_ARCSIN, OP_ARCCOS, OP_ARCTAN, OP_TANH, OP_SIGMOID, OP_SWISH, OP_RELU,
+    OP_SOFTPLUS, OP_STEP,
+    /* reductions to a scalar */
+    OP_SUM, OP_NORM1, OP_NORM2, OP_NORM, OP_TR, OP_DET, OP_LOGDET, OP_MEAN,
+    /* matrices */
+    OP_INV, OP_DIAGM, OP_DIAGV,
+    /* neural networks (column-wise on matrices) */
+    OP_SOFTMAX, OP_LOGSOFTMAX, OP_LOGSUMEXP, OP_CROSSENTROPY,
+    OP__COUNT
+};
+
+/* Node flags */
+#define NF_NAMED 1u     /* the value of a named binding: printed by its name,
+                           never flattened into a parent sum or product */
+#define NF_CONSTANT 2u  /* depends on no variable and no symbol */
+
+/* Which union field each op uses:
+ *   OP_CONST  q      the exact value (a scalar)
+ *   OP_VAR    var    index into ctx->vars
+ *   OP_DIMVAL dim    a dimension used as a number (`/N`)
+ *   OP_EYE    dim    the identity of that size
+ *   OP_SYM    name   an opaque symbol of the node's shape (--steps adjoints)
+ *   OP_MPOW   k      the integer exponent (>= 2)
+ * Every other op uses none; its shape follows from its children, except
+ * OP_BCAST, whose shape is the target of the broadcast.
+ *
+ * Children:
+ *   OP_ADD    n >= 2 terms of one shape, canonical order
+ *   OP_PROD   n >= 2 factors: the scalar ones first (a constant first of
+ *             all), then a chain of matrices multiplied in order
+ *   OP_EMUL   n >= 2 factors of one shape, canonical order
+ *   OP_EPOW   (base, exponent): exponent a scalar
+ *   OP_BCAST  (x): x a scalar (to any shape), a column (across columns)
+ *             or a row (down rows)
+ *   OP_CROSSENTROPY (z, y); every other function: its arguments in order. */
+typedef struct nd_node {
+    uint8_t op;
+    uint8_t flags;
+    uint32_t nkids;
+    uint32_t id;
+    uint32_t hash;
+    nd_shape shape;
+    union {
+        mpq_t q;
+        int var;
+        nd_dim dim;
+        long k;
+        const char *name;
+    } u;
+    struct nd_node *kid[];
+} nd_node;
+
+nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
+                   nd_node *const *kids, int n);
+nd_node *expr_const(nd_ctx *ctx, const mpq_t q);
+nd_node *expr_var(nd_ctx *ctx, int var);
+nd_node *expr_dimval(nd_ctx *ctx, nd_dim d);
+nd_node *expr_eye(nd_ctx *ctx, nd_dim d);
+nd_node *expr_sym(nd_ctx *ctx, const char *name, nd_shape shape);
+nd_node *expr_mpow(nd_ctx *ctx, nd_node *a, long k);
+
+void expr_release(nd_ctx *ctx);     /* clears the GMP numbers; for ctx_free */
+
+/* A total order: compound nodes before variables before constants, then by
+ * structure; used to sort the operands of commutative operators. */
+int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b);
+
+int expr_is_const(const nd_node *n);            /* OP_CONST */
+int expr_is_const_val(const nd_node *n, long v); /* OP_CONST equal to v */
+int expr_is_scalar(nd_ctx *ctx, const nd_node *n);
+/* Does n depend on no variable and no symbol? */
+int expr_is_constant_tree(nd_ctx *ctx, const nd_node *n);
+
+/* mark[id] = 1 for each node reachable from the roots (mark: n_nodes bytes). */
+void expr_reach(nd_ctx *ctx, nd_node *const *roots, int n, unsigned char *mark);
+/* dep[id] = 1 for each node that depends on a variable v with want[v]. */
+void expr_depends(nd_ctx *ctx, const unsigned char *want, unsigned char *dep);
+/* The number of distinct nodes reachable from n: a size measure. */
+int expr_size(nd_ctx *ctx, nd_node *n);
+
+#endif

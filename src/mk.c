@@ -1,0 +1,706 @@
+/* mk.c: smart constructors (see mk.h). */
+#include "mk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "ops.h"
+#include "shape.h"
+
+/* A small growable list of nodes, on the heap for the call's duration. */
+typedef struct nodelist {
+    nd_node **v;
+    int n, cap;
+} nodelist;
+
+static void nl_push(nodelist *l, nd_node *x)
+{
+    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v[l->n++] = x;
+}
+
+static void nl_free(nodelist *l)
+{
+    free(l->v);
+}
+
+static int is_named(const nd_node *n)
+{
+    return (n->flags & NF_NAMED) != 0;
+}
+
+nd_node *mk_int(nd_ctx *ctx, long v)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, v, 1);
+    nd_node *n = expr_const(ctx, q);
+    mpq_clear(q);
+    return n;
+}
+
+nd_node *mk_q(nd_ctx *ctx, long num, long den)
+{
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_si(q, num, (unsigned long)den);
+    mpq_canonicalize(q);
+    nd_node *n = expr_const(ctx, q);
+    mpq_clear(q);
+    return n;
+}
+
+int mk_is_zero(const nd_node *n)
+{
+    return expr_is_const_val(n, 0) ||
+           (n->op == OP_BCAST && expr_is_const_val(n->kid[0], 0));
+}
+
+int mk_is_one(const nd_node *n)
+{
+    return expr_is_const_val(n, 1) ||
+           (n->op == OP_BCAST && expr_is_const_val(n->kid[0], 1));
+}
+
+nd_node *mk_bcast(nd_ctx *ctx, nd_node *x, nd_shape to)
+{
+    if (shape_equal(ctx, x->shape, to))
+        return x;
+    if (x->op == OP_BCAST)
+        return mk_bcast(ctx, x->kid[0], to);
+    return expr_node(ctx, OP_BCAST, to, &x, 1);
+}
+
+nd_node *mk_zero(nd_ctx *ctx, nd_shape shape)
+{
+    return mk_bcast(ctx, mk_int(ctx, 0), shape);
+}
+
+nd_node *mk_ones(nd_ctx *ctx, nd_shape shape)
+{
+    return mk_bcast(ctx, mk_int(ctx, 1), shape);
+}
+
+nd_node *mk_dim(nd_ctx *ctx, nd_dim d)
+{
+    long v = dim_value(ctx, d);
+    return v > 0 ? mk_int(ctx, v) : expr_dimval(ctx, d);
+}
+
+/* ---- sums ------------------------------------------------------------ */
+
+/* A term of a sum: coefficient * body. */
+struct term {
+    nd_node *body;
+    mpq_t coef;
+};
+
+typedef struct termlist {
+    struct term *v;
+    int n, cap;
+    nodelist bcast;     /* scalars broadcast to the sum's shape */
+} termlist;
+
+static void tl_push(termlist *l, nd_node *body, const mpq_t coef)
+{
+    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v[l->n].body = body;
+    mpq_init(l->v[l->n].coef);
+    mpq_set(l->v[l->n].coef, coef);
+    l->n++;
+}
+
+static void tl_free(termlist *l)
+{
+    for (int i = 0; i < l->n; i++)
+        mpq_clear(l->v[i].coef);
+    free(l->v);
+    nl_free(&l->bcast);
+}
+
+/* Splits t into coef * body; a constant c is c * 1, matrix(c) is c * matrix(1). */
+static nd_node *split_coef(nd_ctx *ctx, nd_node *t, mpq_t coef)
+{
+    mpq_set_ui(coef, 1, 1);
+    if (t->op == OP_CONST) {
+        mpq_set(coef, t->u.q);
+        return mk_int(ctx, 1);
+    }
+    if (t->op == OP_BCAST && t->kid[0]->op == OP_CONST) {
+        mpq_set(coef, t->kid[0]->u.q);
+        return mk_ones(ctx, t->shape);
+    }
+    if (t->op == OP_PROD && !is_named(t) && t->kid[0]->op == OP_CONST) {
+        mpq_set(coef, t->kid[0]->u.q);
+        return mk_prod(ctx, t->kid + 1, (int)t->nkids - 1);
+    }
+    return t;
+}
+
+static void add_term(nd_ctx *ctx, termlist *l, nd_node *t, const mpq_t scale)
+{
+    if (mk_is_zero(t))
+        return;
+    if (t->op == OP_ADD && !is_named(t)) {
+        for (uint32_t i = 0; i < t->nkids; i++)
+            add_term(ctx, l, t->kid[i], scale);
+        return;
+    }
+    if (t->op == OP_BCAST && expr_is_scalar(ctx, t->kid[0]) &&
+        t->kid[0]->op != OP_CONST) {
+        nd_node *s = t->kid[0];
+        if (mpq_cmp_ui(scale, 1, 1) != 0)
+            s = mk_scale_q(ctx, scale, s);
+        nl_push(&l->bcast, s);
+        return;
+    }
+    mpq_t c;
+    mpq_init(c);
+    nd_node *body = split_coef(ctx, t, c);
+    mpq_mul(c, c, scale);
+    tl_push(l, body, c);
+    mpq_clear(c);
+}
+
+static nd_ctx *sort_ctx;    /* qsort has no user argument in C99 */
+
+static int term_cmp(const void *a, const void *b)
+{
+    const struct term *x = a, *y = b;
+    return expr_cmp(sort_ctx, x->body, y->body);
+}
+
+static int node_cmp(const void *a, const void *b)
+{
+    return expr_cmp(sort_ctx, *(nd_node *const *)a, *(nd_node *const *)b);
+}
+
+static void sort_nodes(nd_ctx *ctx, nd_node **v, int n)
+{
+    sort_ctx = ctx;
+    qsort(v, (size_t)n, sizeof *v, node_cmp);
+}
+
+/* Merges equal bodies (the list is sorted) and drops zero coefficients. */
+static void merge_terms(termlist *l)
+{
+    int w = 0;
+    for (int r = 0; r < l->n; r++) {
+        if (w > 0 && l->v[w - 1].body == l->v[r].body) {
+            mpq_add(l->v[w - 1].coef, l->v[w - 1].coef, l->v[r].coef);
+            continue;
+        }
+        if (w != r) {
+            l->v[w].body = l->v[r].body;
+            mpq_swap(l->v[w].coef, l->v[r].coef);
+        }
+        w++;
+    }
+    for (int r = w; r < l->n; r++)
+        mpq_set_ui(l->v[r].coef, 0, 1);
+    int k = 0;
+    for (int r = 0; r < w; r++) {
+        if (mpq_sgn(l->v[r].coef) == 0)
+            continue;
+        if (k != r) {
+            l->v[k].body = l->v[r].body;
+            mpq_swap(l->v[k].coef, l->v[r].coef);
+        }
+        k++;
+    }
+    for (int r = k; r < l->n; r++)
+        mpq_clear(l->v[r].coef);
+    l->n = k;
+}
+
+/* Positive terms first, then the negative ones: `W*x - x`, `1 - s`. */
+static nd_node *build_sum(nd_ctx *ctx, termlist *l, nd_shape shape)
+{
+    nodelist kids = { 0 };
+    for (int sign = 1; sign >= -1; sign -= 2)
+        for (int i = 0; i < l->n; i++)
+            if (mpq_sgn(l->v[i].coef) == sign)
+                nl_push(&kids, mk_scale_q(ctx, l->v[i].coef, l->v[i].body));
+    nd_node *r = kids.n == 0   ? mk_zero(ctx, shape)
+                 : kids.n == 1 ? kids.v[0]
+                               : expr_node(ctx, OP_ADD, shape, kids.v, kids.n);
+    nl_free(&kids);
+    return r;
+}
+
+nd_node *mk_add(nd_ctx *ctx, nd_node *const *terms, int n)
+{
+    nd_shape shape = terms[0]->shape;
+    termlist l = { 0 };
+    mpq_t one;
+    mpq_init(one);
+    mpq_set_ui(one, 1, 1);
+    for (int i = 0; i < n; i++)
+        add_term(ctx, &l, terms[i], one);
+    if (l.bcast.n) {    /* a + b broadcast once, not a and b separately */
+        nd_node *s = l.bcast.n == 1 ? l.bcast.v[0] : mk_add(ctx, l.bcast.v, l.bcast.n);
+        nd_node *t = shape_is_scalar(ctx, shape) ? s : mk_bcast(ctx, s, shape);
+        if (!mk_is_zero(s)) {
+            mpq_t c;
+            mpq_init(c);
+            nd_node *body = split_coef(ctx, t, c);
+            tl_push(&l, body, c);
+            mpq_clear(c);
+        }
+    }
+    mpq_clear(one);
+    sort_ctx = ctx;
+    qsort(l.v, (size_t)l.n, sizeof *l.v, term_cmp);
+    merge_terms(&l);
+    nd_node *r = build_sum(ctx, &l, shape);
+    tl_free(&l);
+    return r;
+}
+
+nd_node *mk_add2(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    nd_node *t[2] = { a, b };
+    return mk_add(ctx, t, 2);
+}
+
+nd_node *mk_neg(nd_ctx *ctx, nd_node *a)
+{
+    return mk_scale_si(ctx, -1, 1, a);
+}
+
+nd_node *mk_sub(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    return mk_add2(ctx, a, mk_neg(ctx, b));
+}
+
+/* ---- products -------------------------------------------------------- */
+
+typedef struct prodparts {
+    mpq_t coef;
+    nodelist scalars, chain;
+} prodparts;
+
+static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f);
+
+/* A scalar-valued product with a matrix chain (x'*A*y) is one scalar factor:
+ * its chain must not merge into the chain of the product it scales. */
+static void add_prod_factors(nd_ctx *ctx, prodparts *p, nd_node *f)
+{
+    int has_chain = !expr_is_scalar(ctx, f->kid[f->nkids - 1]);
+    if (!expr_is_scalar(ctx, f) || !has_chain) {
+        for (uint32_t i = 0; i < f->nkids; i++)
+            add_factor(ctx, p, f->kid[i]);
+        return;
+    }
+    uint32_t first_chain = 0;
+    while (expr_is_scalar(ctx, f->kid[first_chain]))
+        add_factor(ctx, p, f->kid[first_chain++]);
+    if (first_chain == 0)
+        nl_push(&p->scalars, f);
+    else
+        nl_push(&p->scalars, mk_prod(ctx, f->kid + first_chain,
+                                     (int)(f->nkids - first_chain)));
+}
+
+static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f)
+{
+    if (f->op == OP_CONST && num_mul(p->coef, p->coef, f->u.q))
+        return;
+    if (f->op == OP_PROD && !is_named(f))
+        add_prod_factors(ctx, p, f);
+    else if (expr_is_scalar(ctx, f))
+        nl_push(&p->scalars, f);
+    else
+        nl_push(&p->chain, f);
+}
+
+/* Splits x into base^exponent when the exponent is a constant. */
+static nd_node *pow_base(nd_node *x, mpq_t e)
+{
+    if (x->op == OP_EPOW && x->kid[1]->op == OP_CONST && !is_named(x)) {
+        mpq_set(e, x->kid[1]->u.q);
+        return x->kid[0];
+    }
+    mpq_set_ui(e, 1, 1);
+    return x;
+}
+
+static int base_cmp(const void *a, const void *b)
+{
+    mpq_t ea, eb;
+    mpq_inits(ea, eb, NULL);
+    int c = expr_cmp(sort_ctx, pow_base(*(nd_node *const *)a, ea),
+                     pow_base(*(nd_node *const *)b, eb));
+    mpq_clears(ea, eb, NULL);
+    return c;
+}
+
+/* x^a * x^b = x^(a+b) among commuting factors (sorted by base). */
+static void merge_powers(nd_ctx *ctx, nodelist *l)
+{
+    sort_ctx = ctx;
+    qsort(l->v, (size_t)l->n, sizeof *l->v, base_cmp);
+    mpq_t e, e2;
+    mpq_inits(e, e2, NULL);
+    int w = 0;
+    for (int r = 0; r < l->n;) {
+        nd_node *base = pow_base(l->v[r], e);
+        int s = r + 1;
+        for (; s < l->n && pow_base(l->v[s], e2) == base; s++)
+            mpq_add(e, e, e2);
+        nd_node *merged = s == r + 1 ? l->v[r] : mk_pow(ctx, base, expr_const(ctx, e));
+        if (!mk_is_one(merged))
+            l->v[w++] = merged;
+        r = s;
+    }
+    l->n = w;
+    mpq_clears(e, e2, NULL);
+    sort_nodes(ctx, l->v, l->n);
+}
+
+static int is_inverse_pair(nd_node *a, nd_node *b)
+{
+    return (b->op == OP_INV && b->kid[0] == a) || (a->op == OP_INV && a->kid[0] == b);
+}
+
+/* Drops identities and cancels A*inv(A) inside the matrix chain. */
+static void simplify_chain(nd_ctx *ctx, nodelist *c)
+{
+    int w = 0;
+    for (int r = 0; r < c->n; r++) {
+        nd_node *f = c->v[r];
+        if (w > 0 && is_inverse_pair(c->v[w - 1], f)) {
+            c->v[w - 1] = expr_eye(ctx, c->v[w - 1]->shape.rows);
+            continue;
+        }
+        c->v[w++] = f;
+    }
+    c->n = w;
+    w = 0;
+    for (int r = 0; r < c->n; r++)
+        if (c->v[r]->op != OP_EYE || c->n == 1)
+            c->v[w++] = c->v[r];
+    if (w == 0 && c->n > 0)
+        c->v[w++] = c->v[0];
+    c->n = w;
+}
+
+static nd_shape chain_shape(nodelist *c)
+{
+    if (c->n == 0)
+        return shape_scalar();
+    return shape_make(c->v[0]->shape.rows, c->v[c->n - 1]->shape.cols);
+}
+
+static int any_zero(nodelist *l)
+{
+    for (int i = 0; i < l->n; i++)
+        if (mk_is_zero(l->v[i]))
+            return 1;
+    return 0;
+}
+
+static nd_node *build_prod(nd_ctx *ctx, prodparts *p, nd_shape shape)
+{
+    int one = mpq_cmp_ui(p->coef, 1, 1) == 0;
+    int nf = p->scalars.n + p->chain.n;
+    if (nf == 0)
+        return mk_bcast(ctx, expr_const(ctx, p->coef), shape);
+    if (one && nf == 1)
+        return p->scalars.n ? p->scalars.v[0] : p->chain.v[0];
+    /* -(a - b) = b - a: a negated sum is written as a sum */
+    if (mpq_cmp_si(p->coef, -1, 1) == 0 && nf == 1) {
+        nd_node *f = p->scalars.n ? p->scalars.v[0] : p->chain.v[0];
+        if (f->op == OP_ADD && !is_named(f)) {
+            nodelist t = { 0 };
+            for (uint32_t i = 0; i < f->nkids; i++)
+                nl_push(&t, mk_neg(ctx, f->kid[i]));
+            nd_node *r = mk_add(ctx, t.v, t.n);
+            nl_free(&t);
+            return r;
+        }
+    }
+    nodelist kids = { 0 };
+    if (!one)
+        nl_push(&kids, expr_const(ctx, p->coef));
+    for (int i = 0; i < p->scalars.n; i++)
+        nl_push(&kids, p->scalars.v[i]);
+    for (int i = 0; i < p->chain.n; i++)
+        nl_push(&kids, p->chain.v[i]);
+    nd_node *r = expr_node(ctx, OP_PROD, shape, kids.v, kids.n);
+    nl_free(&kids);
+    return r;
+}
+
+nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
+{
+    prodparts p = { 0 };
+    mpq_init(p.coef);
+    mpq_set_ui(p.coef, 1, 1);
+    for (int i = 0; i < n; i++)
+        add_factor(ctx, &p, factors[i]);
+    nd_node *r;
+    nd_shape shape = chain_shape(&p.chain);
+    if (mpq_sgn(p.coef) == 0 || any_zero(&p.scalars) || any_zero(&p.chain)) {
+        r = mk_zero(ctx, shape);
+    } else {
+        merge_powers(ctx, &p.scalars);
+        simplify_chain(ctx, &p.chain);
+        r = build_prod(ctx, &p, shape);
+    }
+    mpq_clear(p.coef);
+    nl_free(&p.scalars);
+    nl_free(&p.chain);
+    return r;
+}
+
+nd_node *mk_mul(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    nd_node *f[2] = { a, b };
+    return mk_prod(ctx, f, 2);
+}
+
+nd_node *mk_mul3(nd_ctx *ctx, nd_node *a, nd_node *b, nd_node *c)
+{
+    nd_node *f[3] = { a, b, c };
+    return mk_prod(ctx, f, 3);
+}
+
+nd_node *mk_scale_q(nd_ctx *ctx, const mpq_t q, nd_node *x)
+{
+    if (mpq_cmp_ui(q, 1, 1) == 0)
+        return x;
+    return mk_mul(ctx, expr_const(ctx, q), x);
+}
+
+nd_node *mk_scale_si(nd_ctx *ctx, long num, long den, nd_node *x)
+{
+    return mk_mul(ctx, mk_q(ctx, num, den), x);
+}
+
+nd_node *mk_div(nd_ctx *ctx, nd_node *x, nd_node *s)
+{
+    return mk_mul(ctx, x, mk_powi(ctx, s, -1));
+}
+
+/* ---- elementwise products and powers ---------------------------------- */
+
+static void add_efactor(nd_ctx *ctx, nodelist *scal, nodelist *fac, nd_node *f)
+{
+    if (f->op == OP_EMUL && !is_named(f)) {
+        for (uint32_t i = 0; i < f->nkids; i++)
+            add_efactor(ctx, scal, fac, f->kid[i]);
+    } else if (f->op == OP_BCAST && expr_is_scalar(ctx, f->kid[0])) {
+        nl_push(scal, f->kid[0]);
+    } else if (f->op == OP_PROD && !is_named(f) && f->nkids >= 2 &&
+               !expr_is_scalar(ctx, f->kid[f->nkids - 1]) &&
+               expr_is_scalar(ctx, f->kid[f->nkids - 2])) {
+        /* (c*X) .* Y = c*(X .* Y): the scalars of a one-matrix product */
+        for (uint32_t i = 0; i + 1 < f->nkids; i++)
+            nl_push(scal, f->kid[i]);
+        add_efactor(ctx, scal, fac, f->kid[f->nkids - 1]);
+    } else {
+        nl_push(fac, f);
+    }
+}
+
+nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    if (expr_is_scalar(ctx, a) || expr_is_scalar(ctx, b))
+        return mk_mul(ctx, a, b);
+    nd_shape shape = a->shape;
+    nodelist scal = { 0 }, fac = { 0 };
+    add_efactor(ctx, &scal, &fac, a);
+    add_efactor(ctx, &scal, &fac, b);
+    nd_node *r;
+    if (any_zero(&fac)) {
+        r = mk_zero(ctx, shape);
+    } else {
+        merge_powers(ctx, &fac);
+        nd_node *e = fac.n == 0   ? mk_ones(ctx, shape)
+                     : fac.n == 1 ? fac.v[0]
+                                  : expr_node(ctx, OP_EMUL, shape, fac.v, fac.n);
+        nl_push(&scal, e);
+        r = mk_prod(ctx, scal.v, scal.n);
+    }
+    nl_free(&scal);
+    nl_free(&fac);
+    return r;
+}
+
+nd_node *mk_ediv(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    return mk_emul(ctx, a, mk_powi(ctx, b, -1));
+}
+
+static int const_int(const nd_node *p, long *k)
+{
+    return p->op == OP_CONST && num_fits_long(p->u.q, k);
+}
+
+nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
+{
+    long k;
+    if (expr_is_const_val(p, 0))
+        return mk_ones(ctx, x->shape);
+    if (expr_is_const_val(p, 1))
+        return x;
+    if (x->op == OP_CONST && const_int(p, &k)) {
+        mpq_t r;
+        mpq_init(r);
+        int ok = num_pow(r, x->u.q, k);
+        nd_node *n = ok ? expr_const(ctx, r) : NULL;
+        mpq_clear(r);
+        if (n)
+            return n;
+    }
+    if (x->op == OP_BCAST)
+        return mk_bcast(ctx, mk_pow(ctx, x->kid[0], p), x->shape);
+    if (x->op == OP_EPOW && !is_named(x) && x->kid[1]->op == OP_CONST &&
+        const_int(p, &k)) {
+        mpq_t e;
+        mpq_init(e);
+        mpq_set_si(e, k, 1);
+        mpq_mul(e, e, x->kid[1]->u.q);
+        nd_node *r = mk_pow(ctx, x->kid[0], expr_const(ctx, e));
+        mpq_clear(e);
+        return r;
+    }
+    if (x->op == OP_PROD && !is_named(x) && x->kid[0]->op == OP_CONST &&
+        const_int(p, &k)) {     /* (c*y)^k = c^k * y^k */
+        nd_node *rest = mk_prod(ctx, x->kid + 1, (int)x->nkids - 1);
+        return mk_mul(ctx, mk_pow(ctx, x->kid[0], p), mk_pow(ctx, rest, p));
+    }
+    nd_node *kids[2] = { x, p };
+    return expr_node(ctx, OP_EPOW, x->shape, kids, 2);
+}
+
+nd_node *mk_powi(nd_ctx *ctx, nd_node *x, long k)
+{
+    return mk_pow(ctx, x, mk_int(ctx, k));
+}
+
+nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k)
+{
+    if (k == 0)
+        return expr_eye(ctx, a->shape.rows);
+    if (k == 1 || a->op == OP_EYE)
+        return a;
+    if (expr_is_scalar(ctx, a))
+        return mk_powi(ctx, a, k);
+    if (a->op == OP_MPOW && !is_named(a))
+        return mk_mpow(ctx, a->kid[0], a->u.k * k);
+    return expr_mpow(ctx, a, k);
+}
+
+/* ---- transposes -------------------------------------------------------- */
+
+/* (a + b)' = a' + b', (a .* b)' = a' .* b', (s*A*B)' = s*B'*A'. */
+static nd_node *transpose_each(nd_ctx *ctx, nd_node *x)
+{
+    nodelist t = { 0 };
+    for (uint32_t i = 0; i < x->nkids; i++)
+        nl_push(&t, mk_transpose(ctx, x->kid[i]));
+    nd_node *r;
+    if (x->op == OP_ADD) {
+        r = mk_add(ctx, t.v, t.n);
+    } else if (x->op == OP_EMUL) {
+        r = t.v[0];
+        for (int i = 1; i < t.n; i++)
+            r = mk_emul(ctx, r, t.v[i]);
+    } else {    /* OP_PROD: scalars stay in front, the chain reverses */
+        int first = 0;
+        while (first < t.n && expr_is_scalar(ctx, t.v[first]))
+            first++;
+        for (int i = first, j = t.n - 1; i < j; i++, j--) {
+            nd_node *tmp = t.v[i];
+            t.v[i] = t.v[j];
+            t.v[j] = tmp;
+        }
+        r = mk_prod(ctx, t.v, t.n);
+    }
+    nl_free(&t);
+    return r;
+}
+
+nd_node *mk_transpose(nd_ctx *ctx, nd_node *x)
+{
+    if (expr_is_scalar(ctx, x) || x->op == OP_EYE)
+        return x;
+    if (x->op == OP_TRANSPOSE)
+        return x->kid[0];
+    if (!is_named(x)) {
+        switch ((enum nd_op)x->op) {
+        case OP_ADD:
+        case OP_EMUL:
+        case OP_PROD:
+            return transpose_each(ctx, x);
+        case OP_BCAST:
+            return mk_bcast(ctx, mk_transpose(ctx, x->kid[0]), shape_transpose(x->shape));
+        case OP_EPOW:
+            return mk_pow(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
+        case OP_DIAGM:
+            return x;
+        default:
+            break;
+        }
+    }
+    return expr_node(ctx, OP_TRANSPOSE, shape_transpose(x->shape), &x, 1);
+}
+
+/* ---- function calls ------------------------------------------------------ */
+
+nd_node *mk_call(nd_ctx *ctx, enum nd_op op, nd_node *const *args, int n)
+{
+    const nd_opinfo *o = &ops_table[op];
+    if (o->simplify) {
+        nd_node *r = o->simplify(ctx, op, args);
+        if (r)
+            return r;
+    }
+    return expr_node(ctx, op, o->shape(ctx, args), args, n);
+}
+
+nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x)
+{
+    return mk_call(ctx, op, &x, 1);
+}
+
+nd_node *mk_fn2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b)
+{
+    nd_node *k[2] = { a, b };
+    return mk_call(ctx, op, k, 2);
+}
+
+/* ---- helpers for derivative rules ------------------------------------- */
+
+nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    if (expr_is_scalar(ctx, a))
+        return mk_mul(ctx, a, b);
+    if (shape_is_col(ctx, a->shape))
+        return mk_mul(ctx, mk_transpose(ctx, a), b);
+    if (shape_is_row(ctx, a->shape))
+        return mk_mul(ctx, a, mk_transpose(ctx, b));
+    return mk_fn(ctx, OP_SUM, mk_emul(ctx, a, b));
+}
+
+/* Column sums.  A label declared simplex/onehot sums to 1 per column: this
+ * is used in derivative expressions only, where it holds at every point the
+ * declaration allows, and never rewrites the objective itself. */
+nd_node *mk_colsum(nd_ctx *ctx, nd_node *x)
+{
+    if (x->op == OP_VAR && (ctx->vars[x->u.var].assume == AS_SIMPLEX ||
+                            ctx->vars[x->u.var].assume == AS_ONEHOT))
+        return mk_ones(ctx, shape_make(DIM_ONE, x->shape.cols));
+    if (dim_is_one(ctx, x->shape.cols))
+        return mk_fn(ctx, OP_SUM, x);
+    nd_node *ones = mk_ones(ctx, shape_make(x->shape.rows, DIM_ONE));
+    return mk_mul(ctx, mk_transpose(ctx, ones), x);
+}
+
+nd_node *mk_rowbcast(nd_ctx *ctx, nd_node *r, nd_shape to)
+{
+    return mk_bcast(ctx, r, to);
+}

@@ -1,0 +1,49 @@
+/* mk.h: smart constructors.  Every node the engine builds after parsing goes
+ * through these, so the basic simplifications hold everywhere: sums and
+ * products flattened (never through a named binding), exact constant
+ * folding, 0 and 1 identities, like terms collected (x + x = 2*x), equal
+ * bases merged into powers, scalar factors gathered in front of a product,
+ * transposes pushed down to the leaves ((A*B)' = B'*A', x'' = x).
+ *
+ * The caller guarantees that shapes fit (elaboration checks them); the
+ * constructors only compute the result shape. */
+#ifndef ND_MK_H
+#define ND_MK_H
+
+#include "expr.h"
+
+nd_node *mk_int(nd_ctx *ctx, long v);
+nd_node *mk_q(nd_ctx *ctx, long num, long den);
+nd_node *mk_zero(nd_ctx *ctx, nd_shape shape);
+nd_node *mk_ones(nd_ctx *ctx, nd_shape shape);
+nd_node *mk_dim(nd_ctx *ctx, nd_dim d);     /* a dimension as a number */
+int mk_is_zero(const nd_node *n);
+int mk_is_one(const nd_node *n);
+
+nd_node *mk_bcast(nd_ctx *ctx, nd_node *x, nd_shape to);
+nd_node *mk_add(nd_ctx *ctx, nd_node *const *terms, int n);
+nd_node *mk_add2(nd_ctx *ctx, nd_node *a, nd_node *b);
+nd_node *mk_sub(nd_ctx *ctx, nd_node *a, nd_node *b);
+nd_node *mk_neg(nd_ctx *ctx, nd_node *a);
+nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n);
+nd_node *mk_mul(nd_ctx *ctx, nd_node *a, nd_node *b);    /* scaling or matrix product */
+nd_node *mk_mul3(nd_ctx *ctx, nd_node *a, nd_node *b, nd_node *c);
+nd_node *mk_scale_q(nd_ctx *ctx, const mpq_t q, nd_node *x);
+nd_node *mk_scale_si(nd_ctx *ctx, long num, long den, nd_node *x);
+nd_node *mk_div(nd_ctx *ctx, nd_node *x, nd_node *s);    /* x / scalar s */
+nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b);   /* a .* b */
+nd_node *mk_ediv(nd_ctx *ctx, nd_node *a, nd_node *b);   /* a ./ b */
+nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p);    /* x .^ p, p scalar */
+nd_node *mk_powi(nd_ctx *ctx, nd_node *x, long k);
+nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k);       /* square a, k >= 0 */
+nd_node *mk_transpose(nd_ctx *ctx, nd_node *x);
+nd_node *mk_call(nd_ctx *ctx, enum nd_op op, nd_node *const *args, int n);
+nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x);
+nd_node *mk_fn2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b);
+
+/* Helpers for derivative rules. */
+nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b);  /* sum(a .* b) */
+nd_node *mk_colsum(nd_ctx *ctx, nd_node *x);    /* 1 x c column sums; scalar for a vector */
+nd_node *mk_rowbcast(nd_ctx *ctx, nd_node *r, nd_shape to);  /* a row (or scalar) down rows */
+
+#endif

@@ -1,0 +1,39 @@
+/* num.h: exact rationals (GMP mpq) for literals and constant folding. */
+#ifndef ND_NUM_H
+#define ND_NUM_H
+
+#include <gmp.h>
+
+#include "strbuf.h"
+
+/* Limits that keep folding cheap: a literal has at most this many digits and
+ * a decimal exponent of at most this size; a folded power or product is not
+ * folded when its result would need more bits than NUM_MAX_BITS. */
+#define NUM_MAX_DIGITS 400
+#define NUM_MAX_EXP10 400
+#define NUM_MAX_BITS 8192
+
+/* Parses a literal (digits, optional fraction, optional exponent) into out.
+ * Returns NULL on success, or a message saying why the literal is refused. */
+const char *num_parse(mpq_t out, const char *text);
+
+/* Exact power q^k; returns 0 (and leaves out unchanged) when the result would
+ * be too big or when q is 0 and k < 0. */
+int num_pow(mpq_t out, const mpq_t q, long k);
+
+/* Exact product / sum, refusing results beyond NUM_MAX_BITS (returns 0). */
+int num_mul(mpq_t out, const mpq_t a, const mpq_t b);
+int num_add(mpq_t out, const mpq_t a, const mpq_t b);
+
+/* Text in the input language: a short exact decimal ("0.5", "-3") when there
+ * is one, else "p/q".  Sets *is_fraction when the "p/q" form was used. */
+void num_format(strbuf *out, const mpq_t q, int *is_fraction);
+/* LaTeX: "\frac{p}{q}" or the decimal. */
+void num_format_latex(strbuf *out, const mpq_t q);
+/* The nearest double, as C source that reads back to it exactly. */
+void num_format_c(strbuf *out, const mpq_t q);
+
+int num_is_int(const mpq_t q);
+int num_fits_long(const mpq_t q, long *v);   /* integer that fits a long */
+
+#endif

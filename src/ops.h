@@ -1,0 +1,69 @@
+/* ops.h: the operator table.  One row per operator (ORDER OP, see expr.h)
+ * with its spelling, result shape, simplifications on construction, adjoint
+ * (derivative) rule, MPFR evaluator, and the spellings the emitters need.
+ * Adding an operator means adding its enum value, its row and the few
+ * functions the row points to. */
+#ifndef ND_OPS_H
+#define ND_OPS_H
+
+#include <mpfr.h>
+
+#include "expr.h"
+#include "mat.h"
+
+enum op_class {
+    OPC_LEAF,       /* constants, variables, eye, symbols */
+    OPC_ARITH,      /* written as operators: + * .* .^ ' and broadcasting */
+    OPC_ELEM,       /* elementwise function of one argument */
+    OPC_REDUCE,     /* function of one matrix to a scalar */
+    OPC_FUNC,       /* any other function */
+};
+
+/* Evaluation status */
+#define EV_OK 0
+#define EV_DOMAIN 1     /* outside the function's domain: draw another point */
+
+struct nd_evalenv;
+
+/* What a call looks like during elaboration, for checks and messages. */
+typedef struct call_site {
+    const char *name;
+    nd_loc loc;                 /* the whole call */
+    int nargs;
+    nd_node **args;
+    const nd_loc *arg_locs;
+    const char *const *arg_text;
+} call_site;
+
+typedef struct nd_opinfo {
+    const char *name;           /* spelling in the language (internal ops too) */
+    enum op_class cls;
+    int nargs;                  /* arguments of the function form */
+    /* Elaboration of a call: checks the arguments (unifying dimensions,
+     * failing through ctx_fail at the call) and builds the node.  NULL: the
+     * generic one (any shape for OPC_ELEM/OPC_REDUCE, then mk_call). */
+    nd_node *(*build)(nd_ctx *ctx, enum nd_op op, const call_site *cs);
+    /* Result shape from the children (already checked). */
+    nd_shape (*shape)(nd_ctx *ctx, nd_node *const *kids);
+    /* Simplification on construction: a simpler equal node, or NULL. */
+    nd_node *(*simplify)(nd_ctx *ctx, enum nd_op op, nd_node *const *kids);
+    /* Contribution to the adjoint of child i given the adjoint g of n;
+     * NULL when n does not vary with that child. */
+    nd_node *(*adjoint)(nd_ctx *ctx, nd_node *n, int i, nd_node *g);
+    /* out is allocated with n's shape; returns EV_OK or EV_DOMAIN. */
+    int (*eval)(struct nd_evalenv *env, const nd_node *n, nd_mat *out,
+                nd_mat *const *args);
+    /* Elementwise functions only: */
+    int (*eval1)(mpfr_t y, const mpfr_t x);             /* EV_OK/EV_DOMAIN */
+    nd_node *(*deriv)(nd_ctx *ctx, nd_node *x, nd_node *fx);   /* f'(x) */
+    int (*fold)(mpq_t y, const mpq_t x);                /* exact f(x), or 0 */
+    const char *latex;          /* LaTeX spelling of the function */
+    const char *c_name;         /* C99 spelling (elementwise and reductions) */
+} nd_opinfo;
+
+extern const nd_opinfo ops_table[OP__COUNT];
+
+/* The function named `name` in the language, or -1. */
+int ops_lookup(const char *name);
+
+#endif

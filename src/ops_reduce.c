@@ -1,0 +1,269 @@
+/* ops_reduce.c: functions of a matrix to a scalar. */
+#include <stdlib.h>
+
+#include "ops_impl.h"
+
+/* ---- elaboration checks ---- */
+
+BUILD(build_any)
+{
+    return mk_call(ctx, op, cs->args, cs->nargs);
+}
+
+BUILD(build_square)
+{
+    nd_node *a = cs->args[0];
+    if (!dim_unify(ctx, a->shape.rows, a->shape.cols))
+        shape_fail(ctx, cs->loc, "'%s' needs a square matrix: %s is %s", cs->name,
+                   cs->arg_text[0], shape_str(ctx, a->shape));
+    return mk_call(ctx, op, cs->args, cs->nargs);
+}
+
+/* s1*...*sk*M with one matrix M: its scalar factors, or NULL. */
+static nd_node *scalar_part(nd_ctx *ctx, nd_node *x, nd_node **m)
+{
+    if (x->op != OP_PROD || (x->flags & NF_NAMED) || x->nkids < 2)
+        return NULL;
+    uint32_t last = x->nkids - 1;
+    if (expr_is_scalar(ctx, x->kid[last]) || !expr_is_scalar(ctx, x->kid[last - 1]))
+        return NULL;
+    *m = x->kid[last];
+    return mk_prod(ctx, x->kid, (int)last);
+}
+
+/* f(s*M) = s*f(M) for the linear reductions sum and tr */
+static nd_node *pull_scalars(nd_ctx *ctx, enum nd_op op, nd_node *x)
+{
+    nd_node *m, *s = scalar_part(ctx, x, &m);
+    return s ? mk_mul(ctx, s, mk_fn(ctx, op, m)) : NULL;
+}
+
+/* ---- sum ---- */
+
+SIMP(simp_sum)
+{
+    nd_node *x = k[0];
+    if (expr_is_scalar(ctx, x))
+        return x;
+    if (x->op == OP_TRANSPOSE)
+        return mk_fn(ctx, op, x->kid[0]);
+    if (x->op == OP_BCAST) {   /* each entry of the source counted r*c/|source| times */
+        nd_node *src = x->kid[0];
+        nd_node *count = mk_int(ctx, 1);
+        if (!dim_same(ctx, src->shape.rows, x->shape.rows))
+            count = mk_mul(ctx, count, mk_dim(ctx, x->shape.rows));
+        if (!dim_same(ctx, src->shape.cols, x->shape.cols))
+            count = mk_mul(ctx, count, mk_dim(ctx, x->shape.cols));
+        return mk_mul(ctx, count, mk_fn(ctx, op, src));
+    }
+    return pull_scalars(ctx, op, x);
+}
+
+ADJ(adj_sum)
+{
+    (void)i;
+    return mk_bcast(ctx, g, n->kid[0]->shape);
+}
+
+static void sum_into(mpfr_t acc, const nd_mat *x, int squares, int absval)
+{
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(acc));
+    mpfr_set_zero(acc, 1);
+    size_t len = mat_len(x);
+    for (size_t e = 0; e < len; e++) {
+        if (squares)
+            mpfr_sqr(t, x->a[e], MPFR_RNDN);
+        else if (absval)
+            mpfr_abs(t, x->a[e], MPFR_RNDN);
+        else
+            mpfr_set(t, x->a[e], MPFR_RNDN);
+        mpfr_add(acc, acc, t, MPFR_RNDN);
+    }
+    mpfr_clear(t);
+}
+
+EVAL(eval_sum)
+{
+    (void)env;
+    (void)n;
+    sum_into(out->a[0], args[0], 0, 0);
+    return EV_OK;
+}
+
+/* ---- norms: norm1 = sum |x|, norm2 = sum x^2 (squared), norm = sqrt(norm2) ---- */
+
+ADJ(adj_norm1)
+{
+    (void)i;
+    return mk_mul(ctx, g, mk_fn(ctx, OP_SIGN, n->kid[0]));
+}
+
+EVAL(eval_norm1)
+{
+    (void)env;
+    (void)n;
+    sum_into(out->a[0], args[0], 0, 1);
+    return EV_OK;
+}
+
+SIMP(simp_norm2)
+{
+    (void)op;
+    nd_node *x = k[0], *m, *s;
+    if (expr_is_scalar(ctx, x))
+        return mk_powi(ctx, x, 2);
+    if (x->op == OP_TRANSPOSE)
+        return mk_fn(ctx, OP_NORM2, x->kid[0]);
+    if ((s = scalar_part(ctx, x, &m)))
+        return mk_mul(ctx, mk_powi(ctx, s, 2), mk_fn(ctx, OP_NORM2, m));
+    return NULL;
+}
+
+ADJ(adj_norm2)
+{
+    (void)i;
+    return mk_mul3(ctx, mk_int(ctx, 2), g, n->kid[0]);
+}
+
+EVAL(eval_norm2)
+{
+    (void)env;
+    (void)n;
+    sum_into(out->a[0], args[0], 1, 0);
+    return EV_OK;
+}
+
+ADJ(adj_norm)
+{
+    (void)i;
+    return mk_mul3(ctx, g, n->kid[0], mk_powi(ctx, n, -1));
+}
+
+EVAL(eval_norm)
+{
+    (void)env;
+    (void)n;
+    sum_into(out->a[0], args[0], 1, 0);
+    if (mpfr_zero_p(out->a[0]))
+        return EV_DOMAIN;   /* not differentiable at 0 */
+    mpfr_sqrt(out->a[0], out->a[0], MPFR_RNDN);
+    return EV_OK;
+}
+
+/* ---- trace ---- */
+
+SIMP(simp_tr)
+{
+    nd_node *x = k[0];
+    if (expr_is_scalar(ctx, x))
+        return x;
+    if (x->op == OP_EYE)
+        return mk_dim(ctx, x->u.dim);
+    if (x->op == OP_TRANSPOSE)
+        return mk_fn(ctx, op, x->kid[0]);
+    if (x->op == OP_PROD && !(x->flags & NF_NAMED)) {
+        /* tr(S*M1*...*Mk) = S*Mk*M1*...*M(k-1) when Mk is a row */
+        nd_node *last = x->kid[x->nkids - 1];
+        if (!expr_is_scalar(ctx, last) && dim_is_one(ctx, last->shape.rows)) {
+            nd_node **f = xmalloc(x->nkids * sizeof *f);
+            uint32_t c0 = 0, nf = 0;
+            while (expr_is_scalar(ctx, x->kid[c0]))
+                f[nf++] = x->kid[c0++];
+            f[nf++] = last;
+            for (uint32_t j = c0; j + 1 < x->nkids; j++)
+                f[nf++] = x->kid[j];
+            nd_node *r = mk_prod(ctx, f, (int)nf);
+            free(f);
+            return r;
+        }
+    }
+    return pull_scalars(ctx, op, x);
+}
+
+ADJ(adj_tr)
+{
+    (void)i;
+    return mk_mul(ctx, g, expr_eye(ctx, n->kid[0]->shape.rows));
+}
+
+EVAL(eval_tr)
+{
+    (void)env;
+    (void)n;
+    mpfr_set_zero(out->a[0], 1);
+    for (int j = 0; j < args[0]->rows; j++)
+        mpfr_add(out->a[0], out->a[0], MAT(args[0], j, j), MPFR_RNDN);
+    return EV_OK;
+}
+
+/* ---- determinants ---- */
+
+SIMP(simp_det)
+{
+    nd_node *x = k[0];
+    if (expr_is_scalar(ctx, x))
+        return x;
+    if (x->op == OP_EYE)
+        return mk_int(ctx, 1);
+    if (x->op == OP_TRANSPOSE)
+        return mk_fn(ctx, op, x->kid[0]);
+    if (x->op == OP_INV)
+        return mk_powi(ctx, mk_fn(ctx, op, x->kid[0]), -1);
+    return NULL;
+}
+
+/* d det(A) = det(A) * inv(A)' */
+ADJ(adj_det)
+{
+    (void)i;
+    return mk_mul3(ctx, g, n, mk_transpose(ctx, mk_fn(ctx, OP_INV, n->kid[0])));
+}
+
+EVAL(eval_det)
+{
+    (void)env;
+    (void)n;
+    mat_det(out->a[0], args[0]);
+    return EV_OK;
+}
+
+ADJ(adj_logdet)
+{
+    (void)i;
+    return mk_mul(ctx, g, mk_transpose(ctx, mk_fn(ctx, OP_INV, n->kid[0])));
+}
+
+EVAL(eval_logdet)
+{
+    (void)env;
+    (void)n;
+    mat_det(out->a[0], args[0]);
+    if (mpfr_sgn(out->a[0]) <= 0)
+        return EV_DOMAIN;
+    mpfr_log(out->a[0], out->a[0], MPFR_RNDN);
+    return EV_OK;
+}
+
+/* ---- mean: sum of the entries over their number ---- */
+
+static nd_node *numel(nd_ctx *ctx, nd_shape s)
+{
+    return mk_mul(ctx, mk_dim(ctx, s.rows), mk_dim(ctx, s.cols));
+}
+
+ADJ(adj_mean)
+{
+    (void)i;
+    nd_shape s = n->kid[0]->shape;
+    return mk_bcast(ctx, mk_div(ctx, g, numel(ctx, s)), s);
+}
+
+EVAL(eval_mean)
+{
+    (void)env;
+    (void)n;
+    sum_into(out->a[0], args[0], 0, 0);
+    mpfr_div_ui(out->a[0], out->a[0], (unsigned long)mat_len(args[0]), MPFR_RNDN);
+    return EV_OK;
+}

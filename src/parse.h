@@ -1,0 +1,47 @@
+/* parse.h: the parser's entry point, and the state the lexer and the parser
+ * share (the scanner is reentrant: no globals). */
+#ifndef ND_PARSE_H
+#define ND_PARSE_H
+
+#include "ast.h"
+#include "strbuf.h"
+
+enum parse_mode {
+    PARSE_PROGRAM,      /* statements */
+    PARSE_EXPR,         /* one expression (--check) */
+    PARSE_GRADS,        /* lines `dL/dW = EXPR` and `t = EXPR` (--check-file) */
+};
+
+#define PARSE_MAX_PARENS 64
+
+typedef struct parse_state {
+    const nd_source *src;
+    int start_token;            /* returned by the first yylex call */
+    int line, col;              /* where the next character is */
+    int last_token;             /* for line continuation */
+    int sent_final_nl;
+    nd_loc parens[PARSE_MAX_PARENS];    /* open parentheses, innermost last */
+    int paren_depth;
+    char last_text[48];         /* the last token, for messages */
+    ast_program prog;
+    ast *expr;
+    int failed;
+    int too_deep;               /* first expression nested past AST_MAX_DEPTH */
+    nd_loc too_deep_loc;
+    strbuf *diag;               /* formatted messages */
+    nd_loc err_loc;
+    char *err_msg;              /* the first error (malloc'd) */
+} parse_state;
+
+/* Parses src.  On success returns 0 and fills *prog (PARSE_PROGRAM,
+ * PARSE_GRADS) or *expr (PARSE_EXPR), which the caller then owns.  On error
+ * returns 1, owns nothing, and has appended the message to diag; *err_loc
+ * and *err_msg (malloc'd, may be NULL) describe the first error. */
+int parse_source(const nd_source *src, enum parse_mode mode, ast_program *prog,
+                 ast **expr, strbuf *diag, nd_loc *err_loc, char **err_msg);
+
+/* Called by the grammar's actions and the lexer. */
+void parse_error(parse_state *ps, nd_loc loc, const char *msg);
+void parse_check_depth(parse_state *ps, const ast *a);
+
+#endif

@@ -1,0 +1,25 @@
+/* print.h: expressions in the input language (the text mode).  The output
+ * parses back to the same value: broadcasting is left implicit only where
+ * the parser restores it, and parentheses follow the grammar's precedence. */
+#ifndef ND_PRINT_H
+#define ND_PRINT_H
+
+#include "expr.h"
+
+typedef struct printer {
+    nd_ctx *ctx;
+    strbuf *out;
+    const char **names;     /* by node id: a binding's name, else NULL */
+    uint32_t n_names;
+    const nd_node *self;    /* printed in full although it has a name */
+} printer;
+
+/* Names every named binding's node (the first binding wins). */
+void printer_init(printer *p, nd_ctx *ctx, strbuf *out);
+void printer_free(printer *p);
+/* Gives node n the name `name` (a temporary, an adjoint). */
+void printer_name(printer *p, const nd_node *n, const char *name);
+const char *printer_name_of(const printer *p, const nd_node *n);
+void print_expr(printer *p, const nd_node *n);
+
+#endif

@@ -1,0 +1,211 @@
+/* shape.c: dimensions and shapes. */
+#include "shape.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static nd_dim dim_new(nd_ctx *ctx, long value, const char *name, int declared)
+{
+    int i = ctx->n_dims;
+    ctx->dims = ctx_grow(ctx->dims, &ctx->cap_dims, i + 1, sizeof *ctx->dims);
+    struct nd_dimrec *d = &ctx->dims[i];
+    d->parent = i;
+    d->value = value;
+    d->name = name ? arena_strdup(ctx->arena, name) : NULL;
+    d->declared = declared;
+    d->order = i;
+    ctx->n_dims++;
+    return i;
+}
+
+void dim_init(nd_ctx *ctx)
+{
+    dim_new(ctx, 1, NULL, 1);   /* DIM_ONE */
+}
+
+nd_dim dim_find(nd_ctx *ctx, nd_dim d)
+{
+    while (ctx->dims[d].parent != d) {
+        int p = ctx->dims[d].parent;
+        ctx->dims[d].parent = ctx->dims[p].parent;  /* path halving */
+        d = p;
+    }
+    return d;
+}
+
+nd_dim dim_const(nd_ctx *ctx, long value)
+{
+    for (int i = 0; i < ctx->n_dims; i++)
+        if (ctx->dims[i].parent == i && ctx->dims[i].value == value)
+            return i;
+    return dim_new(ctx, value, NULL, 1);
+}
+
+nd_dim dim_declared(nd_ctx *ctx, const char *name)
+{
+    return dim_new(ctx, 0, name, 1);
+}
+
+nd_dim dim_fresh(nd_ctx *ctx, const char *name)
+{
+    return dim_new(ctx, 0, name, 0);
+}
+
+long dim_value(nd_ctx *ctx, nd_dim d)
+{
+    return ctx->dims[dim_find(ctx, d)].value;
+}
+
+int dim_is_one(nd_ctx *ctx, nd_dim d)
+{
+    return dim_find(ctx, d) == DIM_ONE;
+}
+
+int dim_same(nd_ctx *ctx, nd_dim a, nd_dim b)
+{
+    return dim_find(ctx, a) == dim_find(ctx, b);
+}
+
+static void link_to(nd_ctx *ctx, nd_dim from, nd_dim to)
+{
+    ctx->dims[from].parent = to;
+}
+
+int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b)
+{
+    a = dim_find(ctx, a);
+    b = dim_find(ctx, b);
+    if (a == b)
+        return 1;
+    if (a < ctx->dims_frozen && b < ctx->dims_frozen)
+        return 0;
+    struct nd_dimrec *da = &ctx->dims[a], *db = &ctx->dims[b];
+    if (da->declared && db->declared)
+        return 0;       /* two numbers, two names, or a name and a number */
+    if (da->declared)
+        link_to(ctx, b, a);
+    else if (db->declared)
+        link_to(ctx, a, b);
+    else if (a < b)
+        link_to(ctx, b, a);
+    else
+        link_to(ctx, a, b);
+    return 1;
+}
+
+const char *dim_name(nd_ctx *ctx, nd_dim d)
+{
+    struct nd_dimrec *r = &ctx->dims[dim_find(ctx, d)];
+    if (!r->name) {
+        char buf[32];
+        if (r->value > 0)
+            snprintf(buf, sizeof buf, "%ld", r->value);
+        else
+            snprintf(buf, sizeof buf, "d%d", dim_find(ctx, d));
+        r->name = arena_strdup(ctx->arena, buf);
+    }
+    return r->name;
+}
+
+int shape_is_scalar(nd_ctx *ctx, nd_shape s)
+{
+    return dim_is_one(ctx, s.rows) && dim_is_one(ctx, s.cols);
+}
+
+int shape_is_col(nd_ctx *ctx, nd_shape s)
+{
+    return dim_is_one(ctx, s.cols) && !dim_is_one(ctx, s.rows);
+}
+
+int shape_is_row(nd_ctx *ctx, nd_shape s)
+{
+    return dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols);
+}
+
+int shape_is_square(nd_ctx *ctx, nd_shape s)
+{
+    return dim_same(ctx, s.rows, s.cols);
+}
+
+int shape_equal(nd_ctx *ctx, nd_shape a, nd_shape b)
+{
+    return dim_same(ctx, a.rows, b.rows) && dim_same(ctx, a.cols, b.cols);
+}
+
+int shape_unify(nd_ctx *ctx, nd_shape a, nd_shape b)
+{
+    return dim_unify(ctx, a.rows, b.rows) && dim_unify(ctx, a.cols, b.cols);
+}
+
+nd_shape shape_resolve(nd_ctx *ctx, nd_shape s)
+{
+    return shape_make(dim_find(ctx, s.rows), dim_find(ctx, s.cols));
+}
+
+nd_shape shape_transpose(nd_shape s)
+{
+    return shape_make(s.cols, s.rows);
+}
+
+void shape_format(nd_ctx *ctx, strbuf *out, nd_shape s)
+{
+    if (shape_is_scalar(ctx, s))
+        sb_puts(out, "scalar");
+    else
+        sb_printf(out, "%s x %s", dim_name(ctx, s.rows), dim_name(ctx, s.cols));
+}
+
+const char *shape_str(nd_ctx *ctx, nd_shape s)
+{
+    strbuf b;
+    sb_init(&b);
+    shape_format(ctx, &b, s);
+    const char *r = arena_strdup(ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return r;
+}
+
+static int add_unique(nd_ctx *ctx, nd_dim *out, int n, int max, nd_dim d)
+{
+    d = dim_find(ctx, d);
+    if (d == DIM_ONE || ctx->dims[d].value > 0)
+        return n;
+    for (int i = 0; i < n; i++)
+        if (out[i] == d)
+            return n;
+    if (n < max)
+        out[n++] = d;
+    return n;
+}
+
+int dim_abi_order(nd_ctx *ctx, nd_dim *out, int max)
+{
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ctx->n_vars; i++) {
+            nd_var *v = &ctx->vars[i];
+            if (v->origin >= 0 || v->declared != (pass == 0))
+                continue;
+            n = add_unique(ctx, out, n, max, v->shape.rows);
+            n = add_unique(ctx, out, n, max, v->shape.cols);
+        }
+    return n;
+}
+
+_Noreturn void shape_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+{
+    strbuf msg;
+    sb_init(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (ctx->err_kind == ERR_NONE)
+        ctx->err_kind = ERR_SHAPE;
+    ctx_error(ctx, loc, "%s", sb_str(&msg));
+    sb_free(&msg);
+    if (ctx->shape_notes)
+        ctx->shape_notes(ctx);
+    ctx_throw(ctx);
+}

@@ -1,0 +1,55 @@
+/* shape.h: symbolic dimensions with union-find unification, and shapes.
+ *
+ * A dimension is a numeric size (interned: one record per value), a name the
+ * user declared (m, n: never merged with another name), or an inferred one
+ * (from an undeclared variable or vector(c)), which unification links to
+ * whatever it must equal.  DIM_ONE is the size 1: a shape with both sides
+ * DIM_ONE is a scalar, one with cols DIM_ONE a column vector. */
+#ifndef ND_SHAPE_H
+#define ND_SHAPE_H
+
+#include "ctx.h"
+
+#define DIM_ONE 0
+
+void dim_init(nd_ctx *ctx);
+nd_dim dim_find(nd_ctx *ctx, nd_dim d);
+nd_dim dim_const(nd_ctx *ctx, long value);
+nd_dim dim_declared(nd_ctx *ctx, const char *name);
+nd_dim dim_fresh(nd_ctx *ctx, const char *name);
+int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b);     /* 1 when consistent */
+int dim_same(nd_ctx *ctx, nd_dim a, nd_dim b);
+long dim_value(nd_ctx *ctx, nd_dim d);              /* 0 when symbolic */
+const char *dim_name(nd_ctx *ctx, nd_dim d);        /* "n", "3" */
+int dim_is_one(nd_ctx *ctx, nd_dim d);
+
+static inline nd_shape shape_make(nd_dim r, nd_dim c)
+{
+    nd_shape s = { r, c };
+    return s;
+}
+static inline nd_shape shape_scalar(void)
+{
+    return shape_make(DIM_ONE, DIM_ONE);
+}
+int shape_is_scalar(nd_ctx *ctx, nd_shape s);
+int shape_is_col(nd_ctx *ctx, nd_shape s);      /* n x 1, n != 1 */
+int shape_is_row(nd_ctx *ctx, nd_shape s);      /* 1 x n, n != 1 */
+int shape_is_square(nd_ctx *ctx, nd_shape s);
+int shape_equal(nd_ctx *ctx, nd_shape a, nd_shape b);
+int shape_unify(nd_ctx *ctx, nd_shape a, nd_shape b);
+nd_shape shape_resolve(nd_ctx *ctx, nd_shape s);    /* roots */
+nd_shape shape_transpose(nd_shape s);
+/* "m x n", or "scalar" */
+void shape_format(nd_ctx *ctx, strbuf *out, nd_shape s);
+const char *shape_str(nd_ctx *ctx, nd_shape s);     /* arena copy */
+
+/* A shape error at loc: the message, the declarations in force, and
+ * ctx_throw with ERR_SHAPE (so --check can call it "not equivalent"). */
+_Noreturn void shape_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The dimensions the program's variables use, roots only, in ABI order. */
+int dim_abi_order(nd_ctx *ctx, nd_dim *out, int max);
+
+#endif
