@@ -418,7 +418,7 @@ static const char *const special_forms[] = { "vector", "matrix", "eye" };
 static _Noreturn void unknown_function(elab *e, const ast *a)
 {
     const char *best = NULL;
-    int bestd = 3;
+    int bestd = strlen(a->text) <= 4 ? 2 : 3;   /* suggest only close names */
     for (int op = 0; op < OP__COUNT; op++)
         if (ops_table[op].cls >= OPC_ELEM && edit_distance(a->text, ops_table[op].name) < bestd) {
             bestd = edit_distance(a->text, ops_table[op].name);

@@ -1,0 +1,83 @@
+/* nnderive.h: the public interface of libnnderive.
+ *
+ * A session holds one program: open it from text, then ask for outputs.
+ * Every output is a malloc'd NUL-terminated string the caller frees with
+ * nd_free.  Every call returns a status like the command's exit status:
+ * 0 success, 1 verification failed / not equivalent, 2 bad input; after a
+ * status of 2, nd_diagnostics has the messages (FILE:LINE:COL: error: ...,
+ * the line and a caret) and nd_first_error the first error's position.
+ *
+ * Sessions are independent: one per thread needs no locking. */
+#ifndef NNDERIVE_H
+#define NNDERIVE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nd_session nd_session;
+
+typedef struct nd_config {
+    const char *of;                 /* the objective, or NULL: the last assignment */
+    const char *const *wrt;         /* variables, or NULL: the program's `wrt` or all */
+    int n_wrt;
+    unsigned long seed;             /* --verify and --check; 0: the default */
+    int points;                     /* random points; 0: the default (3) */
+    long precision;                 /* bits; 0: the default (256) */
+} nd_config;
+
+enum nd_format {
+    ND_TEXT,            /* the gradients in the input language */
+    ND_LATEX,           /* align* lines */
+    ND_LATEX_DOC,       /* a whole LaTeX document */
+    ND_STEPS,           /* the chain rule step by step */
+    ND_STEPS_LATEX,
+    ND_PATHS,           /* each use of a variable and its contribution */
+    ND_PATHS_LATEX,
+    ND_DOT,             /* the computational graph */
+    ND_DOT_STEPS,       /* ... with the backward graph */
+    ND_C,               /* C99 source */
+    ND_C_HEADER,        /* its prototypes */
+    ND_EXPLAIN,         /* the declarations in force */
+    ND_JACOBIAN,
+    ND_HESSIAN,
+};
+
+typedef struct nd_c_options {
+    const char *name;               /* function prefix; NULL: nd_f */
+    int blas, colmajor;
+    const char *dims;               /* "m=512,n=1024" for the cost model, or NULL */
+} nd_c_options;
+
+typedef struct nd_position {
+    const char *file;
+    int line, column;               /* 0 when the error has no position */
+    const char *message;
+} nd_position;
+
+/* Parses and types the program.  Always returns a session (NULL only when
+ * memory runs out); check nd_status. */
+nd_session *nd_open(const char *name, const char *text, size_t len, const nd_config *cfg);
+int nd_status(const nd_session *s);
+const char *nd_diagnostics(const nd_session *s);   /* errors and warnings so far */
+int nd_first_error(const nd_session *s, nd_position *pos);  /* 1 when there is one */
+
+int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out);
+/* The report of --verify; *worst gets the largest relative error. */
+int nd_verify(nd_session *s, char **report, double *worst);
+/* "equivalent\n" or "not equivalent: REASON\n" for one answer ... */
+int nd_check(nd_session *s, const char *answer, char **verdict);
+/* ... or for each `dL/dW = EXPR` line of a file's text. */
+int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
+                   char **verdicts);
+
+void nd_close(nd_session *s);
+void nd_free(void *p);
+const char *nd_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,374 @@
+/* session.c: the library's pipeline behind nnderive.h:
+ * parse -> elaborate -> derive -> simplify -> one emitter. */
+#include "nnderive.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "derive.h"
+#include "elab.h"
+#include "emit.h"
+#include "parse.h"
+#include "shape.h"
+
+struct nd_session {
+    nd_source src;
+    char *text, *name;
+    nd_ctx *ctx;
+    nd_prog prog;
+    int have_prog;
+    int status;
+    verify_opts verify;
+    nd_node **grads;        /* derived once, on first use */
+};
+
+const char *nd_version(void)
+{
+    return "0.1.0";
+}
+
+void nd_free(void *p)
+{
+    free(p);
+}
+
+static char *take(strbuf *b)
+{
+    char *s = b->s ? b->s : xstrdup("");
+    sb_init(b);
+    return s;
+}
+
+static void front_end(nd_session *s, const nd_config *cfg)
+{
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    nd_ctx *ctx = s->ctx;
+    if (parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        free(ctx->err_msg);
+        ctx->err_msg = msg;
+        ctx->err_loc = loc;
+        s->status = 2;
+        return;
+    }
+    elab_opts eo = { cfg ? cfg->of : NULL, cfg ? cfg->wrt : NULL, cfg ? cfg->n_wrt : 0 };
+    CTX_TRY(ctx, jb) {
+        elab_program(ctx, &tree, &eo, &s->prog);
+    } else {
+        program_free(&tree);
+    }
+    CTX_END_TRY(ctx, jb);
+    s->have_prog = 1;
+    if (ctx->err_kind != ERR_NONE)
+        s->status = 2;
+}
+
+nd_session *nd_open(const char *name, const char *text, size_t len, const nd_config *cfg)
+{
+    nd_session *s = xmalloc(sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->text = xmalloc(len + 1);
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    s->name = xstrdup(name ? name : "<input>");
+    s->src.name = s->name;
+    s->src.text = s->text;
+    s->src.len = len;
+    verify_defaults(&s->verify);
+    if (cfg && cfg->seed)
+        s->verify.seed = cfg->seed;
+    if (cfg && cfg->points > 0)
+        s->verify.points = cfg->points;
+    if (cfg && cfg->precision > 0)
+        s->verify.prec = cfg->precision;
+    s->ctx = ctx_new(&s->src);
+    front_end(s, cfg);
+    return s;
+}
+
+void nd_close(nd_session *s)
+{
+    if (!s)
+        return;
+    if (s->have_prog)
+        prog_free(&s->prog);
+    free(s->grads);
+    ctx_free(s->ctx);
+    free(s->text);
+    free(s->name);
+    free(s);
+}
+
+int nd_status(const nd_session *s)
+{
+    return s->status;
+}
+
+const char *nd_diagnostics(const nd_session *s)
+{
+    return sb_str(&s->ctx->diag);
+}
+
+int nd_first_error(const nd_session *s, nd_position *pos)
+{
+    const nd_ctx *ctx = s->ctx;
+    if (!ctx->err_msg)
+        return 0;
+    pos->file = ctx->err_loc.src ? ctx->err_loc.src->name : NULL;
+    pos->line = ctx->err_loc.src ? ctx->err_loc.first_line : 0;
+    pos->column = ctx->err_loc.src ? ctx->err_loc.first_column : 0;
+    pos->message = ctx->err_msg;
+    return 1;
+}
+
+/* A failure after the front end: the message is in the diagnostics. */
+static int fail(nd_session *s)
+{
+    s->status = 2;
+    return 2;
+}
+
+/* A gradient needs a scalar objective. */
+static int require_scalar(nd_session *s)
+{
+    nd_ctx *ctx = s->ctx;
+    if (s->status)
+        return s->status;
+    nd_binding *b = &ctx->binds[s->prog.objective];
+    if (shape_is_scalar(ctx, b->node->shape))
+        return 0;
+    ctx_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a gradient needs a scalar "
+                           "objective (--jacobian differentiates a vector)",
+              b->name, shape_str(ctx, b->node->shape));
+    return fail(s);
+}
+
+static nd_node **gradients(nd_session *s)
+{
+    if (!s->grads) {
+        nd_ctx *ctx = s->ctx;
+        s->grads = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *s->grads);
+        derive_gradients(ctx, ctx->binds[s->prog.objective].node, s->prog.wrt,
+                         s->prog.n_wrt, s->grads);
+        emit_simplify_all(ctx, s->grads, s->prog.n_wrt);
+    }
+    return s->grads;
+}
+
+static int emit_gradients(nd_session *s, enum nd_format fmt, strbuf *out)
+{
+    if (require_scalar(s))
+        return s->status;
+    nd_node **g = gradients(s);
+    if (fmt == ND_TEXT)
+        emit_text_gradients(s->ctx, &s->prog, g, out);
+    else
+        emit_latex_gradients(s->ctx, &s->prog, g, out, fmt == ND_LATEX_DOC);
+    return 0;
+}
+
+int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
+{
+    (void)c;
+    strbuf b;
+    sb_init(&b);
+    int st = s->status;
+    if (!st) {
+        switch (fmt) {
+        case ND_TEXT:
+        case ND_LATEX:
+        case ND_LATEX_DOC:
+            st = emit_gradients(s, fmt, &b);
+            break;
+        case ND_EXPLAIN:
+            emit_explain(s->ctx, &s->prog, &b);
+            break;
+        default:
+            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "this output is not implemented yet");
+            st = fail(s);
+            break;
+        }
+    }
+    *out = take(&b);
+    return st;
+}
+
+int nd_verify(nd_session *s, char **report, double *worst)
+{
+    strbuf b;
+    sb_init(&b);
+    *worst = 0;
+    int st = require_scalar(s);
+    if (!st) {
+        nd_ctx *ctx = s->ctx;
+        nd_node **g = gradients(s);
+        double *err = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *err);
+        st = verify_gradients(ctx, ctx->binds[s->prog.objective].node, s->prog.wrt, g,
+                              s->prog.n_wrt, &s->verify, err);
+        if (st != 2)
+            emit_verify_report(ctx, &s->prog, err, &s->verify, st, &b);
+        for (int i = 0; i < s->prog.n_wrt && st != 2; i++)
+            if (err[i] > *worst)
+                *worst = err[i];
+        free(err);
+        if (st == 2)
+            fail(s);
+    }
+    *report = take(&b);
+    return st;
+}
+
+/* ---- --check ---- */
+
+/* Answers' sources live as long as the session: positions point into them. */
+static const nd_source *keep_source(nd_session *s, const char *name, const char *text,
+                                    size_t len)
+{
+    nd_source *src = arena_alloc(s->ctx->arena, sizeof *src);
+    src->name = arena_strdup(s->ctx->arena, name);
+    src->text = arena_strndup(s->ctx->arena, text, len);
+    src->len = len;
+    return src;
+}
+
+/* Elaborates an answer; NULL when it is not usable: *status 1 for a shape
+ * error (its message in reason), 2 for bad input (in the diagnostics). */
+static nd_node *answer_node(nd_session *s, const ast *expr, strbuf *reason, int *status)
+{
+    nd_ctx *ctx = s->ctx;
+    nd_node *volatile n = NULL;
+    size_t diag_len = ctx->diag.len;
+    CTX_TRY(ctx, jb) {
+        n = elab_answer(ctx, expr);
+    }
+    CTX_END_TRY(ctx, jb);
+    if (n)
+        return n;
+    *status = ctx->err_kind == ERR_SHAPE ? 1 : 2;
+    if (*status == 1) {
+        sb_puts(reason, ctx->err_msg);
+        sb_truncate(&ctx->diag, diag_len);  /* a verdict, not an error */
+        ctx->err_kind = ERR_NONE;
+        free(ctx->err_msg);
+        ctx->err_msg = NULL;
+    }
+    return NULL;
+}
+
+/* One verdict line, after `label: ` when there is a label. */
+static int verdict(nd_session *s, const char *label, nd_node *grad, const ast *expr, int var,
+                   strbuf *out)
+{
+    strbuf reason;
+    sb_init(&reason);
+    int status = 0;
+    nd_node *ans = answer_node(s, expr, &reason, &status);
+    enum check_verdict v = status == 2 ? CHECK_ERROR
+                           : status == 1 ? CHECK_DIFFERENT
+                           : check_answer(s->ctx, grad, ans, var, &s->verify, &reason);
+    if (v != CHECK_ERROR) {
+        if (label)
+            sb_printf(out, "%s: ", label);
+        if (v == CHECK_EQUIVALENT)
+            sb_puts(out, "equivalent\n");
+        else
+            sb_printf(out, "not equivalent: %s\n", sb_str(&reason));
+    }
+    sb_free(&reason);
+    return v == CHECK_EQUIVALENT ? 0 : v == CHECK_DIFFERENT ? 1 : fail(s);
+}
+
+int nd_check(nd_session *s, const char *answer, char **out)
+{
+    strbuf b;
+    sb_init(&b);
+    int st = require_scalar(s);
+    if (!st && s->prog.n_wrt != 1) {
+        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--check compares the gradient w.r.t. one variable; the program has %d: "
+                  "pick one with --wrt", s->prog.n_wrt);
+        st = fail(s);
+    }
+    if (!st) {
+        const nd_source *src = keep_source(s, "<check>", answer, strlen(answer));
+        ast *expr = NULL;
+        nd_loc loc;
+        char *msg = NULL;
+        if (parse_source(src, PARSE_EXPR, NULL, &expr, &s->ctx->diag, &loc, &msg)) {
+            free(msg);
+            st = fail(s);
+        } else {
+            st = verdict(s, NULL, gradients(s)[0], expr, s->prog.wrt[0], &b);
+            ast_free(expr);
+        }
+    }
+    *out = take(&b);
+    return st;
+}
+
+/* The index in wrt of the line dOF/dWRT, or raises. */
+static int line_variable(nd_session *s, const ast_stmt *st)
+{
+    nd_ctx *ctx = s->ctx;
+    const char *of = st->names.v[0].name, *wrt = st->names.v[1].name;
+    const char *objective = ctx->binds[s->prog.objective].name;
+    if (of[0] != 'd' || strcmp(of + 1, objective) != 0 || wrt[0] != 'd')
+        ctx_fail(ctx, st->names.v[0].loc,
+                 "expected d%s/dVARIABLE, a gradient of the objective '%s'", objective, objective);
+    for (int i = 0; i < s->prog.n_wrt; i++)
+        if (!strcmp(ctx->vars[s->prog.wrt[i]].name, wrt + 1))
+            return i;
+    ctx_fail(ctx, st->names.v[1].loc,
+             "'%s' is not one of the variables the gradient is taken with respect to",
+             wrt + 1);
+}
+
+static int check_lines(nd_session *s, const ast_program *lines, strbuf *out)
+{
+    nd_ctx *ctx = s->ctx;
+    int worst = 0;
+    for (const ast_stmt *st = lines->first; st && worst < 2; st = st->next) {
+        if (st->kind == ST_ASSIGN) {
+            struct nd_sym *sym = ctx_lookup(ctx, st->names.v[0].name);
+            if (!sym || sym->kind != SYM_BIND)  /* the program's own may be restated */
+                elab_answer_binding(ctx, st->names.v[0].name, st->names.v[0].loc, st->expr);
+            continue;
+        }
+        int i = line_variable(s, st);
+        char label[300];
+        snprintf(label, sizeof label, "%s/%s", st->names.v[0].name, st->names.v[1].name);
+        int v = verdict(s, label, gradients(s)[i], st->expr, s->prog.wrt[i], out);
+        if (v > worst)
+            worst = v;
+    }
+    return worst;
+}
+
+int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
+                   char **out)
+{
+    strbuf b;
+    sb_init(&b);
+    int st = require_scalar(s);
+    ast_program lines = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    if (!st && parse_source(keep_source(s, name, text, len), PARSE_GRADS, &lines, NULL, &s->ctx->diag, &loc, &msg)) {
+        free(msg);
+        st = fail(s);
+    } else if (!st) {
+        nd_ctx *ctx = s->ctx;
+        volatile int r = 2;
+        gradients(s);
+        CTX_TRY(ctx, jb) {
+            r = check_lines(s, &lines, &b);
+        }
+        CTX_END_TRY(ctx, jb);
+        st = ctx->err_kind != ERR_NONE ? fail(s) : r;
+        program_free(&lines);
+    }
+    *out = take(&b);
+    return st;
+}
