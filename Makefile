@@ -18,7 +18,7 @@ WARN := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
         -Wold-style-definition -Wvla
 GEN_WARN := -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L
-CPPFLAGS_ND := -Isrc -I$(BUILD)/gen
+CPPFLAGS_ND := -iquote src -iquote $(BUILD)/gen
 DEPFLAGS = -MMD -MP
 CFLAGS_ND = $(STD) $(OPT) $(CPPFLAGS_ND) $(CFLAGS) $(CPPFLAGS)
 LIBS := -lmpfr -lgmp -lm

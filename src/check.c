@@ -39,8 +39,7 @@ enum check_verdict check_answer(nd_ctx *ctx, nd_node *grad, nd_node *answer, int
     enum check_verdict v = CHECK_EQUIVALENT;
     double worst = 0;
     for (int p = 0; p < o->points && v == CHECK_EQUIVALENT; p++) {
-        eval_random_dims(env, &rng);
-        if (verify_draw(env, &rng, roots, 2, o->max_attempts) != EV_OK) {
+        if (verify_instance(env, &rng, roots, 2, o->max_attempts) != EV_OK) {
             verify_domain_error(ctx, env->failed);
             v = CHECK_ERROR;
             break;

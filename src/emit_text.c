@@ -64,11 +64,12 @@ void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
 {
     for (int i = 0; i < prog->n_wrt; i++) {
         emit_grad_label(ctx, prog, prog->wrt[i], out);
-        sb_printf(out, ": max relative error %.1e%s\n", err[i], err[i] <= o->tol ? "" : "  FAILED");
+        sb_printf(out, ": max relative error %.1e%s\n", err[i],
+                  err[i] <= verify_tolerance(o) ? "" : "  FAILED");
     }
     sb_printf(out, "%s: %d random point%s, %ld-bit central differences, tolerance %.0e\n",
               status == 0 ? "verified" : "NOT verified", o->points, o->points == 1 ? "" : "s",
-              (long)o->prec, o->tol);
+              (long)o->prec, verify_tolerance(o));
 }
 
 void emit_explain(nd_ctx *ctx, const nd_prog *prog, strbuf *out)

@@ -63,6 +63,19 @@ static void swap_rows(nd_mat *m, int r1, int r2)
         mpfr_swap(MAT(m, r1, j), MAT(m, r2, j));
 }
 
+/* A pivot this small relative to the matrix means singular: rounding makes
+ * an exact zero pivot rare, and a rank-deficient matrix (X*X' with more rows
+ * than columns) must leave the domain rather than give huge values. */
+static void singular_threshold(mpfr_t thr, const nd_mat *m)
+{
+    mpfr_set_zero(thr, 1);
+    size_t len = mat_len(m);
+    for (size_t e = 0; e < len; e++)
+        if (mpfr_cmpabs(m->a[e], thr) > 0)
+            mpfr_abs(thr, m->a[e], MPFR_RNDN);
+    mpfr_mul_2si(thr, thr, -(long)(mpfr_get_prec(thr) / 2), MPFR_RNDN);
+}
+
 /* The row at or below `col` with the largest entry in that column. */
 static int pivot_row(const nd_mat *m, int col)
 {
@@ -88,13 +101,14 @@ int mat_det(mpfr_t det, const nd_mat *a)
     nd_mat m;
     mat_init(&m, a->rows, a->cols, prec);
     mat_copy(&m, a);
-    mpfr_t f, t;
-    mpfr_inits2(prec, f, t, (mpfr_ptr)0);
+    mpfr_t f, t, thr;
+    mpfr_inits2(prec, f, t, thr, (mpfr_ptr)0);
+    singular_threshold(thr, a);
     mpfr_set_ui(det, 1, MPFR_RNDN);
     int singular = 0;
     for (int c = 0; c < m.rows && !singular; c++) {
         int p = pivot_row(&m, c);
-        if (mpfr_zero_p(MAT(&m, p, c))) {
+        if (mpfr_cmpabs(MAT(&m, p, c), thr) <= 0) {
             singular = 1;
             break;
         }
@@ -110,7 +124,7 @@ int mat_det(mpfr_t det, const nd_mat *a)
     }
     if (singular)
         mpfr_set_zero(det, 1);
-    mpfr_clears(f, t, (mpfr_ptr)0);
+    mpfr_clears(f, t, thr, (mpfr_ptr)0);
     mat_clear(&m);
     return singular;
 }
@@ -126,12 +140,13 @@ int mat_inverse(nd_mat *out, const nd_mat *a)
             mpfr_set(MAT(&m, i, j), MAT(a, i, j), MPFR_RNDN);
         mpfr_set_ui(MAT(&m, i, n + i), 1, MPFR_RNDN);
     }
-    mpfr_t f, t;
-    mpfr_inits2(prec, f, t, (mpfr_ptr)0);
+    mpfr_t f, t, thr;
+    mpfr_inits2(prec, f, t, thr, (mpfr_ptr)0);
+    singular_threshold(thr, a);
     int singular = 0;
     for (int c = 0; c < n && !singular; c++) {
         int p = pivot_row(&m, c);
-        if (mpfr_zero_p(MAT(&m, p, c))) {
+        if (mpfr_cmpabs(MAT(&m, p, c), thr) <= 0) {
             singular = 1;
             break;
         }
@@ -148,7 +163,7 @@ int mat_inverse(nd_mat *out, const nd_mat *a)
     for (int i = 0; i < n && !singular; i++)
         for (int j = 0; j < n; j++)
             mpfr_set(MAT(out, i, j), MAT(&m, i, n + j), MPFR_RNDN);
-    mpfr_clears(f, t, (mpfr_ptr)0);
+    mpfr_clears(f, t, thr, (mpfr_ptr)0);
     mat_clear(&m);
     return singular;
 }

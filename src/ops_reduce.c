@@ -224,7 +224,7 @@ EVAL(eval_det)
 {
     (void)env;
     (void)n;
-    mat_det(out->a[0], args[0]);
+    mat_det(out->a[0], args[0]);    /* 0 when singular: a value, not an error */
     return EV_OK;
 }
 

@@ -14,12 +14,14 @@ typedef struct verify_opts {
 } verify_opts;
 
 void verify_defaults(verify_opts *o);
+/* The tolerance in force: o->tol at 256 bits and more, 2^(-p/4) below. */
+double verify_tolerance(const verify_opts *o);
 
-/* Draws values (new attempts vary the distribution) until every root
- * evaluates.  Returns EV_OK, or EV_DOMAIN after max_attempts draws; then
- * env->failed is the node that left its domain. */
-int verify_draw(nd_evalenv *env, nd_rng *rng, nd_node *const *roots, int n,
-                int max_attempts);
+/* Draws dimensions and values (new attempts vary the distribution) until
+ * every root evaluates.  Returns EV_OK, or EV_DOMAIN when no draw worked;
+ * then env->failed is the node that left its domain. */
+int verify_instance(nd_evalenv *env, nd_rng *rng, nd_node *const *roots, int n,
+                    int max_attempts);
 
 /* For each i, err[i] = the worst relative error of grads[i] (the gradient of
  * the scalar f w.r.t. vars[i]) against central differences over o->points

@@ -1,0 +1,91 @@
+/* helpers.c: running programs through the library and the CLI. */
+#define _GNU_SOURCE
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int t_verify(const char *program, double *worst)
+{
+    nd_session *s = nd_open("<test>", program, strlen(program), NULL);
+    char *report = NULL;
+    int st = nd_status(s) ? nd_status(s) : nd_verify(s, &report, worst);
+    if (st == 2)
+        fprintf(stderr, "t_verify: %s\n%s", program, nd_diagnostics(s));
+    nd_free(report);
+    nd_close(s);
+    return st;
+}
+
+int t_check(const char *program, const char *answer)
+{
+    nd_session *s = nd_open("<test>", program, strlen(program), NULL);
+    char *verdict = NULL;
+    int st = nd_status(s) ? nd_status(s) : nd_check(s, answer, &verdict);
+    if (st == 2)
+        fprintf(stderr, "t_check: %s\n%s", program, nd_diagnostics(s));
+    nd_free(verdict);
+    nd_close(s);
+    return st;
+}
+
+char *t_emit(const char *program, enum nd_format fmt)
+{
+    nd_session *s = nd_open("<test>", program, strlen(program), NULL);
+    char *out = NULL;
+    int st = nd_status(s) ? nd_status(s) : nd_emit(s, fmt, NULL, &out);
+    if (st) {
+        nd_free(out);
+        out = NULL;
+    }
+    nd_close(s);
+    return out;
+}
+
+const char *t_error(const char *program)
+{
+    static char buf[1024];
+    nd_session *s = nd_open("<test>", program, strlen(program), NULL);
+    char *out = NULL;
+    if (!nd_status(s))
+        nd_emit(s, ND_TEXT, NULL, &out);
+    nd_position pos;
+    buf[0] = '\0';
+    if (nd_first_error(s, &pos))
+        snprintf(buf, sizeof buf, "%s", pos.message);
+    nd_free(out);
+    nd_close(s);
+    return buf;
+}
+
+t_result t_cli(int argc, const char *const *argv, const char *stdin_text)
+{
+    t_result r = { 0, NULL, NULL };
+    size_t outlen, errlen;
+    FILE *out = open_memstream(&r.out, &outlen), *err = open_memstream(&r.err, &errlen);
+    FILE *in = tmpfile();
+    if (stdin_text)
+        fputs(stdin_text, in);
+    rewind(in);
+    char **args = malloc(((size_t)argc + 1) * sizeof *args);
+    for (int i = 0; i < argc; i++)
+        args[i] = strdup(argv[i]);
+    args[argc] = NULL;
+    r.status = cli_main(argc, args, in, out, err);
+    for (int i = 0; i < argc; i++)
+        free(args[i]);
+    free(args);
+    fclose(in);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+void t_result_free(t_result *r)
+{
+    free(r->out);
+    free(r->err);
+}

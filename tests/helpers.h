@@ -1,0 +1,37 @@
+/* helpers.h: shared by the Check suites. */
+#ifndef ND_TEST_HELPERS_H
+#define ND_TEST_HELPERS_H
+
+#include <check.h>
+
+#include "nnderive.h"
+
+/* The suites, one per file. */
+Suite *suite_parse(void);
+Suite *suite_shape(void);
+Suite *suite_rules(void);
+Suite *suite_simplify(void);
+Suite *suite_cookbook(void);
+Suite *suite_golden(void);
+Suite *suite_examples(void);
+Suite *suite_cli(void);
+
+/* Status of --verify on the program (all its wrt variables); *worst gets
+ * the largest relative error. */
+int t_verify(const char *program, double *worst);
+/* Status of --check ANSWER on the program (0 equivalent, 1 not, 2 error). */
+int t_check(const char *program, const char *answer);
+/* The output of a format, or NULL on error (free with nd_free). */
+char *t_emit(const char *program, enum nd_format fmt);
+/* The first error's message, or "" (static buffer). */
+const char *t_error(const char *program);
+
+/* Runs the command in-process: status, stdout and stderr (malloc'd). */
+typedef struct t_result {
+    int status;
+    char *out, *err;
+} t_result;
+t_result t_cli(int argc, const char *const *argv, const char *stdin_text);
+void t_result_free(t_result *r);
+
+#endif

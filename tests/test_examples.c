@@ -1,0 +1,5 @@
+#include "helpers.h"
+Suite *suite_examples(void)
+{
+    return suite_create("examples");
+}

@@ -1,0 +1,5 @@
+#include "helpers.h"
+Suite *suite_parse(void)
+{
+    return suite_create("parse");
+}

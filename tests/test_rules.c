@@ -1,0 +1,194 @@
+/* test_rules.c: every derivative rule, checked numerically: each program's
+ * gradients against 256-bit central differences at random points.  The
+ * last test fails when an operator of the table is exercised by none of
+ * the programs, so a new operator cannot come without its check. */
+#include <stdio.h>
+#include <string.h>
+
+#include "derive.h"
+#include "elab.h"
+#include "mk.h"
+#include "verify.h"
+#include "helpers.h"
+#include "ops.h"
+#include "parse.h"
+
+#define DECL "w, x, y, v : vector(n)\nu : vector(m)\nA, B : matrix(n, n)\nM : matrix(m, n)\n" \
+             "a, c : scalar\nP : spd(n)\nX, Y : matrix(n, k)\n"
+
+static const char *const programs[] = {
+    /* arithmetic */
+    DECL "L = w'*(x + y) - a\nwrt w, x, a",
+    DECL "L = w'*(x - 3*y)\nwrt x, y",
+    DECL "L = a*c*w'*x\nwrt a, c, x",
+    DECL "L = u'*M*A*B*x\nwrt u, M, A, B, x",
+    DECL "L = w'*(x .* y .* x)\nwrt x, y",
+    DECL "L = w'*(x ./ y)\nwrt x, y",
+    DECL "L = w'*(x.^3) + sum(x.^-2)\nwrt x",
+    DECL "L = sum(exp(x).^0.5)\nwrt x",
+    DECL "L = sum(exp(x).^a)\nwrt x, a",
+    DECL "L = a^c + a^3 + 1/a\nwrt a, c",
+    DECL "L = w'*A^3*x + w'*A^-2*x\nwrt A, x",
+    DECL "L = w'*A'*x + x'*A*x\nwrt A, x",
+    DECL "L = w'*(x + a) + sum(a - x)\nwrt a, x",
+    DECL "L = sum(tanh(A*X + x))\nwrt A, x",
+    DECL "L = sum(tanh(X + v))\nwrt v",
+    DECL "L = sum(tanh(X + w'*X))\nwrt X",
+    DECL "L = sum(x)/n + a*n\nwrt x, a",
+    DECL "L = tr(A + eye(n)) + tr(A*eye(n)*B)\nwrt A, B",
+    DECL "L = sum(A*vector(2)) + sum(matrix(a).*A) + x'*vector(1)\nwrt A, a, x",
+    /* elementwise functions */
+    DECL "L = w'*exp(x)\nwrt w, x",
+    DECL "L = w'*log(x)\nwrt x",
+    DECL "L = w'*sqrt(x)\nwrt x",
+    DECL "L = w'*abs(x)\nwrt x",
+    DECL "L = w'*sign(x) + w'*x\nwrt x",
+    DECL "L = w'*sin(x) + w'*cos(x)\nwrt x",
+    DECL "L = w'*tan(x)\nwrt x",
+    DECL "L = w'*arcsin(0.5*x) + 2*w'*arccos(0.5*x)\nwrt x",
+    DECL "L = w'*arctan(x)\nwrt x",
+    DECL "L = w'*tanh(x)\nwrt x",
+    DECL "L = w'*sigmoid(x)\nwrt x",
+    DECL "L = w'*swish(x)\nwrt x",
+    DECL "L = w'*relu(x)\nwrt x",
+    DECL "L = w'*softplus(x)\nwrt x",
+    DECL "L = w'*step(x) + a*sum(x)\nwrt x, a",
+    /* reductions */
+    DECL "L = sum(A*x)\nwrt A, x",
+    DECL "L = norm1(A*x)\nwrt A, x",
+    DECL "L = norm2(A*x - y)\nwrt A, x",
+    DECL "L = norm(A*x - y)\nwrt A, x",
+    DECL "L = tr(A*B*A)\nwrt A, B",
+    DECL "L = det(A*B)\nwrt A, B",
+    DECL "L = logdet(P) + logdet(P + A*A')\nwrt P, A",
+    DECL "L = mean(A*X) + mean(x)\nwrt A, x",
+    /* matrices */
+    DECL "L = w'*inv(A)*x + tr(inv(A*B))\nwrt A, B, x",
+    DECL "L = w'*diag(x)*y + w'*diag(A)\nwrt x, y, A",
+    /* networks */
+    DECL "L = w'*softmax(x)\nwrt w, x",
+    DECL "L = sum(Y .* softmax(X))\nwrt X",
+    DECL "L = w'*logsoftmax(x) + sum(Y .* logsoftmax(X))\nwrt x, X",
+    DECL "L = logsumexp(x) + sum(logsumexp(X))\nwrt x, X",
+    DECL "L = crossentropy(x, y)\nwrt x, y",
+    DECL "L = crossentropy(X, Y)/k\nwrt X, Y",
+    "z : vector(C)\nt : onehot(C)\nL = crossentropy(z, t)\nwrt z",
+    "Z : matrix(C, N)\nT : onehot(C, N)\nL = crossentropy(Z, T)/N\nwrt Z",
+    "Z : matrix(C, N)\nT : simplex(C, N)\nL = crossentropy(Z, T)\nwrt Z",
+    /* shared nodes: the adjoint sums over every use */
+    DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
+    "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",
+};
+
+#define N_PROGRAMS (sizeof programs / sizeof *programs)
+
+START_TEST(rule_verifies)
+{
+    double worst = 1;
+    int st = t_verify(programs[_i], &worst);
+    ck_assert_msg(st == 0, "status %d for:\n%s", st, programs[_i]);
+    ck_assert_msg(worst < 1e-30, "relative error %g for:\n%s", worst, programs[_i]);
+}
+END_TEST
+
+/* The ops of a program's objective DAG, marked in seen[]. */
+static void mark_ops(const char *program, unsigned char *seen)
+{
+    nd_source src = { "<test>", program, strlen(program) };
+    nd_ctx *ctx = ctx_new(&src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    nd_prog prog;
+    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg) == 0);
+    CTX_TRY(ctx, jb) {
+        elab_program(ctx, &tree, NULL, &prog);
+        for (uint32_t i = 0; i < ctx->n_nodes; i++)
+            seen[ctx->nodes[i]->op] = 1;
+        prog_free(&prog);
+    } else {
+        ck_abort_msg("%s", sb_str(&ctx->diag));
+    }
+    CTX_END_TRY(ctx, jb);
+    ctx_free(ctx);
+}
+
+START_TEST(every_operator_is_exercised)
+{
+    unsigned char seen[OP__COUNT] = { 0 };
+    for (size_t i = 0; i < N_PROGRAMS; i++)
+        mark_ops(programs[i], seen);
+    seen[OP_SYM] = 1;       /* symbols only stand for adjoints in --steps */
+    for (int op = 0; op < OP__COUNT; op++)
+        ck_assert_msg(seen[op], "no rule test uses operator '%s'", ops_table[op].name);
+}
+END_TEST
+
+/* A wrong rule must be caught: a deliberately wrong answer fails --check,
+ * and --verify's own machinery rejects a gradient off by a factor. */
+/* arcsin + arccos is constant: the gradient is 0 and the differences are
+ * rounding noise, which must not count as an error. */
+START_TEST(zero_gradient_verifies)
+{
+    double worst = 1;
+    ck_assert_int_eq(t_verify("w, x : vector(n)\nL = w'*arcsin(0.5*x) + w'*arccos(0.5*x)\n"
+                              "wrt x", &worst), 0);
+    ck_assert(worst < 1e-20);
+}
+END_TEST
+
+/* A gradient off by a transpose or a factor fails verification. */
+static int verify_corrupted(const char *program, int transpose)
+{
+    nd_source src = { "<test>", program, strlen(program) };
+    nd_ctx *ctx = ctx_new(&src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    nd_prog prog;
+    int st = -1;
+    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg) == 0);
+    CTX_TRY(ctx, jb) {
+        elab_program(ctx, &tree, NULL, &prog);
+        nd_node *g, *f = ctx->binds[prog.objective].node;
+        derive_gradients(ctx, f, prog.wrt, 1, &g);
+        g = transpose ? mk_transpose(ctx, g) : mk_scale_si(ctx, 101, 100, g);
+        verify_opts o;
+        verify_defaults(&o);
+        double err;
+        st = verify_gradients(ctx, f, prog.wrt, &g, 1, &o, &err);
+        prog_free(&prog);
+    }
+    CTX_END_TRY(ctx, jb);
+    ctx_free(ctx);
+    return st;
+}
+
+START_TEST(verify_rejects_wrong_gradients)
+{
+    const char *p = "A : matrix(n, n)\nx, y : vector(n)\nL = x'*A*y\nwrt A";
+    ck_assert_int_eq(verify_corrupted(p, 1), 1);
+    ck_assert_int_eq(verify_corrupted(p, 0), 1);
+}
+END_TEST
+
+START_TEST(verify_can_fail)
+{
+    ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "x"), 1);
+    ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "2*x"), 0);
+}
+END_TEST
+
+Suite *suite_rules(void)
+{
+    Suite *s = suite_create("rules");
+    TCase *tc = tcase_create("verify");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, rule_verifies, 0, (int)N_PROGRAMS);
+    tcase_add_test(tc, every_operator_is_exercised);
+    tcase_add_test(tc, zero_gradient_verifies);
+    tcase_add_test(tc, verify_can_fail);
+    tcase_add_test(tc, verify_rejects_wrong_gradients);
+    suite_add_tcase(s, tc);
+    return s;
+}

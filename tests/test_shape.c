@@ -1,0 +1,5 @@
+#include "helpers.h"
+Suite *suite_shape(void)
+{
+    return suite_create("shape");
+}
