@@ -184,8 +184,9 @@ call
 /* A token's description: "end of input", "number '2'", "')'". */
 static void describe(strbuf *b, yysymbol_kind_t tok, const parse_state *ps, int with_text)
 {
-    if (tok == YYSYMBOL_YYEOF) {
-        sb_puts(b, "end of input");
+    if (tok == YYSYMBOL_YYEOF || (tok == YYSYMBOL_T_NL && with_text &&
+                                  !strcmp(ps->last_text, "<eof>"))) {
+        sb_puts(b, "end of input");   /* the newline the lexer adds at the end */
         return;
     }
     const char *name = yysymbol_name(tok);

@@ -36,6 +36,10 @@ static void caret_prefix(strbuf *out, const char *line, size_t n)
     }
 }
 
+/* A long line is shown as a window of about DIAG_WIDTH bytes around the
+ * column, with "..." where it is cut. */
+#define DIAG_WIDTH 100
+
 static void show_line(strbuf *out, nd_loc loc)
 {
     size_t len;
@@ -43,15 +47,25 @@ static void show_line(strbuf *out, nd_loc loc)
     size_t col = loc.first_column > 0 ? (size_t)loc.first_column - 1 : 0;
     if (col > len)
         col = len;
-    sb_puts(out, "    ");
-    sb_putn(out, line, len);
-    sb_puts(out, "\n    ");
-    caret_prefix(out, line, col);
+    size_t from = 0, to = len;
+    if (len > DIAG_WIDTH) {
+        from = col > DIAG_WIDTH / 2 ? col - DIAG_WIDTH / 2 : 0;
+        to = from + DIAG_WIDTH < len ? from + DIAG_WIDTH : len;
+    }
+    while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80)
+        from--;     /* never cut a UTF-8 character */
+    while (to < len && ((unsigned char)line[to] & 0xC0) == 0x80)
+        to++;
+    const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
+    sb_printf(out, "    %s", pre);
+    sb_putn(out, line + from, to - from);
+    sb_printf(out, "%s\n    %s", post, from > 0 ? "   " : "");
+    caret_prefix(out, line + from, col - from);
     sb_putc(out, '^');
     size_t last = loc.last_line == loc.first_line && loc.last_column > 0
                       ? (size_t)loc.last_column : col + 1;
-    if (last > len)
-        last = len;
+    if (last > to)
+        last = to;
     for (size_t i = col + 1; i < last; i++)
         if (((unsigned char)line[i] & 0xC0) != 0x80)
             sb_putc(out, '~');

@@ -607,8 +607,9 @@ static int choose_objective(nd_ctx *ctx, const elab_opts *opts, int last)
         return s->index;
     }
     if (last < 0) {
+        nd_loc start = { 1, 1, 1, 1, ctx->src };
         if (!ctx->src->len || ctx->n_vars == 0)
-            ctx_fail(ctx, end_of_source(ctx), "empty program: nothing to differentiate");
+            ctx_fail(ctx, start, "empty program: nothing to differentiate");
         ctx_fail(ctx, end_of_source(ctx),
                  "no objective: the program has no assignment and no final expression");
     }

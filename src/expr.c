@@ -160,7 +160,7 @@ nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
     return r;
 }
 
-nd_node *expr_const(nd_ctx *ctx, const mpq_t q)
+nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q)
 {
     nd_node *c = candidate(OP_CONST, shape_scalar(), 0);
     *c->u.q = *q;       /* shallow: intern copies it if new */
@@ -251,6 +251,12 @@ static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *budget)
         return 0;
     if (--*budget < 0)
         return cmp_int(a->id, b->id);
+    /* a broadcast sorts with its source (a bias after W*X), then after it */
+    if ((a->op == OP_BCAST) != (b->op == OP_BCAST)) {
+        int c = cmp_rec(ctx, a->op == OP_BCAST ? a->kid[0] : a,
+                        b->op == OP_BCAST ? b->kid[0] : b, budget);
+        return c ? c : cmp_int(a->op == OP_BCAST, b->op == OP_BCAST);
+    }
     int c = cmp_int(rank(a), rank(b));
     if (c || (c = cmp_int(a->op, b->op)))
         return c;

@@ -76,7 +76,7 @@ typedef struct nd_node {
 
 nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
                    nd_node *const *kids, int n);
-nd_node *expr_const(nd_ctx *ctx, const mpq_t q);
+nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q);
 nd_node *expr_var(nd_ctx *ctx, int var);
 nd_node *expr_dimval(nd_ctx *ctx, nd_dim d);
 nd_node *expr_eye(nd_ctx *ctx, nd_dim d);

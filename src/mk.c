@@ -433,6 +433,16 @@ static nd_node *build_prod(nd_ctx *ctx, prodparts *p, nd_shape shape)
     return r;
 }
 
+/* s * matrix(c) = matrix(s*c): a broadcast scalar is the whole chain. */
+static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
+{
+    nd_node *b = p->chain.v[0];
+    p->chain.n = 0;
+    nl_push(&p->scalars, b->kid[0]);
+    merge_powers(ctx, &p->scalars);
+    return mk_bcast(ctx, build_prod(ctx, p, shape_scalar()), shape);
+}
+
 nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
 {
     prodparts p = { 0 };
@@ -444,6 +454,9 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
     nd_shape shape = chain_shape(&p.chain);
     if (mpq_sgn(p.coef) == 0 || any_zero(&p.scalars) || any_zero(&p.chain)) {
         r = mk_zero(ctx, shape);
+    } else if (p.chain.n == 1 && p.chain.v[0]->op == OP_BCAST &&
+               expr_is_scalar(ctx, p.chain.v[0]->kid[0])) {
+        r = bcast_chain(ctx, &p, shape);
     } else {
         merge_powers(ctx, &p.scalars);
         simplify_chain(ctx, &p.chain);
