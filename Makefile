@@ -21,7 +21,7 @@ STD := -std=c11 -D_POSIX_C_SOURCE=200809L
 CPPFLAGS_ND := -iquote src -iquote $(BUILD)/gen
 DEPFLAGS = -MMD -MP
 CFLAGS_ND = $(STD) $(OPT) $(CPPFLAGS_ND) $(CFLAGS) $(CPPFLAGS)
-LIBS := -lmpfr -lgmp -lm
+LIBS := -lmpfr -lgmp -lm -pthread
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
 

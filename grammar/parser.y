@@ -5,6 +5,24 @@
 #include "ast.h"
 #include "parse.h"
 typedef void *yyscan_t;
+
+/* Bison's default copies the four position fields only; a location here
+ * also carries its source. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                         \
+    do {                                                                    \
+        if (N) {                                                            \
+            (Cur).first_line = YYRHSLOC(Rhs, 1).first_line;                 \
+            (Cur).first_column = YYRHSLOC(Rhs, 1).first_column;             \
+            (Cur).last_line = YYRHSLOC(Rhs, N).last_line;                   \
+            (Cur).last_column = YYRHSLOC(Rhs, N).last_column;               \
+            (Cur).src = YYRHSLOC(Rhs, 1).src;                               \
+        } else {                                                            \
+            (Cur).first_line = (Cur).last_line = YYRHSLOC(Rhs, 0).last_line; \
+            (Cur).first_column = (Cur).last_column =                        \
+                YYRHSLOC(Rhs, 0).last_column;                               \
+            (Cur).src = YYRHSLOC(Rhs, 0).src;                               \
+        }                                                                   \
+    } while (0)
 }
 
 %code provides {

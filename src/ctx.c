@@ -180,3 +180,20 @@ int ctx_add_binding(nd_ctx *ctx, const char *name, nd_loc loc)
     ctx->n_binds++;
     return i;
 }
+
+const char *ctx_text(nd_ctx *ctx, nd_loc loc)
+{
+    if (!loc.src || loc.first_line != loc.last_line || loc.last_column < loc.first_column)
+        return "the expression";
+    size_t len;
+    const char *line = diag_line(loc.src, loc.first_line, &len);
+    size_t from = (size_t)loc.first_column - 1, to = (size_t)loc.last_column;
+    if (to > len)
+        to = len;
+    if (from >= to)
+        return "the expression";
+    if (to - from > 40)
+        return "the expression";
+    return arena_strndup(ctx->arena, line + from, to - from);
+}
+

@@ -119,6 +119,10 @@ int ctx_add_var(nd_ctx *ctx, const char *name, nd_loc loc, nd_shape shape,
                 int declared, enum nd_assume assume);
 int ctx_add_binding(nd_ctx *ctx, const char *name, nd_loc loc);
 
+/* The source text at loc for messages ("W*x"), or "the expression" when
+ * it spans lines or is long.  Scans the source: for error paths only. */
+const char *ctx_text(nd_ctx *ctx, nd_loc loc);
+
 /* Growable arrays owned by the ctx (freed in ctx_free). */
 void *ctx_grow(void *arr, int *cap, int need, size_t elem);
 

@@ -21,22 +21,6 @@ static nd_node *elab_expr(elab *e, const ast *a);
 
 /* ---- messages ---------------------------------------------------------- */
 
-const char *elab_text(nd_ctx *ctx, nd_loc loc)
-{
-    if (!loc.src || loc.first_line != loc.last_line || loc.last_column < loc.first_column)
-        return "the expression";
-    size_t len;
-    const char *line = diag_line(loc.src, loc.first_line, &len);
-    size_t from = (size_t)loc.first_column - 1, to = (size_t)loc.last_column;
-    if (to > len)
-        to = len;
-    if (from >= to)
-        return "the expression";
-    if (to - from > 40)
-        return "the expression";
-    return arena_strndup(ctx->arena, line + from, to - from);
-}
-
 static const char *assume_type[] = {
     [AS_NONE] = NULL, [AS_SYMMETRIC] = "symmetric", [AS_SPD] = "spd",
     [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot",
@@ -98,7 +82,7 @@ static void shape_notes(nd_ctx *ctx)
 
 static const char *text_of(elab *e, const ast *a)
 {
-    return elab_text(e->ctx, a->loc);
+    return ctx_text(e->ctx, a->loc);
 }
 
 /* ---- declarations ------------------------------------------------------ */
@@ -490,13 +474,11 @@ static nd_node *elab_call(elab *e, const ast *a)
     check_arity(e, a, o->nargs);
     nd_node *args[4];
     nd_loc locs[4];
-    const char *texts[4];
     for (int i = 0; i < a->nkids; i++) {
         args[i] = elab_expr(e, a->kids[i]);
         locs[i] = a->kids[i]->loc;
-        texts[i] = text_of(e, a->kids[i]);
     }
-    call_site cs = { a->text, a->loc, a->nkids, args, locs, texts };
+    call_site cs = { a->text, a->loc, a->nkids, args, locs };
     if (o->build)
         return o->build(ctx, (enum nd_op)op, &cs);
     return mk_call(ctx, (enum nd_op)op, args, a->nkids);

@@ -39,8 +39,6 @@ nd_node *elab_answer(nd_ctx *ctx, const ast *expr);
 /* --check-file: a line `t = EXPR` defining a helper name for later lines. */
 void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr);
 
-/* The text of an expression for messages ("W*x"), from its source. */
-const char *elab_text(nd_ctx *ctx, nd_loc loc);
 
 /* Writes "NAME : TYPE" for each variable, inferred ones marked. */
 void elab_explain(nd_ctx *ctx, strbuf *out);

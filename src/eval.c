@@ -43,7 +43,7 @@ static void clear_values(nd_evalenv *env)
 {
     for (uint32_t i = 0; i < env->cap; i++)
         mat_clear(&env->vals[i]);
-    memset(env->have, 0, env->cap);
+    eval_forget(env);
 }
 
 static void clear_vars(nd_evalenv *env, int n)
@@ -180,7 +180,7 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt)
     nd_ctx *ctx = env->ctx;
     ensure_capacity(env);
     clear_vars(env, env->nvars);
-    memset(env->have, 0, env->cap);
+    eval_forget(env);
     env->vars = xrealloc(env->vars, ((size_t)ctx->n_vars + 1) * sizeof *env->vars);
     memset(env->vars, 0, ((size_t)ctx->n_vars + 1) * sizeof *env->vars);
     env->nvars = ctx->n_vars;
@@ -208,7 +208,8 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt)
 
 void eval_forget(nd_evalenv *env)
 {
-    memset(env->have, 0, env->cap);
+    if (env->cap)
+        memset(env->have, 0, env->cap);
 }
 
 void eval_forget_dep(nd_evalenv *env, const unsigned char *dep)

@@ -179,7 +179,8 @@ static int node_cmp(const void *a, const void *b)
 static void sort_nodes(nd_ctx *ctx, nd_node **v, int n)
 {
     sort_ctx = ctx;
-    qsort(v, (size_t)n, sizeof *v, node_cmp);
+    if (n > 1)      /* qsort(NULL, 0, ...) is undefined */
+        qsort(v, (size_t)n, sizeof *v, node_cmp);
 }
 
 /* Merges equal bodies (the list is sorted) and drops zero coefficients. */
@@ -251,7 +252,8 @@ nd_node *mk_add(nd_ctx *ctx, nd_node *const *terms, int n)
     }
     mpq_clear(one);
     sort_ctx = ctx;
-    qsort(l.v, (size_t)l.n, sizeof *l.v, term_cmp);
+    if (l.n > 1)
+        qsort(l.v, (size_t)l.n, sizeof *l.v, term_cmp);
     merge_terms(&l);
     nd_node *r = build_sum(ctx, &l, shape);
     tl_free(&l);
@@ -340,7 +342,8 @@ static int base_cmp(const void *a, const void *b)
 static void merge_powers(nd_ctx *ctx, nodelist *l)
 {
     sort_ctx = ctx;
-    qsort(l->v, (size_t)l->n, sizeof *l->v, base_cmp);
+    if (l->n > 1)
+        qsort(l->v, (size_t)l->n, sizeof *l->v, base_cmp);
     mpq_t e, e2;
     mpq_inits(e, e2, NULL);
     int w = 0;

@@ -31,8 +31,7 @@ typedef struct call_site {
     nd_loc loc;                 /* the whole call */
     int nargs;
     nd_node **args;
-    const nd_loc *arg_locs;
-    const char *const *arg_text;
+    const nd_loc *arg_locs;     /* ctx_text(ctx, arg_locs[i]) for messages */
 } call_site;
 
 typedef struct nd_opinfo {

@@ -46,7 +46,7 @@ BUILD(build_diag)
         return mk_fn(ctx, OP_DIAGM, x);
     if (!dim_unify(ctx, x->shape.rows, x->shape.cols))
         shape_fail(ctx, cs->loc, "'diag' needs a vector or a square matrix: %s is %s",
-                   cs->arg_text[0], shape_str(ctx, x->shape));
+                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape));
     return mk_fn(ctx, OP_DIAGV, x);
 }
 

@@ -15,7 +15,7 @@ BUILD(build_square)
     nd_node *a = cs->args[0];
     if (!dim_unify(ctx, a->shape.rows, a->shape.cols))
         shape_fail(ctx, cs->loc, "'%s' needs a square matrix: %s is %s", cs->name,
-                   cs->arg_text[0], shape_str(ctx, a->shape));
+                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, a->shape));
     return mk_call(ctx, op, cs->args, cs->nargs);
 }
 

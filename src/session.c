@@ -2,6 +2,7 @@
  * parse -> elaborate -> derive -> simplify -> one emitter. */
 #include "nnderive.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,7 +170,7 @@ static int emit_gradients(nd_session *s, enum nd_format fmt, strbuf *out)
     return 0;
 }
 
-int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
+static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
 {
     (void)c;
     strbuf b;
@@ -195,7 +196,7 @@ int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out
     return st;
 }
 
-int nd_verify(nd_session *s, char **report, double *worst)
+static int verify_impl(nd_session *s, char **report, double *worst)
 {
     strbuf b;
     sb_init(&b);
@@ -280,7 +281,7 @@ static int verdict(nd_session *s, const char *label, nd_node *grad, const ast *e
     return v == CHECK_EQUIVALENT ? 0 : v == CHECK_DIFFERENT ? 1 : fail(s);
 }
 
-int nd_check(nd_session *s, const char *answer, char **out)
+static int check_impl(nd_session *s, const char *answer, char **out)
 {
     strbuf b;
     sb_init(&b);
@@ -346,8 +347,8 @@ static int check_lines(nd_session *s, const ast_program *lines, strbuf *out)
     return worst;
 }
 
-int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
-                   char **out)
+static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
+                            char **out)
 {
     strbuf b;
     sb_init(&b);
@@ -371,4 +372,97 @@ int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len
     }
     *out = take(&b);
     return st;
+}
+
+/* ---- deep programs -------------------------------------------------------
+ * The passes over the DAG recurse along its depth, and a program of many
+ * layers makes a deep DAG.  Small programs run on the caller's stack; big
+ * ones on a thread whose stack grows with the DAG (only the pages touched
+ * are committed), so depth never overflows a stack. */
+
+#define DEEP_NODES 4000             /* below this, the caller's stack will do */
+#define STACK_PER_NODE 8192         /* generous: several frames per level, ASan included */
+#define MAX_NODES 4000000
+
+typedef struct deep_call {
+    nd_session *s;
+    int kind;                       /* 0 emit, 1 verify, 2 check, 3 check lines */
+    enum nd_format fmt;
+    const nd_c_options *c;
+    const char *text, *name;
+    size_t len;
+    char **out;
+    double *worst;
+    int status;
+} deep_call;
+
+static int deep_body(deep_call *d)
+{
+    switch (d->kind) {
+    case 0: return emit_impl(d->s, d->fmt, d->c, d->out);
+    case 1: return verify_impl(d->s, d->out, d->worst);
+    case 2: return check_impl(d->s, d->text, d->out);
+    default: return check_lines_impl(d->s, d->name, d->text, d->len, d->out);
+    }
+}
+
+static void *deep_thread(void *arg)
+{
+    deep_call *d = arg;
+    d->status = deep_body(d);
+    return NULL;
+}
+
+static int run_deep(deep_call *d)
+{
+    uint32_t nodes = d->s->ctx->n_nodes;
+    if (d->s->status || nodes < DEEP_NODES)
+        return deep_body(d);
+    if (nodes > MAX_NODES) {
+        ctx_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "the program is too large (%u expression nodes, the limit is %d)", nodes,
+                  MAX_NODES);
+        *d->out = xstrdup("");
+        return fail(d->s);
+    }
+    size_t stack = (size_t)nodes * STACK_PER_NODE;
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    int ok = pthread_attr_setstacksize(&attr, stack) == 0 &&
+             pthread_create(&t, &attr, deep_thread, d) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) {
+        ctx_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "cannot reserve %zu MiB of stack for a program this deep", stack >> 20);
+        *d->out = xstrdup("");
+        return fail(d->s);
+    }
+    pthread_join(t, NULL);
+    return d->status;
+}
+
+int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
+{
+    deep_call d = { .s = s, .kind = 0, .fmt = fmt, .c = c, .out = out };
+    return run_deep(&d);
+}
+
+int nd_verify(nd_session *s, char **report, double *worst)
+{
+    deep_call d = { .s = s, .kind = 1, .out = report, .worst = worst };
+    return run_deep(&d);
+}
+
+int nd_check(nd_session *s, const char *answer, char **verdict)
+{
+    deep_call d = { .s = s, .kind = 2, .text = answer, .out = verdict };
+    return run_deep(&d);
+}
+
+int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
+                   char **verdicts)
+{
+    deep_call d = { .s = s, .kind = 3, .name = name, .text = text, .len = len, .out = verdicts };
+    return run_deep(&d);
 }

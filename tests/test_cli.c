@@ -1,5 +1,147 @@
+/* test_cli.c: the command line: -o written only on success, stdin,
+ * option spellings, exit statuses. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "helpers.h"
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 16);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(output_file_on_success)
+{
+    char path[] = "/tmp/nd_out_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    unlink(path);
+    const char *argv[] = { "nnderive", "examples/autoencoder.nd", "-o", path };
+    t_result r = t_cli(4, argv, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_str_eq(r.out, "");
+    char *text = read_all(path);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "dL/dW = "));
+    free(text);
+    unlink(path);
+    t_result_free(&r);
+}
+END_TEST
+
+START_TEST(no_output_file_on_failure)
+{
+    char path[] = "/tmp/nd_out_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    unlink(path);
+    const char *bad[] = { "nnderive", "-e", "L = sum(x", "-o", path };
+    t_result r = t_cli(5, bad, NULL);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    t_result_free(&r);
+    /* not equivalent: status 1, nothing written either */
+    const char *ne[] = { "nnderive", "examples/autoencoder.nd", "--check", "W", "-o", path };
+    r = t_cli(6, ne, NULL);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "not equivalent"));
+    t_result_free(&r);
+}
+END_TEST
+
+START_TEST(option_spellings)
+{
+    const char *a[] = { "nnderive", "--wrt=b2", "examples/two_layer_swish.nd" };
+    t_result r = t_cli(3, a, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "dL/db2 = softmax(z2) - y"));
+    ck_assert_ptr_null(strstr(r.out, "dL/dW1"));
+    t_result_free(&r);
+    const char *b[] = { "nnderive", "--wrt", "b2", "--wrt", "W2", "examples/two_layer_swish.nd" };
+    r = t_cli(6, b, NULL);
+    ck_assert_ptr_nonnull(strstr(r.out, "dL/db2 = softmax(z2) - y\ndL/dW2 ="));
+    t_result_free(&r);
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+    const char *h[] = { "nnderive", "--help" };
+    t_result r = t_cli(2, h, NULL);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "usage: nnderive"));
+    t_result_free(&r);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+    const char *cases[][4] = {
+        { "nnderive", "--points", "0", "examples/autoencoder.nd" },
+        { "nnderive", "--seed", "x", "examples/autoencoder.nd" },
+        { "nnderive", "-e", "L = x'*x", "examples/autoencoder.nd" },
+        { "nnderive", "--verify=1", "examples/autoencoder.nd", NULL },
+        { "nnderive", "examples/autoencoder.nd", "--wrt", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int argc = cases[i][3] ? 4 : 3;
+        t_result r = t_cli(argc, cases[i], NULL);
+        ck_assert_msg(r.status == 2, "case %zu: status %d", i, r.status);
+        ck_assert_ptr_nonnull(strstr(r.err, "error:"));
+        t_result_free(&r);
+    }
+}
+END_TEST
+
+/* The seed makes --verify reproducible, and another seed agrees too. */
+START_TEST(seeds)
+{
+    const char *a[] = { "nnderive", "examples/autoencoder_tanh.nd", "--verify", "--seed", "7" };
+    t_result r1 = t_cli(5, a, NULL), r2 = t_cli(5, a, NULL);
+    ck_assert_int_eq(r1.status, 0);
+    ck_assert_str_eq(r1.out, r2.out);
+    t_result_free(&r1);
+    t_result_free(&r2);
+}
+END_TEST
+
+START_TEST(library_positions)
+{
+    const char *p = "x : vector(n)\nL = sum(x) +\n";
+    nd_session *s = nd_open("prog.nd", p, strlen(p), NULL);
+    ck_assert_int_eq(nd_status(s), 2);
+    nd_position pos;
+    ck_assert(nd_first_error(s, &pos));
+    ck_assert_str_eq(pos.file, "prog.nd");
+    ck_assert_int_eq(pos.line, 3);
+    ck_assert_ptr_nonnull(strstr(pos.message, "end of input"));
+    nd_close(s);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
-    return suite_create("cli");
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, output_file_on_success);
+    tcase_add_test(tc, no_output_file_on_failure);
+    tcase_add_test(tc, option_spellings);
+    tcase_add_test(tc, help_and_version);
+    tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, seeds);
+    tcase_add_test(tc, library_positions);
+    suite_add_tcase(s, tc);
+    return s;
 }

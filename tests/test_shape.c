@@ -1,5 +1,126 @@
+/* test_shape.c: typing: inference by first letter, symbolic unification,
+ * broadcasting, the 1x1-is-scalar rule, and shape errors. */
+#include <string.h>
+
 #include "helpers.h"
+
+START_TEST(inference_by_first_letter)
+{
+    char *out = t_emit("L = x'*A*y + b*sum(z)", ND_EXPLAIN);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(strstr(out, "x : vector(x_rows)"));
+    ck_assert_ptr_nonnull(strstr(out, "A : matrix(x_rows, A_cols)"));
+    ck_assert_ptr_nonnull(strstr(out, "y : vector(A_cols)"));
+    ck_assert_ptr_nonnull(strstr(out, "b : scalar"));
+    nd_free(out);
+}
+END_TEST
+
+START_TEST(declarations_win)
+{
+    /* declared after use, and a matrix-letter name declared a vector */
+    char *out = t_emit("L = X'*A*X\nX : vector(n)", ND_EXPLAIN);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(strstr(out, "X : vector(n)"));
+    ck_assert_ptr_nonnull(strstr(out, "A : matrix(n, n)"));
+    nd_free(out);
+}
+END_TEST
+
+START_TEST(inferred_unify_with_numbers)
+{
+    char *out = t_emit("x : vector(3)\nL = x'*y", ND_EXPLAIN);
+    ck_assert_ptr_nonnull(strstr(out, "y : vector(3)"));
+    nd_free(out);
+}
+END_TEST
+
+START_TEST(declared_names_never_merge)
+{
+    ck_assert_ptr_nonnull(strstr(t_error("x : vector(m)\ny : vector(n)\nL = x'*y"),
+                                 "shape mismatch"));
+    ck_assert_ptr_nonnull(strstr(t_error("x : vector(3)\ny : vector(4)\nL = x'*y"),
+                                 "shape mismatch"));
+}
+END_TEST
+
+START_TEST(scalar_rule)
+{
+    /* x'*y is 1 x 1, hence a scalar that scales A */
+    const char *p = "x, y : vector(n)\nA : matrix(m, k)\nL = sum((x'*y)*A)\nwrt x";
+    ck_assert_int_eq(t_check(p, "sum(A)*y"), 0);
+}
+END_TEST
+
+START_TEST(broadcasting)
+{
+    /* a scalar to every entry, a column across a matrix, a row down it */
+    ck_assert_int_eq(t_check("x : vector(n)\nL = sum(1 - x)\nwrt x", "-vector(1)"), 0);
+    ck_assert_int_eq(t_check("X : matrix(n, k)\nb : vector(n)\nL = sum(exp(X + b))\nwrt b",
+                             "exp(X + b)*vector(1)"), 0);
+    ck_assert_int_eq(t_check("X : matrix(n, k)\nb : vector(k)\nL = sum(exp(X + b'))\nwrt b",
+                             "exp(X + b')'*vector(1)"), 0);
+    ck_assert_int_eq(t_check("X : matrix(n, k)\nb : vector(n)\nL = sum(b .* X)\nwrt b",
+                             "X*vector(1)"), 0);
+    ck_assert_ptr_nonnull(strstr(t_error("X : matrix(n, k)\nb : vector(k)\nL = sum(X + b)"),
+                                 "shape mismatch in '+'"));
+}
+END_TEST
+
+START_TEST(dimension_as_number)
+{
+    ck_assert_int_eq(t_check("x : vector(n)\nL = sum(x)/n\nwrt x", "vector(1)/n"), 0);
+    ck_assert_int_eq(t_check("x : vector(n)\nL = sum(x)/n\nwrt x", "vector(1)"), 1);
+}
+END_TEST
+
+START_TEST(assumption_types)
+{
+    char *out = t_emit("S : symmetric(n)\nP : spd(n)\np : simplex(n)\nY : onehot(C, N)\n"
+                       "L = sum(S*P*p) + sum(Y)", ND_EXPLAIN);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(strstr(out, "S : symmetric(n)"));
+    ck_assert_ptr_nonnull(strstr(out, "P : spd(n)"));
+    ck_assert_ptr_nonnull(strstr(out, "p : simplex(n)"));
+    ck_assert_ptr_nonnull(strstr(out, "Y : onehot(C, N)"));
+    nd_free(out);
+}
+END_TEST
+
+START_TEST(function_shapes)
+{
+    /* logsumexp of a matrix is one number per column; diag both ways */
+    ck_assert_int_eq(t_check("X : matrix(n, k)\nw : vector(k)\nL = logsumexp(X)*w\nwrt w",
+                             "logsumexp(X)'"), 0);
+    ck_assert_int_eq(t_check("A : matrix(n, n)\nx : vector(n)\nL = x'*diag(A)\nwrt x",
+                             "diag(A)"), 0);
+    ck_assert_ptr_nonnull(strstr(t_error("A : matrix(m, n)\nL = sum(diag(A))"), "square"));
+}
+END_TEST
+
+/* An answer is typed against the program's dimensions without adding
+ * constraints: x and y have unrelated sizes, so y cannot stand for dL/dx. */
+START_TEST(answers_add_no_constraints)
+{
+    ck_assert_int_eq(t_check("L = x'*x + y'*y\nwrt x", "2*y"), 1);
+    ck_assert_int_eq(t_check("L = x'*x + y'*y\nwrt x", "2*x"), 0);
+}
+END_TEST
+
 Suite *suite_shape(void)
 {
-    return suite_create("shape");
+    Suite *s = suite_create("shape");
+    TCase *tc = tcase_create("shape");
+    tcase_add_test(tc, inference_by_first_letter);
+    tcase_add_test(tc, declarations_win);
+    tcase_add_test(tc, inferred_unify_with_numbers);
+    tcase_add_test(tc, declared_names_never_merge);
+    tcase_add_test(tc, scalar_rule);
+    tcase_add_test(tc, broadcasting);
+    tcase_add_test(tc, dimension_as_number);
+    tcase_add_test(tc, assumption_types);
+    tcase_add_test(tc, function_shapes);
+    tcase_add_test(tc, answers_add_no_constraints);
+    suite_add_tcase(s, tc);
+    return s;
 }
