@@ -105,7 +105,7 @@ static int level(printer *p, const nd_node *n)
     case OP_EMUL:
         return P_PROD;
     case OP_EPOW:
-        return is_reciprocal(p, n) && expr_is_scalar(p->ctx, n) ? P_PROD : P_POW;
+        return is_reciprocal(p, n) ? P_PROD : P_POW;
     case OP_MPOW:
         return P_POW;
     case OP_TRANSPOSE:
@@ -285,12 +285,12 @@ static void print_epow(printer *p, const nd_node *n)
 {
     const nd_node *e = n->kid[1];
     int scalar = expr_is_scalar(p->ctx, n);
-    if (is_reciprocal(p, n) && scalar) {
+    if (is_reciprocal(p, n)) {     /* 1/a, 1./x, 1./x.^2 */
         mpq_t k;
         mpq_init(k);
         mpq_neg(k, e->u.q);
-        sb_puts(p->out, "1/");
-        print_power(p, n->kid[0], k, 0);
+        sb_puts(p->out, scalar ? "1/" : "1./");
+        print_power(p, n->kid[0], k, !scalar);
         mpq_clear(k);
         return;
     }

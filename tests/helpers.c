@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 
 int t_verify(const char *program, double *worst)
 {
@@ -88,4 +89,32 @@ void t_result_free(t_result *r)
 {
     free(r->out);
     free(r->err);
+}
+
+void t_internal_open(t_internal *t, const char *program)
+{
+    t->src.name = "<test>";
+    t->src.text = program;
+    t->src.len = strlen(program);
+    t->ctx = ctx_new(&t->src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    if (parse_source(&t->src, PARSE_PROGRAM, &tree, NULL, &t->ctx->diag, &loc, &msg))
+        ck_abort_msg("parse error in:\n%s\n%s", program, sb_str(&t->ctx->diag));
+    nd_ctx *ctx = t->ctx;
+    CTX_TRY(ctx, jb) {
+        elab_program(ctx, &tree, NULL, &t->prog);
+    } else {
+        program_free(&tree);
+    }
+    CTX_END_TRY(ctx, jb);
+    if (ctx->err_kind != ERR_NONE)
+        ck_abort_msg("error in:\n%s\n%s", program, sb_str(&ctx->diag));
+}
+
+void t_internal_free(t_internal *t)
+{
+    prog_free(&t->prog);
+    ctx_free(t->ctx);
 }

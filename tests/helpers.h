@@ -34,4 +34,16 @@ typedef struct t_result {
 t_result t_cli(int argc, const char *const *argv, const char *stdin_text);
 void t_result_free(t_result *r);
 
+
+
+/* Internal access for the suites that look inside: parses and elaborates
+ * (failing the test on error); free with t_internal_free. */
+#include "elab.h"
+typedef struct t_internal {
+    nd_source src;
+    nd_ctx *ctx;
+    nd_prog prog;
+} t_internal;
+void t_internal_open(t_internal *t, const char *program);
+void t_internal_free(t_internal *t);
 #endif

@@ -1,5 +1,158 @@
+/* test_simplify.c: simplification never changes a value.
+ *
+ * The smart constructors rewrite every node as it is built, so comparing
+ * two programs that both go through them could not catch a wrong rewrite.
+ * Instead each program's value is compared with tests/refeval.c, a plain
+ * double-precision interpreter of the parse tree that rewrites nothing:
+ * hundreds of random programs, and one program per basic rewrite whose
+ * printed gradient is also checked. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "helpers.h"
+#include "ops.h"
+#include "randprog.h"
+#include "refeval.h"
+#include "verify.h"
+
+/* The objective's value in the engine (MPFR over the DAG) and in the
+ * reference interpreter at a few random points; fails on a difference. */
+static void compare_with_reference(const char *program, int points)
+{
+    t_internal t;
+    t_internal_open(&t, program);
+    nd_ctx *ctx = t.ctx;
+    nd_node *f = ctx->binds[t.prog.objective].node;
+    nd_evalenv *env = eval_new(ctx, 128);
+    nd_rng rng = { 99 };
+    for (int p = 0; p < points; p++) {
+        if (verify_instance(env, &rng, &f, 1, 40) != EV_OK)
+            continue;   /* the engine found no point in the domain */
+        double dag = mpfr_get_d(env->vals[f->id].a[0], MPFR_RNDN), ref;
+        if (ref_objective(ctx, &t.prog, env, &ref) != 0 || fabs(ref) > 1e12)
+            continue;   /* overflow in double: nothing to compare */
+        ck_assert_msg(fabs(dag - ref) <= 1e-8 * fmax(1.0, fabs(ref)),
+                      "engine %.17g, reference %.17g for:\n%s", dag, ref, program);
+    }
+    eval_free(env);
+    t_internal_free(&t);
+}
+
+#define N_RANDOM 300
+#define N_RANDOM_VERIFY 40
+
+START_TEST(random_programs_match_reference)
+{
+    strbuf b;
+    sb_init(&b);
+    randprog((uint64_t)_i + 1, 3, &b);
+    compare_with_reference(sb_str(&b), 2);
+    sb_free(&b);
+}
+END_TEST
+
+START_TEST(random_programs_verify)
+{
+    strbuf b;
+    sb_init(&b);
+    randprog((uint64_t)_i + 1000, 3, &b);
+    double worst = 1;
+    int st = t_verify(sb_str(&b), &worst);
+    ck_assert_msg(st == 0 && worst < 1e-25, "status %d, error %g for:\n%s", st, worst,
+                  sb_str(&b));
+    sb_free(&b);
+}
+END_TEST
+
+/* Each basic rewrite: the program, its printed gradient. */
+struct rewrite {
+    const char *what, *program, *gradient;
+};
+
+#define D "x, y, w, v : vector(n)\nA, B : matrix(n, n)\na, c : scalar\n"
+
+static const struct rewrite rewrites[] = {
+    { "exact folding", D "L = (2 + 3)*x'*x/4\nwrt x", "dL/dx = 5*x/2\n" },
+    { "rationals stay exact", D "L = (1/3)*3*sum(x)\nwrt x", "dL/dx = vector(1)\n" },
+    { "0 and 1", D "L = 0*sum(x) + 1*x'*y + sum(x - x)\nwrt x", "dL/dx = y\n" },
+    { "double transpose", D "L = x'''*y\nwrt x", "dL/dx = y\n" },
+    { "transpose of a product", D "L = w'*(A*B)'*v\nwrt w", "dL/dw = B'*A'*v\n" },
+    { "transpose of a sum", D "L = w'*(A + B)'*v\nwrt w", "dL/dw = (A' + B')*v\n" },
+    { "scalars in front", D "L = x'*(2*A)*y*3\nwrt x", "dL/dx = 6*A*y\n" },
+    { "like terms", D "L = x'*A*x + x'*A'*x\nwrt x", "dL/dx = 2*A'*x + 2*A*x\n" },
+    { "x + x", D "L = sum(exp(x + x))\nwrt x", "dL/dx = 2*exp(2*x)\n" },
+    { "x .* x is a power", D "L = sum(x .* x .* x)\nwrt x", "dL/dx = 3*x.^2\n" },
+    { "A*inv(A)", D "L = w'*A*inv(A)*v + a\nwrt w", "dL/dw = v\n" },
+    { "negated difference", D "L = -(a - c)*c\nwrt a", "dL/da = -c\n" },
+    { "scalar powers merge", D "L = a*a*a/a\nwrt a", "dL/da = 2*a\n" },
+    { "division", D "L = log(a)/c\nwrt a", "dL/da = 1/(a*c)\n" },
+    { "elementwise division", D "L = sum(log(x))\nwrt x", "dL/dx = 1./x\n" },
+    { "folded functions", D "L = exp(0)*sum(x) + sigmoid(0)*a + log(1)\nwrt x, a",
+      "dL/dx = vector(1)\ndL/da = 0.5\n" },
+    { "trace of an outer product", D "L = tr(x*y')\nwrt x", "dL/dx = y\n" },
+    { "linear reductions", D "L = sum(3*A') + tr(2*A)\nwrt A", "dL/dA = 2*eye(n) + 3\n" },
+};
+
+#define N_REWRITES (sizeof rewrites / sizeof *rewrites)
+
+START_TEST(rewrite_prints)
+{
+    const struct rewrite *r = &rewrites[_i];
+    char *out = t_emit(r->program, ND_TEXT);
+    ck_assert_msg(out != NULL, "%s: error", r->what);
+    ck_assert_msg(!strcmp(out, r->gradient), "%s: printed\n%sexpected\n%s", r->what, out,
+                  r->gradient);
+    nd_free(out);
+}
+END_TEST
+
+START_TEST(rewrite_keeps_value)
+{
+    compare_with_reference(rewrites[_i].program, 3);
+    double worst = 1;
+    ck_assert_int_eq(t_verify(rewrites[_i].program, &worst), 0);
+}
+END_TEST
+
+/* The printed gradient parses back to the same value (text mode's
+ * contract): each example's output is checked as an answer. */
+START_TEST(output_parses_back)
+{
+    static const char *const programs[] = {
+        "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
+        "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
+    };
+    const char *argv[] = { "nnderive", programs[_i] };
+    t_result r = t_cli(2, argv, NULL);
+    ck_assert_int_eq(r.status, 0);
+    char path[] = "/tmp/nd_back_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(r.out, f);
+    fclose(f);
+    const char *check[] = { "nnderive", programs[_i], "--check-file", path };
+    t_result c = t_cli(4, check, NULL);
+    ck_assert_msg(c.status == 0, "%s\n%s%s", r.out, c.out, c.err);
+    remove(path);
+    t_result_free(&r);
+    t_result_free(&c);
+}
+END_TEST
+
 Suite *suite_simplify(void)
 {
-    return suite_create("simplify");
+    Suite *s = suite_create("simplify");
+    TCase *tc = tcase_create("simplify");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, random_programs_match_reference, 0, N_RANDOM);
+    tcase_add_loop_test(tc, random_programs_verify, 0, N_RANDOM_VERIFY);
+    tcase_add_loop_test(tc, rewrite_prints, 0, (int)N_REWRITES);
+    tcase_add_loop_test(tc, rewrite_keeps_value, 0, (int)N_REWRITES);
+    tcase_add_loop_test(tc, output_parses_back, 0, 4);
+    suite_add_tcase(s, tc);
+    return s;
 }
