@@ -100,3 +100,13 @@ deps-optional:
 	$$SUDO apt-get install -y texlive-latex-base graphviz
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+
+# Benchmarks: derivation time per example (bench/RESULTS.md has the numbers).
+$(BUILD)/bench/bench_derive: bench/bench_derive.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+# The peers run in the same invocation, with Debian's python3 (SymPy).
+bench: $(BIN) $(BUILD)/bench/bench_derive
+	$(BUILD)/bench/bench_derive $(BIN) examples/*.nd
+	/usr/bin/python3 bench/peers/sympy_derive.py

@@ -13,9 +13,6 @@ void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out);
 
 /* Text: the bindings the gradients use, then `dL/dW = EXPR` lines. */
 void emit_text_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, strbuf *out);
-/* LaTeX: align* lines, or a whole document. */
-void emit_latex_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, strbuf *out,
-                          int document);
 /* --verify: one line per variable, then the verdict. */
 void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
                         const verify_opts *o, int status, strbuf *out);

@@ -158,17 +158,21 @@ static nd_node **gradients(nd_session *s)
     return s->grads;
 }
 
-static int emit_gradients(nd_session *s, enum nd_format fmt, strbuf *out)
+static int emit_gradients(nd_session *s, strbuf *out)
 {
     if (require_scalar(s))
         return s->status;
-    nd_node **g = gradients(s);
-    if (fmt == ND_TEXT)
-        emit_text_gradients(s->ctx, &s->prog, g, out);
-    else
-        emit_latex_gradients(s->ctx, &s->prog, g, out, fmt == ND_LATEX_DOC);
+    emit_text_gradients(s->ctx, &s->prog, gradients(s), out);
     return 0;
 }
+
+static const char *const format_names[] = {
+    [ND_TEXT] = "text", [ND_LATEX] = "--latex", [ND_LATEX_DOC] = "--latex-doc",
+    [ND_STEPS] = "--steps", [ND_STEPS_LATEX] = "--steps --latex", [ND_PATHS] = "--paths",
+    [ND_PATHS_LATEX] = "--paths --latex", [ND_DOT] = "--dot", [ND_DOT_STEPS] = "--dot --steps",
+    [ND_C] = "--c", [ND_C_HEADER] = "--header", [ND_EXPLAIN] = "--explain",
+    [ND_JACOBIAN] = "--jacobian", [ND_HESSIAN] = "--hessian",
+};
 
 static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
 {
@@ -179,15 +183,14 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
     if (!st) {
         switch (fmt) {
         case ND_TEXT:
-        case ND_LATEX:
-        case ND_LATEX_DOC:
-            st = emit_gradients(s, fmt, &b);
+            st = emit_gradients(s, &b);
             break;
         case ND_EXPLAIN:
             emit_explain(s->ctx, &s->prog, &b);
             break;
         default:
-            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "this output is not implemented yet");
+            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s is not implemented yet",
+                      format_names[fmt]);
             st = fail(s);
             break;
         }
