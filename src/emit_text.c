@@ -45,11 +45,27 @@ static void print_bindings(printer *p, nd_node *const *roots, int n)
     free(used);
 }
 
+/* `t1 = EXPR` for each temporary. */
+static void print_temporaries(printer *p, nd_node *const *roots, int n)
+{
+    nd_node **temps;
+    int nt = printer_temporaries(p, roots, n, &temps);
+    for (int i = 0; i < nt; i++) {
+        sb_printf(p->out, "%s = ", printer_name_of(p, temps[i]));
+        p->self = temps[i];
+        print_expr(p, temps[i]);
+        sb_putc(p->out, '\n');
+        p->self = NULL;
+    }
+    free(temps);
+}
+
 void emit_text_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, strbuf *out)
 {
     printer p;
     printer_init(&p, ctx, out);
     print_bindings(&p, g, prog->n_wrt);
+    print_temporaries(&p, g, prog->n_wrt);
     for (int i = 0; i < prog->n_wrt; i++) {
         emit_grad_label(ctx, prog, prog->wrt[i], out);
         sb_puts(out, " = ");

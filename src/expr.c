@@ -294,6 +294,50 @@ int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b)
     return cmp_rec(ctx, a, b, &budget);
 }
 
+/* The bounded tree size, for ordering: small before big. */
+static int small_size(const nd_node *n, int limit)
+{
+    int size = 1;
+    for (uint32_t i = 0; i < n->nkids && size < limit; i++)
+        size += small_size(n->kid[i], limit - size);
+    return size;
+}
+
+/* Factors: numbers, dimensions, variables, then calls and the like, sums
+ * last: a.*sigmoid(x).*(1 - sigmoid(x)). */
+static int factor_rank(const nd_node *n)
+{
+    if (n->flags & NF_NAMED)
+        return 2;       /* printed as a name, like a variable */
+    switch ((enum nd_op)n->op) {
+    case OP_CONST: return 0;
+    case OP_DIMVAL: return 1;
+    case OP_VAR: return 2;
+    case OP_SYM: return 3;
+    case OP_EYE: return 4;
+    case OP_ADD: return 6;
+    default: return 5;
+    }
+}
+
+int expr_cmp_factor(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    int c = cmp_int(factor_rank(a), factor_rank(b));
+    return c ? c : expr_cmp(ctx, a, b);
+}
+
+/* Terms: compound ones first, smaller before bigger, then variables and
+ * constants: sigmoid(z) + z.*sigmoid(z).*(1 - sigmoid(z)), W*x + b. */
+int expr_cmp_term(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    const nd_node *sa = a->op == OP_BCAST ? a->kid[0] : a, *sb = b->op == OP_BCAST ? b->kid[0] : b;
+    int ra = sa->flags & NF_NAMED ? 2 : rank(sa), rb = sb->flags & NF_NAMED ? 2 : rank(sb);
+    int c = cmp_int(ra, rb);
+    if (c || (c = cmp_int(small_size(sa, 64), small_size(sb, 64))))
+        return c;
+    return expr_cmp(ctx, a, b);
+}
+
 int expr_is_const(const nd_node *n)
 {
     return n->op == OP_CONST;

@@ -88,6 +88,10 @@ void expr_release(nd_ctx *ctx);     /* clears the GMP numbers; for ctx_free */
 /* A total order: compound nodes before variables before constants, then by
  * structure; used to sort the operands of commutative operators. */
 int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b);
+/* The orders the printed forms use (both total, refining expr_cmp): the
+ * factors of a product simple first, the terms of a sum by size. */
+int expr_cmp_factor(nd_ctx *ctx, const nd_node *a, const nd_node *b);
+int expr_cmp_term(nd_ctx *ctx, const nd_node *a, const nd_node *b);
 
 int expr_is_const(const nd_node *n);            /* OP_CONST */
 int expr_is_const_val(const nd_node *n, long v); /* OP_CONST equal to v */

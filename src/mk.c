@@ -168,12 +168,12 @@ static nd_ctx *sort_ctx;    /* qsort has no user argument in C99 */
 static int term_cmp(const void *a, const void *b)
 {
     const struct term *x = a, *y = b;
-    return expr_cmp(sort_ctx, x->body, y->body);
+    return expr_cmp_term(sort_ctx, x->body, y->body);
 }
 
 static int node_cmp(const void *a, const void *b)
 {
-    return expr_cmp(sort_ctx, *(nd_node *const *)a, *(nd_node *const *)b);
+    return expr_cmp_factor(sort_ctx, *(nd_node *const *)a, *(nd_node *const *)b);
 }
 
 static void sort_nodes(nd_ctx *ctx, nd_node **v, int n)
@@ -362,31 +362,68 @@ static void merge_powers(nd_ctx *ctx, nodelist *l)
     sort_nodes(ctx, l->v, l->n);
 }
 
-static int is_inverse_pair(nd_node *a, nd_node *b)
+/* A chain factor as base^k: A^3, inv(A) = A^-1, inv(A)' = (A')^-1. */
+static nd_node *chain_base(nd_ctx *ctx, nd_node *f, long *k)
 {
-    return (b->op == OP_INV && b->kid[0] == a) || (a->op == OP_INV && a->kid[0] == b);
+    nd_node *b;
+    *k = 1;
+    if (is_named(f))
+        return f;
+    if (f->op == OP_MPOW) {
+        b = chain_base(ctx, f->kid[0], k);
+        *k *= f->u.k;
+        return b;
+    }
+    if (f->op == OP_INV) {
+        b = chain_base(ctx, f->kid[0], k);
+        *k = -*k;
+        return b;
+    }
+    if (f->op == OP_TRANSPOSE && f->kid[0]->op == OP_INV && !is_named(f->kid[0])) {
+        b = chain_base(ctx, f->kid[0]->kid[0], k);
+        *k = -*k;
+        return mk_transpose(ctx, b);
+    }
+    return f;
 }
 
-/* Drops identities and cancels A*inv(A) inside the matrix chain. */
-static void simplify_chain(nd_ctx *ctx, nodelist *c)
+static nd_node *chain_power(nd_ctx *ctx, nd_node *base, long e)
+{
+    if (e == 0)
+        return expr_eye(ctx, base->shape.rows);
+    if (e > 0)
+        return mk_mpow(ctx, base, e);
+    return mk_mpow(ctx, mk_fn(ctx, OP_INV, base), -e);
+}
+
+/* Identities drop out of a longer chain; then adjacent powers of one base
+ * merge (A*A = A^2, A^2*inv(A)^3 = inv(A)), which may make new identities. */
+static void drop_identities(nodelist *c)
 {
     int w = 0;
-    for (int r = 0; r < c->n; r++) {
-        nd_node *f = c->v[r];
-        if (w > 0 && is_inverse_pair(c->v[w - 1], f)) {
-            c->v[w - 1] = expr_eye(ctx, c->v[w - 1]->shape.rows);
-            continue;
-        }
-        c->v[w++] = f;
-    }
-    c->n = w;
-    w = 0;
     for (int r = 0; r < c->n; r++)
         if (c->v[r]->op != OP_EYE || c->n == 1)
             c->v[w++] = c->v[r];
     if (w == 0 && c->n > 0)
         c->v[w++] = c->v[0];
     c->n = w;
+}
+
+static void simplify_chain(nd_ctx *ctx, nodelist *c)
+{
+    drop_identities(c);
+    int w = 0;
+    for (int r = 0; r < c->n;) {
+        long e, e2;
+        nd_node *base = chain_base(ctx, c->v[r], &e);
+        int s = r + 1;
+        for (; s < c->n && chain_base(ctx, c->v[s], &e2) == base; s++)
+            e += e2;
+        c->v[w++] = s == r + 1 ? c->v[r] : chain_power(ctx, base, e);
+        r = s;
+    }
+    c->n = w;
+    drop_identities(c);
 }
 
 static nd_shape chain_shape(nodelist *c)
@@ -441,7 +478,7 @@ static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
 {
     nd_node *b = p->chain.v[0];
     p->chain.n = 0;
-    nl_push(&p->scalars, b->kid[0]);
+    add_factor(ctx, p, b->kid[0]);      /* flattened like any other factor */
     merge_powers(ctx, &p->scalars);
     return mk_bcast(ctx, build_prod(ctx, p, shape_scalar()), shape);
 }
@@ -658,6 +695,8 @@ nd_node *mk_transpose(nd_ctx *ctx, nd_node *x)
             return mk_pow(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
         case OP_DIAGM:
             return x;
+        case OP_MPOW:   /* (A^k)' = (A')^k */
+            return mk_mpow(ctx, mk_transpose(ctx, x->kid[0]), x->u.k);
         default:
             break;
         }

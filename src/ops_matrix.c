@@ -14,6 +14,8 @@ SIMP(simp_inv)
         return x->kid[0];
     if (x->op == OP_TRANSPOSE)      /* one form: inv(A)' */
         return mk_transpose(ctx, mk_fn(ctx, op, x->kid[0]));
+    if (x->op == OP_MPOW && !(x->flags & NF_NAMED))    /* inv(A^k) = inv(A)^k */
+        return mk_mpow(ctx, mk_fn(ctx, op, x->kid[0]), x->u.k);
     return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* print.c: the text printer. */
 #include "print.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,7 +220,11 @@ static void print_prod(printer *p, const nd_node *n, int negate)
         sb_putc(p->out, '-');
         mpq_neg(c, c);
     }
-    print_factors(p, (const nd_node *const *)n->kid + start, (int)n->nkids - start, c, 0);
+    const nd_node *only = n->kid[start];
+    if (mpq_cmp_ui(c, 1, 1) == 0 && (int)n->nkids - start == 1 && !in_denominator(p, only, 0))
+        print_at(p, only, P_PROD);      /* -(a.*b) is -a.*b: no parentheses */
+    else
+        print_factors(p, (const nd_node *const *)n->kid + start, (int)n->nkids - start, c, 0);
     mpq_clear(c);
 }
 
@@ -238,13 +243,14 @@ static const nd_node *unbroadcast(const nd_node *t, int implicit)
     return implicit && t->op == OP_BCAST ? t->kid[0] : t;
 }
 
+/* A term of a sum, after its sign (negate: print it negated). */
 static void print_term(printer *p, const nd_node *t, int negate)
 {
     if (!negate) {
         print_at(p, t, P_PROD);
-    } else if (t->op == OP_PROD && !printer_name_of(p, t)) {
+    } else if (t->op == OP_PROD) {
         print_prod(p, t, 1);
-    } else {
+    } else {    /* a negative constant */
         mpq_t q;
         mpq_init(q);
         mpq_neg(q, t->u.q);
@@ -253,12 +259,20 @@ static void print_term(printer *p, const nd_node *t, int negate)
     }
 }
 
+/* Printed after a minus sign: a product with a negative coefficient or a
+ * negative number (a broadcast keeps its sign inside: vector(-b)). */
+static int term_negative(printer *p, const nd_node *t)
+{
+    return !printer_name_of(p, t) && (t->op == OP_PROD || t->op == OP_CONST) &&
+           is_negative(t);
+}
+
 static void print_sum(printer *p, const nd_node *n)
 {
     int implicit = implicit_broadcast(n);
     for (uint32_t i = 0; i < n->nkids; i++) {
         const nd_node *t = unbroadcast(n->kid[i], implicit);
-        int neg = !printer_name_of(p, t) && is_negative(t);
+        int neg = term_negative(p, t);
         if (i == 0 && neg)
             sb_putc(p->out, '-');
         else if (i > 0)
@@ -376,4 +390,87 @@ static void print_at(printer *p, const nd_node *n, int min)
 void print_expr(printer *p, const nd_node *n)
 {
     print_at(p, n, 0);
+}
+
+/* ---- temporaries ---- */
+
+/* The printed tree's size up to limit: a named node is one. */
+static int tree_size_upto(printer *p, const nd_node *n, int limit)
+{
+    int size = 1;
+    if (n != p->self && printer_name_of(p, n))
+        return 1;
+    for (uint32_t i = 0; i < n->nkids && size < limit; i++)
+        size += tree_size_upto(p, n->kid[i], limit - size);
+    return size;
+}
+
+/* Worth a name: at least four nodes and ten printed characters, so that
+ * sigmoid(z1) or 1 - h.^2 stay inline. */
+static int worth_naming(printer *p, const nd_node *n)
+{
+    if (tree_size_upto(p, n, 4) < 4)
+        return 0;
+    strbuf b, *saved = p->out;
+    sb_init(&b);
+    p->out = &b;
+    print_expr(p, n);
+    p->out = saved;
+    size_t len = 0;
+    for (const char *c = sb_str(&b); *c; c++)
+        len += *c != ' ';
+    sb_free(&b);
+    return len >= 10;
+}
+
+/* uses[id]: how often the printed lines show node id, were nothing named
+ * but the bindings: each root once, each child once per parent shown. */
+static unsigned *count_uses(printer *p, nd_node *const *roots, int n)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned *uses = xmalloc(ctx->n_nodes * sizeof *uses);
+    memset(uses, 0, ctx->n_nodes * sizeof *uses);
+    unsigned char *shown = xmalloc(ctx->n_nodes);
+    memset(shown, 0, ctx->n_nodes);
+    for (int i = 0; i < n; i++) {
+        uses[roots[i]->id]++;
+        shown[roots[i]->id] = !printer_name_of(p, roots[i]);
+    }
+    for (uint32_t id = ctx->n_nodes; id-- > 0;) {     /* parents before children */
+        if (!shown[id])
+            continue;
+        nd_node *m = ctx->nodes[id];
+        for (uint32_t k = 0; k < m->nkids; k++) {
+            uses[m->kid[k]->id]++;
+            shown[m->kid[k]->id] = !printer_name_of(p, m->kid[k]);
+        }
+    }
+    free(shown);
+    return uses;
+}
+
+static const char *fresh_name(printer *p, int *counter)
+{
+    char buf[32];
+    do
+        snprintf(buf, sizeof buf, "t%d", ++*counter);
+    while (ctx_lookup(p->ctx, buf));
+    return arena_strdup(p->ctx->arena, buf);
+}
+
+int printer_temporaries(printer *p, nd_node *const *roots, int n, nd_node ***temps)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned *uses = count_uses(p, roots, n);
+    int count = 0, counter = 0;
+    *temps = xmalloc((ctx->n_nodes + 1) * sizeof **temps);
+    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
+        nd_node *m = ctx->nodes[id];
+        if (uses[id] < 2 || !m->nkids || printer_name_of(p, m) || !worth_naming(p, m))
+            continue;
+        printer_name(p, m, fresh_name(p, &counter));
+        (*temps)[count++] = m;
+    }
+    free(uses);
+    return count;
 }

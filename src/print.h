@@ -22,4 +22,9 @@ void printer_name(printer *p, const nd_node *n, const char *name);
 const char *printer_name_of(const printer *p, const nd_node *n);
 void print_expr(printer *p, const nd_node *n);
 
+/* Names t1, t2, ... (skipping the program's names) every non-trivial
+ * subexpression the roots use more than once, and returns them (malloc'd)
+ * in an order where each comes after those it uses. */
+int printer_temporaries(printer *p, nd_node *const *roots, int n, nd_node ***temps);
+
 #endif

@@ -1,16 +1,545 @@
-/* simplify.c: the pass over finished gradients. */
+/* simplify.c: the pass over finished gradients.
+ *
+ * Bottom-up, each node is rebuilt from its simplified children through the
+ * smart constructors (so their rules meet the new combinations), then the
+ * rules that need a view of a whole expression apply:
+ *   - the transpose of a structurally symmetric matrix is dropped
+ *     (S' = S for a declared symmetric S, inv(X*X')' = inv(X*X'));
+ *   - a sum factors a common left, right or scalar factor out of its terms
+ *     (W*r*x' + W*x*r' = W*(r*x' + x*r')) when that is not longer;
+ *   - an elementwise product distributes over a sum when that is shorter,
+ *     which happens when something cancels ((a - y./s).*s = a*s - y);
+ *   - the inverse of a product of square matrices expands when that is
+ *     shorter (A'*inv(A*X*B)'*B' = inv(X)').
+ * "Longer" is measured on the printed text.  Named bindings are atoms:
+ * they are never rebuilt and print by name.  Every rewrite keeps the value
+ * at every point the declarations allow (tests/test_simplify.c checks them
+ * against an independent interpreter). */
 #include "simplify.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "emit.h"
+#include "mk.h"
+#include "ops.h"
+#include "print.h"
+#include "shape.h"
+
+/* Expressions bigger than this are not measured (and not rewritten by the
+ * length-driven rules): printing them for each candidate would cost too much. */
+#define MEASURE_LIMIT 400
+
+typedef struct simp {
+    nd_ctx *ctx;
+    nd_node **memo;         /* by id: the simplified node */
+    signed char *sym;       /* by id: structurally symmetric? 0 unknown, 1 no, 2 yes */
+    uint32_t cap;
+    printer pr;
+    strbuf buf;
+} simp;
+
+static nd_node *simp_node(simp *S, nd_node *n);
+static nd_node *rules(simp *S, nd_node *n);
+
+static void ensure(simp *S)
+{
+    uint32_t need = S->ctx->n_nodes;
+    if (need <= S->cap)
+        return;
+    uint32_t cap = need + need / 2 + 64;
+    S->memo = xrealloc(S->memo, cap * sizeof *S->memo);
+    S->sym = xrealloc(S->sym, cap);
+    memset(S->memo + S->cap, 0, (cap - S->cap) * sizeof *S->memo);
+    memset(S->sym + S->cap, 0, cap - S->cap);
+    S->cap = cap;
+}
+
+static int is_named(const nd_node *n)
+{
+    return (n->flags & NF_NAMED) != 0;
+}
+
+/* ---- measuring ---- */
+
+/* The tree size, counted up to `limit` (named nodes count one). */
+static int tree_size(const nd_node *n, int limit)
+{
+    int size = 1;
+    if (is_named(n))
+        return 1;
+    for (uint32_t i = 0; i < n->nkids && size < limit; i++)
+        size += tree_size(n->kid[i], limit - size);
+    return size;
+}
+
+/* Printed length without spaces, or SIZE_MAX when too big to measure. */
+static size_t length(simp *S, const nd_node *n)
+{
+    if (tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return SIZE_MAX;
+    sb_clear(&S->buf);
+    S->pr.out = &S->buf;
+    print_expr(&S->pr, n);
+    size_t len = 0;
+    for (const char *c = sb_str(&S->buf); *c; c++)
+        len += *c != ' ';
+    return len;
+}
+
+/* ---- symmetry ---- */
+
+static int square(simp *S, const nd_node *x)
+{
+    return shape_is_square(S->ctx, x->shape);
+}
+
+static int is_sym(simp *S, nd_node *x);
+
+static int all_kids_sym(simp *S, nd_node *x)
+{
+    for (uint32_t i = 0; i < x->nkids; i++)
+        if (!is_sym(S, x->kid[i]))
+            return 0;
+    return 1;
+}
+
+/* S1*...*Sk*C1*...*Cm is symmetric when Ci' = C(m+1-i) (a middle one
+ * symmetric itself): X*X', A'*W*A. */
+static int palindrome(simp *S, nd_node *x)
+{
+    uint32_t c0 = 0;
+    while (c0 < x->nkids && expr_is_scalar(S->ctx, x->kid[c0]))
+        c0++;
+    uint32_t m = x->nkids - c0;
+    for (uint32_t i = 0; i < m / 2; i++)
+        if (mk_transpose(S->ctx, x->kid[c0 + i]) != x->kid[x->nkids - 1 - i])
+            return 0;
+    return m % 2 == 0 || is_sym(S, x->kid[c0 + m / 2]);
+}
+
+static int compute_sym(simp *S, nd_node *x)
+{
+    if (expr_is_scalar(S->ctx, x))
+        return 1;
+    if (!square(S, x))
+        return 0;
+    switch ((enum nd_op)x->op) {
+    case OP_VAR: {
+        enum nd_assume a = S->ctx->vars[x->u.var].assume;
+        return a == AS_SYMMETRIC || a == AS_SPD;
+    }
+    case OP_EYE:
+    case OP_DIAGM:
+        return 1;
+    case OP_BCAST:
+        return expr_is_scalar(S->ctx, x->kid[0]);
+    case OP_ADD:
+    case OP_EMUL:
+        return all_kids_sym(S, x);
+    case OP_EPOW:
+    case OP_MPOW:
+    case OP_TRANSPOSE:
+    case OP_INV:
+        return is_sym(S, x->kid[0]);
+    case OP_PROD:
+        return palindrome(S, x);
+    default:
+        return ops_table[x->op].cls == OPC_ELEM && is_sym(S, x->kid[0]);
+    }
+}
+
+static int is_sym(simp *S, nd_node *x)
+{
+    ensure(S);
+    if (!S->sym[x->id]) {
+        int r = compute_sym(S, x);
+        ensure(S);      /* compute_sym may have made nodes */
+        S->sym[x->id] = r ? 2 : 1;
+    }
+    return S->sym[x->id] == 2;
+}
+
+/* ---- factoring a sum ---- */
+
+enum side { LEFT, RIGHT, SCALAR };
+
+/* The factors of a product term; none for any other term (a lone matrix
+ * has no factor to share: A + A*x is left alone). */
+static int factors_of(nd_node *t, nd_node ***f)
+{
+    *f = NULL;
+    if (t->op != OP_PROD || is_named(t))
+        return 0;
+    *f = t->kid;
+    return (int)t->nkids;
+}
+
+/* The factor a term would give up on that side, or NULL. */
+static nd_node *key_of(simp *S, nd_node *t, enum side side)
+{
+    nd_node **f;
+    int n = factors_of(t, &f), c0 = 0;
+    if (n == 0)
+        return NULL;
+    while (c0 < n && expr_is_scalar(S->ctx, f[c0]))
+        c0++;
+    if (side == SCALAR) {
+        for (int i = 0; i < c0; i++)
+            if (f[i]->op != OP_CONST)
+                return f[i];
+        return NULL;
+    }
+    if (n - c0 < 2)
+        return NULL;
+    return side == LEFT ? f[c0] : f[n - 1];
+}
+
+/* The term without one occurrence of `key` (on that side). */
+static nd_node *remainder_of(simp *S, nd_node *t, nd_node *key, enum side side)
+{
+    nd_node **f;
+    int n = factors_of(t, &f), skip = -1;
+    for (int i = 0; i < n && skip < 0; i++) {
+        int j = side == RIGHT ? n - 1 - i : i;
+        if (f[j] == key)
+            skip = j;
+    }
+    nd_node **rest = xmalloc((size_t)n * sizeof *rest);
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (i != skip)
+            rest[m++] = f[i];
+    nd_node *r = mk_prod(S->ctx, rest, m);
+    free(rest);
+    return r;
+}
+
+/* The key shared by the most terms (at least two), or NULL. */
+static nd_node *best_key(simp *S, nd_node *sum, enum side side)
+{
+    nd_node *best = NULL;
+    int best_count = 1;
+    for (uint32_t i = 0; i < sum->nkids; i++) {
+        nd_node *k = key_of(S, sum->kid[i], side);
+        int count = 0;
+        for (uint32_t j = 0; k && j < sum->nkids; j++)
+            count += key_of(S, sum->kid[j], side) == k;
+        if (count > best_count) {
+            best = k;
+            best_count = count;
+        }
+    }
+    return best;
+}
+
+static nd_node *factor_by(simp *S, nd_node *sum, enum side side)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *key = best_key(S, sum, side);
+    if (!key)
+        return NULL;
+    nd_node **in = xmalloc(sum->nkids * sizeof *in), **out = xmalloc((sum->nkids + 1) * sizeof *out);
+    int nin = 0, nout = 0;
+    for (uint32_t i = 0; i < sum->nkids; i++) {
+        nd_node *t = sum->kid[i];
+        if (key_of(S, t, side) == key)
+            in[nin++] = remainder_of(S, t, key, side);
+        else
+            out[nout++] = t;
+    }
+    nd_node *inner = rules(S, mk_add(ctx, in, nin));
+    out[nout++] = side == RIGHT ? mk_mul(ctx, inner, key) : mk_mul(ctx, key, inner);
+    nd_node *r = mk_add(ctx, out, nout);
+    free(in);
+    free(out);
+    return r;
+}
+
+/* The coefficient of a term (1 for none). */
+static void coef_of(const nd_node *t, mpq_t c)
+{
+    if (t->op == OP_PROD && !is_named(t) && t->kid[0]->op == OP_CONST)
+        mpq_set(c, t->kid[0]->u.q);
+    else if (t->op == OP_CONST)
+        mpq_set(c, t->u.q);
+    else
+        mpq_set_ui(c, 1, 1);
+}
+
+/* 2*a + 2*b = 2*(a + b), -3*a + 3*b = 3*(b - a): a coefficient common
+ * (up to sign) to every term. */
+static nd_node *factor_coef(simp *S, nd_node *sum)
+{
+    mpq_t c, d;
+    mpq_inits(c, d, NULL);
+    coef_of(sum->kid[0], c);
+    mpq_abs(c, c);
+    int common = mpq_cmp_ui(c, 1, 1) != 0;
+    for (uint32_t i = 1; i < sum->nkids && common; i++) {
+        coef_of(sum->kid[i], d);
+        mpq_abs(d, d);
+        common = mpq_equal(c, d);
+    }
+    nd_node *r = NULL;
+    if (common) {
+        mpq_inv(d, c);
+        nd_node **t = xmalloc(sum->nkids * sizeof *t);
+        for (uint32_t i = 0; i < sum->nkids; i++)
+            t[i] = mk_scale_q(S->ctx, d, sum->kid[i]);
+        nd_node *inner = rules(S, mk_add(S->ctx, t, (int)sum->nkids));
+        free(t);
+        r = mk_scale_q(S->ctx, c, inner);
+    }
+    mpq_clears(c, d, NULL);
+    return r;
+}
+
+static nd_node *factor_sum(simp *S, nd_node *sum)
+{
+    size_t best_len = length(S, sum);
+    if (best_len == SIZE_MAX)
+        return sum;
+    nd_node *best = sum;
+    for (int side = LEFT; side <= SCALAR + 1; side++) {
+        nd_node *c = side > SCALAR ? factor_coef(S, sum) : factor_by(S, sum, (enum side)side);
+        size_t len = c ? length(S, c) : SIZE_MAX;
+        if (c && len <= best_len) {
+            best = c;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+/* ---- distributing an elementwise product ---- */
+
+static nd_node *distribute(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    int at = -1;
+    for (uint32_t i = 0; i < n->nkids && at < 0; i++)
+        if (n->kid[i]->op == OP_ADD && !is_named(n->kid[i]))
+            at = (int)i;
+    if (at < 0)
+        return n;
+    nd_node *sum = n->kid[at], *others = NULL;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if ((int)i != at)
+            others = others ? mk_emul(ctx, others, n->kid[i]) : n->kid[i];
+    nd_node **t = xmalloc(sum->nkids * sizeof *t);
+    for (uint32_t i = 0; i < sum->nkids; i++)
+        t[i] = mk_emul(ctx, sum->kid[i], others);
+    nd_node *c = mk_add(ctx, t, (int)sum->nkids);
+    free(t);
+    size_t before = length(S, n), after = length(S, c);
+    return after < before && after != SIZE_MAX ? c : n;
+}
+
+/* ---- expanding inverses of products ---- */
+
+/* inv(s*A*B) = inv(B)*inv(A)/s for square A and B; NULL when it does not apply. */
+static nd_node *inverse_expanded(simp *S, nd_node *inv)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *p = inv->kid[0];
+    if (p->op != OP_PROD || is_named(p))
+        return NULL;
+    nd_node **f = xmalloc((p->nkids + 1) * sizeof *f);
+    int n = 0;
+    for (uint32_t i = p->nkids; i-- > 0;) {
+        nd_node *k = p->kid[i];
+        if (!expr_is_scalar(ctx, k) && !square(S, k)) {
+            free(f);
+            return NULL;
+        }
+        f[n++] = expr_is_scalar(ctx, k) ? mk_powi(ctx, k, -1) : mk_fn(ctx, OP_INV, k);
+    }
+    nd_node *r = mk_prod(ctx, f, n);
+    free(f);
+    return r;
+}
+
+static nd_node *expand_inverses(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        nd_node *f = n->kid[i], *inv = f->op == OP_TRANSPOSE ? f->kid[0] : f;
+        if (inv->op != OP_INV || is_named(inv))
+            continue;
+        nd_node *e = inverse_expanded(S, inv);
+        if (!e)
+            continue;
+        nd_node **k = xmalloc(n->nkids * sizeof *k);
+        memcpy(k, n->kid, n->nkids * sizeof *k);
+        k[i] = f == inv ? e : mk_transpose(ctx, e);
+        nd_node *c = mk_prod(ctx, k, (int)n->nkids);
+        free(k);
+        if (length(S, c) < length(S, n))
+            return c;
+    }
+    return n;
+}
+
+/* ---- the pass ---- */
+
+static nd_node *rules(simp *S, nd_node *n)
+{
+    if (is_named(n))
+        return n;
+    switch ((enum nd_op)n->op) {
+    case OP_TRANSPOSE:
+        return is_sym(S, n->kid[0]) ? n->kid[0] : n;
+    case OP_ADD:
+        return factor_sum(S, n);
+    case OP_EMUL:
+        return distribute(S, n);
+    case OP_PROD:
+        return expand_inverses(S, n);
+    default:
+        return n;
+    }
+}
+
+/* n rebuilt over new children through the smart constructors. */
+static nd_node *rebuild(simp *S, nd_node *n, nd_node **k)
+{
+    nd_ctx *ctx = S->ctx;
+    int nk = (int)n->nkids;
+    switch ((enum nd_op)n->op) {
+    case OP_ADD: return mk_add(ctx, k, nk);
+    case OP_PROD: return mk_prod(ctx, k, nk);
+    case OP_EMUL: {
+        nd_node *r = k[0];
+        for (int i = 1; i < nk; i++)
+            r = mk_emul(ctx, r, k[i]);
+        return r;
+    }
+    case OP_EPOW: return mk_pow(ctx, k[0], k[1]);
+    case OP_MPOW: return mk_mpow(ctx, k[0], n->u.k);
+    case OP_TRANSPOSE: return mk_transpose(ctx, k[0]);
+    case OP_BCAST: return mk_bcast(ctx, k[0], n->shape);
+    default: return mk_call(ctx, (enum nd_op)n->op, k, nk);
+    }
+}
+
+static nd_node *simp_node(simp *S, nd_node *n)
+{
+    ensure(S);
+    if (S->memo[n->id])
+        return S->memo[n->id];
+    nd_node *r = n;
+    if (n->nkids && !is_named(n)) {
+        nd_node **k = xmalloc(n->nkids * sizeof *k);
+        int changed = 0;
+        for (uint32_t i = 0; i < n->nkids; i++) {
+            k[i] = simp_node(S, n->kid[i]);
+            changed |= k[i] != n->kid[i];
+        }
+        r = changed ? rebuild(S, n, k) : n;
+        free(k);
+        r = rules(S, r);
+    }
+    ensure(S);
+    S->memo[n->id] = r;
+    return r;
+}
+
+/* ---- presentation: transposes pulled out where that is shorter ----
+ * (x' - y').*(1 - x'.^2) prints as ((x - y).*(1 - x.^2))'.  The result has
+ * transposes the smart constructors would push back down, so this runs
+ * last, on what is about to be printed, and nothing builds on it. */
+
+static int has_transpose(const nd_node *n, int budget)
+{
+    if (n->op == OP_TRANSPOSE)
+        return 1;
+    if (n->flags & NF_NAMED || budget <= 0)
+        return 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (has_transpose(n->kid[i], budget - 1))
+            return 1;
+    return 0;
+}
+
+/* n over new children, as it is: no constructor rule applies. */
+static nd_node *raw_rebuild(nd_ctx *ctx, nd_node *n, nd_node **k)
+{
+    if (n->op == OP_MPOW)
+        return expr_mpow(ctx, k[0], n->u.k);
+    return expr_node(ctx, (enum nd_op)n->op, n->shape, k, (int)n->nkids);
+}
+
+static nd_node *present(simp *S, nd_node *n, int try_pull);
+
+static nd_node *present_kids(simp *S, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int changed = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        k[i] = present(S, n->kid[i], 1);
+        changed |= k[i] != n->kid[i];
+    }
+    nd_node *r = changed ? raw_rebuild(S->ctx, n, k) : n;
+    free(k);
+    return r;
+}
+
+/* (n')' with n' in canonical form, if that prints shorter than n. */
+static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
+{
+    nd_ctx *ctx = S->ctx;
+    int kind = n->op == OP_ADD || n->op == OP_EMUL || n->op == OP_PROD;
+    if (!kind || expr_is_scalar(ctx, n) || !has_transpose(n, 8))
+        return as_is;
+    nd_node *t = mk_transpose(ctx, n);
+    if (t->op == OP_TRANSPOSE)
+        return as_is;
+    nd_node *inner = present(S, t, 0);
+    nd_node *cand = expr_node(ctx, OP_TRANSPOSE, n->shape, &inner, 1);
+    size_t a = length(S, as_is), b = length(S, cand);
+    return b <= a && b != SIZE_MAX ? cand : as_is;  /* ties: the inner form may be shared */
+}
+
+static nd_node *present(simp *S, nd_node *n, int try_pull)
+{
+    if (!n->nkids || is_named(n))
+        return n;
+    ensure(S);
+    if (try_pull && S->memo[n->id])
+        return S->memo[n->id];
+    nd_node *r = present_kids(S, n);
+    if (try_pull)
+        r = pulled(S, n, r);
+    ensure(S);
+    if (try_pull)
+        S->memo[n->id] = r;
+    return r;
+}
 
 nd_node *simplify(nd_ctx *ctx, nd_node *n)
 {
-    (void)ctx;
-    return n;
+    nd_node *r = n;
+    emit_simplify_all(ctx, &r, 1);
+    return r;
 }
 
 void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)
 {
+    simp S;
+    memset(&S, 0, sizeof S);
+    S.ctx = ctx;
+    sb_init(&S.buf);
+    printer_init(&S.pr, ctx, &S.buf);
     for (int i = 0; i < n; i++)
-        g[i] = simplify(ctx, g[i]);
+        g[i] = simp_node(&S, g[i]);
+    if (S.cap)      /* the presentation has a memo of its own */
+        memset(S.memo, 0, S.cap * sizeof *S.memo);
+    for (int i = 0; i < n; i++)
+        g[i] = present(&S, g[i], 1);
+    printer_free(&S.pr);
+    sb_free(&S.buf);
+    free(S.memo);
+    free(S.sym);
 }

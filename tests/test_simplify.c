@@ -82,7 +82,7 @@ static const struct rewrite rewrites[] = {
     { "transpose of a product", D "L = w'*(A*B)'*v\nwrt w", "dL/dw = B'*A'*v\n" },
     { "transpose of a sum", D "L = w'*(A + B)'*v\nwrt w", "dL/dw = (A' + B')*v\n" },
     { "scalars in front", D "L = x'*(2*A)*y*3\nwrt x", "dL/dx = 6*A*y\n" },
-    { "like terms", D "L = x'*A*x + x'*A'*x\nwrt x", "dL/dx = 2*A'*x + 2*A*x\n" },
+    { "like terms", D "L = x'*A*x + x'*A'*x\nwrt x", "dL/dx = 2*(A' + A)*x\n" },
     { "x + x", D "L = sum(exp(x + x))\nwrt x", "dL/dx = 2*exp(2*x)\n" },
     { "x .* x is a power", D "L = sum(x .* x .* x)\nwrt x", "dL/dx = 3*x.^2\n" },
     { "A*inv(A)", D "L = w'*A*inv(A)*v + a\nwrt w", "dL/dw = v\n" },

@@ -3,5 +3,5 @@ args: examples/autoencoder.nd
 status: 0
 --- stdout
 r = W'*W*x - x
-dL/dW = W*r*x' + W*x*r'
+dL/dW = W*(r*x' + x*r')
 --- stderr

@@ -2,6 +2,7 @@
 args: -e "W : matrix(m, n)\nX : matrix(n, N)\nb : vector(m)\nL = sum(tanh(W*X + b) - 1)\nwrt W, b"
 status: 0
 --- stdout
-dL/dW = (1 - tanh(W*X + b).^2)*X'
-dL/db = (1 - tanh(W*X + b).^2)*vector(1)
+t1 = 1 - tanh(W*X + b).^2
+dL/dW = t1*X'
+dL/db = t1*vector(1)
 --- stderr

@@ -5,8 +5,10 @@ status: 0
 z1 = W1*x + b1
 h1 = swish(z1)
 z2 = W2*h1 + b2
-dL/dW1 = ((z1.*(1 - sigmoid(z1)).*sigmoid(z1) + sigmoid(z1)).*(W2'*(softmax(z2) - y)))*x'
-dL/db1 = (z1.*(1 - sigmoid(z1)).*sigmoid(z1) + sigmoid(z1)).*(W2'*(softmax(z2) - y))
-dL/dW2 = (softmax(z2) - y)*h1'
-dL/db2 = softmax(z2) - y
+t1 = softmax(z2) - y
+t2 = (W2'*t1).*(sigmoid(z1) + z1.*sigmoid(z1).*(1 - sigmoid(z1)))
+dL/dW1 = t2*x'
+dL/db1 = t2
+dL/dW2 = t1*h1'
+dL/db2 = t1
 --- stderr

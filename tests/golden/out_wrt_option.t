@@ -5,6 +5,7 @@ status: 0
 z1 = W1*x + b1
 h1 = swish(z1)
 z2 = W2*h1 + b2
-dL/db2 = softmax(z2) - y
-dL/dW2 = (softmax(z2) - y)*h1'
+t1 = softmax(z2) - y
+dL/db2 = t1
+dL/dW2 = t1*h1'
 --- stderr
