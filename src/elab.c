@@ -13,7 +13,8 @@
 typedef struct elab {
     nd_ctx *ctx;
     int infer;          /* undeclared names become variables */
-    int split_var;      /* --paths: uses of this variable become copies */
+    const char *const *split;   /* --paths: uses of these become copies */
+    int n_split;
     int occurrences;    /* copies made so far */
 } elab;
 
@@ -173,6 +174,16 @@ static void declare(elab *e, const ast_stmt *st)
 
 /* ---- names ---------------------------------------------------------------- */
 
+static nd_node *occurrence(elab *e, int var, const ast *a);
+
+static int is_split(const elab *e, const char *name)
+{
+    for (int i = 0; i < e->n_split; i++)
+        if (!strcmp(e->split[i], name))
+            return 1;
+    return 0;
+}
+
 static nd_node *infer_var(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
@@ -195,7 +206,7 @@ static nd_node *infer_var(elab *e, const ast *a)
     }
     int v = ctx_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
     ctx_define(ctx, a->text, SYM_VAR, v);
-    return ctx->vars[v].node;
+    return is_split(e, a->text) ? occurrence(e, v, a) : ctx->vars[v].node;
 }
 
 /* --paths: each use of the split variable is a variable of its own. */
@@ -214,8 +225,7 @@ static nd_node *elab_name(elab *e, const ast *a)
     nd_ctx *ctx = e->ctx;
     struct nd_sym *s = ctx_lookup(ctx, a->text);
     if (s && s->kind == SYM_VAR)
-        return s->index == e->split_var ? occurrence(e, s->index, a)
-                                        : ctx->vars[s->index].node;
+        return is_split(e, a->text) ? occurrence(e, s->index, a) : ctx->vars[s->index].node;
     if (s && s->kind == SYM_DIM)
         return mk_dim(ctx, s->index);
     if (s && s->kind == SYM_BIND) {
@@ -652,9 +662,9 @@ void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog
     p->ctx = ctx;
     p->ast = *tree;
     memset(tree, 0, sizeof *tree);
-    p->split_var = -1;
     ctx->shape_notes = shape_notes;
-    elab e = { ctx, 1, -1, 0 };
+    elab e = { .ctx = ctx, .infer = 1, .split = opts ? opts->split : NULL,
+               .n_split = opts ? opts->n_split : 0 };
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_DECL)
             declare(&e, st);
@@ -664,7 +674,8 @@ void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog
             predeclare_binding(&e, &st->names.v[0]);
     int last = run_statements(&e, &p->ast);
     p->objective = choose_objective(ctx, opts, last);
-    choose_wrt(ctx, opts, p);
+    if (!e.n_split)
+        choose_wrt(ctx, opts, p);
 }
 
 void prog_free(nd_prog *p)
@@ -676,7 +687,7 @@ void prog_free(nd_prog *p)
 
 nd_node *elab_answer(nd_ctx *ctx, const ast *expr)
 {
-    elab e = { ctx, 0, -1, 0 };
+    elab e = { .ctx = ctx, .infer = 0 };
     ctx->dims_frozen = ctx->n_dims;
     nd_node *n = elab_expr(&e, expr);
     return n;

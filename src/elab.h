@@ -16,7 +16,6 @@ typedef struct nd_prog {
     int objective;          /* index into ctx->binds */
     int *wrt;               /* variable indices, in order */
     int n_wrt;
-    int split_var;          /* --paths: this variable's uses are distinct (-1: none) */
     int n_decl_vars;        /* variables declared, before inferred ones */
 } nd_prog;
 
@@ -24,6 +23,9 @@ typedef struct elab_opts {
     const char *of;             /* --of NAME, or NULL */
     const char *const *wrt;     /* --wrt names (NULL when none given) */
     int n_wrt;
+    const char *const *split;   /* --paths: each use of these variables becomes a
+                                   copy of its own (vars[i].origin) */
+    int n_split;
 } elab_opts;
 
 /* Elaborates the program (ast is taken over by prog).  Raises through

@@ -11,8 +11,27 @@ void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n);
 /* "dL/dW", or "df/dx" for an objective named f. */
 void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out);
 
-/* Text: the bindings the gradients use, then `dL/dW = EXPR` lines. */
-void emit_text_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, strbuf *out);
+/* One output line: `label = expr` (text) or `label &= expr` (LaTeX);
+ * note, when not NULL, qualifies the label (--paths). */
+typedef struct emit_line {
+    const char *label;
+    nd_node *expr;
+    const char *note;
+} emit_line;
+
+/* The named bindings the lines use, the temporaries, then the lines. */
+void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *out);
+/* `dL/dW = EXPR` for each variable, after what they use. */
+void emit_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, int latex,
+                    strbuf *out);
+/* --steps: the adjoints of the named intermediates, last first, then the
+ * gradients each after the last step it uses. */
+void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out);
+/* --paths: ctx/prog elaborated with each use of the wrt variables a copy;
+ * per variable, each use's contribution and then their sum. */
+void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_wrt,
+                int latex, strbuf *out);
+
 /* --verify: one line per variable, then the verdict. */
 void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
                         const verify_opts *o, int status, strbuf *out);

@@ -1,4 +1,7 @@
-/* print.c: the text printer. */
+/* print.c: the printer of expressions, in the input language (text) or in
+ * LaTeX.  Both follow one precedence scheme; where the two spell a form
+ * differently (a fraction, a transpose, a function), the function for that
+ * form says both. */
 #include "print.h"
 
 #include <stdio.h>
@@ -6,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "latex.h"
 #include "num.h"
 #include "ops.h"
 #include "shape.h"
@@ -24,11 +28,9 @@ static void grow_names(printer *p, uint32_t need)
 
 void printer_init(printer *p, nd_ctx *ctx, strbuf *out)
 {
+    memset(p, 0, sizeof *p);
     p->ctx = ctx;
     p->out = out;
-    p->self = NULL;
-    p->names = NULL;
-    p->n_names = 0;
     grow_names(p, ctx->n_nodes + 1);
     for (int b = 0; b < ctx->n_binds; b++) {
         nd_node *n = ctx->binds[b].node;
@@ -56,11 +58,26 @@ const char *printer_name_of(const printer *p, const nd_node *n)
     return p->names[n->id];
 }
 
+/* Puts the text form or the LaTeX form. */
+static void put(printer *p, const char *text, const char *latex)
+{
+    sb_puts(p->out, p->latex ? latex : text);
+}
+
+static void put_name(printer *p, const char *name)
+{
+    if (p->latex)
+        latex_label(p->out, name);
+    else
+        sb_puts(p->out, name);
+}
+
 static void print_at(printer *p, const nd_node *n, int min);
 
-/* ---- pieces ---- */
+/* ---- properties of nodes ---- */
 
-static int is_fraction(const mpq_t q)
+/* In text a fraction is written p/q, unless a short decimal says it. */
+static int text_fraction(const mpq_t q)
 {
     strbuf b;
     sb_init(&b);
@@ -92,17 +109,57 @@ static int is_reciprocal(printer *p, const nd_node *n)
     return n->op == OP_EPOW && const_negative(n->kid[1]) && !printer_name_of(p, n);
 }
 
+/* LaTeX: a form that ends in a superscript takes parentheses before
+ * another one (X^\top^2 does not compile), and so does a fraction. */
+static int ends_in_superscript(printer *p, const nd_node *n)
+{
+    if (!p->latex)
+        return 0;
+    const char *name = printer_name_of(p, n);
+    if (name || n->op == OP_SYM)
+        return strchr(name ? name : n->u.name, '/') != NULL;
+    switch ((enum nd_op)n->op) {
+    case OP_TRANSPOSE:
+    case OP_EPOW:
+    case OP_MPOW:
+    case OP_INV:
+    case OP_NORM2:
+        return 1;
+    case OP_BCAST:
+        return !dim_is_one(p->ctx, n->shape.cols);
+    default:
+        return 0;
+    }
+}
+
+static int in_denominator(printer *p, const nd_node *f, int elementwise);
+
+/* A product LaTeX writes as \frac{num}{den}: a group, like an atom. */
+static int latex_fraction(printer *p, const nd_node *n)
+{
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (in_denominator(p, n->kid[i], 0))
+            return 1;
+    return 0;
+}
+
 static int level(printer *p, const nd_node *n)
 {
     if (printer_name_of(p, n))
-        return P_ATOM;
+        return n->op == OP_SYM && !p->latex ? P_POW : P_ATOM;
     switch ((enum nd_op)n->op) {
     case OP_CONST:
-        return mpq_sgn(n->u.q) < 0 ? P_UNARY : is_fraction(n->u.q) ? P_PROD : P_ATOM;
+        if (mpq_sgn(n->u.q) < 0)
+            return P_UNARY;
+        return !p->latex && text_fraction(n->u.q) ? P_PROD : P_ATOM;
+    case OP_SYM:
+        return !p->latex && strchr(n->u.name, '/') ? P_POW : P_ATOM;
     case OP_ADD:
         return P_SUM;
     case OP_PROD:
-        return is_negative(n) ? P_UNARY : P_PROD;
+        if (is_negative(n))
+            return P_UNARY;
+        return p->latex && latex_fraction(p, n) ? P_ATOM : P_PROD;
     case OP_EMUL:
         return P_PROD;
     case OP_EPOW:
@@ -110,7 +167,8 @@ static int level(printer *p, const nd_node *n)
     case OP_MPOW:
         return P_POW;
     case OP_TRANSPOSE:
-        return P_POST;
+    case OP_INV:
+        return p->latex ? P_POST : n->op == OP_INV ? P_ATOM : P_POST;
     case OP_BCAST:
         if (expr_is_scalar(p->ctx, n->kid[0]))
             return shape_is_row(p->ctx, n->shape) ? P_POST : P_ATOM;
@@ -120,27 +178,14 @@ static int level(printer *p, const nd_node *n)
     }
 }
 
+/* ---- numbers and powers ---- */
+
 static void print_const(printer *p, const mpq_t q)
 {
-    num_format(p->out, q, NULL);
-}
-
-/* base^|k| (k a negative constant exponent made positive), or just base. */
-static void print_power(printer *p, const nd_node *base, const mpq_t k, int elementwise)
-{
-    if (mpq_cmp_ui(k, 1, 1) == 0) {
-        print_at(p, base, P_POW);
-        return;
-    }
-    print_at(p, base, P_POST);
-    sb_puts(p->out, elementwise ? ".^" : "^");
-    if (num_is_int(k) || !is_fraction(k)) {
-        print_const(p, k);
-    } else {
-        sb_putc(p->out, '(');
-        print_const(p, k);
-        sb_putc(p->out, ')');
-    }
+    if (p->latex)
+        num_format_latex(p->out, q);
+    else
+        num_format(p->out, q, NULL);
 }
 
 static void put_mpz(printer *p, const mpz_t z)
@@ -152,19 +197,61 @@ static void put_mpz(printer *p, const mpz_t z)
     mpq_clear(q);
 }
 
+/* The base of a superscript: tight, and in LaTeX never itself ending in one. */
+static void print_base(printer *p, const nd_node *n)
+{
+    print_at(p, n, ends_in_superscript(p, n) ? P_ATOM + 1 : P_POST);
+}
+
+/* An exponent after ^ (text) or inside ^{...} (LaTeX). */
+static void print_exponent(printer *p, const mpq_t k)
+{
+    if (p->latex || num_is_int(k) || (!text_fraction(k) && mpq_sgn(k) > 0)) {
+        print_const(p, k);
+        return;
+    }
+    sb_putc(p->out, '(');
+    print_const(p, k);
+    sb_putc(p->out, ')');
+}
+
+/* base^k for a constant k > 0 (just base when k = 1). */
+static void print_power(printer *p, const nd_node *base, const mpq_t k, int elementwise)
+{
+    if (mpq_cmp_ui(k, 1, 1) == 0) {
+        print_at(p, base, P_POW);
+        return;
+    }
+    print_base(p, base);
+    put(p, elementwise ? ".^" : "^", elementwise ? "^{\\circ " : "^{");
+    print_exponent(p, k);
+    if (p->latex)
+        sb_putc(p->out, '}');
+}
+
+/* ---- products ---- */
+
 /* Denominators: reciprocal factors, elementwise ones only with .* */
 static int in_denominator(printer *p, const nd_node *f, int elementwise)
 {
     return is_reciprocal(p, f) && (elementwise || expr_is_scalar(p->ctx, f));
 }
 
-/* coef * f[0] * ... as "num/den" (coef >= 0); with .* and ./ when elementwise. */
-static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_t coef,
-                          int elementwise)
+static const char *mul_sep(printer *p, int elementwise)
 {
-    const char *mul = elementwise ? ".*" : "*", *div = elementwise ? "./" : "/";
-    int first = 1, nden = mpz_cmp_ui(mpq_denref(coef), 1) != 0;
-    if (mpz_cmp_ui(mpq_numref(coef), 1) != 0) {
+    if (p->latex)
+        return elementwise ? " \\odot " : " ";
+    return elementwise ? ".*" : "*";
+}
+
+/* The numerator: coef's numerator (when not 1) and the factors not in the
+ * denominator; "1" when there is nothing else.  Returns how many factors
+ * go to the denominator. */
+static int print_numerator(printer *p, const nd_node *const *f, int n, const mpq_t coef,
+                           int elementwise, int with_coef)
+{
+    int first = 1, nden = 0;
+    if (with_coef && mpz_cmp_ui(mpq_numref(coef), 1) != 0) {
         put_mpz(p, mpq_numref(coef));
         first = 0;
     }
@@ -174,18 +261,19 @@ static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_
             continue;
         }
         if (!first)
-            sb_puts(p->out, mul);
+            sb_puts(p->out, mul_sep(p, elementwise));
         print_at(p, f[i], P_POW);
         first = 0;
     }
     if (first)
         sb_putc(p->out, '1');
-    if (!nden)
-        return;
-    sb_puts(p->out, div);
-    if (nden > 1)
-        sb_putc(p->out, '(');
-    first = 1;
+    return nden;
+}
+
+static void print_denominator(printer *p, const nd_node *const *f, int n, const mpq_t coef,
+                              int elementwise)
+{
+    int first = 1;
     if (mpz_cmp_ui(mpq_denref(coef), 1) != 0) {
         put_mpz(p, mpq_denref(coef));
         first = 0;
@@ -195,12 +283,60 @@ static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_
     for (int i = 0; i < n; i++)
         if (in_denominator(p, f[i], elementwise)) {
             if (!first)
-                sb_puts(p->out, mul);
+                sb_puts(p->out, mul_sep(p, elementwise));
             mpq_neg(k, f[i]->kid[1]->u.q);
             print_power(p, f[i]->kid[0], k, elementwise && !expr_is_scalar(p->ctx, f[i]));
             first = 0;
         }
     mpq_clear(k);
+}
+
+/* LaTeX: \frac{p}{q} num, \frac{num}{den}, or num \oslash den. */
+static void latex_factors(printer *p, const nd_node *const *f, int n, const mpq_t coef,
+                          int elementwise)
+{
+    int nden = 0;
+    for (int i = 0; i < n; i++)
+        nden += in_denominator(p, f[i], elementwise);
+    if (!nden) {
+        if (mpq_cmp_ui(coef, 1, 1) != 0) {
+            print_const(p, coef);
+            sb_putc(p->out, ' ');
+        }
+        print_numerator(p, f, n, coef, elementwise, 0);
+        return;
+    }
+    if (elementwise) {
+        print_numerator(p, f, n, coef, 1, 1);
+        sb_puts(p->out, " \\oslash ");
+        sb_puts(p->out, nden > 1 ? "\\left(" : "");
+        print_denominator(p, f, n, coef, 1);
+        sb_puts(p->out, nden > 1 ? "\\right)" : "");
+        return;
+    }
+    sb_puts(p->out, "\\frac{");
+    print_numerator(p, f, n, coef, 0, 1);
+    sb_puts(p->out, "}{");
+    print_denominator(p, f, n, coef, 0);
+    sb_putc(p->out, '}');
+}
+
+/* coef * f[0] * ... (coef >= 0): "num/den" in text; see latex_factors. */
+static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_t coef,
+                          int elementwise)
+{
+    if (p->latex) {
+        latex_factors(p, f, n, coef, elementwise);
+        return;
+    }
+    int nden = print_numerator(p, f, n, coef, elementwise, 1) +
+               (mpz_cmp_ui(mpq_denref(coef), 1) != 0);
+    if (!nden)
+        return;
+    sb_puts(p->out, elementwise ? "./" : "/");
+    if (nden > 1)
+        sb_putc(p->out, '(');
+    print_denominator(p, f, n, coef, elementwise);
     if (nden > 1)
         sb_putc(p->out, ')');
 }
@@ -227,6 +363,8 @@ static void print_prod(printer *p, const nd_node *n, int negate)
         print_factors(p, (const nd_node *const *)n->kid + start, (int)n->nkids - start, c, 0);
     mpq_clear(c);
 }
+
+/* ---- sums ---- */
 
 /* Broadcast operands of a sum or .* product stay implicit when another
  * operand has the full shape: the parser broadcasts them back. */
@@ -267,18 +405,21 @@ static int term_negative(printer *p, const nd_node *t)
            is_negative(t);
 }
 
+void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
+{
+    const nd_node *t = unbroadcast(sum->kid[i], implicit_broadcast(sum));
+    int neg = term_negative(p, t);
+    if (i == 0 && neg)
+        sb_putc(p->out, '-');
+    else if (i > 0)
+        sb_puts(p->out, neg ? " - " : " + ");
+    print_term(p, t, neg);
+}
+
 static void print_sum(printer *p, const nd_node *n)
 {
-    int implicit = implicit_broadcast(n);
-    for (uint32_t i = 0; i < n->nkids; i++) {
-        const nd_node *t = unbroadcast(n->kid[i], implicit);
-        int neg = term_negative(p, t);
-        if (i == 0 && neg)
-            sb_putc(p->out, '-');
-        else if (i > 0)
-            sb_puts(p->out, neg ? " - " : " + ");
-        print_term(p, t, neg);
-    }
+    for (uint32_t i = 0; i < n->nkids; i++)
+        print_term_signed(p, n, i);
 }
 
 static void print_emul(printer *p, const nd_node *n)
@@ -295,6 +436,8 @@ static void print_emul(printer *p, const nd_node *n)
     free(f);
 }
 
+/* ---- powers, broadcasts, calls ---- */
+
 static void print_epow(printer *p, const nd_node *n)
 {
     const nd_node *e = n->kid[1];
@@ -303,14 +446,22 @@ static void print_epow(printer *p, const nd_node *n)
         mpq_t k;
         mpq_init(k);
         mpq_neg(k, e->u.q);
-        sb_puts(p->out, scalar ? "1/" : "1./");
+        put(p, scalar ? "1/" : "1./", scalar ? "\\frac{1}{" : "1 \\oslash ");
         print_power(p, n->kid[0], k, !scalar);
+        if (p->latex && scalar)
+            sb_putc(p->out, '}');
         mpq_clear(k);
         return;
     }
-    print_at(p, n->kid[0], P_POST);
+    print_base(p, n->kid[0]);
+    if (p->latex) {
+        sb_puts(p->out, scalar ? "^{" : "^{\\circ ");
+        print_at(p, e, 0);
+        sb_putc(p->out, '}');
+        return;
+    }
     sb_puts(p->out, scalar ? "^" : ".^");
-    if (e->op == OP_CONST && (num_is_int(e->u.q) || (!is_fraction(e->u.q) && mpq_sgn(e->u.q) > 0)))
+    if (e->op == OP_CONST && (num_is_int(e->u.q) || (!text_fraction(e->u.q) && mpq_sgn(e->u.q) > 0)))
         print_const(p, e->u.q);
     else
         print_at(p, e, P_ATOM);
@@ -320,30 +471,86 @@ static void print_bcast(printer *p, const nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
     const nd_node *x = n->kid[0];
+    int row = shape_is_row(ctx, n->shape);
     if (expr_is_scalar(ctx, x)) {
-        sb_puts(p->out, dim_is_one(ctx, n->shape.cols) || dim_is_one(ctx, n->shape.rows)
-                            ? "vector(" : "matrix(");
+        int vec = dim_is_one(ctx, n->shape.cols) || row;
+        if (p->latex) {
+            if (!expr_is_const_val(x, 1)) {
+                print_at(p, x, P_POW);
+                sb_putc(p->out, ' ');
+            }
+            sb_puts(p->out, vec ? (row ? "\\mathbf{1}^\\top" : "\\mathbf{1}")
+                                : "\\mathbf{1}\\mathbf{1}^\\top");
+            return;
+        }
+        sb_puts(p->out, vec ? "vector(" : "matrix(");
         print_at(p, x, 0);
-        sb_puts(p->out, shape_is_row(ctx, n->shape) ? ")'" : ")");
+        sb_puts(p->out, row ? ")'" : ")");
     } else if (dim_is_one(ctx, x->shape.cols)) {    /* a column across: v*1' */
         print_at(p, x, P_PROD);
-        sb_puts(p->out, "*vector(1)'");
+        put(p, "*vector(1)'", " \\mathbf{1}^\\top");
     } else {                                        /* a row down: 1*r */
-        sb_puts(p->out, "vector(1)*");
+        put(p, "vector(1)*", "\\mathbf{1} ");
         print_at(p, x, P_POW);
     }
 }
 
-static void print_call(printer *p, const nd_node *n)
+static void print_args(printer *p, const nd_node *n)
 {
-    sb_puts(p->out, ops_table[n->op].name);
-    sb_putc(p->out, '(');
     for (uint32_t i = 0; i < n->nkids; i++) {
         if (i)
             sb_puts(p->out, ", ");
         print_at(p, n->kid[i], 0);
     }
-    sb_putc(p->out, ')');
+}
+
+/* LaTeX spellings with their own shape: norms, |x|, sqrt, inverses. */
+static int latex_special_call(printer *p, const nd_node *n)
+{
+    nd_ctx *ctx = p->ctx;
+    int matrix = !dim_is_one(ctx, n->kid[0]->shape.cols);
+    const char *open = NULL, *close = NULL;
+    switch ((enum nd_op)n->op) {
+    case OP_NORM2: open = "\\lVert "; close = matrix ? " \\rVert_F^2" : " \\rVert_2^2"; break;
+    case OP_NORM: open = "\\lVert "; close = matrix ? " \\rVert_F" : " \\rVert_2"; break;
+    case OP_NORM1: open = "\\lVert "; close = " \\rVert_1"; break;
+    case OP_ABS: open = "\\lvert "; close = " \\rvert"; break;
+    case OP_SQRT: open = "\\sqrt{"; close = "}"; break;
+    case OP_INV:
+        print_base(p, n->kid[0]);
+        sb_puts(p->out, "^{-1}");
+        return 1;
+    default:
+        return 0;
+    }
+    sb_puts(p->out, open);
+    print_at(p, n->kid[0], 0);
+    sb_puts(p->out, close);
+    return 1;
+}
+
+static void print_call(printer *p, const nd_node *n)
+{
+    if (p->latex && latex_special_call(p, n))
+        return;
+    const nd_opinfo *o = &ops_table[n->op];
+    sb_puts(p->out, p->latex ? o->latex : o->name);
+    put(p, "(", "\\left(");
+    print_args(p, n);
+    put(p, ")", "\\right)");
+}
+
+/* A transpose: x' or x^\top; the transpose of an inverse is A^{-\top}. */
+static void print_transpose(printer *p, const nd_node *n)
+{
+    const nd_node *x = n->kid[0];
+    if (p->latex && x->op == OP_INV && !printer_name_of(p, x)) {
+        print_base(p, x->kid[0]);
+        sb_puts(p->out, "^{-\\top}");
+        return;
+    }
+    print_base(p, x);
+    put(p, "'", "^\\top");
 }
 
 static void print_node(printer *p, const nd_node *n)
@@ -351,28 +558,30 @@ static void print_node(printer *p, const nd_node *n)
     nd_ctx *ctx = p->ctx;
     const char *name = printer_name_of(p, n);
     if (name) {
-        sb_puts(p->out, name);
+        put_name(p, name);
         return;
     }
     switch ((enum nd_op)n->op) {
     case OP_CONST: print_const(p, n->u.q); break;
-    case OP_VAR: sb_puts(p->out, ctx->vars[n->u.var].name); break;
-    case OP_SYM: sb_puts(p->out, n->u.name); break;
-    case OP_DIMVAL: sb_puts(p->out, dim_name(ctx, n->u.dim)); break;
-    case OP_EYE: sb_printf(p->out, "eye(%s)", dim_name(ctx, n->u.dim)); break;
+    case OP_VAR: put_name(p, ctx->vars[n->u.var].name); break;
+    case OP_SYM: put_name(p, n->u.name); break;
+    case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
+    case OP_EYE:
+        if (p->latex)
+            sb_putc(p->out, 'I');
+        else
+            sb_printf(p->out, "eye(%s)", dim_name(ctx, n->u.dim));
+        break;
     case OP_BCAST: print_bcast(p, n); break;
     case OP_ADD: print_sum(p, n); break;
     case OP_PROD: print_prod(p, n, 0); break;
     case OP_EMUL: print_emul(p, n); break;
     case OP_EPOW: print_epow(p, n); break;
     case OP_MPOW:
-        print_at(p, n->kid[0], P_POST);
-        sb_printf(p->out, "^%ld", n->u.k);
+        print_base(p, n->kid[0]);
+        sb_printf(p->out, p->latex ? "^{%ld}" : "^%ld", n->u.k);
         break;
-    case OP_TRANSPOSE:
-        print_at(p, n->kid[0], P_POST);
-        sb_putc(p->out, '\'');
-        break;
+    case OP_TRANSPOSE: print_transpose(p, n); break;
     default: print_call(p, n); break;
     }
 }
@@ -381,96 +590,13 @@ static void print_at(printer *p, const nd_node *n, int min)
 {
     int paren = level(p, n) < min;
     if (paren)
-        sb_putc(p->out, '(');
+        put(p, "(", "\\left(");
     print_node(p, n);
     if (paren)
-        sb_putc(p->out, ')');
+        put(p, ")", "\\right)");
 }
 
 void print_expr(printer *p, const nd_node *n)
 {
     print_at(p, n, 0);
-}
-
-/* ---- temporaries ---- */
-
-/* The printed tree's size up to limit: a named node is one. */
-static int tree_size_upto(printer *p, const nd_node *n, int limit)
-{
-    int size = 1;
-    if (n != p->self && printer_name_of(p, n))
-        return 1;
-    for (uint32_t i = 0; i < n->nkids && size < limit; i++)
-        size += tree_size_upto(p, n->kid[i], limit - size);
-    return size;
-}
-
-/* Worth a name: at least four nodes and ten printed characters, so that
- * sigmoid(z1) or 1 - h.^2 stay inline. */
-static int worth_naming(printer *p, const nd_node *n)
-{
-    if (tree_size_upto(p, n, 4) < 4)
-        return 0;
-    strbuf b, *saved = p->out;
-    sb_init(&b);
-    p->out = &b;
-    print_expr(p, n);
-    p->out = saved;
-    size_t len = 0;
-    for (const char *c = sb_str(&b); *c; c++)
-        len += *c != ' ';
-    sb_free(&b);
-    return len >= 10;
-}
-
-/* uses[id]: how often the printed lines show node id, were nothing named
- * but the bindings: each root once, each child once per parent shown. */
-static unsigned *count_uses(printer *p, nd_node *const *roots, int n)
-{
-    nd_ctx *ctx = p->ctx;
-    unsigned *uses = xmalloc(ctx->n_nodes * sizeof *uses);
-    memset(uses, 0, ctx->n_nodes * sizeof *uses);
-    unsigned char *shown = xmalloc(ctx->n_nodes);
-    memset(shown, 0, ctx->n_nodes);
-    for (int i = 0; i < n; i++) {
-        uses[roots[i]->id]++;
-        shown[roots[i]->id] = !printer_name_of(p, roots[i]);
-    }
-    for (uint32_t id = ctx->n_nodes; id-- > 0;) {     /* parents before children */
-        if (!shown[id])
-            continue;
-        nd_node *m = ctx->nodes[id];
-        for (uint32_t k = 0; k < m->nkids; k++) {
-            uses[m->kid[k]->id]++;
-            shown[m->kid[k]->id] = !printer_name_of(p, m->kid[k]);
-        }
-    }
-    free(shown);
-    return uses;
-}
-
-static const char *fresh_name(printer *p, int *counter)
-{
-    char buf[32];
-    do
-        snprintf(buf, sizeof buf, "t%d", ++*counter);
-    while (ctx_lookup(p->ctx, buf));
-    return arena_strdup(p->ctx->arena, buf);
-}
-
-int printer_temporaries(printer *p, nd_node *const *roots, int n, nd_node ***temps)
-{
-    nd_ctx *ctx = p->ctx;
-    unsigned *uses = count_uses(p, roots, n);
-    int count = 0, counter = 0;
-    *temps = xmalloc((ctx->n_nodes + 1) * sizeof **temps);
-    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
-        nd_node *m = ctx->nodes[id];
-        if (uses[id] < 2 || !m->nkids || printer_name_of(p, m) || !worth_naming(p, m))
-            continue;
-        printer_name(p, m, fresh_name(p, &counter));
-        (*temps)[count++] = m;
-    }
-    free(uses);
-    return count;
 }

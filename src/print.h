@@ -1,6 +1,7 @@
-/* print.h: expressions in the input language (the text mode).  The output
- * parses back to the same value: broadcasting is left implicit only where
- * the parser restores it, and parentheses follow the grammar's precedence. */
+/* print.h: expressions in the input language (the text mode) or in LaTeX.
+ * Text parses back to the same value: broadcasting is left implicit only
+ * where the parser restores it, and parentheses follow the grammar's
+ * precedence. */
 #ifndef ND_PRINT_H
 #define ND_PRINT_H
 
@@ -12,6 +13,7 @@ typedef struct printer {
     const char **names;     /* by node id: a binding's name, else NULL */
     uint32_t n_names;
     const nd_node *self;    /* printed in full although it has a name */
+    int latex;              /* LaTeX instead of the input language */
 } printer;
 
 /* Names every named binding's node (the first binding wins). */
@@ -21,6 +23,9 @@ void printer_free(printer *p);
 void printer_name(printer *p, const nd_node *n, const char *name);
 const char *printer_name_of(const printer *p, const nd_node *n);
 void print_expr(printer *p, const nd_node *n);
+/* Term i of a sum with its sign (" + t", " - t"; the first without " + "),
+ * for breaking long sums across lines. */
+void print_term_signed(printer *p, const nd_node *sum, uint32_t i);
 
 /* Names t1, t2, ... (skipping the program's names) every non-trivial
  * subexpression the roots use more than once, and returns them (malloc'd)

@@ -10,6 +10,7 @@
 #include "derive.h"
 #include "elab.h"
 #include "emit.h"
+#include "latex.h"
 #include "parse.h"
 #include "shape.h"
 
@@ -54,7 +55,8 @@ static void front_end(nd_session *s, const nd_config *cfg)
         s->status = 2;
         return;
     }
-    elab_opts eo = { cfg ? cfg->of : NULL, cfg ? cfg->wrt : NULL, cfg ? cfg->n_wrt : 0 };
+    elab_opts eo = { .of = cfg ? cfg->of : NULL, .wrt = cfg ? cfg->wrt : NULL,
+                     .n_wrt = cfg ? cfg->n_wrt : 0 };
     CTX_TRY(ctx, jb) {
         elab_program(ctx, &tree, &eo, &s->prog);
     } else {
@@ -158,12 +160,55 @@ static nd_node **gradients(nd_session *s)
     return s->grads;
 }
 
-static int emit_gradients(nd_session *s, strbuf *out)
+static int gradient_lines(nd_session *s, enum nd_format fmt, strbuf *out)
 {
     if (require_scalar(s))
         return s->status;
-    emit_text_gradients(s->ctx, &s->prog, gradients(s), out);
+    if (fmt == ND_LATEX_DOC)
+        latex_document_begin(out, s->name);
+    emit_gradients(s->ctx, &s->prog, gradients(s), fmt != ND_TEXT, out);
+    if (fmt == ND_LATEX_DOC)
+        latex_document_end(out);
     return 0;
+}
+
+static int steps_output(nd_session *s, int latex, strbuf *out)
+{
+    if (require_scalar(s))
+        return s->status;
+    emit_steps(s->ctx, &s->prog, latex, out);
+    return 0;
+}
+
+/* --paths elaborates the program again, each use of the variables apart. */
+static int paths_output(nd_session *s, int latex, strbuf *out)
+{
+    if (require_scalar(s))
+        return s->status;
+    const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
+    for (int i = 0; i < s->prog.n_wrt; i++)
+        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
+    nd_ctx *ctx = ctx_new(&s->src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    nd_prog prog;
+    int ok = 0;
+    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .split = names,
+                         .n_split = s->prog.n_wrt };
+        CTX_TRY(ctx, jb) {
+            elab_program(ctx, &tree, &eo, &prog);
+            emit_paths(ctx, &prog, names, s->prog.n_wrt, latex, out);
+            prog_free(&prog);
+            ok = 1;
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    free(msg);
+    free(names);
+    ctx_free(ctx);
+    return ok ? 0 : fail(s);    /* the program elaborated once: not expected */
 }
 
 static const char *const format_names[] = {
@@ -183,7 +228,17 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
     if (!st) {
         switch (fmt) {
         case ND_TEXT:
-            st = emit_gradients(s, &b);
+        case ND_LATEX:
+        case ND_LATEX_DOC:
+            st = gradient_lines(s, fmt, &b);
+            break;
+        case ND_STEPS:
+        case ND_STEPS_LATEX:
+            st = steps_output(s, fmt == ND_STEPS_LATEX, &b);
+            break;
+        case ND_PATHS:
+        case ND_PATHS_LATEX:
+            st = paths_output(s, fmt == ND_PATHS_LATEX, &b);
             break;
         case ND_EXPLAIN:
             emit_explain(s->ctx, &s->prog, &b);

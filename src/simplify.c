@@ -518,6 +518,47 @@ static nd_node *present(simp *S, nd_node *n, int try_pull)
     return r;
 }
 
+/* ---- copies of variables (--paths) ---- */
+
+static nd_node *merge_copy(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    if (n->op == OP_VAR && ctx->vars[n->u.var].origin >= 0)
+        return ctx->vars[ctx->vars[n->u.var].origin].node;
+    if (!n->nkids)
+        return n;
+    ensure(S);
+    if (S->memo[n->id])
+        return S->memo[n->id];
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int changed = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        k[i] = merge_copy(S, n->kid[i]);
+        changed |= k[i] != n->kid[i];
+    }
+    nd_node *r = changed ? rebuild(S, n, k) : n;
+    free(k);
+    if (n->flags & NF_NAMED)
+        r->flags |= NF_NAMED;
+    ensure(S);
+    S->memo[n->id] = r;
+    return r;
+}
+
+void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n)
+{
+    simp S;
+    memset(&S, 0, sizeof S);
+    S.ctx = ctx;
+    for (int b = 0; b < ctx->n_binds; b++)     /* the bindings keep their names */
+        if (ctx->binds[b].node)
+            ctx->binds[b].node = merge_copy(&S, ctx->binds[b].node);
+    for (int i = 0; i < n; i++)
+        roots[i] = merge_copy(&S, roots[i]);
+    free(S.memo);
+    free(S.sym);
+}
+
 nd_node *simplify(nd_ctx *ctx, nd_node *n)
 {
     nd_node *r = n;

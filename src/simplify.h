@@ -7,4 +7,8 @@
 
 nd_node *simplify(nd_ctx *ctx, nd_node *n);
 
+/* --paths: replaces each copy of a variable (vars[i].origin >= 0) by the
+ * variable, in the roots and in the bindings' values (which stay named). */
+void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n);
+
 #endif

@@ -1,0 +1,220 @@
+/* emit.c: output lines, in text or LaTeX: the named bindings the lines use,
+ * the temporaries, then the lines themselves; --verify's report; --explain. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "latex.h"
+#include "print.h"
+#include "shape.h"
+
+void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out)
+{
+    sb_printf(out, "d%s/d%s", ctx->binds[prog->objective].name, ctx->vars[var].name);
+}
+
+/* used[b] = 1 for each binding whose value the roots use, by name. */
+static unsigned char *used_bindings(nd_ctx *ctx, nd_node *const *roots, int n)
+{
+    unsigned char *reach = xmalloc(ctx->n_nodes);
+    memset(reach, 0, ctx->n_nodes);
+    expr_reach(ctx, roots, n, reach);
+    unsigned char *used = xmalloc((size_t)ctx->n_binds + 1);
+    memset(used, 0, (size_t)ctx->n_binds + 1);
+    for (int b = 0; b < ctx->n_binds; b++) {
+        nd_node *v = ctx->binds[b].node;
+        used[b] = v && (v->flags & NF_NAMED) && v->id < ctx->n_nodes && reach[v->id];
+    }
+    free(reach);
+    return used;
+}
+
+/* Text lines end with a newline; LaTeX lines of align* with \\ between. */
+typedef struct liner {
+    printer p;
+    int lines;
+} liner;
+
+static void begin_line(liner *L, const char *label, const char *note)
+{
+    strbuf *out = L->p.out;
+    if (L->lines++ && L->p.latex)
+        sb_puts(out, " \\\\\n");
+    if (!L->p.latex) {
+        sb_printf(out, "%s%s = ", label, note ? note : "");
+        return;
+    }
+    latex_label(out, label);
+    if (note)
+        sb_puts(out, note);
+    sb_puts(out, " &= ");
+}
+
+static void end_line(liner *L)
+{
+    if (!L->p.latex)
+        sb_putc(L->p.out, '\n');
+}
+
+/* The printed length of n in text, as a measure of its width. */
+static size_t width(liner *L, const nd_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    printer q = L->p;
+    q.out = &b;
+    q.latex = 0;
+    print_expr(&q, n);
+    size_t w = b.len;
+    sb_free(&b);
+    return w;
+}
+
+#define LATEX_WIDTH 72      /* text characters per LaTeX line, about */
+
+/* A long sum in LaTeX goes on over several lines of the align*. */
+static void print_rhs(liner *L, const nd_node *n)
+{
+    if (!L->p.latex || n->op != OP_ADD || L->p.self == n || width(L, n) <= LATEX_WIDTH ||
+        printer_name_of(&L->p, n)) {
+        print_expr(&L->p, n);
+        return;
+    }
+    size_t used = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        size_t w = width(L, n->kid[i]) + 3;
+        if (i > 0 && used + w > LATEX_WIDTH) {
+            sb_puts(L->p.out, " \\\\\n&\\quad ");
+            used = 0;
+        }
+        print_term_signed(&L->p, n, i);
+        used += w;
+    }
+}
+
+static void definition(liner *L, const char *name, nd_node *value)
+{
+    begin_line(L, name, NULL);
+    L->p.self = value;
+    print_rhs(L, value);
+    L->p.self = NULL;
+    end_line(L);
+}
+
+/* Marks in seen[] the nodes the printed form of n shows (not through names). */
+static void shown_nodes(liner *L, nd_node *n, unsigned char *seen)
+{
+    if (seen[n->id])
+        return;
+    seen[n->id] = 1;
+    if (printer_name_of(&L->p, n))
+        return;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        shown_nodes(L, n->kid[i], seen);
+}
+
+/* Each temporary just before the first line that shows it: in --steps a
+ * temporary may use an adjoint defined by an earlier line.  printed[i]
+ * says temps[i] has its line already. */
+static void temporaries_for(liner *L, nd_node *root, nd_node **temps, int nt,
+                            unsigned char *printed)
+{
+    nd_ctx *ctx = L->p.ctx;
+    unsigned char *seen = xmalloc(ctx->n_nodes);
+    memset(seen, 0, ctx->n_nodes);
+    shown_nodes(L, root, seen);
+    /* temps are in id order, users after what they use: going down, a
+     * needed temporary marks the ones its definition shows */
+    for (int i = nt; i-- > 0;)
+        if (seen[temps[i]->id] && !printed[i]) {
+            L->p.self = temps[i];
+            for (uint32_t k = 0; k < temps[i]->nkids; k++)
+                shown_nodes(L, temps[i]->kid[k], seen);
+            L->p.self = NULL;
+        }
+    for (int i = 0; i < nt; i++)
+        if (seen[temps[i]->id] && !printed[i]) {
+            printed[i] = 1;
+            definition(L, printer_name_of(&L->p, temps[i]), temps[i]);
+        }
+    free(seen);
+}
+
+void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *out)
+{
+    liner L;
+    printer_init(&L.p, ctx, out);
+    L.p.latex = latex;
+    L.lines = 0;
+    nd_node **roots = xmalloc(((size_t)n + 1) * sizeof *roots);
+    for (int i = 0; i < n; i++)
+        roots[i] = lines[i].expr;
+    unsigned char *used = used_bindings(ctx, roots, n);
+    for (int b = 0; b < ctx->n_binds; b++)     /* the bindings, in program order */
+        if (used[b] && printer_name_of(&L.p, ctx->binds[b].node) == ctx->binds[b].name)
+            definition(&L, ctx->binds[b].name, ctx->binds[b].node);
+    nd_node **temps;
+    int nt = printer_temporaries(&L.p, roots, n, &temps);
+    unsigned char *printed = xmalloc((size_t)nt + 1);
+    memset(printed, 0, (size_t)nt + 1);
+    for (int i = 0; i < n; i++) {
+        temporaries_for(&L, lines[i].expr, temps, nt, printed);
+        begin_line(&L, lines[i].label, lines[i].note);
+        print_rhs(&L, lines[i].expr);
+        end_line(&L);
+    }
+    if (latex && L.lines)
+        sb_putc(out, '\n');
+    free(printed);
+    free(temps);
+    free(used);
+    free(roots);
+    printer_free(&L.p);
+}
+
+void emit_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, int latex,
+                    strbuf *out)
+{
+    emit_line *lines = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *lines);
+    strbuf labels;
+    sb_init(&labels);
+    size_t *at = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *at);
+    for (int i = 0; i < prog->n_wrt; i++) {
+        at[i] = labels.len;
+        emit_grad_label(ctx, prog, prog->wrt[i], &labels);
+        sb_putc(&labels, '\0');
+    }
+    for (int i = 0; i < prog->n_wrt; i++) {
+        lines[i].label = labels.s + at[i];
+        lines[i].expr = g[i];
+        lines[i].note = NULL;
+    }
+    emit_lines(ctx, lines, prog->n_wrt, latex, out);
+    sb_free(&labels);
+    free(at);
+    free(lines);
+}
+
+void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
+                        const verify_opts *o, int status, strbuf *out)
+{
+    for (int i = 0; i < prog->n_wrt; i++) {
+        emit_grad_label(ctx, prog, prog->wrt[i], out);
+        sb_printf(out, ": max relative error %.1e%s\n", err[i],
+                  err[i] <= verify_tolerance(o) ? "" : "  FAILED");
+    }
+    sb_printf(out, "%s: %d random point%s, %ld-bit central differences, tolerance %.0e\n",
+              status == 0 ? "verified" : "NOT verified", o->points, o->points == 1 ? "" : "s",
+              (long)o->prec, verify_tolerance(o));
+}
+
+void emit_explain(nd_ctx *ctx, const nd_prog *prog, strbuf *out)
+{
+    elab_explain(ctx, out);
+    nd_binding *b = &ctx->binds[prog->objective];
+    sb_printf(out, "# objective: %s (%s)\n", b->name, shape_str(ctx, b->node->shape));
+    sb_puts(out, "# wrt:");
+    for (int i = 0; i < prog->n_wrt; i++)
+        sb_printf(out, " %s", ctx->vars[prog->wrt[i]].name);
+    sb_putc(out, '\n');
+}
