@@ -5,6 +5,7 @@
 
 #include "emit.h"
 #include "latex.h"
+#include "num.h"
 #include "print.h"
 #include "shape.h"
 
@@ -72,23 +73,65 @@ static size_t width(liner *L, const nd_node *n)
 
 #define LATEX_WIDTH 72      /* text characters per LaTeX line, about */
 
-/* A long sum in LaTeX goes on over several lines of the align*. */
-static void print_rhs(liner *L, const nd_node *n)
+/* The terms of a sum, going on to a new line of the align* when full. */
+static void broken_sum(liner *L, const nd_node *n)
 {
-    if (!L->p.latex || n->op != OP_ADD || L->p.self == n || width(L, n) <= LATEX_WIDTH ||
-        printer_name_of(&L->p, n)) {
-        print_expr(&L->p, n);
-        return;
-    }
     size_t used = 0;
     for (uint32_t i = 0; i < n->nkids; i++) {
         size_t w = width(L, n->kid[i]) + 3;
         if (i > 0 && used + w > LATEX_WIDTH) {
-            sb_puts(L->p.out, " \\\\\n&\\quad ");
+            sb_puts(L->p.out, " \\\\\n&\\quad");
             used = 0;
         }
         print_term_signed(&L->p, n, i);
         used += w;
+    }
+}
+
+static int long_sum(liner *L, const nd_node *n)
+{
+    return n->op == OP_ADD && !printer_name_of(&L->p, n) && width(L, n) > LATEX_WIDTH;
+}
+
+/* A product of plain factors, one of them a long sum: its index, or -1. */
+static int breakable_factor(liner *L, const nd_node *n)
+{
+    if (n->op != OP_PROD || printer_name_of(&L->p, n))
+        return -1;
+    int at = -1;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        const nd_node *k = n->kid[i];
+        if (k->op == OP_EPOW || (k->op == OP_CONST && !num_is_int(k->u.q)))
+            return -1;      /* a fraction: leave it whole */
+        if (long_sum(L, k))
+            at = at < 0 ? (int)i : -2;
+    }
+    return at < 0 ? -1 : at;
+}
+
+/* A long sum in LaTeX goes on over several lines of the align*; so does
+ * the one long sum of a product, in \bigl( \bigr), which can span lines. */
+static void print_rhs(liner *L, const nd_node *n)
+{
+    int at;
+    if (!L->p.latex || L->p.self == n) {
+        print_expr(&L->p, n);
+    } else if (long_sum(L, n)) {
+        broken_sum(L, n);
+    } else if ((at = breakable_factor(L, n)) >= 0) {
+        for (uint32_t i = 0; i < n->nkids; i++) {
+            if (i)
+                sb_putc(L->p.out, ' ');
+            if ((int)i != at) {
+                print_factor(&L->p, n->kid[i]);
+                continue;
+            }
+            sb_puts(L->p.out, "\\bigl(");
+            broken_sum(L, n->kid[i]);
+            sb_puts(L->p.out, "\\bigr)");
+        }
+    } else {
+        print_expr(&L->p, n);
     }
 }
 

@@ -102,7 +102,8 @@ static emit_line *order_lines(steps *st, const nd_prog *prog, nd_node **g)
     return out;
 }
 
-void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out)
+int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***syms,
+                int *n_syms)
 {
     steps st = { .ctx = ctx, .objective = ctx->binds[prog->objective].name };
     name_bindings(&st);
@@ -125,15 +126,25 @@ void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out)
     emit_simplify_all(ctx, all, total);
     for (int i = 0; i < st.n; i++)
         st.line[i].expr = all[i];
-    emit_line *lines = order_lines(&st, prog, all + st.n);
-    emit_lines(ctx, lines, total, latex, out);
-    free(lines);
+    *lines = order_lines(&st, prog, all + st.n);
+    *syms = st.sym;
+    *n_syms = st.n;
     free(all);
     free(adj);
     free(want);
     free(st.line);
-    free(st.sym);
     free(st.bind_name);
+    return total;
+}
+
+void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out)
+{
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = steps_lines(ctx, prog, &lines, &syms, &n_syms);
+    emit_lines(ctx, lines, n, latex, out);
+    free(lines);
+    free(syms);
 }
 
 /* ---- --paths ---- */

@@ -600,3 +600,8 @@ void print_expr(printer *p, const nd_node *n)
 {
     print_at(p, n, 0);
 }
+
+void print_factor(printer *p, const nd_node *n)
+{
+    print_at(p, n, P_POW);
+}

@@ -26,6 +26,8 @@ void print_expr(printer *p, const nd_node *n);
 /* Term i of a sum with its sign (" + t", " - t"; the first without " + "),
  * for breaking long sums across lines. */
 void print_term_signed(printer *p, const nd_node *sum, uint32_t i);
+/* n as a factor of a product (parenthesized as that needs). */
+void print_factor(printer *p, const nd_node *n);
 
 /* Names t1, t2, ... (skipping the program's names) every non-trivial
  * subexpression the roots use more than once, and returns them (malloc'd)

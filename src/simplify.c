@@ -486,6 +486,23 @@ static nd_node *present_kids(simp *S, nd_node *n)
     return r;
 }
 
+/* The scalar factors of a product stay outside a pulled transpose:
+ * -2*(A*B*C)', not (-2*A*B*C)'. */
+static nd_node *with_scalars(simp *S, nd_node *n, nd_node *pulled_chain)
+{
+    uint32_t c0 = 0;
+    while (n->op == OP_PROD && c0 < n->nkids && expr_is_scalar(S->ctx, n->kid[c0]))
+        c0++;
+    if (!c0)
+        return pulled_chain;
+    nd_node **k = xmalloc((c0 + 1) * sizeof *k);
+    memcpy(k, n->kid, c0 * sizeof *k);
+    k[c0] = pulled_chain;
+    nd_node *r = expr_node(S->ctx, OP_PROD, n->shape, k, (int)c0 + 1);
+    free(k);
+    return r;
+}
+
 /* (n')' with n' in canonical form, if that prints shorter than n. */
 static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
 {
@@ -493,11 +510,18 @@ static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
     int kind = n->op == OP_ADD || n->op == OP_EMUL || n->op == OP_PROD;
     if (!kind || expr_is_scalar(ctx, n) || !has_transpose(n, 8))
         return as_is;
-    nd_node *t = mk_transpose(ctx, n);
+    nd_node *chain = n;
+    if (n->op == OP_PROD) {     /* the matrix chain alone */
+        uint32_t c0 = 0;
+        while (c0 < n->nkids && expr_is_scalar(ctx, n->kid[c0]))
+            c0++;
+        chain = mk_prod(ctx, n->kid + c0, (int)(n->nkids - c0));
+    }
+    nd_node *t = mk_transpose(ctx, chain);
     if (t->op == OP_TRANSPOSE)
         return as_is;
     nd_node *inner = present(S, t, 0);
-    nd_node *cand = expr_node(ctx, OP_TRANSPOSE, n->shape, &inner, 1);
+    nd_node *cand = with_scalars(S, n, expr_node(ctx, OP_TRANSPOSE, n->shape, &inner, 1));
     size_t a = length(S, as_is), b = length(S, cand);
     return b <= a && b != SIZE_MAX ? cand : as_is;  /* ties: the inner form may be shared */
 }
@@ -518,13 +542,15 @@ static nd_node *present(simp *S, nd_node *n, int try_pull)
     return r;
 }
 
-/* ---- copies of variables (--paths) ---- */
+/* ---- substitution ---- */
 
-static nd_node *merge_copy(simp *S, nd_node *n)
+typedef nd_node *(*subst_fn)(void *user, nd_node *n);
+
+static nd_node *substitute(simp *S, nd_node *n, subst_fn fn, void *user)
 {
-    nd_ctx *ctx = S->ctx;
-    if (n->op == OP_VAR && ctx->vars[n->u.var].origin >= 0)
-        return ctx->vars[ctx->vars[n->u.var].origin].node;
+    nd_node *to = fn(user, n);
+    if (to)
+        return to;
     if (!n->nkids)
         return n;
     ensure(S);
@@ -533,7 +559,7 @@ static nd_node *merge_copy(simp *S, nd_node *n)
     nd_node **k = xmalloc(n->nkids * sizeof *k);
     int changed = 0;
     for (uint32_t i = 0; i < n->nkids; i++) {
-        k[i] = merge_copy(S, n->kid[i]);
+        k[i] = substitute(S, n->kid[i], fn, user);
         changed |= k[i] != n->kid[i];
     }
     nd_node *r = changed ? rebuild(S, n, k) : n;
@@ -545,18 +571,32 @@ static nd_node *merge_copy(simp *S, nd_node *n)
     return r;
 }
 
-void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n)
+void simplify_substitute(nd_ctx *ctx, nd_node **roots, int n, int in_bindings,
+                         nd_node *(*fn)(void *user, nd_node *n), void *user)
 {
     simp S;
     memset(&S, 0, sizeof S);
     S.ctx = ctx;
-    for (int b = 0; b < ctx->n_binds; b++)     /* the bindings keep their names */
+    for (int b = 0; in_bindings && b < ctx->n_binds; b++)  /* they keep their names */
         if (ctx->binds[b].node)
-            ctx->binds[b].node = merge_copy(&S, ctx->binds[b].node);
+            ctx->binds[b].node = substitute(&S, ctx->binds[b].node, fn, user);
     for (int i = 0; i < n; i++)
-        roots[i] = merge_copy(&S, roots[i]);
+        roots[i] = substitute(&S, roots[i], fn, user);
     free(S.memo);
     free(S.sym);
+}
+
+static nd_node *origin_of(void *user, nd_node *n)
+{
+    nd_ctx *ctx = user;
+    if (n->op == OP_VAR && ctx->vars[n->u.var].origin >= 0)
+        return ctx->vars[ctx->vars[n->u.var].origin].node;
+    return NULL;
+}
+
+void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n)
+{
+    simplify_substitute(ctx, roots, n, 1, origin_of, ctx);
 }
 
 nd_node *simplify(nd_ctx *ctx, nd_node *n)

@@ -7,6 +7,12 @@
 
 nd_node *simplify(nd_ctx *ctx, nd_node *n);
 
+/* Replaces in the roots (and, with in_bindings, in the bindings' values,
+ * which stay named) every node n for which fn(user, n) is not NULL by that,
+ * rebuilding what is above it through the smart constructors. */
+void simplify_substitute(nd_ctx *ctx, nd_node **roots, int n, int in_bindings,
+                         nd_node *(*fn)(void *user, nd_node *n), void *user);
+
 /* --paths: replaces each copy of a variable (vars[i].origin >= 0) by the
  * variable, in the roots and in the bindings' values (which stay named). */
 void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n);

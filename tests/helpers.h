@@ -15,6 +15,7 @@ Suite *suite_cookbook(void);
 Suite *suite_golden(void);
 Suite *suite_examples(void);
 Suite *suite_cli(void);
+Suite *suite_readable(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */

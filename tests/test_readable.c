@@ -1,0 +1,282 @@
+/* test_readable.c: the outputs for people: LaTeX compiles, --steps and
+ * --paths are right (numerically, not only as text). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "derive.h"
+#include "emit.h"
+#include "helpers.h"
+#include "parse.h"
+#include "simplify.h"
+
+static const char *const examples[] = {
+    "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
+    "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
+};
+#define N_EXAMPLES (int)(sizeof examples / sizeof *examples)
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    for (int c; (c = fgetc(f)) != EOF;)
+        fputc(c, m);
+    fclose(m);
+    fclose(f);
+    return buf;
+}
+
+/* ---- LaTeX compiles ---- */
+
+static int have_pdflatex(void)
+{
+    return system("command -v pdflatex >/dev/null 2>&1") == 0;
+}
+
+/* Compiles a document with pdflatex in a temporary directory. */
+static int compiles(const char *doc)
+{
+    char dir[] = "/tmp/nd_tex_XXXXXX";
+    ck_assert(mkdtemp(dir) != NULL);
+    char path[300], cmd[700];
+    snprintf(path, sizeof path, "%s/doc.tex", dir);
+    FILE *f = fopen(path, "w");
+    fputs(doc, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && pdflatex -interaction=nonstopmode -halt-on-error doc.tex >/dev/null 2>&1",
+             dir);
+    int ok = system(cmd) == 0;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return ok;
+}
+
+START_TEST(latex_documents_compile)
+{
+    if (!have_pdflatex()) {
+        fprintf(stderr, "skipped: pdflatex is not installed (apt-get install texlive-latex-base)\n");
+        return;
+    }
+    const char *modes[][2] = { { "--latex-doc", NULL }, { "--steps", "--latex" },
+                               { "--paths", "--latex" } };
+    for (int m = 0; m < 3; m++) {
+        const char *argv[] = { "nnderive", examples[_i], modes[m][0], modes[m][1] };
+        t_result r = t_cli(modes[m][1] ? 4 : 3, argv, NULL);
+        ck_assert_int_eq(r.status, 0);
+        strbuf doc;
+        sb_init(&doc);
+        if (m == 0)
+            sb_puts(&doc, r.out);
+        else
+            sb_printf(&doc, "\\documentclass{article}\\usepackage{amsmath}\\begin{document}"
+                            "\\begin{align*}\n%s\\end{align*}\\end{document}\n", r.out);
+        ck_assert_msg(compiles(sb_str(&doc)), "%s %s does not compile:\n%s", examples[_i],
+                      modes[m][0], sb_str(&doc));
+        sb_free(&doc);
+        t_result_free(&r);
+    }
+}
+END_TEST
+
+/* The LaTeX output is golden too: examples/NAME.tex. */
+START_TEST(latex_golden)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%.*s.tex", (int)strlen(examples[_i]) - 3, examples[_i]);
+    const char *argv[] = { "nnderive", examples[_i], "--latex" };
+    t_result r = t_cli(3, argv, NULL);
+    char *want = slurp(path);
+    ck_assert_msg(!strcmp(r.out, want), "%s --latex prints\n%s\nexpected\n%s", examples[_i],
+                  r.out, want);
+    free(want);
+    t_result_free(&r);
+}
+END_TEST
+
+/* ---- --steps, expanded back ---- */
+
+typedef struct expansion {
+    nd_node **syms, **defs;
+    int n;
+} expansion;
+
+static nd_node *expand_sym(void *user, nd_node *n)
+{
+    expansion *x = user;
+    for (int i = 0; i < x->n; i++)
+        if (x->syms[i] == n)
+            return x->defs[i];
+    return NULL;
+}
+
+/* Each step's symbol replaced by its (expanded) definition, the gradients
+ * must be the derived ones. */
+static void check_steps(const char *program)
+{
+    t_internal t;
+    t_internal_open(&t, program);
+    nd_ctx *ctx = t.ctx;
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = steps_lines(ctx, &t.prog, &lines, &syms, &n_syms);
+    expansion x = { syms, xmalloc(((size_t)n_syms + 1) * sizeof(nd_node *)), 0 };
+    nd_node **g = xmalloc(((size_t)t.prog.n_wrt + 1) * sizeof *g);
+    derive_gradients(ctx, ctx->binds[t.prog.objective].node, t.prog.wrt, t.prog.n_wrt, g);
+    verify_opts o;
+    verify_defaults(&o);
+    int gradients_seen = 0;
+    for (int i = 0; i < n; i++) {
+        nd_node *e = lines[i].expr;
+        simplify_substitute(ctx, &e, 1, 0, expand_sym, &x);
+        if (x.n < n_syms && !strcmp(lines[i].label, syms[x.n]->u.name)) {
+            x.defs[x.n++] = e;      /* a step */
+            continue;
+        }
+        for (int j = 0; j < t.prog.n_wrt; j++) {
+            char label[300];
+            snprintf(label, sizeof label, "d%s/d%s", ctx->binds[t.prog.objective].name,
+                     ctx->vars[t.prog.wrt[j]].name);
+            if (strcmp(label, lines[i].label))
+                continue;
+            strbuf why;
+            sb_init(&why);
+            ck_assert_msg(check_answer(ctx, g[j], e, t.prog.wrt[j], &o, &why) == CHECK_EQUIVALENT,
+                          "%s: step line %s: %s", program, label, sb_str(&why));
+            sb_free(&why);
+            gradients_seen++;
+        }
+    }
+    ck_assert_int_eq(gradients_seen, t.prog.n_wrt);
+    free(g);
+    free(x.defs);
+    free(syms);
+    free(lines);
+    t_internal_free(&t);
+}
+
+START_TEST(steps_expand_to_gradients)
+{
+    char *p = slurp(examples[_i]);
+    check_steps(p);
+    free(p);
+}
+END_TEST
+
+START_TEST(steps_seed_sequence)
+{
+    const char *argv[] = { "nnderive", "examples/two_layer_swish.nd", "--steps" };
+    t_result r = t_cli(3, argv, NULL);
+    const char *order[] = { "dL/dz2 =", "dL/dW2 =", "dL/db2 =", "dL/dh1 =", "dL/dz1 =",
+                            "dL/dW1 =", "dL/db1 =" };
+    const char *at = r.out;
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+        const char *next = strstr(at, order[i]);
+        ck_assert_msg(next != NULL, "'%s' missing or out of order in:\n%s", order[i], r.out);
+        at = next + 1;
+    }
+    ck_assert_ptr_nonnull(strstr(r.out, "dL/dh1 = W2'*dL/dz2\n"));
+    t_result_free(&r);
+}
+END_TEST
+
+/* ---- --paths ---- */
+
+/* Each use's contribution is the derivative w.r.t. that use alone: with
+ * the uses made copies, central differences on one copy must agree. */
+START_TEST(paths_contributions_verify)
+{
+    char *program = slurp(examples[_i]);
+    t_internal t;
+    t_internal_open(&t, program);
+    nd_ctx *ctx = t.ctx;
+    int n_split = t.prog.n_wrt;
+    const char **names = xmalloc((size_t)n_split * sizeof *names);
+    for (int i = 0; i < n_split; i++)
+        names[i] = ctx->vars[t.prog.wrt[i]].name;
+    nd_source src = { "<paths>", program, strlen(program) };
+    nd_ctx *c2 = ctx_new(&src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &c2->diag, &loc, &msg) == 0);
+    elab_opts eo = { .split = names, .n_split = n_split };
+    nd_prog p2;
+    CTX_TRY(c2, jb) {
+        elab_program(c2, &tree, &eo, &p2);
+    }
+    CTX_END_TRY(c2, jb);
+    int copies[64], nc = 0;
+    for (int v = 0; v < c2->n_vars && nc < 64; v++)
+        if (c2->vars[v].origin >= 0)
+            copies[nc++] = v;
+    ck_assert_int_ge(nc, n_split);
+    nd_node *g[64];
+    derive_gradients(c2, c2->binds[p2.objective].node, copies, nc, g);
+    verify_opts o;
+    verify_defaults(&o);
+    double err[64];
+    ck_assert_int_eq(verify_gradients(c2, c2->binds[p2.objective].node, copies, g, nc, &o, err), 0);
+    prog_free(&p2);
+    ctx_free(c2);
+    free(names);
+    t_internal_free(&t);
+    free(program);
+}
+END_TEST
+
+/* The sum line of --paths is the gradient: checked as an answer. */
+START_TEST(paths_sum_is_gradient)
+{
+    const char *argv[] = { "nnderive", examples[_i], "--paths" };
+    t_result r = t_cli(3, argv, NULL);
+    ck_assert_int_eq(r.status, 0);
+    char path[] = "/tmp/nd_paths_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    char *save = NULL;
+    for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (!strstr(line, " via "))
+            fprintf(f, "%s\n", line);
+    fclose(f);
+    const char *check[] = { "nnderive", examples[_i], "--check-file", path };
+    t_result c = t_cli(4, check, NULL);
+    ck_assert_msg(c.status == 0, "%s%s", c.out, c.err);
+    remove(path);
+    t_result_free(&c);
+    t_result_free(&r);
+}
+END_TEST
+
+START_TEST(paths_autoencoder)
+{
+    const char *argv[] = { "nnderive", "examples/autoencoder.nd", "--paths" };
+    t_result r = t_cli(3, argv, NULL);
+    ck_assert_ptr_nonnull(strstr(r.out, "dL/dW via W' at 5:5 = W*x*r'\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "dL/dW via W at 5:8 = W*r*x'\n"));
+    t_result_free(&r);
+}
+END_TEST
+
+Suite *suite_readable(void)
+{
+    Suite *s = suite_create("readable");
+    TCase *tc = tcase_create("readable");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, latex_documents_compile, 0, N_EXAMPLES);
+    tcase_add_loop_test(tc, latex_golden, 0, N_EXAMPLES);
+    tcase_add_loop_test(tc, steps_expand_to_gradients, 0, N_EXAMPLES);
+    tcase_add_test(tc, steps_seed_sequence);
+    tcase_add_loop_test(tc, paths_contributions_verify, 0, N_EXAMPLES);
+    tcase_add_loop_test(tc, paths_sum_is_gradient, 0, N_EXAMPLES);
+    tcase_add_test(tc, paths_autoencoder);
+    suite_add_tcase(s, tc);
+    return s;
+}
