@@ -315,6 +315,19 @@ static nd_node *factor_sum(simp *S, nd_node *sum)
 
 /* ---- distributing an elementwise product ---- */
 
+/* Factors that are not numbers (or numbers broadcast). */
+static int factor_count(const nd_node *n)
+{
+    if (n->op == OP_CONST || (n->op == OP_BCAST && n->kid[0]->op == OP_CONST))
+        return 0;
+    if ((n->op != OP_EMUL && n->op != OP_PROD) || is_named(n))
+        return 1;
+    int c = 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        c += factor_count(n->kid[i]);
+    return c;
+}
+
 static nd_node *distribute(simp *S, nd_node *n)
 {
     nd_ctx *ctx = S->ctx;
@@ -329,10 +342,15 @@ static nd_node *distribute(simp *S, nd_node *n)
         if ((int)i != at)
             others = others ? mk_emul(ctx, others, n->kid[i]) : n->kid[i];
     nd_node **t = xmalloc(sum->nkids * sizeof *t);
-    for (uint32_t i = 0; i < sum->nkids; i++)
+    int cancels = 0;    /* a factor goes away: y./s .* s = y */
+    for (uint32_t i = 0; i < sum->nkids; i++) {
         t[i] = mk_emul(ctx, sum->kid[i], others);
+        cancels |= factor_count(t[i]) < factor_count(sum->kid[i]) + factor_count(others);
+    }
     nd_node *c = mk_add(ctx, t, (int)sum->nkids);
     free(t);
+    if (!cancels)
+        return n;
     size_t before = length(S, n), after = length(S, c);
     return after < before && after != SIZE_MAX ? c : n;
 }
@@ -463,6 +481,17 @@ static int has_transpose(const nd_node *n, int budget)
     return 0;
 }
 
+/* How many transposes the printed form shows (up to a budget). */
+static int count_transposes(const nd_node *n, int budget)
+{
+    int c = n->op == OP_TRANSPOSE;
+    if (n->flags & NF_NAMED || budget <= 0)
+        return c;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        c += count_transposes(n->kid[i], budget - 1);
+    return c;
+}
+
 /* n over new children, as it is: no constructor rule applies. */
 static nd_node *raw_rebuild(nd_ctx *ctx, nd_node *n, nd_node **k)
 {
@@ -522,8 +551,13 @@ static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
         return as_is;
     nd_node *inner = present(S, t, 0);
     nd_node *cand = with_scalars(S, n, expr_node(ctx, OP_TRANSPOSE, n->shape, &inner, 1));
+    /* fewer transposes read better (h'.*tanh(z)' against (h.*tanh(z))'),
+     * and the inner form may be shared with a use elsewhere */
     size_t a = length(S, as_is), b = length(S, cand);
-    return b <= a && b != SIZE_MAX ? cand : as_is;  /* ties: the inner form may be shared */
+    if (b == SIZE_MAX)
+        return as_is;
+    int fewer = count_transposes(cand, 12) < count_transposes(as_is, 12);
+    return b < a || (fewer && b <= a + 2) ? cand : as_is;
 }
 
 static nd_node *present(simp *S, nd_node *n, int try_pull)
