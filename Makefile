@@ -39,7 +39,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: all check check-san clean install deps deps-optional bench
+.PHONY: all check check-san clean install deps deps-optional bench lengths render
 all: $(BIN)
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -97,7 +97,7 @@ deps:
 # Optional: pdflatex for the LaTeX tests, graphviz for pictures.
 deps-optional:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get install -y texlive-latex-base graphviz
+	$$SUDO apt-get install -y texlive-latex-base poppler-utils graphviz
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
@@ -105,6 +105,19 @@ deps-optional:
 $(BUILD)/bench/bench_derive: bench/bench_derive.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/lengths.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+# The length table of the simplifier (bench/RESULTS.md).
+lengths: $(BUILD)/bench/bench_lengths
+	$(BUILD)/bench/bench_lengths
+
+# Pictures of the LaTeX output for the README (needs pdflatex and pdftoppm).
+RENDERED := docs/img/autoencoder.png docs/img/two_layer_swish.png
+render: $(BIN)
+	for f in $(RENDERED); do docs/render.sh $(BIN) examples/$$(basename $$f .png).nd $$f; done
 
 # The peers run in the same invocation, with Debian's python3 (SymPy).
 bench: $(BIN) $(BUILD)/bench/bench_derive

@@ -131,6 +131,12 @@ static nd_node *split_coef(nd_ctx *ctx, nd_node *t, mpq_t coef)
         mpq_set(coef, t->kid[0]->u.q);
         return mk_ones(ctx, t->shape);
     }
+    if (t->op == OP_BCAST && t->kid[0]->op == OP_PROD && t->kid[0]->kid[0]->op == OP_CONST &&
+        !is_named(t->kid[0])) {     /* matrix(-2*s): -2 * matrix(s) */
+        nd_node *src = t->kid[0];
+        mpq_set(coef, src->kid[0]->u.q);
+        return mk_bcast(ctx, mk_prod(ctx, src->kid + 1, (int)src->nkids - 1), t->shape);
+    }
     if (t->op == OP_PROD && !is_named(t) && t->kid[0]->op == OP_CONST) {
         mpq_set(coef, t->kid[0]->u.q);
         return mk_prod(ctx, t->kid + 1, (int)t->nkids - 1);

@@ -47,6 +47,9 @@ SIMP(simp_sum)
         return x;
     if (x->op == OP_TRANSPOSE)
         return mk_fn(ctx, op, x->kid[0]);
+    if (x->op == OP_EMUL && x->nkids == 2 && !(x->flags & NF_NAMED) &&
+        dim_is_one(ctx, x->shape.cols))     /* sum(a.*b) = a'*b for vectors */
+        return mk_mul(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
     if (x->op == OP_BCAST) {   /* each entry of the source counted r*c/|source| times */
         nd_node *src = x->kid[0];
         nd_node *count = mk_int(ctx, 1);

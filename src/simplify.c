@@ -481,14 +481,15 @@ static int has_transpose(const nd_node *n, int budget)
     return 0;
 }
 
-/* How many transposes the printed form shows (up to a budget). */
-static int count_transposes(const nd_node *n, int budget)
+/* How many transposes the printed form shows outside matrix products (up
+ * to a budget): A'*B' reads well, h'.*tanh(z)' does not. */
+static int count_transposes(const nd_node *n, int in_chain, int budget)
 {
-    int c = n->op == OP_TRANSPOSE;
+    int c = n->op == OP_TRANSPOSE && !in_chain;
     if (n->flags & NF_NAMED || budget <= 0)
         return c;
     for (uint32_t i = 0; i < n->nkids; i++)
-        c += count_transposes(n->kid[i], budget - 1);
+        c += count_transposes(n->kid[i], n->op == OP_PROD, budget - 1);
     return c;
 }
 
@@ -556,7 +557,8 @@ static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
     size_t a = length(S, as_is), b = length(S, cand);
     if (b == SIZE_MAX)
         return as_is;
-    int fewer = count_transposes(cand, 12) < count_transposes(as_is, 12);
+    int fewer = count_transposes(cand->op == OP_TRANSPOSE ? cand->kid[0] : cand, 0, 12) <
+                count_transposes(as_is, 1, 12);
     return b < a || (fewer && b <= a + 2) ? cand : as_is;
 }
 

@@ -105,7 +105,7 @@ static const struct rewrite rewrites[] = {
       "dL/dx = sum(y)*softmax(x) - y\n" },
     { "inverse of a product expands", D "L = det(A*B*A)\nwrt B",
       "L = det(A*B*A)\ndL/dB = L*inv(B)'\n" },
-    { "powers in a chain", D "L = tr(A^3)\nwrt A", "dL/dA = 3*A'^2\n" },
+    { "powers in a chain", D "L = tr(A^3)\nwrt A", "dL/dA = 3*(A^2)'\n" },
     { "powers cancel", D "L = det(A^3)\nwrt A", "L = det(A^3)\ndL/dA = 3*L*inv(A)'\n" },
     { "transposes pulled out", "h, x : vector(n)\nW : matrix(n, n)\nL = h'*tanh(W'*x)\nwrt W",
       "dL/dW = x*(h.*(1 - tanh(W'*x).^2))'\n" },

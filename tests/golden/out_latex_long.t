@@ -2,6 +2,6 @@
 args: -e "A, B, C, D : matrix(n, n)\nx : vector(n)\nL = x'*A*B*C*x + x'*B*C*D*x + x'*C*D*A*x + x'*D*A*B*x\nwrt x" --latex
 status: 0
 --- stdout
-\frac{\partial L}{\partial x} &= \bigl(A B C + B C D + C D A + D A B + \left(C D A\right)^\top + \left(D A B\right)^\top + \left(A B C\right)^\top \\
-&\quad + \left(B C D\right)^\top\bigr) x
+\frac{\partial L}{\partial x} &= \bigl(A B C + B C D + C D A + D A B + A^\top D^\top C^\top + B^\top A^\top D^\top + C^\top B^\top A^\top \\
+&\quad + D^\top C^\top B^\top\bigr) x
 --- stderr
