@@ -13,8 +13,8 @@ static char *read_all(const char *path)
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    char *buf = calloc(1, 1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
     buf[n] = '\0';
     fclose(f);
     return buf;
@@ -130,6 +130,95 @@ START_TEST(library_positions)
 }
 END_TEST
 
+/* ---- the README's examples run and print what it says ---- */
+
+/* Splits a shell command line (quotes '...' and "..." may span lines). */
+static int split_words(const char *cmd, char **argv, int max)
+{
+    int argc = 0;
+    const char *p = cmd;
+    while (*p && argc < max) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        char *w = malloc(strlen(p) + 1), *o = w;
+        char q = 0;
+        for (; *p && (q || *p != ' '); p++) {
+            if (!q && (*p == '\'' || *p == '"'))
+                q = *p;
+            else if (q && *p == q)
+                q = 0;
+            else
+                *o++ = *p;
+        }
+        *o = '\0';
+        argv[argc++] = w;
+    }
+    return argc;
+}
+
+static int quotes_open(const char *s)
+{
+    char q = 0;
+    for (; *s; s++)
+        if (!q && (*s == '\'' || *s == '"'))
+            q = *s;
+        else if (q && *s == q)
+            q = 0;
+    return q != 0;
+}
+
+/* Runs one "$ ./build/nnderive ..." example; returns the lines consumed. */
+static int readme_example(char **lines, int n, int at)
+{
+    strbuf cmd, want;
+    sb_init(&cmd);
+    sb_init(&want);
+    sb_puts(&cmd, lines[at] + strlen("    $ ./build/"));
+    int i = at + 1;
+    for (; i < n && quotes_open(sb_str(&cmd)); i++)   /* without the block's indent */
+        sb_printf(&cmd, "\n%s", lines[i] + (strncmp(lines[i], "    ", 4) ? 0 : 4));
+    for (; i < n && !strncmp(lines[i], "    ", 4) && strncmp(lines[i], "    $ ", 6); i++)
+        sb_printf(&want, "%s\n", lines[i] + 4);
+    char *argv[32];
+    int argc = split_words(sb_str(&cmd), argv, 32);
+    t_result r = t_cli(argc, (const char *const *)argv, NULL);
+    strbuf got;
+    sb_init(&got);
+    sb_printf(&got, "%s%s", r.err, r.out);  /* the README shows both, errors first */
+    ck_assert_msg(!strcmp(sb_str(&got), sb_str(&want)),
+                  "README line %d: $ %s\nprints:\n%s\nthe README says:\n%s", at + 1,
+                  sb_str(&cmd), sb_str(&got), sb_str(&want));
+    for (int k = 0; k < argc; k++)
+        free(argv[k]);
+    t_result_free(&r);
+    sb_free(&got);
+    sb_free(&cmd);
+    sb_free(&want);
+    return i - at;
+}
+
+START_TEST(readme_examples)
+{
+    char *text = read_all("README.md");
+    ck_assert_ptr_nonnull(text);
+    char *lines[4096];
+    int n = 0;
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && n < 4096;
+         l = strtok_r(NULL, "\n", &save))
+        lines[n++] = l;
+    int examples = 0;
+    for (int i = 0; i < n; i++)
+        if (!strncmp(lines[i], "    $ ./build/nnderive ", 23)) {
+            i += readme_example(lines, n, i) - 1;
+            examples++;
+        }
+    ck_assert_int_ge(examples, 5);
+    free(text);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
     Suite *s = suite_create("cli");
@@ -142,6 +231,8 @@ Suite *suite_cli(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, seeds);
     tcase_add_test(tc, library_positions);
+    tcase_add_test(tc, readme_examples);
     suite_add_tcase(s, tc);
     return s;
 }
+
