@@ -2,10 +2,12 @@
  * parse -> elaborate -> derive -> simplify -> one emitter. */
 #include "nnderive.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cg.h"
 #include "check.h"
 #include "derive.h"
 #include "elab.h"
@@ -211,6 +213,84 @@ static int paths_output(nd_session *s, int latex, strbuf *out)
     return ok ? 0 : fail(s);    /* the program elaborated once: not expected */
 }
 
+/* The prefix of the generated functions: --name, or nd_ and the file's stem. */
+static const char *c_prefix(nd_session *s, const nd_c_options *c, strbuf *b)
+{
+    if (c && c->name) {
+        sb_puts(b, c->name);
+    } else if (!strcmp(s->name, "<expr>") || !strcmp(s->name, "<stdin>")) {
+        sb_puts(b, "nd_f");
+    } else {
+        const char *base = strrchr(s->name, '/');
+        base = base ? base + 1 : s->name;
+        sb_puts(b, "nd_");
+        for (const char *ch = base; *ch && *ch != '.'; ch++)
+            sb_putc(b, isalnum((unsigned char)*ch) ? *ch : '_');
+    }
+    const char *n = sb_str(b);
+    int ok = isalpha((unsigned char)n[0]) || n[0] == '_';
+    for (const char *ch = n; *ch && ok; ch++)
+        ok = isalnum((unsigned char)*ch) || *ch == '_';
+    return ok && strlen(n) < 64 ? n : NULL;
+}
+
+/* Elaborates again and generates C; raises through ctx on errors. */
+static int generate(nd_ctx *ctx, ast_program *tree, const elab_opts *eo,
+                    const nd_c_options *o, int header, strbuf *out)
+{
+    nd_prog prog;
+    cg_plan plan;
+    elab_program(ctx, tree, eo, &prog);
+    int st = cg_plan_build(&plan, ctx, &prog, o);
+    if (!st)
+        st = cg_emit(&plan, header, out);
+    cg_plan_free(&plan);
+    prog_free(&prog);
+    return st;
+}
+
+/* --c and --header: on a fresh elaboration (column-major storage rewrites
+ * the variables). */
+static int c_output(nd_session *s, const nd_c_options *c, int header, strbuf *out)
+{
+    if (require_scalar(s))
+        return s->status;
+    strbuf prefix;
+    sb_init(&prefix);
+    nd_c_options o = c ? *c : (nd_c_options){ 0 };
+    o.name = c_prefix(s, c, &prefix);
+    if (!o.name) {
+        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--name %s: the prefix must be a C identifier (letters, digits, _)",
+                  sb_str(&prefix));
+        sb_free(&prefix);
+        return fail(s);
+    }
+    nd_ctx *ctx = ctx_new(&s->src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    volatile int st = 2;
+    const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
+    for (int i = 0; i < s->prog.n_wrt; i++)
+        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
+    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+                     .n_wrt = s->prog.n_wrt };
+    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        CTX_TRY(ctx, jb) {
+            st = generate(ctx, &tree, &eo, &o, header, out);
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    free(names);
+    free(msg);
+    if (st)
+        sb_puts(&s->ctx->diag, sb_str(&ctx->diag));
+    ctx_free(ctx);
+    sb_free(&prefix);
+    return st ? fail(s) : 0;
+}
+
 static const char *const format_names[] = {
     [ND_TEXT] = "text", [ND_LATEX] = "--latex", [ND_LATEX_DOC] = "--latex-doc",
     [ND_STEPS] = "--steps", [ND_STEPS_LATEX] = "--steps --latex", [ND_PATHS] = "--paths",
@@ -221,7 +301,6 @@ static const char *const format_names[] = {
 
 static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
 {
-    (void)c;
     strbuf b;
     sb_init(&b);
     int st = s->status;
@@ -239,6 +318,10 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
         case ND_PATHS:
         case ND_PATHS_LATEX:
             st = paths_output(s, fmt == ND_PATHS_LATEX, &b);
+            break;
+        case ND_C:
+        case ND_C_HEADER:
+            st = c_output(s, c, fmt == ND_C_HEADER, &b);
             break;
         case ND_EXPLAIN:
             emit_explain(s->ctx, &s->prog, &b);

@@ -16,6 +16,7 @@ Suite *suite_golden(void);
 Suite *suite_examples(void);
 Suite *suite_cli(void);
 Suite *suite_readable(void);
+Suite *suite_codegen(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */
