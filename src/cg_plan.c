@@ -323,9 +323,9 @@ static void require(cg_plan *p, nd_node *n)
         return;
     nd_node *a = n->kid[0], *b = n->kid[1];
     int mv = dim_is_one(ctx, n->shape.cols) || dim_is_one(ctx, n->shape.rows);
-    if (!mv || dim_is_one(ctx, b->shape.cols))
+    if (!mv || p->opt->blas || dim_is_one(ctx, b->shape.cols))
         want_array(p, b);
-    if (!mv || dim_is_one(ctx, a->shape.rows))
+    if (!mv || p->opt->blas || dim_is_one(ctx, a->shape.rows))
         want_array(p, a);
 }
 

@@ -216,7 +216,14 @@ static void compare(batch *B, int k, const char *compiler)
     fclose(f);
 }
 
+static void run_batch_with(batch *B, const char *libs);
+
 static void run_batch(batch *B)
+{
+    run_batch_with(B, "-lm");
+}
+
+static void run_batch_with(batch *B, const char *libs)
 {
     char path[128], cmd[1024];
     snprintf(path, sizeof path, "%s/table.h", B->dir);
@@ -232,7 +239,7 @@ static void run_batch(batch *B)
         }
         snprintf(cmd, sizeof cmd,
                  "cd %s && %s -std=c99 -Wall -Wextra -pedantic -Werror -O1 p*.c driver.c "
-                 "-o run -lm 2> errors.txt && ./run .", B->dir, compilers[c]);
+                 "-o run %s 2> errors.txt && ./run .", B->dir, compilers[c], libs);
         ck_assert_msg(system(cmd) == 0, "%s: the generated code does not compile cleanly or "
                                         "does not run (see %s/errors.txt)", compilers[c], B->dir);
         for (int k = 0; k < B->n; k++)
@@ -334,6 +341,39 @@ START_TEST(random_programs_compile_and_agree)
 }
 END_TEST
 
+static int have_cblas(void)
+{
+    return system("printf '#include <cblas.h>\\nint main(void) { return 0; }\\n' | "
+                  "cc -x c - -o /dev/null -lopenblas >/dev/null 2>&1") == 0;
+}
+
+/* --blas: the products are CBLAS calls, linked with OpenBLAS. */
+START_TEST(blas_programs_agree)
+{
+    if (!have_cblas()) {
+        fprintf(stderr, "skipped: no cblas.h and OpenBLAS (apt-get install libopenblas-dev)\n");
+        return;
+    }
+    batch B;
+    batch_open(&B);
+    for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
+        char *p = slurp(examples[i]);
+        add_program(&B, p, 0, 1);
+        add_program(&B, p, 1, 1);
+        free(p);
+    }
+    for (int i = 0; i < 60; i++) {
+        strbuf p;
+        sb_init(&p);
+        randprog((uint64_t)i + 9000, 3, &p);
+        add_program(&B, sb_str(&p), i % 3 == 2, 1);
+        sb_free(&p);
+    }
+    run_batch_with(&B, "-lopenblas -lm");
+    batch_close(&B);
+}
+END_TEST
+
 Suite *suite_codegen(void)
 {
     Suite *s = suite_create("codegen");
@@ -341,6 +381,7 @@ Suite *suite_codegen(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, examples_and_names_compile_and_agree);
     tcase_add_test(tc, random_programs_compile_and_agree);
+    tcase_add_test(tc, blas_programs_agree);
     suite_add_tcase(s, tc);
     return s;
 }
