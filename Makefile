@@ -39,7 +39,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: all check check-san clean install deps deps-optional bench lengths render
+.PHONY: all check check-san clean install deps deps-optional bench bench-codegen lengths render
 all: $(BIN)
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -113,6 +113,14 @@ $(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/len
 # The length table of the simplifier (bench/RESULTS.md).
 lengths: $(BUILD)/bench/bench_lengths
 	$(BUILD)/bench/bench_lengths
+
+# Generated code against a hand-written loop nest, PyTorch and NumPy
+# (bench/run_codegen_bench.sh; the peers are skipped when missing).
+bench-codegen: $(BIN)
+	@mkdir -p $(BUILD)/bench
+	$(BIN) examples/autoencoder.nd --c --name ae -o $(BUILD)/bench/ae.c
+	$(BIN) examples/two_layer_swish_batch.nd --c --name mlp -o $(BUILD)/bench/mlp.c
+	GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c bench/run_codegen_bench.sh
 
 # Pictures of the LaTeX output for the README (needs pdflatex and pdftoppm).
 RENDERED := docs/img/autoencoder.png docs/img/two_layer_swish.png

@@ -28,6 +28,10 @@ typedef struct cg_value {
     int uses;           /* parents among the needed nodes (roots count once) */
     unsigned mask;      /* outputs that need it: 1 the objective, 2 << g gradient g */
     int needs_buffer;   /* a consumer reads it as a plain row-major array */
+    int read_group;     /* the fused loop that reads it: -1 none yet, -2 several */
+    int reads_at_row;   /* every read is of row i of the loop */
+    int row_local;      /* a column made and read row by row in one loop: a
+                           local double r<index> instead of an array */
 } cg_value;
 
 enum ins_kind {

@@ -36,6 +36,7 @@ static const char *const reserved[] = {
     "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
     "_Imaginary", "main", "NULL", "size_t", "exp", "log", "log1p", "sqrt", "pow", "fabs",
     "sin", "cos", "tan", "asin", "acos", "atan", "tanh", "i", "j", "k", "acc", "vi", "aik",
+    "acc0", "acc1", "acc2", "acc3",
     "need", "dims", "in", "grad", "work", "off",
 };
 
@@ -46,7 +47,7 @@ static const char *c_ident(nd_ctx *ctx, const char *name)
     int clash = !strncmp(name, "nd_", 3) || !strncmp(name, "grad_", 5);
     for (size_t i = 0; i < sizeof reserved / sizeof *reserved && !clash; i++)
         clash = !strcmp(name, reserved[i]);
-    if ((name[0] == 's' || name[0] == 'b') && name[1]) {   /* s3, b7: ours */
+    if ((name[0] == 's' || name[0] == 'b' || name[0] == 'r') && name[1]) { /* s3, b7, r2: ours */
         clash |= strspn(name + 1, "0123456789") == strlen(name + 1);
     }
     if (!clash)
@@ -129,9 +130,14 @@ static void index_text(emitter *E, nd_shape shape, const char *ri, const char *c
     }
 }
 
-/* P[index of (ri, ci)] for a materialized value. */
+/* P[index of (ri, ci)] for a materialized value (r<k> for a row local). */
 static void access(emitter *E, const nd_node *n, const char *ri, const char *ci, strbuf *out)
 {
+    cg_value *v = cg_val(E->p, n);
+    if (v->kind == V_BUFFER && v->row_local) {
+        sb_printf(out, "r%d", v->index);
+        return;
+    }
     pointer_text(E, n, out);
     index_text(E, n->shape, ri, ci, out);
 }
@@ -357,42 +363,134 @@ static void vtarget(emitter *E, const cg_ins *in, const char *c, strbuf *out)
         target(E, in, c, "0", out);
 }
 
+/* The two factors of a dot product's term at index k. */
+typedef void (*term_fn)(emitter *E, const cg_ins *in, const char *ri, const char *k,
+                        strbuf *x, strbuf *y);
+
+/* acc = sum over k < bound of x(k)*y(k), unrolled by four into independent
+ * sums: without -ffast-math one sum is a chain of dependent additions. */
+static void dot(emitter *E, const cg_ins *in, const char *ri, term_fn term, nd_dim bound,
+                strbuf *out, int ind)
+{
+    static const char *const ks[] = { "k", "(k + 1)", "(k + 2)", "(k + 3)" };
+    strbuf x, y, b;
+    sb_init(&x);
+    sb_init(&y);
+    sb_init(&b);
+    dim_text(E, bound, &b);
+    if (dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8) {   /* short: plain */
+        line(out, ind, "acc = 0.0;");
+        int lk = open_loop(E, out, ind, "k", bound);
+        term(E, in, ri, "k", &x, &y);
+        line(out, ind + lk, "acc += %s * %s;", sb_str(&x), sb_str(&y));
+        close_loop(out, ind, lk);
+    } else {
+        line(out, ind, "acc0 = acc1 = acc2 = acc3 = 0.0;");
+        line(out, ind, "for (k = 0; k + 4 <= %s; k += 4) {", sb_str(&b));
+        for (int u = 0; u < 4; u++) {
+            sb_clear(&x);
+            sb_clear(&y);
+            term(E, in, ri, ks[u], &x, &y);
+            line(out, ind + 1, "acc%d += %s * %s;", u, sb_str(&x), sb_str(&y));
+        }
+        line(out, ind, "}");
+        sb_clear(&x);
+        sb_clear(&y);
+        term(E, in, ri, "k", &x, &y);
+        line(out, ind, "for (; k < %s; k++)", sb_str(&b));
+        line(out, ind + 1, "acc0 += %s * %s;", sb_str(&x), sb_str(&y));
+        line(out, ind, "acc = (acc0 + acc1) + (acc2 + acc3);");
+    }
+    sb_free(&x);
+    sb_free(&y);
+    sb_free(&b);
+}
+
+static void mv_term(emitter *E, const cg_ins *in, const char *ri, const char *k, strbuf *x,
+                    strbuf *y)
+{
+    elem(E, in->a, ri, k, x);
+    velem(E, in->b, k, y);
+}
+
 /* y(i) = sum_k M(i, k) v(k): one dot product per row of M. */
 static void body_mv(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
 {
-    strbuf a, v, t;
-    sb_init(&a);
-    sb_init(&v);
+    strbuf t;
     sb_init(&t);
-    elem(E, in->a, ri, "k", &a);
-    velem(E, in->b, "k", &v);
     vtarget(E, in, ri, &t);
-    line(out, ind, "acc = 0.0;");
-    int lk = open_loop(E, out, ind, "k", in->a->shape.cols);
-    line(out, ind + lk, "acc += %s * %s;", sb_str(&a), sb_str(&v));
-    close_loop(out, ind, lk);
+    dot(E, in, ri, mv_term, in->a->shape.cols, out, ind);
     line(out, ind, "%s = acc;", sb_str(&t));
-    sb_free(&a);
-    sb_free(&v);
     sb_free(&t);
+}
+
+/* target(j) += scale * source(j) for j < bound, unrolled by four. */
+typedef void (*axpy_fn)(emitter *E, const cg_ins *in, const char *ri, const char *j,
+                        strbuf *target, strbuf *source);
+
+static void axpy(emitter *E, const cg_ins *in, const char *ri, const char *scale, axpy_fn at,
+                 nd_dim bound, strbuf *out, int ind)
+{
+    static const char *const js[] = { "j", "(j + 1)", "(j + 2)", "(j + 3)" };
+    strbuf t, x, b;
+    sb_init(&t);
+    sb_init(&x);
+    sb_init(&b);
+    dim_text(E, bound, &b);
+    int unroll = !(dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8);
+    if (unroll) {
+        line(out, ind, "for (j = 0; j + 4 <= %s; j += 4) {", sb_str(&b));
+        for (int u = 0; u < 4; u++) {
+            sb_clear(&t);
+            sb_clear(&x);
+            at(E, in, ri, js[u], &t, &x);
+            line(out, ind + 1, "%s += %s * %s;", sb_str(&t), scale, sb_str(&x));
+        }
+        line(out, ind, "}");
+    }
+    sb_clear(&t);
+    sb_clear(&x);
+    at(E, in, ri, "j", &t, &x);
+    if (unroll)
+        line(out, ind, "for (; j < %s; j++)", sb_str(&b));
+    int lj = unroll ? 1 : open_loop(E, out, ind, "j", bound);
+    line(out, ind + lj, "%s += %s * %s;", sb_str(&t), scale, sb_str(&x));
+    if (!unroll)
+        close_loop(out, ind, lj);
+    sb_free(&t);
+    sb_free(&x);
+    sb_free(&b);
+}
+
+static void mvt_at(emitter *E, const cg_ins *in, const char *ri, const char *j, strbuf *t,
+                   strbuf *x)
+{
+    vtarget(E, in, j, t);
+    elem(E, in->a, ri, j, x);
 }
 
 static void body_mvt(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
 {
-    strbuf a, v, t;
-    sb_init(&a);
+    strbuf v;
     sb_init(&v);
-    sb_init(&t);
-    elem(E, in->a, ri, "j", &a);
     velem(E, in->b, ri, &v);
-    vtarget(E, in, "j", &t);
     line(out, ind, "vi = %s;", sb_str(&v));
-    int lj = open_loop(E, out, ind, "j", in->a->shape.cols);
-    line(out, ind + lj, "%s += vi * %s;", sb_str(&t), sb_str(&a));
-    close_loop(out, ind, lj);
-    sb_free(&a);
+    axpy(E, in, ri, "vi", mvt_at, in->a->shape.cols, out, ind);
     sb_free(&v);
-    sb_free(&t);
+}
+
+static void mm_at(emitter *E, const cg_ins *in, const char *ri, const char *j, strbuf *t,
+                  strbuf *x)
+{
+    target(E, in, ri, j, t);
+    elem(E, in->b, "k", j, x);
+}
+
+static void mm_term(emitter *E, const cg_ins *in, const char *ri, const char *k, strbuf *x,
+                    strbuf *y)
+{
+    elem(E, in->a, ri, k, x);
+    elem(E, in->b, "j", k, y);
 }
 
 static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
@@ -405,12 +503,8 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
     elem(E, in->a, ri, "k", &a);
     target(E, in, ri, "j", &t);
     if (in->b_transposed) {     /* dot products: both read along rows */
-        elem(E, in->b, "j", "k", &b);
         int lj = open_loop(E, out, ind, "j", n->shape.cols);
-        line(out, ind + lj, "acc = 0.0;");
-        int lk = open_loop(E, out, ind + lj, "k", in->a->shape.cols);
-        line(out, ind + lj + lk, "acc += %s * %s;", sb_str(&a), sb_str(&b));
-        close_loop(out, ind + lj, lk);
+        dot(E, in, ri, mm_term, in->a->shape.cols, out, ind + lj);
         line(out, ind + lj, "%s = acc;", sb_str(&t));
         close_loop(out, ind, lj);
     } else {                    /* i-k-j: rows of B added into the row of C */
@@ -420,9 +514,7 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
         close_loop(out, ind, lj);
         int lk = open_loop(E, out, ind, "k", in->a->shape.cols);
         line(out, ind + lk, "aik = %s;", sb_str(&a));
-        lj = open_loop(E, out, ind + lk, "j", n->shape.cols);
-        line(out, ind + lk + lj, "%s += aik * %s;", sb_str(&t), sb_str(&b));
-        close_loop(out, ind + lk, lj);
+        axpy(E, in, ri, "aik", mm_at, n->shape.cols, out, ind + lk);
         close_loop(out, ind, lk);
     }
     sb_free(&a);
@@ -918,6 +1010,14 @@ static void dim_locals(emitter *E, const char *text, strbuf *out)
     }
 }
 
+static int exclusive(const cg_plan *p, int b)
+{
+    for (int o = 0; o < p->n_buf; o++)
+        if (o != b && p->buf[o].slot == p->buf[b].slot)
+            return 0;
+    return 1;
+}
+
 static void eval_locals(emitter *E, const char *text, strbuf *out)
 {
     cg_plan *p = E->p;
@@ -937,7 +1037,9 @@ static void eval_locals(emitter *E, const char *text, strbuf *out)
         strbuf off;
         sb_init(&off);
         slot_offset(E, p->buf[b].slot, &off);
-        line(out, 1, "double *const restrict %s = work + %s;", name, sb_str(&off));
+        /* restrict only when true: buffers sharing a slot share memory */
+        line(out, 1, "double *const %s%s = work + %s;", exclusive(p, b) ? "restrict " : "",
+             name, sb_str(&off));
         sb_free(&off);
     }
 }
@@ -951,11 +1053,12 @@ static void eval_scratch(emitter *E, const char *text, strbuf *out)
             sb_printf(out, " | (grad[%d] ? %#xu : 0u)", g, 2u << (g < 30 ? g : 30));
         sb_puts(out, ";\n");
     }
-    const char *ints[] = { "i", "j", "k" }, *reals[] = { "acc", "vi", "aik" };
+    const char *ints[] = { "i", "j", "k" },
+               *reals[] = { "acc", "vi", "aik", "acc0", "acc1", "acc2", "acc3" };
     for (int pass = 0; pass < 2; pass++) {
         const char **names = pass ? reals : ints;
         int any = 0;
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < (pass ? 7 : 3); k++)
             if (uses_ident(text, names[k]))
                 sb_printf(out, "%s%s", any++ ? ", " : pass ? "    double " : "    long ", names[k]);
         if (any)
@@ -964,6 +1067,15 @@ static void eval_scratch(emitter *E, const char *text, strbuf *out)
     for (int s = 0; s < p->n_scalars; s++)
         sb_printf(out, "%s s%d = 0.0", s ? "," : "    double", s);
     if (p->n_scalars)
+        sb_puts(out, ";\n");
+    int locals = 0;
+    for (int b = 0; b < p->n_buf; b++) {
+        char name[32];
+        snprintf(name, sizeof name, "r%d", b);
+        if (uses_ident(text, name))     /* set and read under separate guards */
+            sb_printf(out, "%s %s = 0.0", locals++ ? "," : "    double", name);
+    }
+    if (locals)
         sb_puts(out, ";\n");
 }
 

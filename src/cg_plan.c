@@ -215,6 +215,10 @@ static void count_uses(cg_plan *p)
     p->n_val = ctx->n_nodes;
     p->val = xmalloc(p->n_val * sizeof *p->val);
     memset(p->val, 0, p->n_val * sizeof *p->val);
+    for (uint32_t id = 0; id < p->n_val; id++) {
+        p->val[id].read_group = -1;
+        p->val[id].reads_at_row = 1;
+    }
     p->val[p->objective->id].mask |= 1;
     p->val[p->objective->id].uses++;
     for (int g = 0; g < p->n_grads; g++) {
@@ -634,8 +638,11 @@ static void fuse(cg_plan *p)
         p->ins[x].rows = cg_is_row_loop(&p->ins[x]) ? loop_rows(p, &p->ins[x]) : DIM_ONE;
         for (int k = 0; k < r.n; k++) {     /* the buffers' last reads */
             cg_value *v = cg_val(p, r.node[k]);
-            if (v->kind == V_BUFFER)
-                p->buf[v->index].last = group;
+            if (v->kind != V_BUFFER)
+                continue;
+            p->buf[v->index].last = group;
+            v->read_group = v->read_group == -1 || v->read_group == group ? group : -2;
+            v->reads_at_row &= r.at_row[k];
         }
         free(r.node);
         free(r.at_row);
@@ -645,12 +652,31 @@ static void fuse(cg_plan *p)
 
 /* ---- workspace ---- */
 
+/* A column that one fused loop makes row by row (y[i] = W[i,:]*r) and
+ * only that loop reads, at row i, needs no array: a local double. */
+static void row_locals(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    for (int x = 0; x < p->n_ins; x++) {
+        cg_ins *in = &p->ins[x];
+        cg_value *v = cg_val(p, in->node);
+        if (in->out >= 0 || v->kind != V_BUFFER || p->buf[v->index].grad >= 0 ||
+            (in->kind != I_MV && in->kind != I_ELEM) || !dim_is_one(ctx, in->node->shape.cols) ||
+            dim_is_one(ctx, in->node->shape.rows))
+            continue;
+        if (v->read_group == in->group && v->reads_at_row) {
+            v->row_local = 1;
+            p->buf[v->index].first = -2;    /* no slot */
+        }
+    }
+}
+
 static void lifetimes(cg_plan *p)
 {
     for (int x = 0; x < p->n_ins; x++) {
         cg_ins *in = &p->ins[x];
         cg_value *v = cg_val(p, in->node);
-        if (in->out < 0 && v->kind == V_BUFFER) {
+        if (in->out < 0 && v->kind == V_BUFFER && !v->row_local) {
             cg_buffer *b = &p->buf[v->index];
             if (b->first < 0)
                 b->first = in->group;
@@ -670,7 +696,7 @@ static void assign_slots(cg_plan *p)
     p->n_slots = 0;
     for (int b = 0; b < p->n_buf; b++) {
         cg_buffer *B = &p->buf[b];
-        if (B->grad >= 0 || B->first < 0)
+        if (B->grad >= 0 || B->first < 0)     /* outputs and row locals */
             continue;
         int s = 0;
         while (s < p->n_slots && slot_last[s] >= B->first)
@@ -714,6 +740,7 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
     classify_all(p);
     build_instructions(p);
     fuse(p);
+    row_locals(p);
     lifetimes(p);
     assign_slots(p);
     return 0;
