@@ -13,7 +13,7 @@
 /* Helpers the generated file defines when it uses them. ORDER HELPER */
 enum helper {
     H_MAX, H_SQ, H_SIGMOID, H_SWISH, H_SOFTPLUS, H_RELU, H_STEP, H_SIGN, H_DET, H_INV,
-    H_MPOW, H_SOFTMAX, H_LOGSUMEXP, H_XENT, N_HELPERS
+    H_MPOW, H_SOFTMAX, H_LOGSUMEXP, H_XENT, H_DOT, H_AXPY, N_HELPERS
 };
 
 typedef struct emitter {
@@ -26,6 +26,8 @@ typedef struct emitter {
     const nd_node *self;        /* the node being computed: expanded, not read */
     unsigned helpers;
 } emitter;
+
+static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- identifiers ---- */
 
@@ -287,6 +289,66 @@ static void velem(emitter *E, const nd_node *v, const char *c, strbuf *out)
         elem(E, v, c, "0", out);
 }
 
+/* ---- contiguous rows, for the kernels ---- */
+
+/* A plain array in memory: an input, or a buffer that is not a local. */
+static int plain(emitter *E, const nd_node *n)
+{
+    cg_value *v = cg_val(E->p, n);
+    return n != E->self && (v->kind == V_INPUT || (v->kind == V_BUFFER && !v->row_local));
+}
+
+/* Row ri of n, contiguous in memory: its address in ptr. */
+static int contig_row(emitter *E, const nd_node *n, const char *ri, strbuf *ptr)
+{
+    if (!plain(E, n))
+        return 0;
+    pointer_text(E, n, ptr);
+    if (!dim_is_one(E->ctx, n->shape.rows) && strcmp(ri, "0")) {
+        sb_printf(ptr, " + (size_t)%s * ", ri);
+        dim_text(E, n->shape.cols, ptr);
+    }
+    return 1;
+}
+
+/* A vector (a column, a row, or the transpose of one), contiguous. */
+static int contig_vec(emitter *E, const nd_node *v, strbuf *ptr)
+{
+    if (v->op == OP_TRANSPOSE && cg_val(E->p, v)->kind == V_INLINE)
+        v = v->kid[0];      /* x' has x's memory */
+    if (!plain(E, v))
+        return 0;
+    pointer_text(E, v, ptr);
+    return 1;
+}
+
+/* Row ri of an instruction's result (its buffer or its output). */
+static void target_row(emitter *E, const cg_ins *in, const char *ri, strbuf *ptr)
+{
+    nd_node *n = in->node;
+    if (in->out >= 0)
+        sb_puts(ptr, grad_name(E, in->out));
+    else
+        pointer_text(E, n, ptr);
+    if (!dim_is_one(E->ctx, n->shape.rows) && !dim_is_one(E->ctx, n->shape.cols) &&
+        strcmp(ri, "0")) {
+        sb_printf(ptr, " + (size_t)%s * ", ri);
+        dim_text(E, n->shape.cols, ptr);
+    }
+}
+
+/* Kernels with restrict parameters: GCC vectorizes those reliably. */
+static int kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, strbuf *out, int ind)
+{
+    strbuf b;
+    sb_init(&b);
+    dim_text(E, len, &b);
+    E->helpers |= 1u << H_DOT;
+    line(out, ind, "acc = nd__dot(%s, %s, %s);", sb_str(&b), x, y);
+    sb_free(&b);
+    return 1;
+}
+
 /* ---- instructions ---- */
 
 static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -416,12 +478,19 @@ static void mv_term(emitter *E, const cg_ins *in, const char *ri, const char *k,
 /* y(i) = sum_k M(i, k) v(k): one dot product per row of M. */
 static void body_mv(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
 {
-    strbuf t;
+    strbuf t, a, v;
     sb_init(&t);
+    sb_init(&a);
+    sb_init(&v);
     vtarget(E, in, ri, &t);
-    dot(E, in, ri, mv_term, in->a->shape.cols, out, ind);
+    if (contig_row(E, in->a, ri, &a) && contig_vec(E, in->b, &v))
+        kernel_dot(E, sb_str(&a), sb_str(&v), in->a->shape.cols, out, ind);
+    else
+        dot(E, in, ri, mv_term, in->a->shape.cols, out, ind);
     line(out, ind, "%s = acc;", sb_str(&t));
     sb_free(&t);
+    sb_free(&a);
+    sb_free(&v);
 }
 
 /* target(j) += scale * source(j) for j < bound, unrolled by four. */
@@ -469,14 +538,34 @@ static void mvt_at(emitter *E, const cg_ins *in, const char *ri, const char *j, 
     elem(E, in->a, ri, j, x);
 }
 
+static void kernel_axpy(emitter *E, const char *scale, const char *x, const char *y,
+                        nd_dim len, strbuf *out, int ind)
+{
+    strbuf b;
+    sb_init(&b);
+    dim_text(E, len, &b);
+    E->helpers |= 1u << H_AXPY;
+    line(out, ind, "nd__axpy(%s, %s, %s, %s);", sb_str(&b), scale, x, y);
+    sb_free(&b);
+}
+
 static void body_mvt(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
 {
-    strbuf v;
+    strbuf v, a, t;
     sb_init(&v);
+    sb_init(&a);
+    sb_init(&t);
     velem(E, in->b, ri, &v);
     line(out, ind, "vi = %s;", sb_str(&v));
-    axpy(E, in, ri, "vi", mvt_at, in->a->shape.cols, out, ind);
+    if (contig_row(E, in->a, ri, &a)) {
+        target_row(E, in, "0", &t);
+        kernel_axpy(E, "vi", sb_str(&a), sb_str(&t), in->a->shape.cols, out, ind);
+    } else {
+        axpy(E, in, ri, "vi", mvt_at, in->a->shape.cols, out, ind);
+    }
     sb_free(&v);
+    sb_free(&a);
+    sb_free(&t);
 }
 
 static void mm_at(emitter *E, const cg_ins *in, const char *ri, const char *j, strbuf *t,
@@ -502,11 +591,27 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
     sb_init(&t);
     elem(E, in->a, ri, "k", &a);
     target(E, in, ri, "j", &t);
+    strbuf ra, rb, rc;
+    sb_init(&ra);
+    sb_init(&rb);
+    sb_init(&rc);
     if (in->b_transposed) {     /* dot products: both read along rows */
         int lj = open_loop(E, out, ind, "j", n->shape.cols);
-        dot(E, in, ri, mm_term, in->a->shape.cols, out, ind + lj);
+        if (contig_row(E, in->a, ri, &ra) && contig_row(E, in->b, "j", &rb))
+            kernel_dot(E, sb_str(&ra), sb_str(&rb), in->a->shape.cols, out, ind + lj);
+        else
+            dot(E, in, ri, mm_term, in->a->shape.cols, out, ind + lj);
         line(out, ind + lj, "%s = acc;", sb_str(&t));
         close_loop(out, ind, lj);
+    } else if (contig_row(E, in->b, "k", &rb)) {    /* rows of B into row i of C */
+        target_row(E, in, ri, &rc);
+        int lj = open_loop(E, out, ind, "j", n->shape.cols);
+        line(out, ind + lj, "%s = 0.0;", sb_str(&t));
+        close_loop(out, ind, lj);
+        int lk = open_loop(E, out, ind, "k", in->a->shape.cols);
+        line(out, ind + lk, "aik = %s;", sb_str(&a));
+        kernel_axpy(E, "aik", sb_str(&rb), sb_str(&rc), n->shape.cols, out, ind + lk);
+        close_loop(out, ind, lk);
     } else {                    /* i-k-j: rows of B added into the row of C */
         elem(E, in->b, "k", "j", &b);
         int lj = open_loop(E, out, ind, "j", n->shape.cols);
@@ -520,6 +625,9 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
     sb_free(&a);
     sb_free(&b);
     sb_free(&t);
+    sb_free(&ra);
+    sb_free(&rb);
+    sb_free(&rc);
 }
 
 static void body_reduce(emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
@@ -795,19 +903,46 @@ static void row_group(emitter *E, const cg_ins *ins, int n, strbuf *out, int ind
     close_loop(out, ind - g, g);
 }
 
+static void buffer_decls(emitter *E, const char *text, strbuf *out, int ind);
+
+/* A group's code in a block of its own when it uses workspace buffers. */
+static void group_block(emitter *E, const char *code, strbuf *out)
+{
+    strbuf decls;
+    sb_init(&decls);
+    buffer_decls(E, code, &decls, 2);
+    if (!decls.len) {   /* no block: one level less of indentation */
+        for (const char *c = code; *c;) {
+            const char *nl = strchr(c, '\n');
+            size_t n = nl ? (size_t)(nl - c) + 1 : strlen(c);
+            sb_putn(out, c + (n > 4 && !strncmp(c, "    ", 4) ? 4 : 0),
+                    n - (n > 4 && !strncmp(c, "    ", 4) ? 4 : 0));
+            c += n;
+        }
+    } else {
+        sb_printf(out, "    {\n%s%s    }\n", sb_str(&decls), code);
+    }
+    sb_free(&decls);
+}
+
 static void groups(emitter *E, strbuf *out)
 {
     cg_plan *p = E->p;
+    strbuf code;
+    sb_init(&code);
     for (int x = 0; x < p->n_ins;) {
         int y = x + 1;
         while (y < p->n_ins && p->ins[y].group == p->ins[x].group)
             y++;
+        sb_clear(&code);
         if (cg_is_row_loop(&p->ins[x]) && !is_blas(E, &p->ins[x]))
-            row_group(E, p->ins + x, y - x, out, 1);
+            row_group(E, p->ins + x, y - x, &code, 2);
         else
-            single(E, &p->ins[x], out, 1);
+            single(E, &p->ins[x], &code, 2);
+        group_block(E, sb_str(&code), out);
         x = y;
     }
+    sb_free(&code);
 }
 
 /* ---- helpers ---- */
@@ -906,6 +1041,24 @@ static const char *const helper_text[N_HELPERS] = {
         "        s = 0.0;\n"
         "        for (i = 0; i < r; i++)\n            s += exp(z[i * c + j] - m);\n"
         "        out[j] = m + log(s);\n    }\n}\n",
+    [H_DOT] =
+        "/* x . y, in four independent sums (without -ffast-math one sum would\n"
+        " * be a chain of dependent additions) */\n"
+        "static double nd__dot(long n, const double *restrict x, const double *restrict y)\n{\n"
+        "    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;\n    long k = 0;\n"
+        "    for (; k + 4 <= n; k += 4) {\n"
+        "        s0 += x[k] * y[k];\n        s1 += x[k + 1] * y[k + 1];\n"
+        "        s2 += x[k + 2] * y[k + 2];\n        s3 += x[k + 3] * y[k + 3];\n    }\n"
+        "    for (; k < n; k++)\n        s0 += x[k] * y[k];\n"
+        "    return (s0 + s1) + (s2 + s3);\n}\n",
+    [H_AXPY] =
+        "/* y += a*x */\n"
+        "static void nd__axpy(long n, double a, const double *restrict x, double *restrict y)\n{\n"
+        "    long j = 0;\n"
+        "    for (; j + 4 <= n; j += 4) {\n"
+        "        y[j] += a * x[j];\n        y[j + 1] += a * x[j + 1];\n"
+        "        y[j + 2] += a * x[j + 2];\n        y[j + 3] += a * x[j + 3];\n    }\n"
+        "    for (; j < n; j++)\n        y[j] += a * x[j];\n}\n",
     [H_XENT] =
         "/* -sum(y .* logsoftmax(z)), column-wise log-sum-exp shifted by the maximum */\n"
         "static double nd__xent(long r, long c, const double *z, const double *y)\n{\n"
@@ -1010,14 +1163,6 @@ static void dim_locals(emitter *E, const char *text, strbuf *out)
     }
 }
 
-static int exclusive(const cg_plan *p, int b)
-{
-    for (int o = 0; o < p->n_buf; o++)
-        if (o != b && p->buf[o].slot == p->buf[b].slot)
-            return 0;
-    return 1;
-}
-
 static void eval_locals(emitter *E, const char *text, strbuf *out)
 {
     cg_plan *p = E->p;
@@ -1029,6 +1174,14 @@ static void eval_locals(emitter *E, const char *text, strbuf *out)
     for (int g = 0; g < p->n_grads; g++)
         if (uses_ident(text, grad_name(E, g)))
             line(out, 1, "double *const restrict %s = grad[%d];", grad_name(E, g), g);
+}
+
+/* Each fused loop declares the buffers it uses, restrict: buffers that
+ * share a slot never live in the same loop, so within one loop's block
+ * each buffer is the only way to its memory. */
+static void buffer_decls(emitter *E, const char *text, strbuf *out, int ind)
+{
+    cg_plan *p = E->p;
     for (int b = 0; b < p->n_buf; b++) {
         char name[32];
         snprintf(name, sizeof name, "b%d", b);
@@ -1037,9 +1190,7 @@ static void eval_locals(emitter *E, const char *text, strbuf *out)
         strbuf off;
         sb_init(&off);
         slot_offset(E, p->buf[b].slot, &off);
-        /* restrict only when true: buffers sharing a slot share memory */
-        line(out, 1, "double *const %s%s = work + %s;", exclusive(p, b) ? "restrict " : "",
-             name, sb_str(&off));
+        line(out, ind, "double *const restrict %s = work + %s;", name, sb_str(&off));
         sb_free(&off);
     }
 }
