@@ -39,7 +39,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: all check check-san clean install deps deps-optional bench bench-codegen lengths render
+.PHONY: all check check-san clean install deps deps-optional bench bench-codegen bench-depth lengths render
 all: $(BIN)
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -109,6 +109,14 @@ $(BUILD)/bench/bench_derive: bench/bench_derive.c $(LIB)
 $(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/lengths.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/bench/bench_depth: bench/bench_depth.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+# Derivation and code generation against depth (bench/RESULTS.md).
+bench-depth: $(BUILD)/bench/bench_depth
+	$(BUILD)/bench/bench_depth
 
 # The length table of the simplifier (bench/RESULTS.md).
 lengths: $(BUILD)/bench/bench_lengths

@@ -32,6 +32,7 @@ typedef struct cg_value {
     int reads_at_row;   /* every read is of row i of the loop */
     int row_local;      /* a column made and read row by row in one loop: a
                            local double r<index> instead of an array */
+    int producer;       /* the instruction that makes it, or -1 */
 } cg_value;
 
 enum ins_kind {

@@ -25,6 +25,9 @@ typedef struct emitter {
     const char **dim_c;         /* by dimension index: C identifier */
     const nd_node *self;        /* the node being computed: expanded, not read */
     unsigned helpers;
+    /* what the code written so far names, for the declarations */
+    unsigned char *used_var, *used_dim, *used_grad, *used_buf, *used_local;
+    int uses_offsets;           /* the code reads off[] */
 } emitter;
 
 static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -65,10 +68,12 @@ static const char *c_ident(nd_ctx *ctx, const char *name)
 static void dim_text(emitter *E, nd_dim d, strbuf *out)
 {
     long v = dim_value(E->ctx, d);
-    if (v > 0)
+    if (v > 0) {
         sb_printf(out, "%ld", v);
-    else
+    } else {
         sb_puts(out, E->dim_c[dim_find(E->ctx, d)]);
+        E->used_dim[dim_find(E->ctx, d)] = 1;
+    }
 }
 
 /* rows*cols as a size_t expression ("(size_t)m", "(size_t)m * n"). */
@@ -85,6 +90,7 @@ static void size_text(emitter *E, nd_shape s, strbuf *out)
 
 static const char *grad_name(emitter *E, int g)
 {
+    E->used_grad[g] = 1;
     strbuf b;
     sb_init(&b);
     sb_printf(&b, "grad_%s", E->var_c[E->p->prog->wrt[g]]);
@@ -99,15 +105,18 @@ static void pointer_text(emitter *E, const nd_node *n, strbuf *out)
     cg_value *v = cg_val(E->p, n);
     if (v->kind == V_INPUT) {
         sb_puts(out, E->var_c[v->index]);
+        E->used_var[v->index] = 1;
         return;
     }
     if (v->kind != V_BUFFER)
         abort();    /* the plan reads an array it never made: a bug */
     cg_buffer *b = &E->p->buf[v->index];
-    if (b->grad >= 0)
+    if (b->grad >= 0) {
         sb_puts(out, grad_name(E, b->grad));
-    else
+    } else {
         sb_printf(out, "b%d", v->index);
+        E->used_buf[v->index] = 1;
+    }
 }
 
 /* ---- element expressions ---- */
@@ -138,6 +147,7 @@ static void access(emitter *E, const nd_node *n, const char *ri, const char *ci,
     cg_value *v = cg_val(E->p, n);
     if (v->kind == V_BUFFER && v->row_local) {
         sb_printf(out, "r%d", v->index);
+        E->used_local[v->index] = 1;
         return;
     }
     pointer_text(E, n, out);
@@ -739,8 +749,10 @@ static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
     text_of(E, a, &A);
     dim_text(E, a->shape.rows, &R);
     dim_text(E, a->shape.cols, &C);
-    if (in->scratch >= 0)
+    if (in->scratch >= 0) {
         sb_printf(&S, "b%d", in->scratch);
+        E->used_buf[in->scratch] = 1;
+    }
     cg_value *v = cg_val(E->p, n);
     if (v->kind == V_BUFFER)
         pointer_text(E, n, &T);
@@ -935,6 +947,7 @@ static void groups(emitter *E, strbuf *out)
         while (y < p->n_ins && p->ins[y].group == p->ins[x].group)
             y++;
         sb_clear(&code);
+        memset(E->used_buf, 0, (size_t)p->n_buf + 1);
         if (cg_is_row_loop(&p->ins[x]) && !is_blas(E, &p->ins[x]))
             row_group(E, p->ins + x, y - x, &code, 2);
         else
@@ -1128,20 +1141,6 @@ static void slot_size(emitter *E, int slot, strbuf *out)
         free(sizes[k]);
 }
 
-/* The offset of each slot: the sizes of the slots before it. */
-static void slot_offset(emitter *E, int slot, strbuf *out)
-{
-    if (slot == 0) {
-        sb_putc(out, '0');
-        return;
-    }
-    for (int s = 0; s < slot; s++) {
-        if (s)
-            sb_puts(out, " + ");
-        slot_size(E, s, out);
-    }
-}
-
 static void work_total(emitter *E, strbuf *out)
 {
     if (!E->p->n_slots)
@@ -1153,27 +1152,21 @@ static void work_total(emitter *E, strbuf *out)
     }
 }
 
-/* "const long m = dims[0];" for each dimension the text uses. */
-static void dim_locals(emitter *E, const char *text, strbuf *out)
+/* off[s]: where slot s starts, each from the one before (linear text). */
+static void offsets(emitter *E, strbuf *out)
 {
-    for (int d = 0; d < E->p->n_dims; d++) {
-        const char *c = E->dim_c[E->p->dims[d]];
-        if (uses_ident(text, c))
-            line(out, 1, "const long %s = dims[%d];", c, d);
+    int n = E->p->n_slots;
+    if (!E->uses_offsets)
+        return;
+    line(out, 1, "size_t off[%d];", n);
+    line(out, 1, "off[0] = 0;");
+    for (int s = 1; s < n; s++) {
+        strbuf sz;
+        sb_init(&sz);
+        slot_size(E, s - 1, &sz);
+        line(out, 1, "off[%d] = off[%d] + %s;", s, s - 1, sb_str(&sz));
+        sb_free(&sz);
     }
-}
-
-static void eval_locals(emitter *E, const char *text, strbuf *out)
-{
-    cg_plan *p = E->p;
-    nd_ctx *ctx = E->ctx;
-    dim_locals(E, text, out);
-    for (int v = 0; v < ctx->n_vars; v++)
-        if (ctx->vars[v].origin < 0 && uses_ident(text, E->var_c[v]))
-            line(out, 1, "const double *const restrict %s = in[%d];", E->var_c[v], v);
-    for (int g = 0; g < p->n_grads; g++)
-        if (uses_ident(text, grad_name(E, g)))
-            line(out, 1, "double *const restrict %s = grad[%d];", grad_name(E, g), g);
 }
 
 /* Each fused loop declares the buffers it uses, restrict: buffers that
@@ -1182,17 +1175,37 @@ static void eval_locals(emitter *E, const char *text, strbuf *out)
 static void buffer_decls(emitter *E, const char *text, strbuf *out, int ind)
 {
     cg_plan *p = E->p;
+    (void)text;
     for (int b = 0; b < p->n_buf; b++) {
-        char name[32];
-        snprintf(name, sizeof name, "b%d", b);
-        if (p->buf[b].slot < 0 || !uses_ident(text, name))
+        if (p->buf[b].slot < 0 || !E->used_buf[b])
             continue;
-        strbuf off;
-        sb_init(&off);
-        slot_offset(E, p->buf[b].slot, &off);
-        line(out, ind, "double *const restrict %s = work + %s;", name, sb_str(&off));
-        sb_free(&off);
+        if (p->buf[b].slot == 0)
+            line(out, ind, "double *const restrict b%d = work;", b);
+        else
+            line(out, ind, "double *const restrict b%d = work + off[%d];", b, p->buf[b].slot);
+        E->uses_offsets |= p->buf[b].slot > 0;
     }
+}
+
+/* "const long m = dims[0];" for each dimension the code uses. */
+static void dim_locals(emitter *E, strbuf *out)
+{
+    for (int d = 0; d < E->p->n_dims; d++)
+        if (E->used_dim[dim_find(E->ctx, E->p->dims[d])])
+            line(out, 1, "const long %s = dims[%d];", E->dim_c[E->p->dims[d]], d);
+}
+
+static void eval_locals(emitter *E, strbuf *out)
+{
+    cg_plan *p = E->p;
+    nd_ctx *ctx = E->ctx;
+    dim_locals(E, out);
+    for (int v = 0; v < ctx->n_vars; v++)
+        if (ctx->vars[v].origin < 0 && E->used_var[v])
+            line(out, 1, "const double *const restrict %s = in[%d];", E->var_c[v], v);
+    for (int g = 0; g < p->n_grads; g++)
+        if (E->used_grad[g])
+            line(out, 1, "double *const restrict %s = grad[%d];", grad_name(E, g), g);
 }
 
 static void eval_scratch(emitter *E, const char *text, strbuf *out)
@@ -1220,12 +1233,9 @@ static void eval_scratch(emitter *E, const char *text, strbuf *out)
     if (p->n_scalars)
         sb_puts(out, ";\n");
     int locals = 0;
-    for (int b = 0; b < p->n_buf; b++) {
-        char name[32];
-        snprintf(name, sizeof name, "r%d", b);
-        if (uses_ident(text, name))     /* set and read under separate guards */
-            sb_printf(out, "%s %s = 0.0", locals++ ? "," : "    double", name);
-    }
+    for (int b = 0; b < p->n_buf; b++)
+        if (E->used_local[b])   /* set and read under separate guards: initialized */
+            sb_printf(out, "%s r%d = 0.0", locals++ ? "," : "    double", b);
     if (locals)
         sb_puts(out, ";\n");
 }
@@ -1239,20 +1249,34 @@ static void unused(strbuf *out, const char *text)
             line(out, 1, "(void)%s;", params[k]);
 }
 
+static void clear_usage(emitter *E)
+{
+    nd_ctx *ctx = E->ctx;
+    memset(E->used_var, 0, (size_t)ctx->n_vars + 1);
+    memset(E->used_dim, 0, (size_t)ctx->n_dims + 1);
+    memset(E->used_grad, 0, (size_t)E->p->n_grads + 1);
+    memset(E->used_local, 0, (size_t)E->p->n_buf + 1);
+    E->uses_offsets = 0;
+}
+
 static void eval_function(emitter *E, strbuf *out)
 {
-    strbuf code, result, decl;
+    strbuf code, result, decl, offs;
     sb_init(&code);
     sb_init(&result);
     sb_init(&decl);
+    sb_init(&offs);
+    clear_usage(E);
     groups(E, &code);
     elem(E, E->p->objective, "0", "0", &result);
     sb_printf(&code, "    return %s;\n", sb_str(&result));
-    eval_locals(E, sb_str(&code), &decl);
+    offsets(E, &offs);      /* names dimensions too: before their declarations */
+    eval_locals(E, &decl);
     eval_scratch(E, sb_str(&code), &decl);
     strbuf all;
     sb_init(&all);
-    sb_printf(&all, "%s%s", sb_str(&decl), sb_str(&code));
+    sb_printf(&all, "%s%s%s", sb_str(&decl), sb_str(&offs), sb_str(&code));
+    sb_free(&offs);
     sb_printf(out, "\ndouble %s_eval(const long *dims, const double *const *in, "
                    "double *const *grad, double *work)\n{\n", E->name);
     unused(out, sb_str(&all));
@@ -1269,8 +1293,9 @@ static void work_size_function(emitter *E, strbuf *out)
     strbuf total, decl;
     sb_init(&total);
     sb_init(&decl);
+    clear_usage(E);
     work_total(E, &total);
-    dim_locals(E, sb_str(&total), &decl);
+    dim_locals(E, &decl);
     sb_printf(out, "\nsize_t %s_work_size(const long *dims)\n{\n", E->name);
     if (!decl.len)
         line(out, 1, "(void)dims;");
@@ -1418,6 +1443,12 @@ static void source_file(emitter *E, strbuf *out)
 static void names_of(emitter *E)
 {
     nd_ctx *ctx = E->ctx;
+    E->used_var = xmalloc((size_t)ctx->n_vars + 1);
+    E->used_dim = xmalloc((size_t)ctx->n_dims + 1);
+    E->used_grad = xmalloc((size_t)E->p->n_grads + 1);
+    E->used_buf = xmalloc((size_t)E->p->n_buf + 1);
+    E->used_local = xmalloc((size_t)E->p->n_buf + 1);
+    memset(E->used_buf, 0, (size_t)E->p->n_buf + 1);
     E->var_c = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *E->var_c);
     for (int v = 0; v < ctx->n_vars; v++)
         E->var_c[v] = c_ident(ctx, ctx->vars[v].name);
@@ -1441,5 +1472,10 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
         source_file(&E, out);
     free(E.var_c);
     free(E.dim_c);
+    free(E.used_var);
+    free(E.used_dim);
+    free(E.used_grad);
+    free(E.used_buf);
+    free(E.used_local);
     return 0;
 }

@@ -218,6 +218,7 @@ static void count_uses(cg_plan *p)
     for (uint32_t id = 0; id < p->n_val; id++) {
         p->val[id].read_group = -1;
         p->val[id].reads_at_row = 1;
+        p->val[id].producer = -1;
     }
     p->val[p->objective->id].mask |= 1;
     p->val[p->objective->id].uses++;
@@ -370,6 +371,8 @@ static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, unsigned mask
     in->mask = mask;
     in->out = -1;
     in->scratch = -1;
+    if (cg_val(p, n)->producer < 0)     /* output stores come after it */
+        cg_val(p, n)->producer = p->n_ins - 1;
     return in;
 }
 
@@ -595,13 +598,11 @@ static void ins_reads(cg_plan *p, const cg_ins *in, reads *r)
     }
 }
 
-/* The instruction that produces a materialized node, or -1. */
+/* The instruction that produces a materialized node, if before `upto`. */
 static int producer(cg_plan *p, const nd_node *n, int upto)
 {
-    for (int i = upto; i-- > 0;)
-        if (p->ins[i].node == n && p->ins[i].out < 0)
-            return i;
-    return -1;
+    int w = cg_val(p, n)->producer;
+    return w < upto && p->ins[w >= 0 ? w : 0].out < 0 ? w : -1;
 }
 
 static int writes_rows(const cg_ins *in)

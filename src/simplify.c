@@ -332,6 +332,8 @@ static nd_node *distribute(simp *S, nd_node *n)
 {
     nd_ctx *ctx = S->ctx;
     int at = -1;
+    if (tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return n;
     for (uint32_t i = 0; i < n->nkids && at < 0; i++)
         if (n->kid[i]->op == OP_ADD && !is_named(n->kid[i]))
             at = (int)i;
@@ -382,6 +384,8 @@ static nd_node *inverse_expanded(simp *S, nd_node *inv)
 static nd_node *expand_inverses(simp *S, nd_node *n)
 {
     nd_ctx *ctx = S->ctx;
+    if (tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return n;
     for (uint32_t i = 0; i < n->nkids; i++) {
         nd_node *f = n->kid[i], *inv = f->op == OP_TRANSPOSE ? f->kid[0] : f;
         if (inv->op != OP_INV || is_named(inv))
@@ -538,7 +542,8 @@ static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
 {
     nd_ctx *ctx = S->ctx;
     int kind = n->op == OP_ADD || n->op == OP_EMUL || n->op == OP_PROD;
-    if (!kind || expr_is_scalar(ctx, n) || !has_transpose(n, 8))
+    if (!kind || expr_is_scalar(ctx, n) || !has_transpose(n, 8) ||
+        tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)     /* too big to measure */
         return as_is;
     nd_node *chain = n;
     if (n->op == OP_PROD) {     /* the matrix chain alone */

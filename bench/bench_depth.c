@@ -1,0 +1,81 @@
+/* bench_depth.c: derivation and code generation for a tanh network of
+ * depth d (x{k} = tanh(W{k}*x{k-1}), L = 0.5*norm2(x{d} - y), the gradient
+ * w.r.t. every W{k}), d from 10 to 1000: the median time over runs and the
+ * size of the output, for the text and the C.  Both should grow linearly.
+ *
+ *   build/bench/bench_depth */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nnderive.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static char *program(int d)
+{
+    size_t cap = 200 + (size_t)d * 80, n = 0;
+    char *p = malloc(cap);
+    n += (size_t)snprintf(p + n, cap - n, "x0, y : vector(n)\n");
+    for (int k = 1; k <= d; k++)
+        n += (size_t)snprintf(p + n, cap - n, "W%d : matrix(n, n)\n", k);
+    for (int k = 1; k <= d; k++)
+        n += (size_t)snprintf(p + n, cap - n, "x%d = tanh(W%d*x%d)\n", k, k, k - 1);
+    n += (size_t)snprintf(p + n, cap - n, "L = 0.5*norm2(x%d - y)\nwrt ", d);
+    for (int k = 1; k <= d; k++)
+        n += (size_t)snprintf(p + n, cap - n, "%sW%d", k > 1 ? ", " : "", k);
+    snprintf(p + n, cap - n, "\n");
+    return p;
+}
+
+/* Median seconds of open + emit, and the output's size. */
+static double run(const char *text, enum nd_format fmt, int runs, size_t *size)
+{
+    double t[64];
+    nd_c_options c = { "mlp", 0, 0, NULL };
+    for (int r = 0; r < runs; r++) {
+        double t0 = now();
+        nd_session *s = nd_open("depth", text, strlen(text), NULL);
+        char *out = NULL;
+        if (nd_emit(s, fmt, &c, &out) != 0) {
+            fprintf(stderr, "%s", nd_diagnostics(s));
+            exit(2);
+        }
+        t[r] = now() - t0;
+        *size = strlen(out);
+        nd_free(out);
+        nd_close(s);
+    }
+    qsort(t, (size_t)runs, sizeof *t, cmp);
+    return t[runs / 2];
+}
+
+int main(void)
+{
+    const int depths[] = { 10, 30, 100, 300, 1000 };
+    printf("| depth | text: time | text: bytes | C: time | C: bytes | C time per layer |\n");
+    printf("|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < sizeof depths / sizeof *depths; i++) {
+        int d = depths[i], runs = d >= 300 ? 5 : 21;
+        char *p = program(d);
+        size_t ts, cs;
+        double tt = run(p, ND_TEXT, runs, &ts), ct = run(p, ND_C, runs, &cs);
+        printf("| %d | %.2f ms | %zu | %.2f ms | %zu | %.1f us |\n", d, 1e3 * tt, ts, 1e3 * ct,
+               cs, 1e6 * ct / d);
+        free(p);
+    }
+    return 0;
+}
