@@ -7,6 +7,11 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+SONAME := libnnderive.so.0
 BUILD ?= build
 CC ?= cc
 BISON ?= bison
@@ -20,7 +25,9 @@ GEN_WARN := -Wall -Wno-unused-function -Wno-sign-compare -Wno-unused-parameter
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L
 CPPFLAGS_ND := -iquote src -iquote $(BUILD)/gen
 DEPFLAGS = -MMD -MP
-CFLAGS_ND = $(STD) $(OPT) $(CPPFLAGS_ND) $(CFLAGS) $(CPPFLAGS)
+# Position-independent objects serve the static and the shared library;
+# only the public interface (ND_API in nnderive.h) is visible.
+CFLAGS_ND = $(STD) $(OPT) -fPIC -fvisibility=hidden $(CPPFLAGS_ND) $(CFLAGS) $(CPPFLAGS)
 LIBS := -lmpfr -lgmp -lm -pthread
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
@@ -31,6 +38,7 @@ OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 GEN_OBJS := $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
 GEN_HDRS := $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 LIB := $(BUILD)/libnnderive.a
+SHLIB := $(BUILD)/$(SONAME)
 BIN := $(BUILD)/nnderive
 
 TEST_SRCS := $(wildcard tests/*.c)
@@ -39,8 +47,8 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: all check check-san clean install deps deps-optional bench bench-codegen bench-depth lengths render
-all: $(BIN)
+.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth lengths render
+all: $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
@@ -53,11 +61,19 @@ $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: grammar/lexer.l $(BUILD)/gen/parser
 
 .SECONDARY: $(GEN_HDRS) $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 
-$(BUILD)/obj/%.o: src/%.c | $(GEN_HDRS)
+# Objects depend on the flags they were compiled with: a change of OPT or
+# CFLAGS rebuilds them instead of mixing old and new objects.
+$(BUILD)/flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(CFLAGS_ND) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS_ND) $(LDFLAGS)' > $@
+
+FORCE:
+
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/flags | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) $(WARN) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o: $(BUILD)/obj/%.o: $(BUILD)/gen/%.c | $(GEN_HDRS)
+$(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o: $(BUILD)/obj/%.o: $(BUILD)/gen/%.c $(BUILD)/flags | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) $(GEN_WARN) $(DEPFLAGS) -c -o $@ $<
 
@@ -65,26 +81,44 @@ $(LIB): $(OBJS) $(GEN_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(SHLIB): $(OBJS) $(GEN_OBJS)
+	$(CC) $(CFLAGS_ND) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
+
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%.o: tests/%.c | $(GEN_HDRS)
+# Regenerated when PREFIX or LIBDIR change (make install PREFIX=...).
+$(BUILD)/nnderive.pc: nnderive.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/flags | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) $(CHECK_CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
-check: $(TEST_BIN) $(BIN)
-	ND_BIN=$(BIN) $(TEST_BIN)
+check: $(TEST_BIN) $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
+	ND_BUILD=$(BUILD) ND_OPT="$(OPT)" ND_LDFLAGS="$(LDFLAGS)" $(TEST_BIN)
 
 # The sanitizer build lives in its own tree so it never mixes with build/.
 check-san:
 	$(MAKE) check BUILD=build/san OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined"
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR)
+# The shared library is installed under its full version with the soname
+# and development symlinks beside it, the Debian way.
+install: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/nnderive
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libnnderive.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libnnderive.so.$(VERSION)
+	ln -sf libnnderive.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnnderive.so
+	install -m 644 src/nnderive.h $(DESTDIR)$(INCLUDEDIR)/nnderive.h
+	install -m 644 $(BUILD)/nnderive.pc $(DESTDIR)$(LIBDIR)/pkgconfig/nnderive.pc
+	install -m 644 docs/nnderive.1 $(DESTDIR)$(MANDIR)/man1/nnderive.1
 
 clean:
 	rm -rf $(BUILD) build

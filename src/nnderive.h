@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* The shared library exports these and nothing else. */
+#if defined(__GNUC__) && !defined(ND_STATIC_ONLY)
+#define ND_API __attribute__((visibility("default")))
+#else
+#define ND_API
+#endif
+
 typedef struct nd_session nd_session;
 
 typedef struct nd_config {
@@ -59,23 +66,23 @@ typedef struct nd_position {
 
 /* Parses and types the program.  Always returns a session (NULL only when
  * memory runs out); check nd_status. */
-nd_session *nd_open(const char *name, const char *text, size_t len, const nd_config *cfg);
-int nd_status(const nd_session *s);
-const char *nd_diagnostics(const nd_session *s);   /* errors and warnings so far */
-int nd_first_error(const nd_session *s, nd_position *pos);  /* 1 when there is one */
+ND_API nd_session *nd_open(const char *name, const char *text, size_t len, const nd_config *cfg);
+ND_API int nd_status(const nd_session *s);
+ND_API const char *nd_diagnostics(const nd_session *s);   /* errors and warnings so far */
+ND_API int nd_first_error(const nd_session *s, nd_position *pos);  /* 1 when there is one */
 
-int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out);
+ND_API int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out);
 /* The report of --verify; *worst gets the largest relative error. */
-int nd_verify(nd_session *s, char **report, double *worst);
+ND_API int nd_verify(nd_session *s, char **report, double *worst);
 /* "equivalent\n" or "not equivalent: REASON\n" for one answer ... */
-int nd_check(nd_session *s, const char *answer, char **verdict);
+ND_API int nd_check(nd_session *s, const char *answer, char **verdict);
 /* ... or for each `dL/dW = EXPR` line of a file's text. */
-int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
+ND_API int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
                    char **verdicts);
 
-void nd_close(nd_session *s);
-void nd_free(void *p);
-const char *nd_version(void);
+ND_API void nd_close(nd_session *s);
+ND_API void nd_free(void *p);
+ND_API const char *nd_version(void);
 
 #ifdef __cplusplus
 }

@@ -219,11 +219,21 @@ START_TEST(readme_examples)
 }
 END_TEST
 
+/* make install into a temporary DESTDIR; a program built with pkg-config. */
+START_TEST(install_and_build_against_it)
+{
+    const char *build = getenv("ND_BUILD");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sh tests/install/run.sh %s", build ? build : "build");
+    ck_assert_msg(system(cmd) == 0, "tests/install_test.sh failed");
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
     Suite *s = suite_create("cli");
     TCase *tc = tcase_create("cli");
-    tcase_set_timeout(tc, 30);
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, output_file_on_success);
     tcase_add_test(tc, no_output_file_on_failure);
     tcase_add_test(tc, option_spellings);
@@ -232,6 +242,7 @@ Suite *suite_cli(void)
     tcase_add_test(tc, seeds);
     tcase_add_test(tc, library_positions);
     tcase_add_test(tc, readme_examples);
+    tcase_add_test(tc, install_and_build_against_it);
     suite_add_tcase(s, tc);
     return s;
 }
