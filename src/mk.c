@@ -489,6 +489,56 @@ static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
     return mk_bcast(ctx, build_prod(ctx, p, shape_scalar()), shape);
 }
 
+/* 1*r (a column of ones times a row) is r broadcast down the rows, and
+ * c*1' is c broadcast across the columns: the outer product with ones is
+ * the broadcast the printer writes that way, so that the printed form
+ * reads back to the same node.  Returns 1 and sets *r when it applies. */
+static int ones_outer(nd_ctx *ctx, prodparts *p, nd_shape shape, nd_node **r)
+{
+    nodelist *c = &p->chain;
+    if (c->n < 2)
+        return 0;
+    nd_node *first = c->v[0], *last = c->v[c->n - 1];
+    int left = mk_is_one(first) && first->op == OP_BCAST &&
+               dim_is_one(ctx, first->shape.cols) && !dim_is_one(ctx, first->shape.rows);
+    int right = mk_is_one(last) && last->op == OP_BCAST &&
+                dim_is_one(ctx, last->shape.rows) && !dim_is_one(ctx, last->shape.cols);
+    if (left == right)          /* neither, or 1*x*1' (a sum broadcast) */
+        return 0;
+    if (left)
+        memmove(c->v, c->v + 1, (size_t)(c->n - 1) * sizeof *c->v);
+    c->n--;
+    nd_node *rest = build_prod(ctx, p, chain_shape(c));
+    *r = mk_bcast(ctx, rest, shape);
+    return 1;
+}
+
+static int is_scalar_bcast(nd_ctx *ctx, const nd_node *f)
+{
+    return f->op == OP_BCAST && !is_named(f) && expr_is_scalar(ctx, f->kid[0]);
+}
+
+/* matrix(a) (r x k) times matrix(b) (k x c) is matrix(k*a*b) (r x c): the
+ * scalars join the product's and the pair becomes ones.  Without this the
+ * printed matrix(a)*vector(1) would leave k to the reader's guess. */
+static void merge_scalar_bcasts(nd_ctx *ctx, prodparts *p)
+{
+    nodelist *c = &p->chain;
+    for (int i = 0; i + 1 < c->n;) {
+        nd_node *a = c->v[i], *b = c->v[i + 1];
+        if (!is_scalar_bcast(ctx, a) || !is_scalar_bcast(ctx, b)) {
+            i++;
+            continue;
+        }
+        add_factor(ctx, p, a->kid[0]);
+        add_factor(ctx, p, b->kid[0]);
+        add_factor(ctx, p, mk_dim(ctx, a->shape.cols));
+        c->v[i] = mk_ones(ctx, shape_make(a->shape.rows, b->shape.cols));
+        memmove(c->v + i + 1, c->v + i + 2, (size_t)(c->n - i - 2) * sizeof *c->v);
+        c->n--;
+    }
+}
+
 nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
 {
     prodparts p = { 0 };
@@ -496,6 +546,7 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
     mpq_set_ui(p.coef, 1, 1);
     for (int i = 0; i < n; i++)
         add_factor(ctx, &p, factors[i]);
+    merge_scalar_bcasts(ctx, &p);
     nd_node *r;
     nd_shape shape = chain_shape(&p.chain);
     if (mpq_sgn(p.coef) == 0 || any_zero(&p.scalars) || any_zero(&p.chain)) {
@@ -506,7 +557,8 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
     } else {
         merge_powers(ctx, &p.scalars);
         simplify_chain(ctx, &p.chain);
-        r = build_prod(ctx, &p, shape);
+        if (!ones_outer(ctx, &p, shape, &r))
+            r = build_prod(ctx, &p, shape);
     }
     mpq_clear(p.coef);
     nl_free(&p.scalars);
