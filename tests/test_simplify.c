@@ -109,6 +109,10 @@ static const struct rewrite rewrites[] = {
     { "powers cancel", D "L = det(A^3)\nwrt A", "L = det(A^3)\ndL/dA = 3*L*inv(A)'\n" },
     { "transposes pulled out", "h, x : vector(n)\nW : matrix(n, n)\nL = h'*tanh(W'*x)\nwrt W",
       "dL/dW = x*(h.*(1 - tanh(W'*x).^2))'\n" },
+    { "ones times a row is a broadcast", D "L = sum(exp(vector(1)*x' + A))\nwrt A",
+      "dL/dA = exp(x' + A)\n" },
+    { "broadcast scalars multiply", D "M : matrix(m, n)\nL = sum(M*(x + A))\nwrt x",
+      "dL/dx = n*M'*vector(1)\n" },
     { "temporaries", D "L = sum(exp(A*x + y)) + w'*exp(A*x + y)\nwrt x, y",
       "t1 = exp(A*x + y).*(w + 1)\ndL/dx = A'*t1\ndL/dy = t1\n" },
 };
