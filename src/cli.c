@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,13 +281,25 @@ static char *read_file(cli *c, const char *path, size_t *len)
     return text;
 }
 
-/* Written whole (through a temporary file), and only on success. */
+/* Written whole (through a temporary file), and only on success.  A path
+ * that is a symbolic link or not a regular file (/dev/stdout, /dev/null, a
+ * pipe) is written directly: renaming over it would replace the link or
+ * the device instead of writing to what it names. */
 static int write_file(cli *c, const char *path, const char *text)
 {
+    struct stat st;
+    size_t len = strlen(text);
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        int ok = f && fwrite(text, 1, len, f) == len;
+        ok = f && fclose(f) == 0 && ok;
+        if (!ok)
+            fprintf(c->err, "nnderive: error: cannot write '%s': %s\n", path, strerror(errno));
+        return ok ? 0 : 2;
+    }
     strbuf tmp;
     sb_init(&tmp);
     sb_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
-    size_t len = strlen(text);
     FILE *f = fopen(sb_str(&tmp), "wb");
     int ok = f && fwrite(text, 1, len, f) == len;
     ok = f && fclose(f) == 0 && ok;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -36,6 +37,35 @@ START_TEST(output_file_on_success)
     free(text);
     unlink(path);
     t_result_free(&r);
+}
+END_TEST
+
+/* -o through a symbolic link writes the file it names and keeps the link
+ * (renaming over it would not): the same path /dev/stdout and /dev/null
+ * take. */
+START_TEST(output_through_a_link)
+{
+    char dir[] = "/tmp/nd_link_XXXXXX";
+    ck_assert(mkdtemp(dir) != NULL);
+    char target[64], link[64];
+    snprintf(target, sizeof target, "%s/target.c", dir);
+    snprintf(link, sizeof link, "%s/link.c", dir);
+    FILE *f = fopen(target, "w");
+    fclose(f);
+    ck_assert_int_eq(symlink(target, link), 0);
+    const char *argv[] = { "nnderive", "examples/autoencoder.nd", "--c", "-o", link };
+    t_result r = t_cli(5, argv, NULL);
+    ck_assert_int_eq(r.status, 0);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert_msg(S_ISLNK(st.st_mode), "-o replaced the link by a file");
+    char *text = read_all(target);
+    ck_assert_ptr_nonnull(strstr(text, "nd_autoencoder_eval"));
+    free(text);
+    t_result_free(&r);
+    unlink(link);
+    unlink(target);
+    rmdir(dir);
 }
 END_TEST
 
@@ -236,6 +266,7 @@ Suite *suite_cli(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, output_file_on_success);
     tcase_add_test(tc, no_output_file_on_failure);
+    tcase_add_test(tc, output_through_a_link);
     tcase_add_test(tc, option_spellings);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, usage_errors);
