@@ -40,6 +40,9 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
 /* --verify: one line per variable, then the verdict. */
 void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
                         const verify_opts *o, int status, strbuf *out);
+/* --dot: the forward graph of the objective; with steps, the backward
+ * graph of --steps beside it (the objective must then be a scalar). */
+void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out);
 /* --explain: the declarations in force, the objective, the variables. */
 void emit_explain(nd_ctx *ctx, const nd_prog *prog, strbuf *out);
 

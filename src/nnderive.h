@@ -12,6 +12,7 @@
 #define NNDERIVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,9 @@ ND_API const char *nd_diagnostics(const nd_session *s);   /* errors and warnings
 ND_API int nd_first_error(const nd_session *s, nd_position *pos);  /* 1 when there is one */
 
 ND_API int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out);
+/* The same written to f: the whole output, or nothing when the derivation
+ * fails; a write error is status 2 with its message in nd_diagnostics. */
+ND_API int nd_emit_file(nd_session *s, enum nd_format fmt, const nd_c_options *c, FILE *f);
 /* The report of --verify; *worst gets the largest relative error. */
 ND_API int nd_verify(nd_session *s, char **report, double *worst);
 /* "equivalent\n" or "not equivalent: REASON\n" for one answer ... */

@@ -3,6 +3,7 @@
 #include "nnderive.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,13 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
         case ND_C_HEADER:
             st = c_output(s, c, fmt == ND_C_HEADER, &b);
             break;
+        case ND_DOT:
+            emit_dot(s->ctx, &s->prog, 0, &b);
+            break;
+        case ND_DOT_STEPS:
+            if (!(st = require_scalar(s)))
+                emit_dot(s->ctx, &s->prog, 1, &b);
+            break;
         case ND_EXPLAIN:
             emit_explain(s->ctx, &s->prog, &b);
             break;
@@ -587,6 +595,23 @@ int nd_emit(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out
 {
     deep_call d = { .s = s, .kind = 0, .fmt = fmt, .c = c, .out = out };
     return run_deep(&d);
+}
+
+int nd_emit_file(nd_session *s, enum nd_format fmt, const nd_c_options *c, FILE *f)
+{
+    char *text = NULL;
+    int st = nd_emit(s, fmt, c, &text);
+    if (st == 0 && text) {
+        size_t len = strlen(text);
+        if (fwrite(text, 1, len, f) != len || fflush(f) != 0) {
+            /* the program is still good: the session stays usable */
+            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "cannot write the output: %s",
+                      strerror(errno));
+            st = 2;
+        }
+    }
+    free(text);
+    return st;
 }
 
 int nd_verify(nd_session *s, char **report, double *worst)

@@ -1,0 +1,259 @@
+/* emit_dot.c: the computational graph in Graphviz DOT.
+ *
+ * The forward graph is the DAG of the objective as the engine holds it
+ * (after the simplifications of construction): one node per distinct
+ * subexpression, so a value used twice has two outgoing edges.  Variables
+ * are boxes (filled: the ones differentiated), operations ellipses labelled
+ * with their operator and shape, a named binding's node carries its name,
+ * and the objective has a double border.  Constants, `eye` and dimension
+ * values are drawn at each use, not shared, to keep edges short.  The
+ * operands of an operator whose order matters are numbered.
+ *
+ * With --steps, a second cluster holds the backward graph: one node per
+ * line of --steps (dL/dNAME = EXPR), a solid edge from each adjoint a line
+ * uses, and a dashed edge from each forward value it reads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "ops.h"
+#include "print.h"
+#include "shape.h"
+
+typedef struct dot {
+    nd_ctx *ctx;
+    printer pr;                 /* binding names; prints leaves and lines */
+    strbuf *out;
+    unsigned char *fwd;         /* by node id: drawn in the forward graph */
+    uint32_t n_fwd;             /* ... for ids below this */
+    unsigned char *wrt;         /* by variable: differentiated */
+    const char *ind;            /* indentation inside a cluster */
+    const char *objective;      /* its name */
+} dot;
+
+/* A DOT string: quotes and backslashes escaped, newlines as \n. */
+static void put_string(strbuf *out, const char *s)
+{
+    sb_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '\n')
+            sb_puts(out, "\\n");
+        else {
+            if (*s == '"' || *s == '\\')
+                sb_putc(out, '\\');
+            sb_putc(out, *s);
+        }
+    }
+    sb_putc(out, '"');
+}
+
+/* n printed in the input language (names for named nodes and symbols). */
+static void print_to(dot *d, const nd_node *n, strbuf *b)
+{
+    strbuf *saved = d->pr.out;
+    d->pr.out = b;
+    print_expr(&d->pr, n);
+    d->pr.out = saved;
+}
+
+/* Drawn at each use instead of once. */
+static int per_use(const nd_node *n)
+{
+    return n->op == OP_CONST || n->op == OP_DIMVAL || n->op == OP_EYE;
+}
+
+/* Does the order of n's operands matter? */
+static int ordered(const nd_node *n)
+{
+    return n->nkids >= 2 && n->op != OP_ADD && n->op != OP_EMUL;
+}
+
+static void forward_node(dot *d, const nd_node *n, const nd_node *objective)
+{
+    nd_ctx *ctx = d->ctx;
+    strbuf label;
+    sb_init(&label);
+    const char *name = printer_name_of(&d->pr, n);
+    if (n == objective && !name)        /* a constant is never flagged named */
+        name = d->objective;
+    const char *attrs = "";
+    if (n->op == OP_VAR) {
+        sb_puts(&label, ctx->vars[n->u.var].name);
+        attrs = d->wrt[n->u.var] ? ", shape=box, style=filled, fillcolor=\"#cfe2f3\""
+                                 : ", shape=box";
+    } else if (ops_table[n->op].cls == OPC_LEAF && !name) {
+        print_to(d, n, &label);
+        attrs = ", shape=plaintext";
+    } else if (ops_table[n->op].cls == OPC_LEAF) {     /* L = 3 */
+        sb_printf(&label, "%s = ", name);
+        d->pr.self = n;
+        print_to(d, n, &label);
+        d->pr.self = NULL;
+        attrs = ", style=filled, fillcolor=\"#fff2cc\"";
+    } else {
+        if (name)
+            sb_printf(&label, "%s = ", name);
+        if (n->op == OP_MPOW)
+            sb_printf(&label, "^%ld", n->u.k);
+        else if (n->op == OP_TRANSPOSE)
+            sb_puts(&label, "transpose");
+        else
+            sb_puts(&label, ops_table[n->op].name);
+        if (name)
+            attrs = ", style=filled, fillcolor=\"#fff2cc\"";
+    }
+    if (!shape_is_scalar(ctx, n->shape)) {
+        sb_putc(&label, '\n');
+        shape_format(ctx, &label, n->shape);
+    }
+    sb_printf(d->out, "%sn%u [label=", d->ind, n->id);
+    put_string(d->out, sb_str(&label));
+    sb_printf(d->out, "%s%s];\n", attrs, n == objective ? ", peripheries=2" : "");
+    sb_free(&label);
+}
+
+static void forward_edges(dot *d, const nd_node *n)
+{
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        const nd_node *k = n->kid[i];
+        if (per_use(k)) {
+            strbuf label;
+            sb_init(&label);
+            print_to(d, k, &label);
+            sb_printf(d->out, "%sk%u_%u [label=", d->ind, n->id, i);
+            put_string(d->out, sb_str(&label));
+            sb_puts(d->out, ", shape=plaintext];\n");
+            sb_free(&label);
+            sb_printf(d->out, "%sk%u_%u -> n%u", d->ind, n->id, i, n->id);
+        } else {
+            sb_printf(d->out, "%sn%u -> n%u", d->ind, k->id, n->id);
+        }
+        if (ordered(n))
+            sb_printf(d->out, " [label=\"%u\"]", i + 1);
+        sb_puts(d->out, ";\n");
+    }
+}
+
+static void forward_graph(dot *d, nd_node *objective)
+{
+    nd_ctx *ctx = d->ctx;
+    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
+        nd_node *n = ctx->nodes[id];
+        if (d->fwd[id] && (!per_use(n) || n == objective)) {
+            forward_node(d, n, objective);
+            forward_edges(d, n);
+        }
+    }
+}
+
+/* The symbols and forward values line i reads, as edges into s<i>: the
+ * walk stops where the printed line shows a name. */
+static void backward_edges(dot *d, nd_node *root, int i, uint32_t *seen, nd_node **stack,
+                           const int *line_of_sym, nd_node **syms, int n_syms)
+{
+    int sp = 0;
+    stack[sp++] = root;
+    seen[root->id] = (uint32_t)i + 1;
+    while (sp > 0) {
+        nd_node *n = stack[--sp];
+        if (n->op == OP_SYM) {
+            for (int j = 0; j < n_syms; j++)
+                if (syms[j] == n && line_of_sym[j] >= 0)
+                    sb_printf(d->out, "%ss%d -> s%d;\n", d->ind, line_of_sym[j], i);
+            continue;
+        }
+        if (n->op == OP_VAR || printer_name_of(&d->pr, n)) {
+            if (n->id < d->n_fwd && d->fwd[n->id])
+                sb_printf(d->out, "%sn%u -> s%d [style=dashed, color=gray50, constraint=false];\n",
+                          d->ind, n->id, i);
+            continue;
+        }
+        for (uint32_t k = 0; k < n->nkids; k++)
+            if (seen[n->kid[k]->id] != (uint32_t)i + 1) {
+                seen[n->kid[k]->id] = (uint32_t)i + 1;
+                stack[sp++] = n->kid[k];
+            }
+    }
+}
+
+static void backward_graph(dot *d, const nd_prog *prog)
+{
+    nd_ctx *ctx = d->ctx;
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = steps_lines(ctx, prog, &lines, &syms, &n_syms);
+    int *line_of_sym = xmalloc(((size_t)n_syms + 1) * sizeof *line_of_sym);
+    for (int j = 0; j < n_syms; j++) {
+        line_of_sym[j] = -1;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(lines[i].label, syms[j]->u.name))
+                line_of_sym[j] = i;
+    }
+    uint32_t *seen = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *seen);
+    memset(seen, 0, ((size_t)ctx->n_nodes + 1) * sizeof *seen);
+    nd_node **stack = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *stack);
+    for (int i = 0; i < n; i++) {
+        int is_grad = 1;
+        for (int j = 0; j < n_syms; j++)
+            if (line_of_sym[j] == i)
+                is_grad = 0;
+        strbuf label;
+        sb_init(&label);
+        sb_printf(&label, "%s = ", lines[i].label);
+        print_to(d, lines[i].expr, &label);
+        sb_printf(d->out, "%ss%d [label=", d->ind, i);
+        put_string(d->out, sb_str(&label));
+        sb_printf(d->out, ", shape=box, style=\"rounded%s\"];\n",
+                  is_grad ? ",filled\", fillcolor=\"#cfe2f3" : "");
+        sb_free(&label);
+        backward_edges(d, lines[i].expr, i, seen, stack, line_of_sym, syms, n_syms);
+    }
+    free(stack);
+    free(seen);
+    free(line_of_sym);
+    free(lines);
+    free(syms);
+}
+
+void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out)
+{
+    dot d = { .ctx = ctx, .out = out, .ind = "    " };
+    nd_node *objective = ctx->binds[prog->objective].node;
+    d.n_fwd = ctx->n_nodes;
+    d.fwd = xmalloc(ctx->n_nodes + 1);
+    memset(d.fwd, 0, ctx->n_nodes + 1);
+    expr_reach(ctx, &objective, 1, d.fwd);
+    d.wrt = xmalloc((size_t)ctx->n_vars + 1);
+    memset(d.wrt, 0, (size_t)ctx->n_vars + 1);
+    for (int i = 0; i < prog->n_wrt; i++)
+        d.wrt[prog->wrt[i]] = 1;
+    printer_init(&d.pr, ctx, NULL);
+
+    const char *of = ctx->binds[prog->objective].name;
+    d.objective = of;
+    sb_puts(out, "digraph nnderive {\n");
+    sb_puts(out, "    graph [fontname=\"Helvetica\", label=");
+    strbuf title;
+    sb_init(&title);
+    sb_printf(&title, steps ? "%s: forward and backward" : "%s: forward", of);
+    put_string(out, sb_str(&title));
+    sb_free(&title);
+    sb_puts(out, ", labelloc=t];\n"
+                 "    node [fontname=\"Helvetica\", fontsize=11];\n"
+                 "    edge [fontname=\"Helvetica\", fontsize=9];\n");
+    if (!steps) {
+        forward_graph(&d, objective);
+    } else {
+        d.ind = "        ";
+        sb_puts(out, "    subgraph cluster_forward {\n        label=\"forward\";\n");
+        forward_graph(&d, objective);
+        sb_puts(out, "    }\n    subgraph cluster_backward {\n        label=\"backward\";\n");
+        /* the steps add nodes: the printer's names cover the new ids */
+        backward_graph(&d, prog);
+        sb_puts(out, "    }\n");
+    }
+    sb_puts(out, "}\n");
+    printer_free(&d.pr);
+    free(d.wrt);
+    free(d.fwd);
+}
