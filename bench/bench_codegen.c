@@ -31,7 +31,10 @@
  *                         declarations W1 : matrix(H, D), ..., X : matrix(D,
  *                         N) first name them; in {W1, b1, W2, b2, X, Y},
  *                         Y dense 0/1 doubles; grad {W1, b1, W2, b2});
- *   -DWITH_GENERATED      both.
+ *   -DWITH_GENERATED      both;
+ *   -DWITH_BLAS_AE, -DWITH_BLAS_MLP   the same with prefixes ae_blas and
+ *                         mlp_blas (nnderive --c --blas), peer
+ *                         "generated-blas"; link CBLAS.
  * If the generator orders the dimensions differently, define the
  * initializer MLP_DIMS(D, H, C, N), e.g. '-DMLP_DIMS(D,H,C,N)={D,H,C,N}'.
  * The work buffer passed is NAME_work_size(dims) doubles (enough whether
@@ -106,14 +109,35 @@ static double uniform(uint64_t *s)
     return 2.0 * ldexp((double)(splitmix64(s) >> 11), -53) - 1.0;
 }
 
-static double *alloc(size_t n)
+/* Zeroed doubles at a fixed offset from a page boundary: 64 + 320*slot
+ * bytes.  Where buffers fall relative to each other matters (two streams
+ * 4 KiB apart slow each other down), so every peer gets its gradients and
+ * work at the same offsets: the layout is the same for all, not luck.
+ * Free with release(). */
+static double *alloc_at(size_t n, int slot)
 {
-    double *p = calloc(n ? n : 1, sizeof *p);
-    if (!p) {
+    size_t off = 64 + 320 * (size_t)(slot % 12);
+    void *base = NULL;
+    if (posix_memalign(&base, 4096, off + (n ? n : 1) * sizeof(double)) != 0) {
         fprintf(stderr, "bench_codegen: out of memory\n");
         exit(2);
     }
+    memset(base, 0, off + (n ? n : 1) * sizeof(double));
+    double *p = (double *)((char *)base + off);
+    ((void **)p)[-1] = base;
     return p;
+}
+
+static double *alloc(size_t n)
+{
+    static int next;
+    return alloc_at(n, next++);
+}
+
+static void release(double *p)
+{
+    if (p)
+        free(((void **)p)[-1]);
 }
 
 static double *random_array(long n, uint64_t *s)
@@ -166,7 +190,7 @@ static instance mlp_instance(long D, long H, long C, long N)
 static void free_instance(instance *p)
 {
     for (int k = 0; k < p->n_in; k++)
-        free(p->in[k]);
+        release(p->in[k]);
 }
 
 /* ----------------------------------------------------------------- peers */
@@ -208,42 +232,51 @@ static double ae_extra_peer(const instance *p, double *const *grad,
 }
 #endif
 
+/* A generated autoencoder (dims {m, n}) or network (dims in MLP_DIMS
+ * order) with prefix NAME: its prototypes and peer functions. */
+#define AE_GENERATED(NAME)                                                    \
+    double NAME##_eval(const long *dims, const double *const *in,             \
+                       double *const *grad, double *work);                    \
+    size_t NAME##_work_size(const long *dims);                                \
+    static double NAME##_peer(const instance *p, double *const *grad,         \
+                              double *work)                                   \
+    {                                                                         \
+        return NAME##_eval(p->dim, (const double *const *)p->in, grad, work); \
+    }                                                                         \
+    static size_t NAME##_work(const instance *p)                              \
+    {                                                                         \
+        return NAME##_work_size(p->dim);                                      \
+    }
+
+#define MLP_GENERATED(NAME)                                                   \
+    double NAME##_eval(const long *dims, const double *const *in,             \
+                       double *const *grad, double *work);                    \
+    size_t NAME##_work_size(const long *dims);                                \
+    static double NAME##_peer(const instance *p, double *const *grad,         \
+                              double *work)                                   \
+    {                                                                         \
+        const long *d = p->dim;                                               \
+        const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);                \
+        return NAME##_eval(dims, (const double *const *)p->in, grad, work);   \
+    }                                                                         \
+    static size_t NAME##_work(const instance *p)                              \
+    {                                                                         \
+        const long *d = p->dim;                                               \
+        const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);                \
+        return NAME##_work_size(dims);                                        \
+    }
+
 #ifdef WITH_GENERATED_AE
-double ae_eval(const long *dims, const double *const *in,
-               double *const *grad, double *work);
-size_t ae_work_size(const long *dims);
-
-static double ae_gen_peer(const instance *p, double *const *grad,
-                          double *work)
-{
-    return ae_eval(p->dim, (const double *const *)p->in, grad, work);
-}
-
-static size_t ae_gen_work(const instance *p)
-{
-    return ae_work_size(p->dim);
-}
+AE_GENERATED(ae)
 #endif
-
+#ifdef WITH_BLAS_AE
+AE_GENERATED(ae_blas)
+#endif
 #ifdef WITH_GENERATED_MLP
-double mlp_eval(const long *dims, const double *const *in,
-                double *const *grad, double *work);
-size_t mlp_work_size(const long *dims);
-
-static double mlp_gen_peer(const instance *p, double *const *grad,
-                           double *work)
-{
-    const long *d = p->dim;
-    const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);
-    return mlp_eval(dims, (const double *const *)p->in, grad, work);
-}
-
-static size_t mlp_gen_work(const instance *p)
-{
-    const long *d = p->dim;
-    const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);
-    return mlp_work_size(dims);
-}
+MLP_GENERATED(mlp)
+#endif
+#ifdef WITH_BLAS_MLP
+MLP_GENERATED(mlp_blas)
 #endif
 
 /* The hand-written peer comes first: the others are checked against it. */
@@ -253,14 +286,20 @@ static const peer ae_peers[] = {
     { STR(AE_PEER), ae_extra_peer, ae_hand_work },
 #endif
 #ifdef WITH_GENERATED_AE
-    { "generated", ae_gen_peer, ae_gen_work },
+    { "generated", ae_peer, ae_work },
+#endif
+#ifdef WITH_BLAS_AE
+    { "generated-blas", ae_blas_peer, ae_blas_work },
 #endif
 };
 
 static const peer mlp_peers[] = {
     { "hand-C", mlp_hand_peer, mlp_hand_work },
 #ifdef WITH_GENERATED_MLP
-    { "generated", mlp_gen_peer, mlp_gen_work },
+    { "generated", mlp_peer, mlp_work },
+#endif
+#ifdef WITH_BLAS_MLP
+    { "generated-blas", mlp_blas_peer, mlp_blas_work },
 #endif
 };
 
@@ -279,16 +318,16 @@ static run make_run(const instance *p, const peer *pe)
 {
     run r = { p, pe, { 0 }, NULL, 0.0 };
     for (int k = 0; k < p->n_grad; k++)
-        r.grad[k] = alloc((size_t)p->len[k]);
-    r.work = alloc(pe->work_size(p));
+        r.grad[k] = alloc_at((size_t)p->len[k], 1 + k);
+    r.work = alloc_at(pe->work_size(p), 7);
     return r;
 }
 
 static void free_run(run *r)
 {
     for (int k = 0; k < r->p->n_grad; k++)
-        free(r->grad[k]);
-    free(r->work);
+        release(r->grad[k]);
+    release(r->work);
 }
 
 static double evaluate(run *r)
@@ -370,7 +409,7 @@ static void summarize(stats *st)
     st->median = quantile(st->t, st->runs, 0.5);
     st->q1 = quantile(st->t, st->runs, 0.25);
     st->q3 = quantile(st->t, st->runs, 0.75);
-    free(st->t);
+    release(st->t);
     st->t = NULL;
 }
 
@@ -445,8 +484,8 @@ static double ae_naive(long m, long n, const double *W, const double *x,
             for (long j = 0; j < n; j++)
                 grad[i * n + k] += W[i * n + j] * (x[j] * r[k] + r[j] * x[k]);
         }
-    free(A);
-    free(r);
+    release(A);
+    release(r);
     return L;
 }
 
@@ -459,7 +498,7 @@ static void check_ae_naive(const instance *p)
     verdict("hand-C L vs naive O(mn^2)", p, fabs(r.L - L) / fabs(L), 1e-12);
     verdict("hand-C dL/dW vs naive O(mn^2)", p,
             rel_diff(r.grad[0], g, p->len[0]), 1e-12);
-    free(g);
+    release(g);
     free_run(&r);
 }
 
@@ -491,7 +530,7 @@ static double fd_error(const instance *p, const peer *pe, int k,
         d = fmax(d, fabs(central_difference(&r, k, i) - g[i]));
         big = fmax(big, fabs(g[i]));
     }
-    free(g);
+    release(g);
     free_run(&r);
     return big > 0.0 ? d / big : d;
 }

@@ -8,22 +8,33 @@
 #
 #   bench/run_codegen_bench.sh
 #   GEN_AE=ae.c GEN_MLP=mlp.c bench/run_codegen_bench.sh   # + generated code
+#   GEN_AE_BLAS=ae_blas.c GEN_MLP_BLAS=mlp_blas.c ...       # + --blas code
 #   EXTRA='-DAE_PEER=my_ae my_ae.c' bench/run_codegen_bench.sh
 #
 # GEN_AE / GEN_MLP: C files defining ae_eval/ae_work_size and
 # mlp_eval/mlp_work_size (nnderive's C ABI; see bench/bench_codegen.c),
 # compiled with the same flags, warnings allowed.  EXTRA: words added to
 # the harness's compile-and-link command.  CC, PYTHON: the tools to use.
+# GEN_AE_BLAS / GEN_MLP_BLAS: the same with prefixes ae_blas / mlp_blas,
+# from --c --blas, linked with -lopenblas (one thread: OPENBLAS_NUM_THREADS
+# is set to 1 for the run, as the other peers use one thread).
 # shellcheck disable=SC2086  # $CFLAGS, $defs, $objs, $EXTRA: word lists
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
 CC=${CC:-gcc}
 PYTHON=${PYTHON:-/usr/bin/python3}
-CFLAGS="-std=c99 -O2 -Wall -Wextra -pedantic"
+# Every hot loop on a 64-byte boundary: without it, where a loop happens to
+# land moves its time by up to 15% on the machine of bench/RESULTS.md (the
+# same source compiled twice differed that much).  BENCH_CFLAGS= (empty)
+# measures the compiler's default layout instead; the control peer
+# ae_hand_copy shows how much layout alone moves a result.
+BENCH_CFLAGS=${BENCH_CFLAGS-"-falign-loops=64 -falign-functions=64"}
+CFLAGS="-std=c99 -O2 -Wall -Wextra -pedantic $BENCH_CFLAGS"
 OUT=build/bench
 status=0
 mkdir -p "$OUT"
+export OPENBLAS_NUM_THREADS=1
 
 # compile SRC OBJ [FLAGS...]: one object with $CFLAGS and the flags given.
 compile() {
@@ -33,9 +44,10 @@ compile() {
 }
 
 build() {
-    objs="$OUT/ae_hand.o $OUT/mlp_hand.o"
-    defs=""
+    objs="$OUT/ae_hand.o $OUT/mlp_hand.o $OUT/ae_hand_copy.o"
+    defs="-DAE_PEER=ae_hand_copy"
     compile bench/hand/ae_hand.c "$OUT/ae_hand.o" -Werror
+    compile bench/hand/ae_hand_copy.c "$OUT/ae_hand_copy.o" -Werror
     compile bench/hand/mlp_hand.c "$OUT/mlp_hand.o" -Werror
     if [ -n "${GEN_AE:-}" ]; then
         compile "$GEN_AE" "$OUT/gen_ae.o"
@@ -45,8 +57,17 @@ build() {
         compile "$GEN_MLP" "$OUT/gen_mlp.o"
         objs="$objs $OUT/gen_mlp.o" defs="$defs -DWITH_GENERATED_MLP"
     fi
+    libs=""
+    if [ -n "${GEN_AE_BLAS:-}" ]; then
+        compile "$GEN_AE_BLAS" "$OUT/gen_ae_blas.o"
+        objs="$objs $OUT/gen_ae_blas.o" defs="$defs -DWITH_BLAS_AE" libs="-lopenblas"
+    fi
+    if [ -n "${GEN_MLP_BLAS:-}" ]; then
+        compile "$GEN_MLP_BLAS" "$OUT/gen_mlp_blas.o"
+        objs="$objs $OUT/gen_mlp_blas.o" defs="$defs -DWITH_BLAS_MLP" libs="-lopenblas"
+    fi
     $CC $CFLAGS -Werror $defs ${EXTRA:-} -o "$OUT/bench_codegen" \
-        bench/bench_codegen.c $objs -lm || exit 2
+        bench/bench_codegen.c $objs $libs -lm || exit 2
 }
 
 # logged NAME COMMAND...: runs it, its output also to $OUT/codegen_NAME.txt;
