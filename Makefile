@@ -158,16 +158,24 @@ lengths: $(BUILD)/bench/bench_lengths
 
 # Generated code against a hand-written loop nest, PyTorch and NumPy
 # (bench/run_codegen_bench.sh; the peers are skipped when missing).
+# With libopenblas-dev installed, the --blas variants run beside them.
 bench-codegen: $(BIN)
 	@mkdir -p $(BUILD)/bench
 	$(BIN) examples/autoencoder.nd --c --name ae -o $(BUILD)/bench/ae.c
 	$(BIN) examples/two_layer_swish_batch.nd --c --name mlp -o $(BUILD)/bench/mlp.c
-	GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c bench/run_codegen_bench.sh
+	$(BIN) examples/autoencoder.nd --c --blas --name ae_blas -o $(BUILD)/bench/ae_blas.c
+	$(BIN) examples/two_layer_swish_batch.nd --c --blas --name mlp_blas -o $(BUILD)/bench/mlp_blas.c
+	if echo 'int main(void){return 0;}' | $(CC) -x c - -lopenblas -o $(BUILD)/bench/have_blas 2>/dev/null; then \
+	    blas="GEN_AE_BLAS=$(BUILD)/bench/ae_blas.c GEN_MLP_BLAS=$(BUILD)/bench/mlp_blas.c"; \
+	else echo "bench-codegen: OpenBLAS not found, the --blas variants are skipped (apt-get install libopenblas-dev)"; blas=; fi; \
+	env GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c $$blas bench/run_codegen_bench.sh
 
-# Pictures of the LaTeX output for the README (needs pdflatex and pdftoppm).
+# Pictures of the LaTeX output and of a graph for the README (needs pdflatex,
+# pdftoppm and graphviz: make deps-optional).
 RENDERED := docs/img/autoencoder.png docs/img/two_layer_swish.png
 render: $(BIN)
 	for f in $(RENDERED); do docs/render.sh $(BIN) examples/$$(basename $$f .png).nd $$f; done
+	$(BIN) examples/two_layer_swish.nd --dot --steps | dot -Tpng -Gdpi=80 -o docs/img/two_layer_swish_graph.png
 
 # The peers run in the same invocation, with Debian's python3 (SymPy).
 bench: $(BIN) $(BUILD)/bench/bench_derive

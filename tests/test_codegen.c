@@ -374,6 +374,34 @@ START_TEST(blas_programs_agree)
 }
 END_TEST
 
+/* The README's way of using the generated code: --c with --header into a
+ * directory, examples/c/autoencoder_main.c compiled against it; it prints
+ * examples/c/autoencoder_main.expected and checks itself. */
+START_TEST(readme_c_example)
+{
+    char dir[] = "/tmp/nd_demo_XXXXXX";
+    ck_assert(mkdtemp(dir) != NULL);
+    const char *build = getenv("ND_BUILD") ? getenv("ND_BUILD") : "build";
+    const char *ldflags = getenv("ND_LDFLAGS") ? getenv("ND_LDFLAGS") : "";
+    char cwd[1024], cmd[128];
+    ck_assert(getcwd(cwd, sizeof cwd) != NULL);
+    strbuf run;
+    sb_init(&run);
+    sb_printf(&run,
+             "cd %s && %s/%s/nnderive %s/examples/autoencoder.nd --c --name ae --header ae.h "
+             "-o ae.c && cc -std=c99 -O2 -Wall -Wextra -pedantic -Werror -I. "
+             "%s/examples/c/autoencoder_main.c ae.c -lm %s -o ae_demo && ./ae_demo > out.txt && "
+             "cmp out.txt %s/examples/c/autoencoder_main.expected",
+             dir, cwd, build, cwd, cwd, ldflags, cwd);
+    int st = system(sb_str(&run));
+    sb_free(&run);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    ck_assert_msg(st == 0, "the README's C example fails or prints something else");
+}
+END_TEST
+
 Suite *suite_codegen(void)
 {
     Suite *s = suite_create("codegen");
@@ -382,6 +410,7 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, examples_and_names_compile_and_agree);
     tcase_add_test(tc, random_programs_compile_and_agree);
     tcase_add_test(tc, blas_programs_agree);
+    tcase_add_test(tc, readme_c_example);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
-/* install_example.c: a program built against the installed libnnderive
- * (tests/install_test.sh): derives the autoencoder's gradient and checks
+/* tests/install/example.c: a program built against the installed libnnderive
+ * (tests/install/run.sh): derives the autoencoder's gradient and checks
  * an answer through the public interface only. */
 #include <stdio.h>
 #include <string.h>
