@@ -797,7 +797,13 @@ static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
     sb_free(&S);
 }
 
-/* ---- CBLAS (--blas) ---- */
+/* ---- CBLAS (--blas) ----
+ *
+ * Matrix-vector and matrix-matrix products become dgemv and dgemm.  Outer
+ * products stay loops, not dger: dger adds x*y' into a matrix, so a
+ * gradient that is an outer product (dz*h') would take a pass to clear it
+ * and a pass to add, and a sum of them (W*(r*x' + x*r')) one pass per
+ * term, where the fused loop writes each entry once. */
 
 /* A product operand as BLAS sees it: a plain array, maybe transposed. */
 static int blas_operand(emitter *E, const nd_node *n, strbuf *ptr)
