@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cg.h"
 #include "derive.h"
 #include "helpers.h"
 #include "ops.h"
@@ -374,6 +375,65 @@ START_TEST(blas_programs_agree)
 }
 END_TEST
 
+/* ---- the plan's arithmetic, counted ---- */
+
+static double size_of(cg_plan *p, nd_dim d)
+{
+    long v = dim_value(p->ctx, d);
+    return (double)(v > 0 ? v : p->estimate[dim_find(p->ctx, d)]);
+}
+
+static double entries(cg_plan *p, const nd_node *n)
+{
+    return size_of(p, n->shape.rows) * size_of(p, n->shape.cols);
+}
+
+/* Multiply-adds of the plan at the sizes of --dims (each instruction once;
+ * an element loop counts one per entry). */
+static double plan_work(const char *program, const char *dims)
+{
+    t_internal t;
+    t_internal_open(&t, program);
+    nd_c_options o = { "f", 0, 0, dims };
+    cg_plan p;
+    ck_assert_int_eq(cg_plan_build(&p, t.ctx, &t.prog, &o), 0);
+    double w = 0;
+    for (int i = 0; i < p.n_ins; i++) {
+        cg_ins *in = &p.ins[i];
+        switch (in->kind) {
+        case I_MV:
+        case I_MVT: w += entries(&p, in->a); break;
+        case I_MM: w += entries(&p, in->node) * size_of(&p, in->a->shape.cols); break;
+        case I_REDUCE: w += entries(&p, in->node->nkids ? in->node->kid[0] : in->node); break;
+        case I_CALL: ck_abort_msg("a helper call: not counted"); break;
+        default: w += entries(&p, in->node); break;
+        }
+    }
+    cg_plan_free(&p);
+    t_internal_free(&t);
+    return w;
+}
+
+/* W'*W*x costs O(mn): at m x n = 100 x 1000, 1000 x 100 and 300 x 300,
+ * the whole loss and gradient take a few multiply-adds per entry of W
+ * (O(mn^2) would be hundreds). */
+START_TEST(autoencoder_is_linear_in_W)
+{
+    const char *ex[] = { "examples/autoencoder.nd", "examples/autoencoder_tanh.nd" };
+    const char *dims[] = { "m=100,n=1000", "m=1000,n=100", "m=300,n=300" };
+    const double mn[] = { 1e5, 1e5, 9e4 };
+    for (int e = 0; e < 2; e++) {
+        char *prog = slurp(ex[e]);
+        for (int d = 0; d < 3; d++) {
+            double w = plan_work(prog, dims[d]);
+            ck_assert_msg(w <= 8 * mn[d], "%s at %s: %g multiply-adds, %.1f per entry of W",
+                          ex[e], dims[d], w, w / mn[d]);
+        }
+        free(prog);
+    }
+}
+END_TEST
+
 /* The README's way of using the generated code: --c with --header into a
  * directory, examples/c/autoencoder_main.c compiled against it; it prints
  * examples/c/autoencoder_main.expected and checks itself. */
@@ -411,6 +471,7 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, random_programs_compile_and_agree);
     tcase_add_test(tc, blas_programs_agree);
     tcase_add_test(tc, readme_c_example);
+    tcase_add_test(tc, autoencoder_is_linear_in_W);
     suite_add_tcase(s, tc);
     return s;
 }
