@@ -9,6 +9,34 @@
 #include "cli.h"
 #include "parse.h"
 
+const char *const t_examples[T_N_EXAMPLES] = {
+    "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
+    "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
+};
+
+char *t_read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    strbuf b;
+    sb_init(&b);
+    char chunk[4096];
+    for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+        sb_putn(&b, chunk, n);
+    fclose(f);
+    char *text = strdup(sb_str(&b));
+    sb_free(&b);
+    return text;
+}
+
+char *t_slurp(const char *path)
+{
+    char *text = t_read_file(path);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    return text;
+}
+
 int t_verify(const char *program, double *worst)
 {
     nd_session *s = nd_open("<test>", program, strlen(program), NULL);

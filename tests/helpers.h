@@ -29,6 +29,15 @@ char *t_emit(const char *program, enum nd_format fmt);
 /* The first error's message, or "" (static buffer). */
 const char *t_error(const char *program);
 
+/* The whole file (malloc'd), or NULL when it cannot be read ... */
+char *t_read_file(const char *path);
+/* ... or failing the test. */
+char *t_slurp(const char *path);
+
+/* The seed's examples, which several suites run. */
+#define T_N_EXAMPLES 4
+extern const char *const t_examples[T_N_EXAMPLES];
+
 /* Runs the command in-process: status, stdout and stderr (malloc'd). */
 typedef struct t_result {
     int status;

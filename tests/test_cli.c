@@ -9,18 +9,6 @@
 
 #include "helpers.h"
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 START_TEST(output_file_on_success)
 {
     char path[] = "/tmp/nd_out_XXXXXX";
@@ -31,7 +19,7 @@ START_TEST(output_file_on_success)
     t_result r = t_cli(4, argv, NULL);
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.out, "");
-    char *text = read_all(path);
+    char *text = t_read_file(path);
     ck_assert_ptr_nonnull(text);
     ck_assert_ptr_nonnull(strstr(text, "dL/dW = "));
     free(text);
@@ -59,7 +47,7 @@ START_TEST(output_through_a_link)
     struct stat st;
     ck_assert_int_eq(lstat(link, &st), 0);
     ck_assert_msg(S_ISLNK(st.st_mode), "-o replaced the link by a file");
-    char *text = read_all(target);
+    char *text = t_read_file(target);
     ck_assert_ptr_nonnull(strstr(text, "nd_autoencoder_eval"));
     free(text);
     t_result_free(&r);
@@ -231,7 +219,7 @@ static int readme_example(char **lines, int n, int at)
 
 START_TEST(readme_examples)
 {
-    char *text = read_all("README.md");
+    char *text = t_read_file("README.md");
     ck_assert_ptr_nonnull(text);
     char *lines[4096];
     int n = 0;

@@ -274,22 +274,6 @@ static void batch_close(batch *B)
         fprintf(stderr, "could not remove %s\n", B->dir);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    char *buf = xmalloc(1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static const char *const examples[] = {
-    "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
-    "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
-};
-
 /* Names C already uses, and every operator. */
 static const char *const special[] = {
     "int, double : vector(n)\nrestrict : matrix(n, n)\nmain : scalar\n"
@@ -309,8 +293,8 @@ START_TEST(examples_and_names_compile_and_agree)
 {
     batch B;
     batch_open(&B);
-    for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
-        char *p = slurp(examples[i]);
+    for (int i = 0; i < T_N_EXAMPLES; i++) {
+        char *p = t_slurp(t_examples[i]);
         add_program(&B, p, 0, 0);
         add_program(&B, p, 1, 0);      /* --colmajor */
         free(p);
@@ -357,8 +341,8 @@ START_TEST(blas_programs_agree)
     }
     batch B;
     batch_open(&B);
-    for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
-        char *p = slurp(examples[i]);
+    for (int i = 0; i < T_N_EXAMPLES; i++) {
+        char *p = t_slurp(t_examples[i]);
         add_program(&B, p, 0, 1);
         add_program(&B, p, 1, 1);
         free(p);
@@ -423,7 +407,7 @@ START_TEST(autoencoder_is_linear_in_W)
     const char *dims[] = { "m=100,n=1000", "m=1000,n=100", "m=300,n=300" };
     const double mn[] = { 1e5, 1e5, 9e4 };
     for (int e = 0; e < 2; e++) {
-        char *prog = slurp(ex[e]);
+        char *prog = t_slurp(ex[e]);
         for (int d = 0; d < 3; d++) {
             double w = plan_work(prog, dims[d]);
             ck_assert_msg(w <= 8 * mn[d], "%s at %s: %g multiply-adds, %.1f per entry of W",

@@ -434,28 +434,9 @@ static void check_program(const char *program)
     nd_free(both);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    strbuf b;
-    sb_init(&b);
-    for (int c; (c = fgetc(f)) != EOF;)
-        sb_putc(&b, (char)c);
-    fclose(f);
-    char *r = strdup(sb_str(&b));
-    sb_free(&b);
-    return r;
-}
-
-static const char *const examples[] = {
-    "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
-    "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
-};
-
 START_TEST(examples_read_back)
 {
-    char *text = slurp(examples[_i]);
+    char *text = t_slurp(t_examples[_i]);
     check_program(text);
     free(text);
 }
@@ -543,7 +524,7 @@ START_TEST(graphviz_lays_out_examples)
         char cmd[512];
         snprintf(cmd, sizeof cmd,
                  "./%s/nnderive %s --dot%s | dot -Tsvg -o /dev/null 2>&1 | grep . && exit 1; exit 0",
-                 getenv("ND_BUILD") ? getenv("ND_BUILD") : "build", examples[_i],
+                 getenv("ND_BUILD") ? getenv("ND_BUILD") : "build", t_examples[_i],
                  steps ? " --steps" : "");
         ck_assert_msg(system(cmd) == 0, "dot rejects or warns about: %s", cmd);
     }
@@ -555,7 +536,7 @@ Suite *suite_dot(void)
     Suite *s = suite_create("dot");
     TCase *tc = tcase_create("dot");
     tcase_set_timeout(tc, 120);
-    int n_ex = (int)(sizeof examples / sizeof *examples);
+    int n_ex = T_N_EXAMPLES;
     tcase_add_loop_test(tc, examples_read_back, 0, n_ex);
     tcase_add_loop_test(tc, programs_read_back, 0, (int)(sizeof programs / sizeof *programs));
     tcase_add_loop_test(tc, random_programs_read_back, 0, 4);

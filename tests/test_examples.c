@@ -27,21 +27,6 @@ static void find_examples(void)
     closedir(d);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    for (int c; (c = fgetc(f)) != EOF;)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 static t_result run(const char *a, const char *b, const char *c)
 {
     const char *argv[] = { "nnderive", a, b, c };
@@ -63,7 +48,7 @@ START_TEST(example_matches_textbook)
     char path[256], grad[256];
     snprintf(path, sizeof path, "examples/%s.nd", names[_i]);
     snprintf(grad, sizeof grad, "examples/%s.grad", names[_i]);
-    char *text = slurp(grad);
+    char *text = t_read_file(grad);
     ck_assert_msg(text != NULL, "%s has no textbook gradient %s", path, grad);
     free(text);
     t_result r = run(path, "--check-file", grad);
@@ -78,7 +63,7 @@ START_TEST(example_output)
     char path[256], exp[256];
     snprintf(path, sizeof path, "examples/%s.nd", names[_i]);
     snprintf(exp, sizeof exp, "examples/%s.expected", names[_i]);
-    char *want = slurp(exp);
+    char *want = t_read_file(exp);
     ck_assert_msg(want != NULL, "missing %s", exp);
     t_result r = run(path, NULL, NULL);
     ck_assert_int_eq(r.status, 0);

@@ -30,22 +30,6 @@ typedef struct golden {
     char *out, *err;        /* expected */
 } golden;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    int c;
-    while ((c = fgetc(f)) != EOF)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 /* Copies a word (quotes and escapes resolved) starting at *p. */
 static char *next_word(const char **p)
 {
@@ -122,7 +106,7 @@ static char *section(const char *text, const char *name)
 static int load(golden *g, const char *path)
 {
     memset(g, 0, sizeof *g);
-    char *text = slurp(path);
+    char *text = t_read_file(path);
     if (!text)
         return 0;
     const char *body = strstr(text, "\n--- ");

@@ -13,26 +13,6 @@
 #include "parse.h"
 #include "simplify.h"
 
-static const char *const examples[] = {
-    "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
-    "examples/two_layer_swish.nd", "examples/two_layer_swish_batch.nd",
-};
-#define N_EXAMPLES (int)(sizeof examples / sizeof *examples)
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot read %s", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    for (int c; (c = fgetc(f)) != EOF;)
-        fputc(c, m);
-    fclose(m);
-    fclose(f);
-    return buf;
-}
-
 /* ---- LaTeX compiles ---- */
 
 static int have_pdflatex(void)
@@ -69,7 +49,7 @@ START_TEST(latex_documents_compile)
     const char *modes[][2] = { { "--latex-doc", NULL }, { "--steps", "--latex" },
                                { "--paths", "--latex" } };
     for (int m = 0; m < 3; m++) {
-        const char *argv[] = { "nnderive", examples[_i], modes[m][0], modes[m][1] };
+        const char *argv[] = { "nnderive", t_examples[_i], modes[m][0], modes[m][1] };
         t_result r = t_cli(modes[m][1] ? 4 : 3, argv, NULL);
         ck_assert_int_eq(r.status, 0);
         strbuf doc;
@@ -79,7 +59,7 @@ START_TEST(latex_documents_compile)
         else
             sb_printf(&doc, "\\documentclass{article}\\usepackage{amsmath}\\begin{document}"
                             "\\begin{align*}\n%s\\end{align*}\\end{document}\n", r.out);
-        ck_assert_msg(compiles(sb_str(&doc)), "%s %s does not compile:\n%s", examples[_i],
+        ck_assert_msg(compiles(sb_str(&doc)), "%s %s does not compile:\n%s", t_examples[_i],
                       modes[m][0], sb_str(&doc));
         sb_free(&doc);
         t_result_free(&r);
@@ -91,11 +71,11 @@ END_TEST
 START_TEST(latex_golden)
 {
     char path[256];
-    snprintf(path, sizeof path, "%.*s.tex", (int)strlen(examples[_i]) - 3, examples[_i]);
-    const char *argv[] = { "nnderive", examples[_i], "--latex" };
+    snprintf(path, sizeof path, "%.*s.tex", (int)strlen(t_examples[_i]) - 3, t_examples[_i]);
+    const char *argv[] = { "nnderive", t_examples[_i], "--latex" };
     t_result r = t_cli(3, argv, NULL);
-    char *want = slurp(path);
-    ck_assert_msg(!strcmp(r.out, want), "%s --latex prints\n%s\nexpected\n%s", examples[_i],
+    char *want = t_slurp(path);
+    ck_assert_msg(!strcmp(r.out, want), "%s --latex prints\n%s\nexpected\n%s", t_examples[_i],
                   r.out, want);
     free(want);
     t_result_free(&r);
@@ -165,7 +145,7 @@ static void check_steps(const char *program)
 
 START_TEST(steps_expand_to_gradients)
 {
-    char *p = slurp(examples[_i]);
+    char *p = t_slurp(t_examples[_i]);
     check_steps(p);
     free(p);
 }
@@ -194,7 +174,7 @@ END_TEST
  * the uses made copies, central differences on one copy must agree. */
 START_TEST(paths_contributions_verify)
 {
-    char *program = slurp(examples[_i]);
+    char *program = t_slurp(t_examples[_i]);
     t_internal t;
     t_internal_open(&t, program);
     nd_ctx *ctx = t.ctx;
@@ -236,7 +216,7 @@ END_TEST
 /* The sum line of --paths is the gradient: checked as an answer. */
 START_TEST(paths_sum_is_gradient)
 {
-    const char *argv[] = { "nnderive", examples[_i], "--paths" };
+    const char *argv[] = { "nnderive", t_examples[_i], "--paths" };
     t_result r = t_cli(3, argv, NULL);
     ck_assert_int_eq(r.status, 0);
     char path[] = "/tmp/nd_paths_XXXXXX";
@@ -246,7 +226,7 @@ START_TEST(paths_sum_is_gradient)
         if (!strstr(line, " via "))
             fprintf(f, "%s\n", line);
     fclose(f);
-    const char *check[] = { "nnderive", examples[_i], "--check-file", path };
+    const char *check[] = { "nnderive", t_examples[_i], "--check-file", path };
     t_result c = t_cli(4, check, NULL);
     ck_assert_msg(c.status == 0, "%s%s", c.out, c.err);
     remove(path);
@@ -270,12 +250,12 @@ Suite *suite_readable(void)
     Suite *s = suite_create("readable");
     TCase *tc = tcase_create("readable");
     tcase_set_timeout(tc, 120);
-    tcase_add_loop_test(tc, latex_documents_compile, 0, N_EXAMPLES);
-    tcase_add_loop_test(tc, latex_golden, 0, N_EXAMPLES);
-    tcase_add_loop_test(tc, steps_expand_to_gradients, 0, N_EXAMPLES);
+    tcase_add_loop_test(tc, latex_documents_compile, 0, T_N_EXAMPLES);
+    tcase_add_loop_test(tc, latex_golden, 0, T_N_EXAMPLES);
+    tcase_add_loop_test(tc, steps_expand_to_gradients, 0, T_N_EXAMPLES);
     tcase_add_test(tc, steps_seed_sequence);
-    tcase_add_loop_test(tc, paths_contributions_verify, 0, N_EXAMPLES);
-    tcase_add_loop_test(tc, paths_sum_is_gradient, 0, N_EXAMPLES);
+    tcase_add_loop_test(tc, paths_contributions_verify, 0, T_N_EXAMPLES);
+    tcase_add_loop_test(tc, paths_sum_is_gradient, 0, T_N_EXAMPLES);
     tcase_add_test(tc, paths_autoencoder);
     suite_add_tcase(s, tc);
     return s;
