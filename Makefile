@@ -136,7 +136,7 @@ deps-optional:
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 # Benchmarks: derivation time per example (bench/RESULTS.md has the numbers).
-$(BUILD)/bench/bench_derive: bench/bench_derive.c $(LIB)
+$(BUILD)/bench/bench_derive: bench/bench_derive.c bench/bench_time.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
 
@@ -144,7 +144,7 @@ $(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/len
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
 
-$(BUILD)/bench/bench_depth: bench/bench_depth.c $(LIB)
+$(BUILD)/bench/bench_depth: bench/bench_depth.c bench/bench_time.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
 

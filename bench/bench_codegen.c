@@ -50,8 +50,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_time.h"
 #include "hand/hand.h"
 
 #if defined(WITH_GENERATED)
@@ -232,51 +232,52 @@ static double ae_extra_peer(const instance *p, double *const *grad,
 }
 #endif
 
-/* A generated autoencoder (dims {m, n}) or network (dims in MLP_DIMS
- * order) with prefix NAME: its prototypes and peer functions. */
-#define AE_GENERATED(NAME)                                                    \
-    double NAME##_eval(const long *dims, const double *const *in,             \
-                       double *const *grad, double *work);                    \
-    size_t NAME##_work_size(const long *dims);                                \
-    static double NAME##_peer(const instance *p, double *const *grad,         \
-                              double *work)                                   \
-    {                                                                         \
-        return NAME##_eval(p->dim, (const double *const *)p->in, grad, work); \
-    }                                                                         \
-    static size_t NAME##_work(const instance *p)                              \
-    {                                                                         \
-        return NAME##_work_size(p->dim);                                      \
-    }
+/* The dims argument of a generated function: the autoencoder's are the
+ * instance's {m, n}; the network's follow MLP_DIMS. */
+static inline void ae_abi_dims(const instance *p, long *dims)
+{
+    dims[0] = p->dim[0];
+    dims[1] = p->dim[1];
+}
 
-#define MLP_GENERATED(NAME)                                                   \
+static inline void mlp_abi_dims(const instance *p, long *dims)
+{
+    const long *d = p->dim;
+    const long order[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);
+    memcpy(dims, order, sizeof order);
+}
+
+/* A generated function with prefix NAME (dims as ABI_DIMS gives them): its
+ * prototypes and its peer functions. */
+#define GENERATED(NAME, ABI_DIMS)                                             \
     double NAME##_eval(const long *dims, const double *const *in,             \
                        double *const *grad, double *work);                    \
     size_t NAME##_work_size(const long *dims);                                \
     static double NAME##_peer(const instance *p, double *const *grad,         \
                               double *work)                                   \
     {                                                                         \
-        const long *d = p->dim;                                               \
-        const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);                \
+        long dims[4];                                                         \
+        ABI_DIMS(p, dims);                                                    \
         return NAME##_eval(dims, (const double *const *)p->in, grad, work);   \
     }                                                                         \
     static size_t NAME##_work(const instance *p)                              \
     {                                                                         \
-        const long *d = p->dim;                                               \
-        const long dims[4] = MLP_DIMS(d[0], d[1], d[2], d[3]);                \
+        long dims[4];                                                         \
+        ABI_DIMS(p, dims);                                                    \
         return NAME##_work_size(dims);                                        \
     }
 
 #ifdef WITH_GENERATED_AE
-AE_GENERATED(ae)
+GENERATED(ae, ae_abi_dims)
 #endif
 #ifdef WITH_BLAS_AE
-AE_GENERATED(ae_blas)
+GENERATED(ae_blas, ae_abi_dims)
 #endif
 #ifdef WITH_GENERATED_MLP
-MLP_GENERATED(mlp)
+GENERATED(mlp, mlp_abi_dims)
 #endif
 #ifdef WITH_BLAS_MLP
-MLP_GENERATED(mlp_blas)
+GENERATED(mlp_blas, mlp_abi_dims)
 #endif
 
 /* The hand-written peer comes first: the others are checked against it. */
@@ -356,19 +357,6 @@ typedef struct {
     long runs, calls;       /* runs of calls back-to-back calls each */
     double *t;              /* the runs' times per call */
 } stats;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Quantile q of sorted t[0..n-1], interpolated linearly. */
 static double quantile(const double *t, long n, double q)

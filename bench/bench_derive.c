@@ -8,24 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "bench_time.h"
 #include "nnderive.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -77,7 +64,7 @@ static double whole_process(const char *bin, const char *path)
 
 static void report(const char *label, double *t, int n)
 {
-    qsort(t, (size_t)n, sizeof *t, cmp);
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
     printf("  %-14s median %9.1f us   quartiles %9.1f .. %9.1f us   (%d runs)\n", label,
            1e6 * t[n / 2], 1e6 * t[n / 4], 1e6 * t[3 * n / 4], n);
 }

@@ -118,3 +118,14 @@ def rel_diff(a, b):
     big = float(np.abs(b).max())
     d = float(np.abs(a - b).max())
     return d / big if big > 0 else d
+
+
+def run(title, checks, bench):
+    """A peer's main: its title line, its checks, its timings; the exit
+    status is 1 when a check failed."""
+    print(f"# {title}: time per call, median over runs", flush=True)
+    ok = checks()
+    bench()
+    if not ok:
+        print("# check(s) FAILED")
+    return 0 if ok else 1

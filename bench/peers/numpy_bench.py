@@ -101,15 +101,6 @@ def bench():
     bl.report("mlp", bl.mlp_label(*bl.MLP_SIZE), PEER, st, L, grads)
 
 
-def main():
-    print(f"# numpy_bench (NumPy {np.__version__}, float64, 1 thread): "
-          "time per call, median over runs", flush=True)
-    ok = checks()
-    bench()
-    if not ok:
-        print("# check(s) FAILED")
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bl.run(f"numpy_bench (NumPy {np.__version__}, float64, 1 thread)",
+                    checks, bench))

@@ -120,15 +120,7 @@ def bench():
               [p.grad.numpy() for p in params])
 
 
-def main():
-    print(f"# torch_bench (PyTorch {torch.__version__}, float64, 1 thread, "
-          "forward + backward): time per call, median over runs", flush=True)
-    ok = checks()
-    bench()
-    if not ok:
-        print("# check(s) FAILED")
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(bl.run(f"torch_bench (PyTorch {torch.__version__}, float64, 1 thread, "
+                    "forward + backward)",
+                    checks, bench))
