@@ -1120,9 +1120,9 @@ static int uses_ident(const char *text, const char *id)
 static void slot_size(emitter *E, int slot, strbuf *out)
 {
     cg_plan *p = E->p;
-    char *sizes[64];
+    char **sizes = xmalloc(((size_t)p->n_buf + 1) * sizeof *sizes);
     int n = 0;
-    for (int b = 0; b < p->n_buf && n < 64; b++) {
+    for (int b = 0; b < p->n_buf; b++) {
         if (p->buf[b].slot != slot)
             continue;
         strbuf one;
@@ -1145,6 +1145,7 @@ static void slot_size(emitter *E, int slot, strbuf *out)
         sb_putc(out, ')');
     for (int k = 0; k < n; k++)
         free(sizes[k]);
+    free(sizes);
 }
 
 static void work_total(emitter *E, strbuf *out)
