@@ -78,7 +78,6 @@ typedef struct cg_plan {
     cg_buffer *buf;
     int n_buf, cap_buf;
     int n_scalars, n_groups, n_slots;
-    int *slot_first;    /* a buffer of each slot, to size it (see cg_emit.c) */
     nd_dim *dims;       /* the ABI's dimensions */
     int n_dims;
     long *estimate;     /* by dimension root: the size the cost model assumes */

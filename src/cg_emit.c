@@ -19,10 +19,10 @@ enum helper {
 typedef struct emitter {
     cg_plan *p;
     nd_ctx *ctx;
-    strbuf *out;
     const char *name;           /* the functions' prefix */
     const char **var_c;         /* by variable: its C identifier */
     const char **dim_c;         /* by dimension index: C identifier */
+    const char **grad_c;        /* by gradient: grad_<its variable's identifier> */
     const nd_node *self;        /* the node being computed: expanded, not read */
     unsigned helpers;
     /* what the code written so far names, for the declarations */
@@ -91,12 +91,7 @@ static void size_text(emitter *E, nd_shape s, strbuf *out)
 static const char *grad_name(emitter *E, int g)
 {
     E->used_grad[g] = 1;
-    strbuf b;
-    sb_init(&b);
-    sb_printf(&b, "grad_%s", E->var_c[E->p->prog->wrt[g]]);
-    const char *r = arena_strdup(E->ctx->arena, sb_str(&b));
-    sb_free(&b);
-    return r;
+    return E->grad_c[g];
 }
 
 /* The pointer of a materialized value: an input, a workspace buffer, an output. */
@@ -332,14 +327,12 @@ static int contig_vec(emitter *E, const nd_node *v, strbuf *ptr)
     return 1;
 }
 
-/* Row ri of an instruction's result (its buffer or its output). */
+/* Row ri of an instruction's buffer (only element loops write outputs
+ * directly, through target()). */
 static void target_row(emitter *E, const cg_ins *in, const char *ri, strbuf *ptr)
 {
     nd_node *n = in->node;
-    if (in->out >= 0)
-        sb_puts(ptr, grad_name(E, in->out));
-    else
-        pointer_text(E, n, ptr);
+    pointer_text(E, n, ptr);
     if (!dim_is_one(E->ctx, n->shape.rows) && !dim_is_one(E->ctx, n->shape.cols) &&
         strcmp(ri, "0")) {
         sb_printf(ptr, " + (size_t)%s * ", ri);
@@ -348,7 +341,7 @@ static void target_row(emitter *E, const cg_ins *in, const char *ri, strbuf *ptr
 }
 
 /* Kernels with restrict parameters: GCC vectorizes those reliably. */
-static int kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, strbuf *out, int ind)
+static void kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, strbuf *out, int ind)
 {
     strbuf b;
     sb_init(&b);
@@ -356,12 +349,10 @@ static int kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, strb
     E->helpers |= 1u << H_DOT;
     line(out, ind, "acc = nd__dot(%s, %s, %s);", sb_str(&b), x, y);
     sb_free(&b);
-    return 1;
 }
 
 /* ---- instructions ---- */
 
-static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void line(strbuf *out, int indent, const char *fmt, ...)
 {
     for (int i = 0; i < indent; i++)
@@ -829,10 +820,6 @@ static int blas_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
     int ta = blas_operand(E, in->a, &A);
     blas_operand(E, in->b, &B);
     pointer_text(E, in->node, &T);
-    if (in->out >= 0) {
-        sb_clear(&T);
-        sb_puts(&T, grad_name(E, in->out));
-    }
     const nd_node *a = ta ? in->a->kid[0] : in->a;
     dim_text(E, a->shape.rows, &R);
     dim_text(E, a->shape.cols, &C);
@@ -921,14 +908,14 @@ static void row_group(emitter *E, const cg_ins *ins, int n, strbuf *out, int ind
     close_loop(out, ind - g, g);
 }
 
-static void buffer_decls(emitter *E, const char *text, strbuf *out, int ind);
+static void buffer_decls(emitter *E, strbuf *out, int ind);
 
 /* A group's code in a block of its own when it uses workspace buffers. */
 static void group_block(emitter *E, const char *code, strbuf *out)
 {
     strbuf decls;
     sb_init(&decls);
-    buffer_decls(E, code, &decls, 2);
+    buffer_decls(E, &decls, 2);
     if (!decls.len) {   /* no block: one level less of indentation */
         for (const char *c = code; *c;) {
             const char *nl = strchr(c, '\n');
@@ -1179,10 +1166,9 @@ static void offsets(emitter *E, strbuf *out)
 /* Each fused loop declares the buffers it uses, restrict: buffers that
  * share a slot never live in the same loop, so within one loop's block
  * each buffer is the only way to its memory. */
-static void buffer_decls(emitter *E, const char *text, strbuf *out, int ind)
+static void buffer_decls(emitter *E, strbuf *out, int ind)
 {
     cg_plan *p = E->p;
-    (void)text;
     for (int b = 0; b < p->n_buf; b++) {
         if (p->buf[b].slot < 0 || !E->used_buf[b])
             continue;
@@ -1462,6 +1448,14 @@ static void names_of(emitter *E)
     E->dim_c = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *E->dim_c);
     for (int d = 0; d < ctx->n_dims; d++)
         E->dim_c[d] = c_ident(ctx, dim_name(ctx, d));
+    E->grad_c = xmalloc(((size_t)E->p->n_grads + 1) * sizeof *E->grad_c);
+    for (int g = 0; g < E->p->n_grads; g++) {
+        strbuf b;
+        sb_init(&b);
+        sb_printf(&b, "grad_%s", E->var_c[E->p->prog->wrt[g]]);
+        E->grad_c[g] = arena_strdup(ctx->arena, sb_str(&b));
+        sb_free(&b);
+    }
 }
 
 int cg_emit(cg_plan *p, int header_only, strbuf *out)
@@ -1470,7 +1464,6 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
     memset(&E, 0, sizeof E);
     E.p = p;
     E.ctx = p->ctx;
-    E.out = out;
     E.name = p->opt->name;
     names_of(&E);
     if (header_only)
@@ -1479,6 +1472,7 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
         source_file(&E, out);
     free(E.var_c);
     free(E.dim_c);
+    free(E.grad_c);
     free(E.used_var);
     free(E.used_dim);
     free(E.used_grad);

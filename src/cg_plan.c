@@ -693,7 +693,6 @@ static void lifetimes(cg_plan *p)
 static void assign_slots(cg_plan *p)
 {
     int *slot_last = xmalloc(((size_t)p->n_buf + 1) * sizeof *slot_last);
-    p->slot_first = xmalloc(((size_t)p->n_buf + 1) * sizeof *p->slot_first);
     p->n_slots = 0;
     for (int b = 0; b < p->n_buf; b++) {
         cg_buffer *B = &p->buf[b];
@@ -703,7 +702,7 @@ static void assign_slots(cg_plan *p)
         while (s < p->n_slots && slot_last[s] >= B->first)
             s++;
         if (s == p->n_slots)
-            p->slot_first[p->n_slots++] = b;
+            p->n_slots++;
         slot_last[s] = B->last;
         B->slot = s;
     }
@@ -755,5 +754,4 @@ void cg_plan_free(cg_plan *p)
     free(p->val);
     free(p->ins);
     free(p->buf);
-    free(p->slot_first);
 }
