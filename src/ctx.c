@@ -28,6 +28,7 @@ void ctx_free(nd_ctx *ctx)
     free(ctx->vars);
     free(ctx->binds);
     free(ctx->syms);
+    free(ctx->tr_memo);
     free(ctx->err_msg);
     sb_free(&ctx->diag);
     arena_free(ctx->arena);

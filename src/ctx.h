@@ -85,6 +85,11 @@ typedef struct nd_ctx {
     nd_loc err_loc;
     char *err_msg;              /* first error, for the library API */
     strbuf diag;                /* every message so far, formatted */
+    /* mk_transpose's memo by node id, kept while tr_memo_on (a pass in which
+     * no node's flags and no dimension change: see mk_memo_transposes) */
+    struct nd_node **tr_memo;
+    uint32_t tr_cap;
+    int tr_memo_on;
     /* called after a shape error's message: adds the declarations in force */
     void (*shape_notes)(struct nd_ctx *ctx);
 } nd_ctx;

@@ -735,7 +735,35 @@ static nd_node *transpose_each(nd_ctx *ctx, nd_node *x)
     return r;
 }
 
+static nd_node *transpose_of(nd_ctx *ctx, nd_node *x);
+
 nd_node *mk_transpose(nd_ctx *ctx, nd_node *x)
+{
+    if (!ctx->tr_memo_on)
+        return transpose_of(ctx, x);
+    if (x->id < ctx->tr_cap && ctx->tr_memo[x->id])
+        return ctx->tr_memo[x->id];
+    nd_node *r = transpose_of(ctx, x);
+    if (x->id >= ctx->tr_cap) {
+        uint32_t cap = ctx->tr_cap ? ctx->tr_cap : 1024;
+        while (cap <= x->id)
+            cap *= 2;
+        ctx->tr_memo = xrealloc(ctx->tr_memo, cap * sizeof *ctx->tr_memo);
+        memset(ctx->tr_memo + ctx->tr_cap, 0, (cap - ctx->tr_cap) * sizeof *ctx->tr_memo);
+        ctx->tr_cap = cap;
+    }
+    ctx->tr_memo[x->id] = r;
+    return r;
+}
+
+void mk_memo_transposes(nd_ctx *ctx, int on)
+{
+    ctx->tr_memo_on = on;
+    if (ctx->tr_cap)
+        memset(ctx->tr_memo, 0, ctx->tr_cap * sizeof *ctx->tr_memo);
+}
+
+static nd_node *transpose_of(nd_ctx *ctx, nd_node *x)
 {
     if (expr_is_scalar(ctx, x) || x->op == OP_EYE)
         return x;

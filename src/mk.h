@@ -37,6 +37,10 @@ nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p);    /* x .^ p, p scalar */
 nd_node *mk_powi(nd_ctx *ctx, nd_node *x, long k);
 nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k);       /* square a, k >= 0 */
 nd_node *mk_transpose(nd_ctx *ctx, nd_node *x);
+/* Remember transposes (on) or stop and forget them (off): for a pass that
+ * transposes the same subtrees many times and changes no node's flags and
+ * no dimension meanwhile. */
+void mk_memo_transposes(nd_ctx *ctx, int on);
 nd_node *mk_call(nd_ctx *ctx, enum nd_op op, nd_node *const *args, int n);
 nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x);
 nd_node *mk_fn2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b);

@@ -654,12 +654,14 @@ void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)
     S.ctx = ctx;
     sb_init(&S.buf);
     printer_init(&S.pr, ctx, &S.buf);
+    mk_memo_transposes(ctx, 1);         /* the presentation transposes a lot */
     for (int i = 0; i < n; i++)
         g[i] = simp_node(&S, g[i]);
     if (S.cap)      /* the presentation has a memo of its own */
         memset(S.memo, 0, S.cap * sizeof *S.memo);
     for (int i = 0; i < n; i++)
         g[i] = present(&S, g[i], 1);
+    mk_memo_transposes(ctx, 0);
     printer_free(&S.pr);
     sb_free(&S.buf);
     free(S.memo);
