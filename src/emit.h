@@ -5,9 +5,6 @@
 #include "elab.h"
 #include "verify.h"
 
-/* The simplification pass over finished gradients (simplify.c). */
-void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n);
-
 /* "dL/dW", or "df/dx" for an objective named f. */
 void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out);
 

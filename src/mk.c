@@ -808,12 +808,6 @@ nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x)
     return mk_call(ctx, op, &x, 1);
 }
 
-nd_node *mk_fn2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b)
-{
-    nd_node *k[2] = { a, b };
-    return mk_call(ctx, op, k, 2);
-}
-
 /* ---- helpers for derivative rules ------------------------------------- */
 
 nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b)
@@ -839,9 +833,4 @@ nd_node *mk_colsum(nd_ctx *ctx, nd_node *x)
         return mk_fn(ctx, OP_SUM, x);
     nd_node *ones = mk_ones(ctx, shape_make(x->shape.rows, DIM_ONE));
     return mk_mul(ctx, mk_transpose(ctx, ones), x);
-}
-
-nd_node *mk_rowbcast(nd_ctx *ctx, nd_node *r, nd_shape to)
-{
-    return mk_bcast(ctx, r, to);
 }

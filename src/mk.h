@@ -43,11 +43,9 @@ nd_node *mk_transpose(nd_ctx *ctx, nd_node *x);
 void mk_memo_transposes(nd_ctx *ctx, int on);
 nd_node *mk_call(nd_ctx *ctx, enum nd_op op, nd_node *const *args, int n);
 nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x);
-nd_node *mk_fn2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b);
 
 /* Helpers for derivative rules. */
 nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b);  /* sum(a .* b) */
 nd_node *mk_colsum(nd_ctx *ctx, nd_node *x);    /* 1 x c column sums; scalar for a vector */
-nd_node *mk_rowbcast(nd_ctx *ctx, nd_node *r, nd_shape to);  /* a row (or scalar) down rows */
 
 #endif

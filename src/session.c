@@ -16,6 +16,7 @@
 #include "latex.h"
 #include "parse.h"
 #include "shape.h"
+#include "simplify.h"
 
 struct nd_session {
     nd_source src;

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
 #include "mk.h"
 #include "ops.h"
 #include "print.h"
@@ -638,13 +637,6 @@ static nd_node *origin_of(void *user, nd_node *n)
 void simplify_merge_copies(nd_ctx *ctx, nd_node **roots, int n)
 {
     simplify_substitute(ctx, roots, n, 1, origin_of, ctx);
-}
-
-nd_node *simplify(nd_ctx *ctx, nd_node *n)
-{
-    nd_node *r = n;
-    emit_simplify_all(ctx, &r, 1);
-    return r;
 }
 
 void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)

@@ -5,7 +5,9 @@
 
 #include "expr.h"
 
-nd_node *simplify(nd_ctx *ctx, nd_node *n);
+/* The simplification pass over finished gradients, then their
+ * presentation (transposes pulled out where that prints shorter). */
+void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n);
 
 /* Replaces in the roots (and, with in_bindings, in the bindings' values,
  * which stay named) every node n for which fn(user, n) is not NULL by that,
