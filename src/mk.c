@@ -347,6 +347,11 @@ static int base_cmp(const void *a, const void *b)
 /* x^a * x^b = x^(a+b) among commuting factors (sorted by base). */
 static void merge_powers(nd_ctx *ctx, nodelist *l)
 {
+    if (l->n < 2) {     /* the common case: nothing to sort or merge */
+        if (l->n == 1 && mk_is_one(l->v[0]))
+            l->n = 0;
+        return;
+    }
     sort_ctx = ctx;
     if (l->n > 1)
         qsort(l->v, (size_t)l->n, sizeof *l->v, base_cmp);
