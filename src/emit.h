@@ -26,7 +26,9 @@ void emit_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, int lat
 void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out);
 /* The lines of --steps without printing them: *syms[i] (of *n_syms) is the
  * symbol dL/dNAME the step lines stand in for, in the order of the steps;
- * returns the number of lines (malloc'd arrays, the caller frees both). */
+ * a step line's label is its symbol's name, the same pointer, and the
+ * other lines are the gradients.  Returns the number of lines (malloc'd
+ * arrays, the caller frees both). */
 int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***syms,
                 int *n_syms);
 /* --paths: ctx/prog elaborated with each use of the wrt variables a copy;

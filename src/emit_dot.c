@@ -149,7 +149,7 @@ static void forward_graph(dot *d, nd_node *objective)
 /* The symbols and forward values line i reads, as edges into s<i>: the
  * walk stops where the printed line shows a name. */
 static void backward_edges(dot *d, nd_node *root, int i, uint32_t *seen, nd_node **stack,
-                           const int *line_of_sym, nd_node **syms, int n_syms)
+                           const int *line_of_node)
 {
     int sp = 0;
     stack[sp++] = root;
@@ -157,9 +157,7 @@ static void backward_edges(dot *d, nd_node *root, int i, uint32_t *seen, nd_node
     while (sp > 0) {
         nd_node *n = stack[--sp];
         if (n->op == OP_SYM) {
-            for (int j = 0; j < n_syms; j++)
-                if (syms[j] == n && line_of_sym[j] >= 0)
-                    sb_printf(d->out, "%ss%d -> s%d;\n", d->ind, line_of_sym[j], i);
+            sb_printf(d->out, "%ss%d -> s%d;\n", d->ind, line_of_node[n->id], i);
             continue;
         }
         if (n->op == OP_VAR || printer_name_of(&d->pr, n)) {
@@ -182,21 +180,19 @@ static void backward_graph(dot *d, const nd_prog *prog)
     emit_line *lines;
     nd_node **syms;
     int n_syms, n = steps_lines(ctx, prog, &lines, &syms, &n_syms);
-    int *line_of_sym = xmalloc(((size_t)n_syms + 1) * sizeof *line_of_sym);
-    for (int j = 0; j < n_syms; j++) {
-        line_of_sym[j] = -1;
-        for (int i = 0; i < n; i++)
-            if (!strcmp(lines[i].label, syms[j]->u.name))
-                line_of_sym[j] = i;
+    /* the steps come in the order of their symbols, labelled by their
+     * names: one pass pairs them; line_of_node[id] is a symbol's line */
+    int *line_of_node = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *line_of_node);
+    unsigned char *is_step = xmalloc((size_t)n + 1);
+    for (int i = 0, j = 0; i < n; i++) {
+        is_step[i] = j < n_syms && lines[i].label == syms[j]->u.name;
+        if (is_step[i])
+            line_of_node[syms[j++]->id] = i;
     }
     uint32_t *seen = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *seen);
     memset(seen, 0, ((size_t)ctx->n_nodes + 1) * sizeof *seen);
     nd_node **stack = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *stack);
     for (int i = 0; i < n; i++) {
-        int is_grad = 1;
-        for (int j = 0; j < n_syms; j++)
-            if (line_of_sym[j] == i)
-                is_grad = 0;
         strbuf label;
         sb_init(&label);
         sb_printf(&label, "%s = ", lines[i].label);
@@ -204,13 +200,14 @@ static void backward_graph(dot *d, const nd_prog *prog)
         sb_printf(d->out, "%ss%d [label=", d->ind, i);
         put_string(d->out, sb_str(&label));
         sb_printf(d->out, ", shape=box, style=\"rounded%s\"];\n",
-                  is_grad ? ",filled\", fillcolor=\"#cfe2f3" : "");
+                  is_step[i] ? "" : ",filled\", fillcolor=\"#cfe2f3");
         sb_free(&label);
-        backward_edges(d, lines[i].expr, i, seen, stack, line_of_sym, syms, n_syms);
+        backward_edges(d, lines[i].expr, i, seen, stack, line_of_node);
     }
     free(stack);
     free(seen);
-    free(line_of_sym);
+    free(is_step);
+    free(line_of_node);
     free(lines);
     free(syms);
 }

@@ -14,13 +14,13 @@
 #include "latex.h"
 #include "mk.h"
 #include "parse.h"
+#include "print.h"
 #include "simplify.h"
 
 typedef struct steps {
     nd_ctx *ctx;
     const char *objective;
-    const char **bind_name;     /* by node id: the first binding's name */
-    uint32_t n_ids;
+    printer names;              /* the bindings' names of the nodes */
     emit_line *line;            /* the named intermediates, in sweep order */
     nd_node **sym;              /* their symbols dL/dNAME */
     int n, cap;
@@ -40,64 +40,67 @@ static const char *label(nd_ctx *ctx, const char *of, const char *wrt)
 static nd_node *record(void *user, nd_node *node, nd_node *adjoint)
 {
     steps *st = user;
-    if (node->id >= st->n_ids || !st->bind_name[node->id])
+    const char *name = printer_name_of(&st->names, node);
+    if (!name)
         return adjoint;
     st->line = ctx_grow(st->line, &st->cap, st->n + 1, sizeof *st->line);
     st->sym = xrealloc(st->sym, (size_t)st->cap * sizeof *st->sym);
-    const char *l = label(st->ctx, st->objective, st->bind_name[node->id]);
-    st->line[st->n].label = l;
+    nd_node *sym = expr_sym(st->ctx, label(st->ctx, st->objective, name), node->shape);
+    st->line[st->n].label = sym->u.name;    /* the same string: see steps_lines */
     st->line[st->n].expr = adjoint;
     st->line[st->n].note = NULL;
-    st->sym[st->n] = expr_sym(st->ctx, l, node->shape);
+    st->sym[st->n] = sym;
     return st->sym[st->n++];
 }
 
-/* After which step a gradient can be written: the last symbol it uses. */
-static int position(steps *st, nd_node *g)
+/* After which step each gradient can be written: the last symbol it uses
+ * (0: none).  One pass in id order, children before parents: last[id] is
+ * the latest step whose symbol node id reaches. */
+static void positions(steps *st, nd_node *const *g, int n_g, int *pos)
 {
     nd_ctx *ctx = st->ctx;
-    unsigned char *mark = xmalloc(ctx->n_nodes);
-    memset(mark, 0, ctx->n_nodes);
-    expr_reach(ctx, &g, 1, mark);
-    int pos = 0;
+    int *last = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *last);
+    memset(last, 0, ((size_t)ctx->n_nodes + 1) * sizeof *last);
     for (int i = 0; i < st->n; i++)
-        if (st->sym[i]->id < ctx->n_nodes && mark[st->sym[i]->id])
-            pos = i + 1;
-    free(mark);
-    return pos;
-}
-
-static void name_bindings(steps *st)
-{
-    nd_ctx *ctx = st->ctx;
-    st->n_ids = ctx->n_nodes;
-    st->bind_name = xmalloc(st->n_ids * sizeof *st->bind_name);
-    memset(st->bind_name, 0, st->n_ids * sizeof *st->bind_name);
-    for (int b = 0; b < ctx->n_binds; b++) {
-        nd_node *v = ctx->binds[b].node;
-        if (v && (v->flags & NF_NAMED) && !st->bind_name[v->id])
-            st->bind_name[v->id] = ctx->binds[b].name;
+        last[st->sym[i]->id] = i + 1;
+    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
+        nd_node *n = ctx->nodes[id];
+        for (uint32_t k = 0; k < n->nkids; k++)
+            if (last[n->kid[k]->id] > last[id])
+                last[id] = last[n->kid[k]->id];
     }
+    for (int j = 0; j < n_g; j++)
+        pos[j] = last[g[j]->id];
+    free(last);
 }
 
-/* The steps, with each gradient inserted after the step it needs last. */
+/* The steps, with each gradient inserted after the step it needs last
+ * (gradients after the same step in the order of the variables). */
 static emit_line *order_lines(steps *st, const nd_prog *prog, nd_node **g)
 {
     int total = st->n + prog->n_wrt, k = 0;
     emit_line *out = xmalloc(((size_t)total + 1) * sizeof *out);
     int *pos = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *pos);
-    for (int j = 0; j < prog->n_wrt; j++)
-        pos[j] = position(st, g[j]);
+    int *next = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *next);
+    int *first = xmalloc(((size_t)st->n + 1) * sizeof *first);
+    positions(st, g, prog->n_wrt, pos);
+    for (int i = 0; i <= st->n; i++)
+        first[i] = -1;
+    for (int j = prog->n_wrt; j-- > 0;) {  /* a list per step, in variable order */
+        next[j] = first[pos[j]];
+        first[pos[j]] = j;
+    }
     for (int i = 0; i <= st->n; i++) {
         if (i > 0)
             out[k++] = st->line[i - 1];
-        for (int j = 0; j < prog->n_wrt; j++)
-            if (pos[j] == i) {
-                out[k].label = label(st->ctx, st->objective, st->ctx->vars[prog->wrt[j]].name);
-                out[k].expr = g[j];
-                out[k++].note = NULL;
-            }
+        for (int j = first[i]; j >= 0; j = next[j]) {
+            out[k].label = label(st->ctx, st->objective, st->ctx->vars[prog->wrt[j]].name);
+            out[k].expr = g[j];
+            out[k++].note = NULL;
+        }
     }
+    free(first);
+    free(next);
     free(pos);
     return out;
 }
@@ -106,7 +109,7 @@ int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***
                 int *n_syms)
 {
     steps st = { .ctx = ctx, .objective = ctx->binds[prog->objective].name };
-    name_bindings(&st);
+    printer_init(&st.names, ctx, NULL);
     unsigned char *want = xmalloc((size_t)ctx->n_vars + 1);
     memset(want, 0, (size_t)ctx->n_vars + 1);
     for (int i = 0; i < prog->n_wrt; i++)
@@ -133,7 +136,7 @@ int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***
     free(adj);
     free(want);
     free(st.line);
-    free(st.bind_name);
+    printer_free(&st.names);
     return total;
 }
 
