@@ -158,13 +158,11 @@ static void shown_nodes(liner *L, nd_node *n, unsigned char *seen)
 
 /* Each temporary just before the first line that shows it: in --steps a
  * temporary may use an adjoint defined by an earlier line.  printed[i]
- * says temps[i] has its line already. */
+ * says temps[i] has its line already.  seen[] carries over from line to
+ * line: a node seen before had its temporaries printed then. */
 static void temporaries_for(liner *L, nd_node *root, nd_node **temps, int nt,
-                            unsigned char *printed)
+                            unsigned char *printed, unsigned char *seen)
 {
-    nd_ctx *ctx = L->p.ctx;
-    unsigned char *seen = xmalloc(ctx->n_nodes);
-    memset(seen, 0, ctx->n_nodes);
     shown_nodes(L, root, seen);
     /* temps are in id order, users after what they use: going down, a
      * needed temporary marks the ones its definition shows */
@@ -180,7 +178,6 @@ static void temporaries_for(liner *L, nd_node *root, nd_node **temps, int nt,
             printed[i] = 1;
             definition(L, printer_name_of(&L->p, temps[i]), temps[i]);
         }
-    free(seen);
 }
 
 void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *out)
@@ -200,14 +197,17 @@ void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *o
     int nt = printer_temporaries(&L.p, roots, n, &temps);
     unsigned char *printed = xmalloc((size_t)nt + 1);
     memset(printed, 0, (size_t)nt + 1);
+    unsigned char *seen = xmalloc((size_t)ctx->n_nodes + 1);
+    memset(seen, 0, (size_t)ctx->n_nodes + 1);
     for (int i = 0; i < n; i++) {
-        temporaries_for(&L, lines[i].expr, temps, nt, printed);
+        temporaries_for(&L, lines[i].expr, temps, nt, printed, seen);
         begin_line(&L, lines[i].label, lines[i].note);
         print_rhs(&L, lines[i].expr);
         end_line(&L);
     }
     if (latex && L.lines)
         sb_putc(out, '\n');
+    free(seen);
     free(printed);
     free(temps);
     free(used);
