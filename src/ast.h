@@ -25,7 +25,6 @@ typedef struct ast {
     int depth;
     int nkids, cap;
     struct ast **kids;
-    int occurrence;         /* AST_NAME: numbered uses, for --paths */
 } ast;
 
 typedef struct ast_name {

@@ -40,7 +40,6 @@ typedef struct nd_binding {
     const char *name;
     nd_loc loc;             /* the name on the left of '=' */
     struct nd_node *node;
-    const struct ast *expr;
 } nd_binding;
 
 struct nd_dimrec {

@@ -15,7 +15,6 @@ typedef struct elab {
     int infer;          /* undeclared names become variables */
     const char *const *split;   /* --paths: uses of these become copies */
     int n_split;
-    int occurrences;    /* copies made so far */
 } elab;
 
 static nd_node *elab_expr(elab *e, const ast *a);
@@ -216,7 +215,6 @@ static nd_node *occurrence(elab *e, int var, const ast *a)
     nd_var *orig = &ctx->vars[var];
     int v = ctx_add_var(ctx, orig->name, a->loc, orig->shape, orig->declared, orig->assume);
     ctx->vars[v].origin = var;
-    e->occurrences++;
     return ctx->vars[v].node;
 }
 
@@ -554,7 +552,6 @@ static int run_statements(elab *e, const ast_program *p)
     for (const ast_stmt *st = p->first; st; st = st->next) {
         if (st->kind == ST_ASSIGN) {
             struct nd_sym *s = ctx_lookup(ctx, st->names.v[0].name);
-            ctx->binds[s->index].expr = st->expr;
             bind(e, s->index, elab_expr(e, st->expr));
             last = s->index;
         } else if (st->kind == ST_EXPR) {
@@ -567,7 +564,6 @@ static int run_statements(elab *e, const ast_program *p)
             nd_loc loc = st->loc;
             int b = ctx_add_binding(ctx, objective_name, loc);
             ctx_define(ctx, objective_name, SYM_BIND, b);
-            ctx->binds[b].expr = st->expr;
             bind(e, b, elab_expr(e, st->expr));
             last = b;
         }
@@ -659,7 +655,6 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
 void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog *p)
 {
     memset(p, 0, sizeof *p);
-    p->ctx = ctx;
     p->ast = *tree;
     memset(tree, 0, sizeof *tree);
     ctx->shape_notes = shape_notes;
@@ -668,7 +663,6 @@ void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_DECL)
             declare(&e, st);
-    p->n_decl_vars = ctx->n_vars;
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_ASSIGN)
             predeclare_binding(&e, &st->names.v[0]);

@@ -11,12 +11,10 @@
 #include "expr.h"
 
 typedef struct nd_prog {
-    nd_ctx *ctx;
     ast_program ast;        /* owned: freed by prog_free */
     int objective;          /* index into ctx->binds */
     int *wrt;               /* variable indices, in order */
     int n_wrt;
-    int n_decl_vars;        /* variables declared, before inferred ones */
 } nd_prog;
 
 typedef struct elab_opts {

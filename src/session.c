@@ -22,8 +22,7 @@ struct nd_session {
     nd_source src;
     char *text, *name;
     nd_ctx *ctx;
-    nd_prog prog;
-    int have_prog;
+    nd_prog prog;           /* zero until elaborated: prog_free is safe */
     int status;
     verify_opts verify;
     nd_node **grads;        /* derived once, on first use */
@@ -62,12 +61,9 @@ static void front_end(nd_session *s, const nd_config *cfg)
     elab_opts eo = { .of = cfg ? cfg->of : NULL, .wrt = cfg ? cfg->wrt : NULL,
                      .n_wrt = cfg ? cfg->n_wrt : 0 };
     CTX_TRY(ctx, jb) {
-        elab_program(ctx, &tree, &eo, &s->prog);
-    } else {
-        program_free(&tree);
+        elab_program(ctx, &tree, &eo, &s->prog);    /* takes the tree over first */
     }
     CTX_END_TRY(ctx, jb);
-    s->have_prog = 1;
     if (ctx->err_kind != ERR_NONE)
         s->status = 2;
 }
@@ -99,8 +95,7 @@ void nd_close(nd_session *s)
 {
     if (!s)
         return;
-    if (s->have_prog)
-        prog_free(&s->prog);
+    prog_free(&s->prog);
     free(s->grads);
     ctx_free(s->ctx);
     free(s->text);
@@ -184,35 +179,68 @@ static int steps_output(nd_session *s, int latex, strbuf *out)
     return 0;
 }
 
+/* The variables' names, for elaborating the program again. */
+static const char **wrt_names(nd_session *s)
+{
+    const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
+    for (int i = 0; i < s->prog.n_wrt; i++)
+        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
+    return names;
+}
+
+/* Parses and elaborates the program again in a fresh ctx, with options eo,
+ * and runs fn on the result (--paths and --c change what elaboration
+ * makes).  The program elaborated once, so an error is not expected; if
+ * one comes, its message joins the session's diagnostics. */
+typedef int (*fresh_fn)(nd_ctx *ctx, const nd_prog *prog, void *arg);
+
+static int reelaborate(nd_session *s, const elab_opts *eo, fresh_fn fn, void *arg)
+{
+    nd_ctx *ctx = ctx_new(&s->src);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    volatile int st = 2;
+    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        CTX_TRY(ctx, jb) {
+            nd_prog prog;
+            elab_program(ctx, &tree, eo, &prog);
+            st = fn(ctx, &prog, arg);
+            prog_free(&prog);
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    free(msg);
+    if (st)
+        sb_puts(&s->ctx->diag, sb_str(&ctx->diag));
+    ctx_free(ctx);
+    return st ? fail(s) : 0;
+}
+
+typedef struct paths_arg {
+    const char **names;
+    int n, latex;
+    strbuf *out;
+} paths_arg;
+
+static int paths_fn(nd_ctx *ctx, const nd_prog *prog, void *arg)
+{
+    paths_arg *a = arg;
+    emit_paths(ctx, prog, a->names, a->n, a->latex, a->out);
+    return 0;
+}
+
 /* --paths elaborates the program again, each use of the variables apart. */
 static int paths_output(nd_session *s, int latex, strbuf *out)
 {
     if (require_scalar(s))
         return s->status;
-    const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
-    for (int i = 0; i < s->prog.n_wrt; i++)
-        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
-    nd_ctx *ctx = ctx_new(&s->src);
-    ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    nd_prog prog;
-    int ok = 0;
-    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .split = names,
-                         .n_split = s->prog.n_wrt };
-        CTX_TRY(ctx, jb) {
-            elab_program(ctx, &tree, &eo, &prog);
-            emit_paths(ctx, &prog, names, s->prog.n_wrt, latex, out);
-            prog_free(&prog);
-            ok = 1;
-        }
-        CTX_END_TRY(ctx, jb);
-    }
-    free(msg);
-    free(names);
-    ctx_free(ctx);
-    return ok ? 0 : fail(s);    /* the program elaborated once: not expected */
+    paths_arg a = { wrt_names(s), s->prog.n_wrt, latex, out };
+    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .split = a.names,
+                     .n_split = a.n };
+    int st = reelaborate(s, &eo, paths_fn, &a);
+    free(a.names);
+    return st;
 }
 
 /* The prefix of the generated functions: --name, or nd_ and the file's stem. */
@@ -236,18 +264,21 @@ static const char *c_prefix(nd_session *s, const nd_c_options *c, strbuf *b)
     return ok && strlen(n) < 64 ? n : NULL;
 }
 
-/* Elaborates again and generates C; raises through ctx on errors. */
-static int generate(nd_ctx *ctx, ast_program *tree, const elab_opts *eo,
-                    const nd_c_options *o, int header, strbuf *out)
+typedef struct c_arg {
+    const nd_c_options *o;
+    int header;
+    strbuf *out;
+} c_arg;
+
+/* The plan and the C of a fresh elaboration; raises through ctx on errors. */
+static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
-    nd_prog prog;
+    c_arg *a = arg;
     cg_plan plan;
-    elab_program(ctx, tree, eo, &prog);
-    int st = cg_plan_build(&plan, ctx, &prog, o);
+    int st = cg_plan_build(&plan, ctx, prog, a->o);
     if (!st)
-        st = cg_emit(&plan, header, out);
+        st = cg_emit(&plan, a->header, a->out);
     cg_plan_free(&plan);
-    prog_free(&prog);
     return st;
 }
 
@@ -268,29 +299,14 @@ static int c_output(nd_session *s, const nd_c_options *c, int header, strbuf *ou
         sb_free(&prefix);
         return fail(s);
     }
-    nd_ctx *ctx = ctx_new(&s->src);
-    ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    volatile int st = 2;
-    const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
-    for (int i = 0; i < s->prog.n_wrt; i++)
-        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
+    const char **names = wrt_names(s);
     elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
-    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        CTX_TRY(ctx, jb) {
-            st = generate(ctx, &tree, &eo, &o, header, out);
-        }
-        CTX_END_TRY(ctx, jb);
-    }
+    c_arg a = { &o, header, out };
+    int st = reelaborate(s, &eo, generate, &a);
     free(names);
-    free(msg);
-    if (st)
-        sb_puts(&s->ctx->diag, sb_str(&ctx->diag));
-    ctx_free(ctx);
     sb_free(&prefix);
-    return st ? fail(s) : 0;
+    return st;
 }
 
 static const char *const format_names[] = {
