@@ -288,25 +288,22 @@ static char *read_file(cli *c, const char *path, size_t *len)
 static int write_file(cli *c, const char *path, const char *text)
 {
     struct stat st;
-    size_t len = strlen(text);
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        FILE *f = fopen(path, "wb");
-        int ok = f && fwrite(text, 1, len, f) == len;
-        ok = f && fclose(f) == 0 && ok;
-        if (!ok)
-            fprintf(c->err, "nnderive: error: cannot write '%s': %s\n", path, strerror(errno));
-        return ok ? 0 : 2;
-    }
+    int direct = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
     strbuf tmp;
     sb_init(&tmp);
-    sb_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+    if (direct)
+        sb_puts(&tmp, path);
+    else
+        sb_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+    size_t len = strlen(text);
     FILE *f = fopen(sb_str(&tmp), "wb");
     int ok = f && fwrite(text, 1, len, f) == len;
     ok = f && fclose(f) == 0 && ok;
-    ok = ok && rename(sb_str(&tmp), path) == 0;
+    ok = ok && (direct || rename(sb_str(&tmp), path) == 0);
     if (!ok) {
         fprintf(c->err, "nnderive: error: cannot write '%s': %s\n", path, strerror(errno));
-        remove(sb_str(&tmp));
+        if (!direct)
+            remove(sb_str(&tmp));
     }
     sb_free(&tmp);
     return ok ? 0 : 2;

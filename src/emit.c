@@ -63,9 +63,8 @@ static size_t width(liner *L, const nd_node *n)
     strbuf b;
     sb_init(&b);
     printer q = L->p;
-    q.out = &b;
     q.latex = 0;
-    print_expr(&q, n);
+    print_to(&q, n, &b);
     size_t w = b.len;
     sb_free(&b);
     return w;

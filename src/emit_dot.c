@@ -47,15 +47,6 @@ static void put_string(strbuf *out, const char *s)
     sb_putc(out, '"');
 }
 
-/* n printed in the input language (names for named nodes and symbols). */
-static void print_to(dot *d, const nd_node *n, strbuf *b)
-{
-    strbuf *saved = d->pr.out;
-    d->pr.out = b;
-    print_expr(&d->pr, n);
-    d->pr.out = saved;
-}
-
 /* Drawn at each use instead of once. */
 static int per_use(const nd_node *n)
 {
@@ -82,12 +73,12 @@ static void forward_node(dot *d, const nd_node *n, const nd_node *objective)
         attrs = d->wrt[n->u.var] ? ", shape=box, style=filled, fillcolor=\"#cfe2f3\""
                                  : ", shape=box";
     } else if (ops_table[n->op].cls == OPC_LEAF && !name) {
-        print_to(d, n, &label);
+        print_to(&d->pr, n, &label);
         attrs = ", shape=plaintext";
     } else if (ops_table[n->op].cls == OPC_LEAF) {     /* L = 3 */
         sb_printf(&label, "%s = ", name);
         d->pr.self = n;
-        print_to(d, n, &label);
+        print_to(&d->pr, n, &label);
         d->pr.self = NULL;
         attrs = ", style=filled, fillcolor=\"#fff2cc\"";
     } else {
@@ -119,7 +110,7 @@ static void forward_edges(dot *d, const nd_node *n)
         if (per_use(k)) {
             strbuf label;
             sb_init(&label);
-            print_to(d, k, &label);
+            print_to(&d->pr, k, &label);
             sb_printf(d->out, "%sk%u_%u [label=", d->ind, n->id, i);
             put_string(d->out, sb_str(&label));
             sb_puts(d->out, ", shape=plaintext];\n");
@@ -196,7 +187,7 @@ static void backward_graph(dot *d, const nd_prog *prog)
         strbuf label;
         sb_init(&label);
         sb_printf(&label, "%s = ", lines[i].label);
-        print_to(d, lines[i].expr, &label);
+        print_to(&d->pr, lines[i].expr, &label);
         sb_printf(d->out, "%ss%d [label=", d->ind, i);
         put_string(d->out, sb_str(&label));
         sb_printf(d->out, ", shape=box, style=\"rounded%s\"];\n",

@@ -586,6 +586,14 @@ static void print_node(printer *p, const nd_node *n)
     }
 }
 
+void print_to(printer *p, const nd_node *n, strbuf *b)
+{
+    strbuf *saved = p->out;
+    p->out = b;
+    print_expr(p, n);
+    p->out = saved;
+}
+
 static void print_at(printer *p, const nd_node *n, int min)
 {
     int paren = level(p, n) < min;

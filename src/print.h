@@ -23,6 +23,8 @@ void printer_free(printer *p);
 void printer_name(printer *p, const nd_node *n, const char *name);
 const char *printer_name_of(const printer *p, const nd_node *n);
 void print_expr(printer *p, const nd_node *n);
+/* The same appended to b instead of p's output. */
+void print_to(printer *p, const nd_node *n, strbuf *b);
 /* Term i of a sum with its sign (" + t", " - t"; the first without " + "),
  * for breaking long sums across lines. */
 void print_term_signed(printer *p, const nd_node *sum, uint32_t i);

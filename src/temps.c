@@ -24,11 +24,9 @@ static int worth_naming(printer *p, const nd_node *n)
 {
     if (tree_size_upto(p, n, 4) < 4)
         return 0;
-    strbuf b, *saved = p->out;
+    strbuf b;
     sb_init(&b);
-    p->out = &b;
-    print_expr(p, n);
-    p->out = saved;
+    print_to(p, n, &b);
     size_t len = 0;
     for (const char *c = sb_str(&b); *c; c++)
         len += *c != ' ';
