@@ -144,29 +144,31 @@ static nd_node *split_coef(nd_ctx *ctx, nd_node *t, mpq_t coef)
     return t;
 }
 
-static void add_term(nd_ctx *ctx, termlist *l, nd_node *t, const mpq_t scale)
+/* A term as coefficient * body on the list. */
+static void push_split(nd_ctx *ctx, termlist *l, nd_node *t)
+{
+    mpq_t c;
+    mpq_init(c);
+    nd_node *body = split_coef(ctx, t, c);
+    tl_push(l, body, c);
+    mpq_clear(c);
+}
+
+static void add_term(nd_ctx *ctx, termlist *l, nd_node *t)
 {
     if (mk_is_zero(t))
         return;
     if (t->op == OP_ADD && !is_named(t)) {
         for (uint32_t i = 0; i < t->nkids; i++)
-            add_term(ctx, l, t->kid[i], scale);
+            add_term(ctx, l, t->kid[i]);
         return;
     }
     if (t->op == OP_BCAST && expr_is_scalar(ctx, t->kid[0]) &&
         t->kid[0]->op != OP_CONST) {
-        nd_node *s = t->kid[0];
-        if (mpq_cmp_ui(scale, 1, 1) != 0)
-            s = mk_scale_q(ctx, scale, s);
-        nl_push(&l->bcast, s);
+        nl_push(&l->bcast, t->kid[0]);
         return;
     }
-    mpq_t c;
-    mpq_init(c);
-    nd_node *body = split_coef(ctx, t, c);
-    mpq_mul(c, c, scale);
-    tl_push(l, body, c);
-    mpq_clear(c);
+    push_split(ctx, l, t);
 }
 
 static nd_ctx *sort_ctx;    /* qsort has no user argument in C99 */
@@ -240,23 +242,13 @@ nd_node *mk_add(nd_ctx *ctx, nd_node *const *terms, int n)
 {
     nd_shape shape = terms[0]->shape;
     termlist l = { 0 };
-    mpq_t one;
-    mpq_init(one);
-    mpq_set_ui(one, 1, 1);
     for (int i = 0; i < n; i++)
-        add_term(ctx, &l, terms[i], one);
+        add_term(ctx, &l, terms[i]);
     if (l.bcast.n) {    /* a + b broadcast once, not a and b separately */
         nd_node *s = l.bcast.n == 1 ? l.bcast.v[0] : mk_add(ctx, l.bcast.v, l.bcast.n);
-        nd_node *t = shape_is_scalar(ctx, shape) ? s : mk_bcast(ctx, s, shape);
-        if (!mk_is_zero(s)) {
-            mpq_t c;
-            mpq_init(c);
-            nd_node *body = split_coef(ctx, t, c);
-            tl_push(&l, body, c);
-            mpq_clear(c);
-        }
+        if (!mk_is_zero(s))
+            push_split(ctx, &l, shape_is_scalar(ctx, shape) ? s : mk_bcast(ctx, s, shape));
     }
-    mpq_clear(one);
     sort_ctx = ctx;
     if (l.n > 1)
         qsort(l.v, (size_t)l.n, sizeof *l.v, term_cmp);
