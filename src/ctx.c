@@ -19,10 +19,9 @@ nd_ctx *ctx_new(const nd_source *src)
     return ctx;
 }
 
-void ctx_free(nd_ctx *ctx)
+/* Everything the ctx owns but its diagnostics. */
+static void release_program(nd_ctx *ctx)
 {
-    if (!ctx)
-        return;
     expr_release(ctx);
     free(ctx->dims);
     free(ctx->vars);
@@ -30,9 +29,30 @@ void ctx_free(nd_ctx *ctx)
     free(ctx->syms);
     free(ctx->tr_memo);
     free(ctx->err_msg);
-    sb_free(&ctx->diag);
     arena_free(ctx->arena);
+}
+
+void ctx_free(nd_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    release_program(ctx);
+    sb_free(&ctx->diag);
     free(ctx);
+}
+
+void ctx_reset(nd_ctx *ctx, size_t diag_len)
+{
+    nd_ctx keep = *ctx;
+    release_program(ctx);
+    memset(ctx, 0, sizeof *ctx);
+    ctx->src = keep.src;
+    ctx->on_error = keep.on_error;
+    ctx->shape_notes = keep.shape_notes;
+    ctx->diag = keep.diag;
+    sb_truncate(&ctx->diag, diag_len);
+    ctx->arena = arena_new();
+    dim_init(ctx);
 }
 
 void *ctx_grow(void *arr, int *cap, int need, size_t elem)

@@ -45,7 +45,8 @@ typedef struct nd_binding {
 struct nd_dimrec {
     int parent;             /* union-find */
     long value;             /* > 0 for a numeric dimension, else 0 */
-    const char *name;       /* NULL until named */
+    const char *name;       /* NULL until named (messages name it d<index>) */
+    int named;              /* named when made: x_rows, not d7 */
     int declared;           /* named by the user: never merged with another name */
     int order;              /* order of first appearance, for the C ABI */
 };
@@ -71,6 +72,7 @@ typedef struct nd_ctx {
     struct nd_dimrec *dims;
     int n_dims, cap_dims;
     int dims_frozen;            /* --check: dims below this never merge */
+    int dim_links;              /* unifications that merged two dimensions */
 
     nd_var *vars;
     int n_vars, cap_vars;
@@ -95,6 +97,10 @@ typedef struct nd_ctx {
 
 nd_ctx *ctx_new(const nd_source *src);
 void ctx_free(nd_ctx *ctx);
+/* Forgets the program (DAG, dimensions, names, errors) and the messages
+ * after the first diag_len bytes, as if the ctx were new: elaboration's
+ * second pass starts from here. */
+void ctx_reset(nd_ctx *ctx, size_t diag_len);
 
 /* Appends an error (and remembers the first), a note, or a warning. */
 void ctx_error(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)

@@ -10,14 +10,174 @@
 #include "ops.h"
 #include "shape.h"
 
+/* ---- two passes ----------------------------------------------------------
+ * Unification may give a dimension its value after nodes that use it were
+ * built: in `v'*A'*v0*v*A` the inner dimension of v*A makes A a row, and v0
+ * a scalar, after v'*A'*v0 was built as a matrix product.  Such nodes would
+ * disagree with their final shapes (the smart constructors chose scaling or
+ * a product from the shapes they saw).  So a program whose elaboration
+ * merged dimensions is elaborated twice: the first pass only finds the
+ * final shapes of the inferred variables and of the vector()/matrix()
+ * fills; the second builds the DAG with those shapes fixed from the start,
+ * as if they had been declared (their dimensions never merge again), so
+ * every node is built with its final shape.  A program and the same program
+ * with its --explain declarations written out then mean the same. */
+
+/* A dimension as the first pass left it, independent of that pass's ctx. */
+typedef struct hint_dim {
+    enum { HD_ONE, HD_NUMBER, HD_EXISTING, HD_DECLARED, HD_FREE } kind;
+    long value;             /* HD_NUMBER: the size; HD_FREE: the class;
+                               HD_EXISTING: the dimension's index */
+    char *name;             /* HD_DECLARED: the dimension; HD_FREE: its name or NULL */
+} hint_dim;
+
+typedef struct hint_shape {
+    nd_shape raw;           /* first pass: the shape as made */
+    hint_dim rows, cols;    /* after it: the final dimensions */
+} hint_shape;
+
+typedef struct hint_list {
+    hint_shape *v;
+    int n, cap;
+} hint_list;
+
+typedef struct elab_hints {
+    hint_list vars;         /* inferred variables, in order of creation */
+    hint_list fills;        /* vector() and matrix() calls, in order */
+    nd_dim *class_dim;      /* second pass: the dimension of each free class */
+    int n_classes;
+    int used_vars, used_fills;  /* second pass: how many were taken */
+} elab_hints;
+
 typedef struct elab {
     nd_ctx *ctx;
     int infer;          /* undeclared names become variables */
     const char *const *split;   /* --paths: uses of these become copies */
     int n_split;
+    elab_hints *hints;  /* what the passes record or use */
+    int second;         /* this is the second pass: take shapes from hints */
 } elab;
 
 static nd_node *elab_expr(elab *e, const ast *a);
+
+/* ---- hints ----------------------------------------------------------------- */
+
+static void hint_push(hint_list *l, nd_shape raw)
+{
+    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+    l->v[l->n++].raw = raw;
+}
+
+static void hint_list_free(hint_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].rows.name);
+        free(l->v[i].cols.name);
+    }
+    free(l->v);
+}
+
+static void hints_free(elab_hints *h)
+{
+    hint_list_free(&h->vars);
+    hint_list_free(&h->fills);
+    free(h->class_dim);
+    free(h);
+}
+
+/* What the first pass's dimension `raw` became; class_of numbers the free
+ * classes by their root.  A root below dims_frozen (an answer's dimension
+ * that joined the program's) keeps its index: the program's dimensions
+ * stay as they are between an answer's two passes. */
+static void finish_dim(nd_ctx *ctx, nd_dim raw, hint_dim *h, int *class_of, int *n_classes)
+{
+    nd_dim r = dim_find(ctx, raw);
+    const struct nd_dimrec *d = &ctx->dims[r];
+    if (r == DIM_ONE) {
+        h->kind = HD_ONE;
+    } else if (d->value > 0) {
+        h->kind = HD_NUMBER;
+        h->value = d->value;
+    } else if (r < ctx->dims_frozen) {
+        h->kind = HD_EXISTING;
+        h->value = r;
+    } else if (d->declared) {
+        h->kind = HD_DECLARED;
+        h->name = xstrdup(d->name);
+    } else {
+        if (class_of[r] < 0)
+            class_of[r] = (*n_classes)++;
+        h->kind = HD_FREE;
+        h->value = class_of[r];
+        h->name = d->named ? xstrdup(d->name) : NULL;
+    }
+}
+
+/* After the first pass: the final dimensions of what it recorded. */
+static void hints_finish(nd_ctx *ctx, elab_hints *h)
+{
+    int *class_of = xmalloc((size_t)ctx->n_dims * sizeof *class_of);
+    for (int i = 0; i < ctx->n_dims; i++)
+        class_of[i] = -1;
+    hint_list *lists[2] = { &h->vars, &h->fills };
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; i < lists[l]->n; i++) {
+            hint_shape *s = &lists[l]->v[i];
+            finish_dim(ctx, s->raw.rows, &s->rows, class_of, &h->n_classes);
+            finish_dim(ctx, s->raw.cols, &s->cols, class_of, &h->n_classes);
+        }
+    free(class_of);
+    h->class_dim = xmalloc(((size_t)h->n_classes + 1) * sizeof *h->class_dim);
+    for (int i = 0; i < h->n_classes; i++)
+        h->class_dim[i] = -1;
+}
+
+/* The second pass's dimension for a hint.  A free class becomes a
+ * dimension that never merges: its value was settled by the first pass. */
+static nd_dim hint_resolve(elab *e, const hint_dim *h)
+{
+    nd_ctx *ctx = e->ctx;
+    struct nd_sym *s;
+    switch (h->kind) {
+    case HD_ONE:
+        return DIM_ONE;
+    case HD_NUMBER:
+        return dim_const(ctx, h->value);
+    case HD_EXISTING:
+        return (nd_dim)h->value;
+    case HD_DECLARED:
+        s = ctx_lookup(ctx, h->name);
+        if (s && s->kind == SYM_DIM)
+            return s->index;
+        break;
+    case HD_FREE:
+        if (e->hints->class_dim[h->value] < 0)
+            e->hints->class_dim[h->value] = dim_declared(ctx, h->name);
+        return e->hints->class_dim[h->value];
+    }
+    nd_loc none = { 0, 0, 0, 0, NULL };
+    ctx_fail(ctx, none, "internal error: the second elaboration pass lost dimension '%s'",
+             h->name ? h->name : "?");
+}
+
+/* The shape made at this point: fresh dimensions (first pass, recorded)
+ * or the ones the first pass settled on (second pass). */
+static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh)
+{
+    if (!e->second) {
+        if (e->hints)
+            hint_push(l, fresh);
+        return fresh;
+    }
+    if (*used >= l->n) {
+        nd_loc none = { 0, 0, 0, 0, NULL };
+        ctx_fail(e->ctx, none, "internal error: the second elaboration pass diverged");
+    }
+    hint_shape *h = &l->v[(*used)++];
+    nd_dim r = hint_resolve(e, &h->rows);     /* rows first: dimensions are numbered */
+    return shape_make(r, hint_resolve(e, &h->cols));
+}
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -183,26 +343,36 @@ static int is_split(const elab *e, const char *name)
     return 0;
 }
 
-static nd_node *infer_var(elab *e, const ast *a)
+/* The shape of an undeclared name from its first letter, with fresh
+ * dimensions NAME_rows and NAME_cols. */
+static nd_shape first_letter_shape(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
     char c = a->text[0];
-    char buf[300];
-    nd_shape shape;
-    if (c >= 'a' && c <= 'g') {
-        shape = shape_scalar();
-    } else if (c >= 'h' && c <= 'z') {
-        snprintf(buf, sizeof buf, "%s_rows", a->text);
-        shape = shape_make(dim_fresh(ctx, buf), DIM_ONE);
-    } else if (c >= 'A' && c <= 'Z') {
-        snprintf(buf, sizeof buf, "%s_rows", a->text);
-        nd_dim r = dim_fresh(ctx, buf);
-        snprintf(buf, sizeof buf, "%s_cols", a->text);
-        shape = shape_make(r, dim_fresh(ctx, buf));
-    } else {
+    if (c >= 'a' && c <= 'g')
+        return shape_scalar();
+    if (!(c >= 'h' && c <= 'z') && !(c >= 'A' && c <= 'Z'))
         ctx_fail(ctx, a->loc, "cannot infer the type of '%s' from its first letter; declare it",
                  a->text);
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s_rows", a->text);
+    nd_dim r = e->second ? DIM_ONE : dim_fresh(ctx, sb_str(&b)), k = DIM_ONE;
+    if (c >= 'A' && c <= 'Z' && !e->second) {
+        sb_clear(&b);
+        sb_printf(&b, "%s_cols", a->text);
+        k = dim_fresh(ctx, sb_str(&b));
     }
+    sb_free(&b);
+    return shape_make(r, k);
+}
+
+static nd_node *infer_var(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_shape shape = first_letter_shape(e, a);
+    if (e->hints)
+        shape = hinted_shape(e, &e->hints->vars, &e->hints->used_vars, shape);
     int v = ctx_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
     ctx_define(ctx, a->text, SYM_VAR, v);
     return is_split(e, a->text) ? occurrence(e, v, a) : ctx->vars[v].node;
@@ -445,9 +615,12 @@ static nd_node *elab_filled(elab *e, const ast *a, int matrix)
     if (!expr_is_scalar(ctx, c))
         shape_fail(ctx, a->kids[0]->loc, "'%s' fills with a scalar, but %s is %s", a->text,
                    text_of(e, a->kids[0]), shape_str(ctx, c->shape));
-    nd_dim r = dim_fresh(ctx, NULL);
-    nd_dim k = matrix ? dim_fresh(ctx, NULL) : DIM_ONE;
-    return mk_bcast(ctx, c, shape_make(r, k));
+    nd_shape shape = shape_make(DIM_ONE, DIM_ONE);
+    if (!e->second)
+        shape = shape_make(dim_fresh(ctx, NULL), matrix ? dim_fresh(ctx, NULL) : DIM_ONE);
+    if (e->hints)
+        shape = hinted_shape(e, &e->hints->fills, &e->hints->used_fills, shape);
+    return mk_bcast(ctx, c, shape);
 }
 
 static nd_node *elab_eye(elab *e, const ast *a)
@@ -652,14 +825,11 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
     free(mark);
 }
 
-void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog *p)
+/* One pass over the program (see "two passes" above). */
+static void elab_pass(nd_ctx *ctx, const elab_opts *opts, nd_prog *p, elab_hints *h, int second)
 {
-    memset(p, 0, sizeof *p);
-    p->ast = *tree;
-    memset(tree, 0, sizeof *tree);
-    ctx->shape_notes = shape_notes;
     elab e = { .ctx = ctx, .infer = 1, .split = opts ? opts->split : NULL,
-               .n_split = opts ? opts->n_split : 0 };
+               .n_split = opts ? opts->n_split : 0, .hints = h, .second = second };
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_DECL)
             declare(&e, st);
@@ -672,6 +842,38 @@ void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog
         choose_wrt(ctx, opts, p);
 }
 
+void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ast = *tree;
+    memset(tree, 0, sizeof *tree);
+    ctx->shape_notes = shape_notes;
+    size_t diag_len = ctx->diag.len;
+    elab_hints *h = xmalloc(sizeof *h);
+    memset(h, 0, sizeof *h);
+    volatile int again = 0;
+    CTX_TRY(ctx, jb) {
+        elab_pass(ctx, opts, p, h, 0);
+        again = ctx->dim_links > 0;
+        if (again)
+            hints_finish(ctx, h);
+    }
+    CTX_END_TRY(ctx, jb);
+    if (ctx->err_kind == ERR_NONE && again) {
+        free(p->wrt);
+        p->wrt = NULL;
+        p->n_wrt = 0;
+        ctx_reset(ctx, diag_len);
+        CTX_TRY(ctx, jb2) {
+            elab_pass(ctx, opts, p, h, 1);
+        }
+        CTX_END_TRY(ctx, jb2);
+    }
+    hints_free(h);
+    if (ctx->err_kind != ERR_NONE)
+        ctx_throw(ctx);
+}
+
 void prog_free(nd_prog *p)
 {
     program_free(&p->ast);
@@ -679,11 +881,61 @@ void prog_free(nd_prog *p)
     p->wrt = NULL;
 }
 
-nd_node *elab_answer(nd_ctx *ctx, const ast *expr)
+/* The program's dimensions as they are, to come back to after an
+ * answer's first pass. */
+typedef struct dim_snapshot {
+    struct nd_dimrec *dims;
+    int n_dims, links;
+} dim_snapshot;
+
+static void dims_save(nd_ctx *ctx, dim_snapshot *d)
 {
-    elab e = { .ctx = ctx, .infer = 0 };
-    ctx->dims_frozen = ctx->n_dims;
+    d->n_dims = ctx->n_dims;
+    d->links = ctx->dim_links;
+    d->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *d->dims);
+    memcpy(d->dims, ctx->dims, (size_t)ctx->n_dims * sizeof *d->dims);
+}
+
+static void dims_restore(nd_ctx *ctx, const dim_snapshot *d)
+{
+    memcpy(ctx->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
+    ctx->n_dims = d->n_dims;
+    ctx->dim_links = d->links;
+}
+
+/* An answer's two passes: the first finds the shapes of its fills (and
+ * lets them take the target's), the second builds it with them. */
+static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *target,
+                              elab_hints *h, const dim_snapshot *snap)
+{
+    elab e = { .ctx = ctx, .infer = 0, .hints = h };
     nd_node *n = elab_expr(&e, expr);
+    if (target)
+        shape_unify(ctx, n->shape, *target);     /* a mismatch is the checker's to report */
+    if (ctx->dim_links == snap->links)
+        return n;
+    hints_finish(ctx, h);
+    dims_restore(ctx, snap);
+    e.second = 1;
+    return elab_expr(&e, expr);
+}
+
+nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
+{
+    ctx->dims_frozen = ctx->n_dims;
+    elab_hints *h = xmalloc(sizeof *h);
+    memset(h, 0, sizeof *h);
+    dim_snapshot snap;
+    dims_save(ctx, &snap);
+    nd_node *volatile n = NULL;
+    CTX_TRY(ctx, jb) {
+        n = answer_passes(ctx, expr, target, h, &snap);
+    }
+    CTX_END_TRY(ctx, jb);
+    hints_free(h);
+    free(snap.dims);
+    if (!n)
+        ctx_throw(ctx);
     return n;
 }
 
@@ -692,7 +944,7 @@ void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *e
     struct nd_sym *s = ctx_lookup(ctx, name);
     if (s)
         ctx_fail(ctx, loc, "'%s' is already a name of the program", name);
-    nd_node *n = elab_answer(ctx, expr);
+    nd_node *n = elab_answer(ctx, expr, NULL);
     int b = ctx_add_binding(ctx, name, loc);
     ctx->binds[b].node = n;
     ctx_define(ctx, name, SYM_BIND, b);

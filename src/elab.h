@@ -33,8 +33,10 @@ void prog_free(nd_prog *prog);
 
 /* An answer for --check: an expression over the program's names, typed
  * without inference and without adding constraints between the program's
- * dimensions.  Raises through ctx_fail; a shape error has ERR_SHAPE. */
-nd_node *elab_answer(nd_ctx *ctx, const ast *expr);
+ * dimensions; its own free dimensions (vector(1)) take target's shape when
+ * target is not NULL and that fits.  Raises through ctx_fail; a shape error
+ * has ERR_SHAPE. */
+nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target);
 
 /* --check-file: a line `t = EXPR` defining a helper name for later lines. */
 void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr);

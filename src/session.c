@@ -402,13 +402,14 @@ static const nd_source *keep_source(nd_session *s, const char *name, const char 
 
 /* Elaborates an answer; NULL when it is not usable: *status 1 for a shape
  * error (its message in reason), 2 for bad input (in the diagnostics). */
-static nd_node *answer_node(nd_session *s, const ast *expr, strbuf *reason, int *status)
+static nd_node *answer_node(nd_session *s, const ast *expr, nd_node *grad, strbuf *reason,
+                            int *status)
 {
     nd_ctx *ctx = s->ctx;
     nd_node *volatile n = NULL;
     size_t diag_len = ctx->diag.len;
     CTX_TRY(ctx, jb) {
-        n = elab_answer(ctx, expr);
+        n = elab_answer(ctx, expr, &grad->shape);
     }
     CTX_END_TRY(ctx, jb);
     if (n)
@@ -431,7 +432,7 @@ static int verdict(nd_session *s, const char *label, nd_node *grad, const ast *e
     strbuf reason;
     sb_init(&reason);
     int status = 0;
-    nd_node *ans = answer_node(s, expr, &reason, &status);
+    nd_node *ans = answer_node(s, expr, grad, &reason, &status);
     enum check_verdict v = status == 2 ? CHECK_ERROR
                            : status == 1 ? CHECK_DIFFERENT
                            : check_answer(s->ctx, grad, ans, var, &s->verify, &reason);

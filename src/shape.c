@@ -13,6 +13,7 @@ static nd_dim dim_new(nd_ctx *ctx, long value, const char *name, int declared)
     d->parent = i;
     d->value = value;
     d->name = name ? arena_strdup(ctx->arena, name) : NULL;
+    d->named = name != NULL;
     d->declared = declared;
     d->order = i;
     ctx->n_dims++;
@@ -70,6 +71,20 @@ int dim_same(nd_ctx *ctx, nd_dim a, nd_dim b)
 static void link_to(nd_ctx *ctx, nd_dim from, nd_dim to)
 {
     ctx->dims[from].parent = to;
+    ctx->dim_links++;
+}
+
+/* A merged class keeps a declared dimension, else a named inferred one
+ * (x_rows reads better than d7, and --explain can write it back as a
+ * declaration), else the oldest. */
+static int a_stays_root(const struct nd_dimrec *da, const struct nd_dimrec *db, nd_dim a,
+                        nd_dim b)
+{
+    if (da->declared != db->declared)
+        return da->declared;
+    if (da->named != db->named)
+        return da->named;
+    return a < b;
 }
 
 int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b)
@@ -83,11 +98,7 @@ int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b)
     struct nd_dimrec *da = &ctx->dims[a], *db = &ctx->dims[b];
     if (da->declared && db->declared)
         return 0;       /* two numbers, two names, or a name and a number */
-    if (da->declared)
-        link_to(ctx, b, a);
-    else if (db->declared)
-        link_to(ctx, a, b);
-    else if (a < b)
+    if (a_stays_root(da, db, a, b))
         link_to(ctx, b, a);
     else
         link_to(ctx, a, b);
