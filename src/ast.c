@@ -43,6 +43,15 @@ ast *ast_unary(enum ast_kind kind, ast *x, nd_loc loc, nd_loc op_loc)
     return a;
 }
 
+int ast_chain_level(enum ast_binop op)
+{
+    switch (op) {
+    case BIN_ADD: case BIN_SUB: return 1;
+    case BIN_MUL: case BIN_DIV: case BIN_EMUL: case BIN_EDIV: return 2;
+    default: return 0;
+    }
+}
+
 ast *ast_binary(enum ast_binop op, ast *l, ast *r, nd_loc op_loc)
 {
     ast *a = ast_new(AST_BINARY, diag_span(l->loc, r->loc));
@@ -50,6 +59,9 @@ ast *ast_binary(enum ast_binop op, ast *l, ast *r, nd_loc op_loc)
     a->op_loc = op_loc;
     ast_add_kid(a, l);
     ast_add_kid(a, r);
+    int level = ast_chain_level(op);
+    if (level && l->kind == AST_BINARY && ast_chain_level(l->op) == level)
+        a->depth = l->depth > r->depth + 1 ? l->depth : r->depth + 1;
     return a;
 }
 

@@ -79,5 +79,10 @@ void program_add(ast_program *p, ast_stmt *s);
 void program_free(ast_program *p);
 
 const char *ast_binop_text(enum ast_binop op);
+/* The chains of left-associative operators of one precedence: 1 for + and
+ * -, 2 for * / .* ./, 0 for the others.  In a chain (a + b - c + d) the
+ * left operand does not count towards the nesting depth: a flat sum of any
+ * length parses, and the passes walk it as a loop. */
+int ast_chain_level(enum ast_binop op);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
 #include "mk.h"
 #include "num.h"
 #include "ops.h"
@@ -47,6 +48,7 @@ typedef struct elab_hints {
     nd_dim *class_dim;      /* second pass: the dimension of each free class */
     int n_classes;
     int used_vars, used_fills;  /* second pass: how many were taken */
+    nd_evalenv *numbers;    /* first pass: evaluates constants (see check_number) */
 } elab_hints;
 
 typedef struct elab {
@@ -83,6 +85,7 @@ static void hints_free(elab_hints *h)
     hint_list_free(&h->vars);
     hint_list_free(&h->fills);
     free(h->class_dim);
+    eval_free(h->numbers);
     free(h);
 }
 
@@ -247,17 +250,24 @@ static const char *text_of(elab *e, const ast *a)
 
 /* ---- declarations ------------------------------------------------------ */
 
+/* A dimension written as a number: 1 to ND_MAX_DIM. */
+static long dim_number(nd_ctx *ctx, const char *text, nd_loc loc)
+{
+    const char *digits = text + strspn(text, "0");     /* no leading zeros */
+    if (text[strspn(text, "0123456789")] || !*digits)
+        ctx_fail(ctx, loc, "a dimension must be a positive integer or a name, not '%s'", text);
+    long v = strlen(digits) <= 10 ? strtol(digits, NULL, 10) : ND_MAX_DIM + 1;
+    if (v > ND_MAX_DIM)
+        ctx_fail(ctx, loc, "the dimension %s is too large (the limit is %ld)", digits,
+                 ND_MAX_DIM);
+    return v;
+}
+
 static nd_dim decl_dim(elab *e, const ast_name *d)
 {
     nd_ctx *ctx = e->ctx;
-    if (isdigit((unsigned char)d->name[0])) {
-        char *end;
-        long v = strtol(d->name, &end, 10);
-        if (*end || v <= 0 || v > 1000000000L)
-            ctx_fail(ctx, d->loc, "a dimension must be a positive integer or a name, not '%s'",
-                     d->name);
-        return dim_const(ctx, v);
-    }
+    if (isdigit((unsigned char)d->name[0]))
+        return dim_const(ctx, dim_number(ctx, d->name, d->loc));
     struct nd_sym *s = ctx_lookup(ctx, d->name);
     if (s && s->kind == SYM_DIM)
         return s->index;
@@ -521,10 +531,10 @@ static nd_node *elab_pow(elab *e, const ast *a, nd_node *l, nd_node *r)
     return k < 0 ? mk_mpow(ctx, mk_fn(ctx, OP_INV, l), -k) : mk_mpow(ctx, l, k);
 }
 
-static nd_node *elab_binary(elab *e, const ast *a)
+/* l OP r for one binary operator, both sides elaborated. */
+static nd_node *combine(elab *e, const ast *a, nd_node *l, nd_node *r)
 {
     nd_ctx *ctx = e->ctx;
-    nd_node *l = elab_expr(e, a->kids[0]), *r = elab_expr(e, a->kids[1]);
     switch (a->op) {
     case BIN_ADD:
     case BIN_SUB:
@@ -551,6 +561,70 @@ static nd_node *elab_binary(elab *e, const ast *a)
         return elab_pow(e, a, l, r);
     }
     abort();
+}
+
+/* a + b - c + ...: the left operand of a chain is the chain so far (see
+ * ast_chain_level).  Collects the spine, innermost first. */
+static const ast **chain_spine(const ast *a, int *n)
+{
+    int level = ast_chain_level(a->op), cap = 16;
+    const ast **spine = xmalloc((size_t)cap * sizeof *spine);
+    *n = 0;
+    for (const ast *s = a;; s = s->kids[0]) {
+        if (*n == cap)
+            spine = xrealloc(spine, (size_t)(cap *= 2) * sizeof *spine);
+        spine[(*n)++] = s;
+        const ast *l = s->kids[0];
+        if (l->kind != AST_BINARY || !level || ast_chain_level(l->op) != level)
+            break;
+    }
+    for (int i = 0, j = *n - 1; i < j; i++, j--) {
+        const ast *t = spine[i];
+        spine[i] = spine[j];
+        spine[j] = t;
+    }
+    return spine;
+}
+
+/* A sum of many terms is built once from all of them (building it term by
+ * term would re-sort the growing sum each time); the terms so far are kept
+ * in the sum's shape, broadcast together when a later term is bigger. */
+static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *first)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_node **terms = xmalloc(((size_t)n + 1) * sizeof *terms);
+    int nt = 0;
+    terms[nt++] = first;
+    for (int i = 0; i < n; i++) {
+        const ast *a = spine[i];
+        nd_node *l = terms[0], *r = elab_expr(e, a->kids[1]);
+        broadcast_pair(e, a, &l, &r);
+        if (l != terms[0]) {    /* the sum so far is broadcast to r's shape */
+            terms[0] = mk_bcast(ctx, mk_add(ctx, terms, nt), l->shape);
+            nt = 1;
+        }
+        terms[nt++] = a->op == BIN_SUB ? mk_neg(ctx, r) : r;
+    }
+    nd_node *sum = mk_add(ctx, terms, nt);
+    free(terms);
+    return sum;
+}
+
+/* Binary operators.  A long chain (a*b*c..., a + b + ...) is walked as a
+ * loop, not by recursion: its length is not bounded by the nesting limit. */
+static nd_node *elab_binary(elab *e, const ast *a)
+{
+    int n;
+    const ast **spine = chain_spine(a, &n);
+    nd_node *acc = elab_expr(e, spine[0]->kids[0]);
+    if (ast_chain_level(a->op) == 1 && n > 1) {
+        acc = sum_chain(e, spine, n, acc);
+    } else {
+        for (int i = 0; i < n; i++)
+            acc = combine(e, spine[i], acc, elab_expr(e, spine[i]->kids[1]));
+    }
+    free((void *)spine);
+    return acc;
 }
 
 /* ---- calls --------------------------------------------------------------- */
@@ -629,11 +703,10 @@ static nd_node *elab_eye(elab *e, const ast *a)
     check_arity(e, a, 1);
     const ast *d = a->kids[0];
     if (d->kind == AST_NUM) {
-        char *end;
-        long v = strtol(d->text, &end, 10);
-        if (*end || v <= 0 || v > 1000000000L)
+        if (strspn(d->text, "0123456789") != strlen(d->text))
             ctx_fail(ctx, d->loc, "'eye' needs a positive integer or a dimension name");
-        return expr_eye(ctx, dim_const(ctx, v));
+        long v = dim_number(ctx, d->text, d->loc);
+        return v == 1 ? mk_int(ctx, 1) : expr_eye(ctx, dim_const(ctx, v));
     }
     struct nd_sym *s = d->kind == AST_NAME ? ctx_lookup(ctx, d->text) : NULL;
     if (!s || s->kind != SYM_DIM)
@@ -665,7 +738,42 @@ static nd_node *elab_call(elab *e, const ast *a)
     return mk_call(ctx, (enum nd_op)op, args, a->nkids);
 }
 
+/* A constant that does not fold exactly (log(2), 0^-1) is evaluated once
+ * in MPFR, so that a division by zero or a value outside a function's
+ * domain is an error at its place rather than `vector(1/0)` or `1.0/0.0`
+ * in the output.  An overflow is not an error: the value is merely huge.
+ * The first pass does it (the second builds the same constants). */
+static void check_number(elab *e, const ast *a, nd_node *n)
+{
+    nd_ctx *ctx = e->ctx;
+    if (e->second || !e->hints)
+        return;
+    if (!e->hints->numbers)
+        e->hints->numbers = eval_new(ctx, 64);
+    nd_evalenv *env = e->hints->numbers;
+    mpfr_clear_flags();
+    if (eval_node(env, n) == EV_OK)
+        return;
+    const nd_node *f = env->failed;
+    if (f && f->op == OP_EPOW && mpfr_zero_p(env->vals[f->kid[0]->id].a[0]))
+        ctx_fail(ctx, a->loc, "division by zero in '%s'", text_of(e, a));
+    if (mpfr_overflow_p() && !mpfr_nanflag_p() && !mpfr_divby0_p())
+        return;
+    ctx_fail(ctx, a->loc, "'%s' is undefined: it is outside the domain of '%s'", text_of(e, a),
+             f ? ops_table[f->op].name : "?");
+}
+
+static nd_node *elab_expr_kind(elab *e, const ast *a);
+
 static nd_node *elab_expr(elab *e, const ast *a)
+{
+    nd_node *n = elab_expr_kind(e, a);
+    if ((n->flags & NF_NUMERIC) && n->op != OP_CONST)
+        check_number(e, a, n);
+    return n;
+}
+
+static nd_node *elab_expr_kind(elab *e, const ast *a)
 {
     switch (a->kind) {
     case AST_NUM:

@@ -107,6 +107,12 @@ static void table_grow(nd_ctx *ctx)
     ctx->hcap = cap;
 }
 
+/* Leaves and operations whose value involves a dimension's size. */
+static int depends_on_dims(enum nd_op op)
+{
+    return op == OP_DIMVAL || op == OP_EYE || op == OP_BCAST;
+}
+
 /* Returns the existing node equal to the candidate, or registers it. */
 static nd_node *intern(nd_ctx *ctx, nd_node *cand)
 {
@@ -124,10 +130,12 @@ static nd_node *intern(nd_ctx *ctx, nd_node *cand)
         mpq_set(n->u.q, cand->u.q);
     }
     n->id = ctx->n_nodes;
-    n->flags = n->op == OP_VAR || n->op == OP_SYM ? 0 : NF_CONSTANT;
+    unsigned flags = n->op == OP_VAR || n->op == OP_SYM ? 0
+                     : depends_on_dims(n->op)             ? NF_CONSTANT
+                                                          : NF_CONSTANT | NF_NUMERIC;
     for (uint32_t k = 0; k < n->nkids; k++)
-        if (!(n->kid[k]->flags & NF_CONSTANT))
-            n->flags &= (uint8_t)~NF_CONSTANT;
+        flags &= n->kid[k]->flags;      /* a property of every child */
+    n->flags = (uint8_t)flags;
     if (ctx->n_nodes == ctx->cap_nodes) {
         ctx->cap_nodes = ctx->cap_nodes ? ctx->cap_nodes * 2 : 1024;
         ctx->nodes = xrealloc(ctx->nodes, ctx->cap_nodes * sizeof *ctx->nodes);

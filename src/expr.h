@@ -37,6 +37,8 @@ enum nd_op {
 #define NF_NAMED 1u     /* the value of a named binding: printed by its name,
                            never flattened into a parent sum or product */
 #define NF_CONSTANT 2u  /* depends on no variable and no symbol */
+#define NF_NUMERIC 4u   /* a scalar that depends on nothing, not even a
+                           dimension: a number, exactly or not (log(2)) */
 
 /* Which union field each op uses:
  *   OP_CONST  q      the exact value (a scalar)

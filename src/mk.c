@@ -691,12 +691,12 @@ nd_node *mk_powi(nd_ctx *ctx, nd_node *x, long k)
 
 nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k)
 {
+    if (expr_is_scalar(ctx, a))
+        return mk_powi(ctx, a, k);
     if (k == 0)
         return expr_eye(ctx, a->shape.rows);
     if (k == 1 || a->op == OP_EYE)
         return a;
-    if (expr_is_scalar(ctx, a))
-        return mk_powi(ctx, a, k);
     if (a->op == OP_MPOW && !is_named(a))
         return mk_mpow(ctx, a->kid[0], a->u.k * k);
     return expr_mpow(ctx, a, k);

@@ -139,6 +139,11 @@ static int require_scalar(nd_session *s)
     if (s->status)
         return s->status;
     nd_binding *b = &ctx->binds[s->prog.objective];
+    if (s->prog.n_wrt == 0) {
+        ctx_error(ctx, b->loc, "the objective '%s' depends on no variable: there is nothing "
+                               "to differentiate", b->name);
+        return fail(s);
+    }
     if (shape_is_scalar(ctx, b->node->shape))
         return 0;
     ctx_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a gradient needs a scalar "
@@ -493,10 +498,17 @@ static int line_variable(nd_session *s, const ast_stmt *st)
              wrt + 1);
 }
 
-static int check_lines(nd_session *s, const ast_program *lines, strbuf *out)
+static int check_lines(nd_session *s, const ast_program *lines, const nd_source *src,
+                       strbuf *out)
 {
     nd_ctx *ctx = s->ctx;
-    int worst = 0;
+    int worst = 0, n_grads = 0;
+    for (const ast_stmt *st = lines->first; st; st = st->next)
+        n_grads += st->kind == ST_GRAD;
+    if (n_grads == 0)       /* checking nothing is not a success */
+        ctx_fail(ctx, (nd_loc){ 1, 1, 1, 1, src },
+                 "no answer to check: expected lines such as d%s/d%s = EXPR",
+                 ctx->binds[s->prog.objective].name, ctx->vars[s->prog.wrt[0]].name);
     for (const ast_stmt *st = lines->first; st && worst < 2; st = st->next) {
         if (st->kind == ST_ASSIGN) {
             struct nd_sym *sym = ctx_lookup(ctx, st->names.v[0].name);
@@ -523,7 +535,8 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     ast_program lines = { 0 };
     nd_loc loc;
     char *msg = NULL;
-    if (!st && parse_source(keep_source(s, name, text, len), PARSE_GRADS, &lines, NULL, &s->ctx->diag, &loc, &msg)) {
+    const nd_source *src = keep_source(s, name, text, len);
+    if (!st && parse_source(src, PARSE_GRADS, &lines, NULL, &s->ctx->diag, &loc, &msg)) {
         free(msg);
         st = fail(s);
     } else if (!st) {
@@ -531,7 +544,7 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
         volatile int r = 2;
         gradients(s);
         CTX_TRY(ctx, jb) {
-            r = check_lines(s, &lines, &b);
+            r = check_lines(s, &lines, src, &b);
         }
         CTX_END_TRY(ctx, jb);
         st = ctx->err_kind != ERR_NONE ? fail(s) : r;

@@ -11,6 +11,7 @@
 #include "ctx.h"
 
 #define DIM_ONE 0
+#define ND_MAX_DIM 1000000000L      /* the largest dimension a program may declare */
 
 void dim_init(nd_ctx *ctx);
 nd_dim dim_find(nd_ctx *ctx, nd_dim d);

@@ -121,5 +121,5 @@ void randprog(uint64_t seed, int depth, strbuf *out)
     }
     sb_puts(out, "L = ");
     expand(&g, rules[S][pick(&g, count_rules(S))], depth);
-    sb_putc(out, '\n');
+    sb_puts(out, " + a\n");    /* never constant: there is something to differentiate */
 }

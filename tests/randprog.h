@@ -9,7 +9,8 @@
 
 #include "strbuf.h"
 
-/* Appends a program whose objective L is a scalar; `depth` bounds the
+/* Appends a program whose objective L is a scalar that depends on the
+ * variable a at least; `depth` bounds the
  * nesting of each expression. */
 void randprog(uint64_t seed, int depth, strbuf *out);
 

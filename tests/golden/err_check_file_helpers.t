@@ -1,0 +1,8 @@
+# a file of helper names only checks nothing
+args: examples/autoencoder.nd --check-file tests/golden/inputs/helper_answers.txt
+status: 2
+--- stdout
+--- stderr
+tests/golden/inputs/helper_answers.txt:1:1: error: no answer to check: expected lines such as dL/dW = EXPR
+    t = W*x
+    ^
