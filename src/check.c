@@ -1,58 +1,800 @@
-/* check.c: equivalence of a proposed gradient with the derived one. */
+/* check.c: the checker of answers (see check.h). */
 #include "check.h"
 
-#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "compare.h"
+#include "derive.h"
+#include "emit.h"
 #include "mk.h"
 #include "ops.h"
+#include "parse.h"
+#include "reason.h"
 #include "shape.h"
+#include "simplify.h"
 
-int check_shapes(nd_ctx *ctx, nd_node *grad, nd_node *answer, strbuf *reason)
+/* A step of the chain rule: the adjoint of a named intermediate. */
+typedef struct step {
+    const char *label;      /* dL/dz2 */
+    nd_node *sym;           /* the symbol --steps writes for it */
+    nd_node *target;        /* z2's node */
+    nd_node *formula;       /* its adjoint in terms of the steps before */
+    nd_node *truth;         /* its adjoint in full */
+    nd_node *user;          /* the student's value, once given */
+    int user_wrong;
+} step;
+
+/* A line the student wrote that later lines may use: replayed into the
+ * --paths elaboration. */
+typedef struct user_def {
+    const char *name;
+    char *text;
+} user_def;
+
+struct checker {
+    nd_ctx *ctx;
+    nd_prog prog;
+    const nd_source *program;
+    elab_opts eo;
+    verify_opts opts;
+    nd_node *objective;
+    unsigned char *want;
+    nd_node **grad;             /* by wrt index */
+    nd_node **grad_formula;     /* by wrt index: in terms of the steps */
+    step *steps;
+    int n_steps;
+    user_def *defs;
+    int n_defs, cap_defs;
+    int line_var;               /* the wrt index of the line being diagnosed */
+};
+
+/* ---- opening ---- */
+
+static const char *objective_name(checker *c)
 {
-    /* an answer's own free dimensions (vector(1)) may take the gradient's */
-    if (shape_unify(ctx, answer->shape, grad->shape))
-        return 1;
-    sb_printf(reason, "shape: the answer is %s, the gradient is %s",
-              shape_str(ctx, answer->shape), shape_str(ctx, grad->shape));
-    return 0;
+    return c->ctx->binds[c->prog.objective].name;
 }
 
-/* For a symmetric variable only the symmetric part of a gradient is
- * determined: (G + G')/2 is what both must agree on. */
-static nd_node *comparable(nd_ctx *ctx, nd_node *g, int var)
+static nd_node *named_node(checker *c, const char *name)
 {
-    enum nd_assume a = ctx->vars[var].assume;
-    if (a != AS_SYMMETRIC && a != AS_SPD)
-        return g;
+    struct nd_sym *s = ctx_lookup(c->ctx, name);
+    return s && s->kind == SYM_BIND ? c->ctx->binds[s->index].node : NULL;
+}
+
+/* The steps of --steps, each with its adjoint in full. */
+static void find_steps(checker *c)
+{
+    nd_ctx *ctx = c->ctx;
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = steps_lines(ctx, &c->prog, &lines, &syms, &n_syms);
+    nd_node **truth = derive_adjoints(ctx, c->objective, mk_int(ctx, 1), c->want, NULL);
+    c->steps = xmalloc(((size_t)n_syms + 1) * sizeof *c->steps);
+    size_t skip = strlen(objective_name(c)) + 2;    /* "dL/d" */
+    for (int i = 0; i < n_syms; i++) {
+        step *s = &c->steps[c->n_steps];
+        memset(s, 0, sizeof *s);
+        s->sym = syms[i];
+        s->label = syms[i]->u.name;
+        s->target = named_node(c, s->label + skip + 1);
+        if (!s->target || s->target->id >= ctx->n_nodes || !truth[s->target->id])
+            continue;
+        s->truth = truth[s->target->id];
+        c->n_steps++;
+    }
+    for (int k = 0; k < n; k++) {
+        for (int i = 0; i < c->n_steps; i++)
+            if (lines[k].label == c->steps[i].label)
+                c->steps[i].formula = lines[k].expr;
+        for (int j = 0; j < c->prog.n_wrt; j++)
+            if (!strcmp(lines[k].label + skip, ctx->vars[c->prog.wrt[j]].name) &&
+                lines[k].label[skip - 1] == 'd')
+                c->grad_formula[j] = lines[k].expr;
+    }
+    for (int i = 0; i < c->n_steps; i++)
+        if (!c->steps[i].formula)
+            c->steps[i].formula = c->steps[i].truth;
+    free(truth);
+    free(lines);
+    free(syms);
+}
+
+checker *check_open(const nd_source *program, const elab_opts *eo, const verify_opts *o,
+                    strbuf *diag)
+{
+    checker *c = xmalloc(sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->program = program;
+    c->eo = *eo;
+    c->eo.origins = 1;
+    c->opts = *o;
+    c->ctx = ctx_new(program);
+    nd_ctx *ctx = c->ctx;
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    int ok = 0;
+    if (!parse_source(program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        CTX_TRY(ctx, jb) {
+            elab_program(ctx, &tree, &c->eo, &c->prog);
+            ok = 1;
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    free(msg);
+    if (!ok || ctx->err_kind != ERR_NONE) {
+        sb_puts(diag, sb_str(&ctx->diag));
+        check_close(c);
+        return NULL;
+    }
+    c->objective = ctx->binds[c->prog.objective].node;
+    c->want = xmalloc((size_t)ctx->n_vars + 1);
+    memset(c->want, 0, (size_t)ctx->n_vars + 1);
+    for (int j = 0; j < c->prog.n_wrt; j++)
+        c->want[c->prog.wrt[j]] = 1;
+    c->grad = xmalloc(((size_t)c->prog.n_wrt + 1) * sizeof *c->grad);
+    c->grad_formula = xmalloc(((size_t)c->prog.n_wrt + 1) * sizeof *c->grad_formula);
+    derive_gradients(ctx, c->objective, c->prog.wrt, c->prog.n_wrt, c->grad);
+    memcpy(c->grad_formula, c->grad, (size_t)c->prog.n_wrt * sizeof *c->grad);
+    find_steps(c);
+    return c;
+}
+
+void check_close(checker *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n_defs; i++)
+        free(c->defs[i].text);
+    free(c->defs);
+    free(c->steps);
+    free(c->grad);
+    free(c->grad_formula);
+    free(c->want);
+    prog_free(&c->prog);
+    ctx_free(c->ctx);
+    free(c);
+}
+
+/* ---- elaborating answers and candidates ---- */
+
+typedef struct attempt {
+    enum nd_errkind kind;       /* ERR_NONE: it elaborated */
+    char *msg;
+    nd_loc loc;
+} attempt;
+
+/* Elaborates an answer among the program's names and the student's, its
+ * free dimensions taking target's shape; NULL with *how set when it does
+ * not: a shape error is the checker's to explain, any other an error in
+ * the input.  The ctx's error state is left clean either way. */
+static nd_node *try_elaborate(nd_ctx *ctx, const ast *expr, const nd_shape *target,
+                              attempt *how)
+{
+    size_t diag_len = ctx->diag.len;
+    nd_node *volatile n = NULL;
+    memset(how, 0, sizeof *how);
+    CTX_TRY(ctx, jb) {
+        n = elab_answer(ctx, expr, target);
+    }
+    CTX_END_TRY(ctx, jb);
+    if (!n) {
+        how->kind = ctx->err_kind == ERR_NONE ? ERR_INPUT : ctx->err_kind;
+        how->msg = ctx->err_msg ? ctx->err_msg : xstrdup("error");
+        how->loc = ctx->err_loc;
+        ctx->err_msg = NULL;
+        ctx->err_kind = ERR_NONE;
+    }
+    sb_truncate(&ctx->diag, diag_len);
+    return n;
+}
+
+/* A source that lives as long as the ctx. */
+static const nd_source *keep_source(nd_ctx *ctx, const char *name, const char *text)
+{
+    nd_source *src = arena_alloc(ctx->arena, sizeof *src);
+    src->name = arena_strdup(ctx->arena, name);
+    src->text = arena_strdup(ctx->arena, text);
+    src->len = strlen(text);
+    return src;
+}
+
+/* An expression's text parsed and elaborated in ctx; NULL on any error. */
+static nd_node *from_text(nd_ctx *ctx, const char *text, const nd_shape *target)
+{
+    strbuf scratch;
+    sb_init(&scratch);
+    ast *expr = NULL;
+    nd_loc loc;
+    char *msg = NULL;
+    nd_node *n = NULL;
+    if (!parse_source(keep_source(ctx, "<candidate>", text), PARSE_EXPR, NULL, &expr, &scratch,
+                      &loc, &msg)) {
+        attempt how;
+        n = try_elaborate(ctx, expr, target, &how);
+        free(how.msg);
+        ast_free(expr);
+    }
+    free(msg);
+    sb_free(&scratch);
+    return n;
+}
+
+typedef struct line_ctx {
+    checker *c;
+    nd_shape target;
+} line_ctx;
+
+static nd_node *elaborate_candidate(void *user, const char *text)
+{
+    line_ctx *l = user;
+    return from_text(l->c->ctx, text, &l->target);
+}
+
+/* ---- equality ---- */
+
+/* (X + X')/2: for a symmetric variable only the symmetric part of a
+ * gradient is determined. */
+static nd_node *symmetric_part(nd_ctx *ctx, nd_node *g)
+{
     return mk_scale_si(ctx, 1, 2, mk_add2(ctx, g, mk_transpose(ctx, g)));
 }
 
-enum check_verdict check_answer(nd_ctx *ctx, nd_node *grad, nd_node *answer, int var,
-                                const verify_opts *o, strbuf *reason)
+static int is_symmetric_var(checker *c, int j)
 {
-    if (!check_shapes(ctx, grad, answer, reason))
-        return CHECK_DIFFERENT;
-    nd_node *roots[2] = { comparable(ctx, grad, var), comparable(ctx, answer, var) };
-    nd_evalenv *env = eval_new(ctx, o->prec);
-    nd_rng rng = { o->seed ^ 0x5eedull };
-    enum check_verdict v = CHECK_EQUIVALENT;
-    double worst = 0;
-    for (int p = 0; p < o->points && v == CHECK_EQUIVALENT; p++) {
-        if (verify_instance(env, &rng, roots, 2, o->max_attempts) != EV_OK) {
-            verify_domain_error(ctx, env->failed);
-            v = CHECK_ERROR;
-            break;
-        }
-        double d = verify_rel_diff(&env->vals[roots[0]->id], &env->vals[roots[1]->id], 1e-60);
-        if (d > worst)
-            worst = d;
-        if (!(d <= 1e-30))
-            v = CHECK_DIFFERENT;
+    enum nd_assume a = j >= 0 ? c->ctx->vars[c->prog.wrt[j]].assume : AS_NONE;
+    return a == AS_SYMMETRIC || a == AS_SPD;
+}
+
+/* 1 when a = b at random points, 0 when not, -1 when no point was found
+ * where both are defined (an error: nothing was checked). */
+static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
+{
+    nd_node *roots[2] = { a, b };
+    cmp_set s;
+    int st = cmp_open(&s, c->ctx, roots, 2, &c->opts, 0);
+    int eq = st == EV_OK && cmp_equal(&s, a, b);
+    if (st != EV_OK) {
+        verify_domain_error(c->ctx, s.failed);
+        sb_puts(diag, sb_str(&c->ctx->diag));
+        sb_clear(&c->ctx->diag);
     }
-    if (v == CHECK_DIFFERENT)
-        sb_printf(reason, "the values differ (relative difference %.3g at a random point)",
-                  worst);
-    eval_free(env);
-    return v;
+    cmp_close(&s);
+    return st != EV_OK ? -1 : eq;
+}
+
+/* ---- --paths: the uses of the variable ---- */
+
+typedef struct paths_job {
+    checker *c;
+    const char *answer;
+    reason *out;
+    int found;
+} paths_job;
+
+/* The source text of a use: "W" or "W'" when a transpose follows. */
+static const char *use_text(nd_ctx *ctx, const nd_var *v)
+{
+    size_t len;
+    const char *line = diag_line(v->loc.src, v->loc.first_line, &len);
+    size_t after = (size_t)v->loc.last_column;
+    int t = after < len && line[after] == '\'';
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s%s at %d:%d", v->name, t ? "'" : "", v->loc.first_line, v->loc.first_column);
+    const char *r = arena_strdup(ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return r;
+}
+
+/* sum c_i*g_i = a at every instance, from the values. */
+static int combination_holds(cmp_set *s, nd_node *a, nd_node **g, const int *coef, int k)
+{
+    nd_ctx *ctx = s->ctx;
+    nd_node **t = xmalloc(((size_t)k + 1) * sizeof *t);
+    int n = 0;
+    for (int i = 0; i < k; i++)
+        if (coef[i])
+            t[n++] = mk_scale_si(ctx, coef[i], 1, g[i]);
+    int ok = n > 0 && cmp_equal(s, a, n == 1 ? t[0] : mk_add(ctx, t, n));
+    free(t);
+    return ok;
+}
+
+/* The smallest change of the all-ones combination that gives the answer. */
+static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int *coef)
+{
+    int max_coef = k <= 6 ? 2 : 1, total = 1;
+    for (int i = 0; i < k; i++)
+        total *= max_coef + 1;
+    for (int changes = 1; changes <= k; changes++)
+        for (int code = 0; code < total; code++) {
+            int c = code, diff = 0;
+            for (int i = 0; i < k; i++, c /= max_coef + 1) {
+                coef[i] = c % (max_coef + 1);
+                diff += coef[i] != 1;
+            }
+            if (diff == changes && combination_holds(s, a, g, coef, k))
+                return 1;
+        }
+    return 0;
+}
+
+static void describe_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, reason *out)
+{
+    strbuf *b = &out->text;
+    const char *name = ctx->vars[ctx->vars[copies[0]].origin].name;
+    int missing = 0, twice = 0;
+    for (int i = 0; i < k; i++) {
+        missing += coef[i] == 0;
+        twice += coef[i] == 2;
+    }
+    reason_set(out, missing ? "missing-use" : "extra-use", "%s", "");
+    const char *sep = "";
+    if (missing) {
+        sb_printf(b, "missing the contribution%s through ", missing > 1 ? "s" : "");
+        for (int i = 0; i < k; i++)
+            if (coef[i] == 0) {
+                sb_printf(b, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
+                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
+                sep = " and ";
+            }
+    }
+    if (twice) {
+        sb_printf(b, "%scounts the contribution through ", missing ? "; it " : "the answer ");
+        sep = "";
+        for (int i = 0; i < k; i++)
+            if (coef[i] == 2) {
+                sb_printf(b, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
+                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
+                sep = " and ";
+            }
+        sb_puts(b, " twice");
+    }
+    sb_printf(b, " (%s is used %d times: at ", name, k);
+    for (int i = 0; i < k; i++)
+        sb_printf(b, "%s%d:%d", i ? (i == k - 1 ? " and " : ", ") : "",
+                  ctx->vars[copies[i]].loc.first_line, ctx->vars[copies[i]].loc.first_column);
+    sb_puts(b, ")");
+}
+
+/* In the --paths elaboration: the student's names, the answer, and the
+ * contribution of each use of the variable. */
+static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
+{
+    checker *c = job->c;
+    const char *var = c->ctx->vars[c->prog.wrt[c->line_var]].name;
+    int *copies = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *copies), k = 0;
+    for (int i = 0; i < ctx->n_vars; i++)
+        if (ctx->vars[i].origin >= 0 && !strcmp(ctx->vars[ctx->vars[i].origin].name, var))
+            copies[k++] = i;
+    nd_node *a = NULL;
+    if (k >= 2 && k <= 12) {
+        for (int d = 0; d < c->n_defs; d++) {
+            nd_node *n = from_text(ctx, c->defs[d].text, NULL);
+            if (!n)
+                break;
+            int b = ctx_add_binding(ctx, c->defs[d].name, (nd_loc){ 0, 0, 0, 0, NULL });
+            ctx->binds[b].node = n;
+            ctx_define(ctx, c->defs[d].name, SYM_BIND, b);
+        }
+        a = from_text(ctx, job->answer, NULL);
+    }
+    if (a) {
+        nd_node **g = xmalloc(((size_t)k + 1) * sizeof *g);
+        derive_gradients(ctx, ctx->binds[prog->objective].node, copies, k, g);
+        nd_node **roots = xmalloc(((size_t)k + 2) * sizeof *roots);
+        memcpy(roots, g, (size_t)k * sizeof *g);
+        roots[k] = a;
+        cmp_set s;
+        int coef[12];
+        if (cmp_open(&s, ctx, roots, k + 1, &c->opts, 0x9a7) == EV_OK &&
+            shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, coef)) {
+            describe_uses(ctx, copies, coef, k, job->out);
+            job->found = 1;
+        }
+        cmp_close(&s);
+        free(roots);
+        free(g);
+    }
+    free(copies);
+    return 0;
+}
+
+static int paths_reason(void *user, const char *answer, reason *out)
+{
+    line_ctx *l = user;
+    checker *c = l->c;
+    if (l->c->line_var < 0 || is_symmetric_var(c, c->line_var))
+        return 0;
+    nd_ctx *ctx = ctx_new(c->program);
+    ast_program tree = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    paths_job job = { c, answer, out, 0 };
+    const char *split = c->ctx->vars[c->prog.wrt[c->line_var]].name;
+    elab_opts eo = { .of = objective_name(c), .split = &split, .n_split = 1 };
+    if (!parse_source(c->program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
+        CTX_TRY(ctx, jb) {
+            nd_prog prog;
+            elab_program(ctx, &tree, &eo, &prog);
+            paths_body(ctx, &job, &prog);
+            prog_free(&prog);
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    free(msg);
+    ctx_free(ctx);
+    return job.found;
+}
+
+/* ---- one line ---- */
+
+enum verdict { V_RIGHT, V_WRONG, V_CARRIED, V_ERROR };
+
+typedef struct line_result {
+    enum verdict v;
+    reason why;
+    strbuf given;           /* V_CARRIED: the wrong lines it uses ("dL/dz2") */
+} line_result;
+
+/* The symbols of steps in n whose student value is wrong, as "a, b". */
+static void wrong_steps_used(checker *c, nd_node *n, strbuf *out)
+{
+    unsigned char *mark = xmalloc(c->ctx->n_nodes);
+    memset(mark, 0, c->ctx->n_nodes);
+    expr_reach(c->ctx, &n, 1, mark);
+    for (int i = 0; i < c->n_steps; i++)
+        if (c->steps[i].user && c->steps[i].user_wrong && c->steps[i].sym->id < c->ctx->n_nodes &&
+            mark[c->steps[i].sym->id])
+            sb_printf(out, "%s%s", out->len ? ", " : "", c->steps[i].label);
+    free(mark);
+}
+
+static nd_node *step_value(void *user, nd_node *n)
+{
+    checker *c = user;
+    if (n->op != OP_SYM)
+        return NULL;
+    for (int i = 0; i < c->n_steps; i++)
+        if (c->steps[i].sym == n)
+            return c->steps[i].user ? c->steps[i].user : c->steps[i].truth;
+    return NULL;
+}
+
+/* The formula with the student's earlier steps in place of the symbols. */
+static nd_node *given_student(checker *c, nd_node *formula)
+{
+    nd_node *r = formula;
+    simplify_substitute(c->ctx, &r, 1, 0, step_value, c);
+    return r;
+}
+
+/* What line `label` = answer is checked against: the gradient of variable
+ * j, or step i (j < 0). */
+typedef struct line_target {
+    int j, i;
+    nd_node *truth, *formula;
+    const char *name;       /* "the gradient", "the adjoint" */
+} line_target;
+
+static void diagnose(checker *c, const line_target *t, nd_node *expect, const char *expect_name,
+                     nd_node *answer, const attempt *how, const ast *expr,
+                     const nd_source *src, reason *why)
+{
+    line_ctx l = { c, expect->shape };
+    c->line_var = t->j;
+    nd_node *target = t->j >= 0 ? c->ctx->vars[c->prog.wrt[t->j]].node : c->steps[t->i].target;
+    int plain = expect == t->truth;
+    reason_in in = {
+        .ctx = c->ctx, .opts = &c->opts, .expect_name = expect_name,
+        .symmetric = is_symmetric_var(c, t->j), .answer = answer,
+        .error = how->msg, .error_loc = how->loc, .expr = expr, .src = src,
+        .objective = plain ? c->objective : NULL, .target = target, .want = c->want,
+        .origin = c->prog.origin, .n_origin = c->prog.n_origin,
+        .elaborate = elaborate_candidate, .paths = plain ? paths_reason : NULL, .user = &l,
+    };
+    in.expect = in.symmetric ? symmetric_part(c->ctx, expect) : expect;
+    reason_find(&in, why);
+}
+
+static int check_line(checker *c, const line_target *t, const ast *expr, const nd_source *src,
+                      line_result *res, strbuf *diag)
+{
+    attempt how;
+    nd_node *a = try_elaborate(c->ctx, expr, &t->truth->shape, &how);
+    if (!a && how.kind != ERR_SHAPE) {
+        diag_format(diag, DIAG_ERROR, how.loc, how.msg);
+        free(how.msg);
+        return res->v = V_ERROR;
+    }
+    int sym = is_symmetric_var(c, t->j);
+    nd_node *cmp_a = a && sym ? symmetric_part(c->ctx, a) : a;
+    nd_node *truth = sym ? symmetric_part(c->ctx, t->truth) : t->truth;
+    int eq = a && shape_equal(c->ctx, a->shape, t->truth->shape)
+                 ? values_equal(c, cmp_a, truth, diag) : 0;
+    if (eq < 0) {
+        free(how.msg);
+        return res->v = V_ERROR;
+    }
+    if (eq) {
+        res->v = V_RIGHT;
+    } else {
+        nd_node *expect = t->truth;
+        const char *name = t->name;
+        wrong_steps_used(c, t->formula, &res->given);
+        if (res->given.len) {       /* error carried forward? */
+            expect = given_student(c, t->formula);
+            name = "what your earlier lines give";
+            nd_node *ce = sym ? symmetric_part(c->ctx, expect) : expect;
+            if (a && shape_equal(c->ctx, a->shape, expect->shape) &&
+                values_equal(c, cmp_a, ce, diag) == 1) {
+                res->v = V_CARRIED;
+                free(how.msg);
+                return res->v;
+            }
+        }
+        res->v = V_WRONG;
+        diagnose(c, t, expect, name, a, &how, expr, src, &res->why);
+    }
+    if (t->j < 0 && a) {
+        c->steps[t->i].user = a;
+        c->steps[t->i].user_wrong = res->v != V_RIGHT;
+    }
+    free(how.msg);
+    return res->v;
+}
+
+/* ---- the lines of a file ---- */
+
+static void json_string(strbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            sb_printf(b, "\\%c", ch);
+        else if (ch == '\n')
+            sb_puts(b, "\\n");
+        else if (ch < 0x20)
+            sb_printf(b, "\\u%04x", ch);
+        else
+            sb_putc(b, (char)ch);
+    }
+    sb_putc(b, '"');
+}
+
+static const char *const verdict_words[] = {
+    [V_RIGHT] = "equivalent", [V_WRONG] = "not equivalent", [V_CARRIED] = "right given",
+};
+
+static void text_verdict(const line_result *r, const char *label, strbuf *out)
+{
+    if (label)
+        sb_printf(out, "%s: ", label);
+    if (r->v == V_RIGHT)
+        sb_puts(out, "equivalent\n");
+    else if (r->v == V_CARRIED)
+        sb_printf(out, "right given your %s, which %s wrong\n", sb_str(&r->given),
+                  strchr(sb_str(&r->given), ',') ? "are" : "is");
+    else
+        sb_printf(out, "not equivalent: %s\n", sb_str(&r->why.text));
+}
+
+static void json_verdict(const line_result *r, const char *label, int line, strbuf *out)
+{
+    sb_puts(out, "    {\"name\": ");
+    json_string(out, label);
+    sb_printf(out, ", \"line\": %d, \"verdict\": ", line);
+    json_string(out, r->v == V_CARRIED ? "right given earlier lines" : verdict_words[r->v]);
+    if (r->v == V_CARRIED) {
+        sb_puts(out, ", \"kind\": \"carried-forward\", \"reason\": ");
+        strbuf t;
+        sb_init(&t);
+        sb_printf(&t, "right given your %s, which is wrong", sb_str(&r->given));
+        json_string(out, sb_str(&t));
+        sb_free(&t);
+    } else if (r->v == V_WRONG) {
+        sb_puts(out, ", \"kind\": ");
+        json_string(out, r->why.kind);
+        sb_puts(out, ", \"reason\": ");
+        json_string(out, sb_str(&r->why.text));
+        sb_puts(out, ", \"positions\": [");
+        for (int p = 0; p < r->why.n_pos; p++) {
+            const nd_loc *l = &r->why.pos[p].loc;
+            sb_printf(out, "%s{\"file\": ", p ? ", " : "");
+            json_string(out, l->src ? l->src->name : NULL);
+            sb_printf(out, ", \"line\": %d, \"column\": %d", l->first_line, l->first_column);
+            if (r->why.pos[p].text) {
+                sb_puts(out, ", \"text\": ");
+                json_string(out, r->why.pos[p].text);
+            }
+            sb_putc(out, '}');
+        }
+        sb_putc(out, ']');
+    }
+    sb_putc(out, '}');
+}
+
+/* The line's target from its label dOF/dWRT; raises on a bad label. */
+static line_target target_of(checker *c, const ast_stmt *st)
+{
+    nd_ctx *ctx = c->ctx;
+    const char *of = st->names.v[0].name, *wrt = st->names.v[1].name;
+    const char *obj = objective_name(c);
+    if (of[0] != 'd' || strcmp(of + 1, obj) != 0 || wrt[0] != 'd')
+        ctx_fail(ctx, st->names.v[0].loc, "expected d%s/dNAME, a derivative of the objective '%s'",
+                 obj, obj);
+    line_target t = { -1, -1, NULL, NULL, "the gradient" };
+    for (int j = 0; j < c->prog.n_wrt; j++)
+        if (!strcmp(ctx->vars[c->prog.wrt[j]].name, wrt + 1)) {
+            t.j = j;
+            t.truth = c->grad[j];
+            t.formula = c->grad_formula[j];
+            return t;
+        }
+    size_t skip = strlen(obj) + 3;
+    for (int i = 0; i < c->n_steps; i++)
+        if (!strcmp(c->steps[i].label + skip, wrt + 1)) {
+            t.i = i;
+            t.truth = c->steps[i].truth;
+            t.formula = c->steps[i].formula;
+            t.name = "the adjoint";
+            return t;
+        }
+    ctx_fail(ctx, st->names.v[1].loc,
+             "'%s' is neither a variable the gradient is taken with respect to nor a named "
+             "intermediate the objective depends on", wrt + 1);
+}
+
+static void remember(checker *c, const char *name, const char *text)
+{
+    c->defs = ctx_grow(c->defs, &c->cap_defs, c->n_defs + 1, sizeof *c->defs);
+    c->defs[c->n_defs].name = arena_strdup(c->ctx->arena, name);
+    c->defs[c->n_defs++].text = xstrdup(text);
+}
+
+/* A helper line `t = EXPR`: a name for later lines. */
+static void helper_line(checker *c, const ast_stmt *st, const nd_source *src)
+{
+    struct nd_sym *sym = ctx_lookup(c->ctx, st->names.v[0].name);
+    if (sym && sym->kind == SYM_BIND)   /* the program's own may be restated */
+        return;
+    elab_answer_binding(c->ctx, st->names.v[0].name, st->names.v[0].loc, st->expr);
+    char *text = reason_answer_text(src, st->expr);
+    remember(c, st->names.v[0].name, text);
+    free(text);
+}
+
+typedef struct tally {
+    int lines, right, carried, first_wrong_line;
+    const char *first_wrong;
+} tally;
+
+static int run_lines(checker *c, const ast_program *lines, const nd_source *src,
+                     enum check_format fmt, strbuf *out, strbuf *diag, tally *t)
+{
+    int worst = 0;
+    for (const ast_stmt *st = lines->first; st; st = st->next) {
+        if (st->kind == ST_ASSIGN) {
+            helper_line(c, st, src);
+            continue;
+        }
+        line_target tg = target_of(c, st);
+        char label[300];
+        snprintf(label, sizeof label, "%.140s/%.140s", st->names.v[0].name, st->names.v[1].name);
+        line_result r;
+        memset(&r, 0, sizeof r);
+        reason_init(&r.why);
+        sb_init(&r.given);
+        int v = check_line(c, &tg, st->expr, src, &r, diag);
+        if (v != V_ERROR) {
+            if (fmt == CHECK_JSON)
+                json_verdict(&r, label, st->loc.first_line, out);
+            else
+                text_verdict(&r, label, out);
+            if (fmt == CHECK_JSON && st->next)
+                sb_puts(out, ",\n");
+            t->lines++;
+            t->right += v == V_RIGHT;
+            t->carried += v == V_CARRIED;
+            if (v != V_RIGHT && !t->first_wrong) {
+                t->first_wrong = arena_strdup(c->ctx->arena, label);
+                t->first_wrong_line = st->loc.first_line;
+            }
+            if (tg.i >= 0) {
+                char *text = reason_answer_text(src, st->expr);
+                remember(c, label, text);
+                free(text);
+            }
+        }
+        reason_free(&r.why);
+        sb_free(&r.given);
+        worst = v == V_ERROR ? 2 : v != V_RIGHT && worst < 1 ? 1 : worst;
+        if (worst == 2)
+            break;
+    }
+    return worst;
+}
+
+static void summary(const tally *t, enum check_format fmt, strbuf *out)
+{
+    if (fmt == CHECK_JSON) {
+        sb_printf(out, "\n  ],\n  \"correct\": %d,\n  \"total\": %d,\n  \"carried_forward\": %d",
+                  t->right, t->lines, t->carried);
+        if (t->first_wrong) {
+            sb_puts(out, ",\n  \"first_wrong\": ");
+            json_string(out, t->first_wrong);
+        }
+        sb_puts(out, "\n}\n");
+        return;
+    }
+    sb_printf(out, "%d of %d correct", t->right, t->lines);
+    if (t->carried)
+        sb_printf(out, " (%d more right given an earlier wrong line)", t->carried);
+    if (t->first_wrong)
+        sb_printf(out, "; the first wrong line is %s (line %d)", t->first_wrong,
+                  t->first_wrong_line);
+    sb_putc(out, '\n');
+}
+
+int check_file(checker *c, const nd_source *answers, enum check_format fmt, strbuf *out,
+               strbuf *diag)
+{
+    nd_ctx *ctx = c->ctx;
+    ast_program lines = { 0 };
+    nd_loc loc;
+    char *msg = NULL;
+    if (parse_source(answers, PARSE_GRADS, &lines, NULL, diag, &loc, &msg)) {
+        free(msg);
+        return 2;
+    }
+    int n_grads = 0;
+    for (const ast_stmt *st = lines.first; st; st = st->next)
+        n_grads += st->kind == ST_GRAD;
+    volatile int st = 2;
+    tally t = { 0 };
+    size_t diag_len = ctx->diag.len;
+    CTX_TRY(ctx, jb) {
+        if (n_grads == 0)       /* checking nothing is not a success */
+            ctx_fail(ctx, (nd_loc){ 1, 1, 1, 1, answers },
+                     "no answer to check: expected lines such as d%s/d%s = EXPR",
+                     objective_name(c), c->prog.n_wrt ? ctx->vars[c->prog.wrt[0]].name : "x");
+        if (fmt == CHECK_JSON)
+            sb_puts(out, "{\n  \"lines\": [\n");
+        st = run_lines(c, &lines, answers, fmt, out, diag, &t);
+        if (st != 2)
+            summary(&t, fmt, out);
+    }
+    CTX_END_TRY(ctx, jb);
+    if (ctx->err_kind != ERR_NONE) {
+        sb_puts(diag, sb_str(&ctx->diag) + diag_len);
+        st = 2;
+    }
+    program_free(&lines);
+    return st;
+}
+
+int check_expression(checker *c, const nd_source *answer, strbuf *out, strbuf *diag)
+{
+    ast *expr = NULL;
+    nd_loc loc;
+    char *msg = NULL;
+    if (parse_source(answer, PARSE_EXPR, NULL, &expr, diag, &loc, &msg)) {
+        free(msg);
+        return 2;
+    }
+    line_target t = { 0, -1, c->grad[0], c->grad_formula[0], "the gradient" };
+    line_result r;
+    memset(&r, 0, sizeof r);
+    reason_init(&r.why);
+    sb_init(&r.given);
+    int v = check_line(c, &t, expr, answer, &r, diag);
+    if (v != V_ERROR)
+        text_verdict(&r, NULL, out);
+    reason_free(&r.why);
+    sb_free(&r.given);
+    ast_free(expr);
+    return v == V_ERROR ? 2 : v == V_RIGHT ? 0 : 1;
 }

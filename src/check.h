@@ -1,19 +1,42 @@
-/* check.h: is a proposed answer the gradient?  Shapes are compared
- * symbolically first, then values at random points in high precision. */
+/* check.h: the checker of answers (--check, --check-file).
+ *
+ * A checker elaborates the program afresh in a ctx of its own (answers add
+ * names and candidate expressions to it; the session's stays as it was),
+ * derives the gradients and the adjoints of the named intermediates, and
+ * takes answers one line at a time, as a TA reads them:
+ *   dL/dW = EXPR    the gradient with respect to a variable;
+ *   dL/dz2 = EXPR   the adjoint of a named intermediate (a step of --steps);
+ *   t = EXPR        a helper name for later lines.
+ * Later lines may use earlier ones by name (dL/dz2 in an expression).  A
+ * line is right, wrong (with a reason, see reason.h), or right given the
+ * student's own earlier lines when those are wrong (error carried forward).
+ * Equality is decided numerically at random points in high precision
+ * (compare.h), after the shapes. */
 #ifndef ND_CHECK_H
 #define ND_CHECK_H
 
+#include "elab.h"
 #include "verify.h"
 
-enum check_verdict { CHECK_EQUIVALENT, CHECK_DIFFERENT, CHECK_ERROR };
+typedef struct checker checker;
 
-/* Compares the answer with the derived gradient of variable `var`.  On
- * CHECK_DIFFERENT, `reason` says why; on CHECK_ERROR (no point in the
- * domain) the message is in ctx->diag. */
-enum check_verdict check_answer(nd_ctx *ctx, nd_node *grad, nd_node *answer, int var,
-                                const verify_opts *o, strbuf *reason);
+enum check_format { CHECK_TEXT, CHECK_JSON };
 
-/* The shape part alone: 1 when the answer's shape can be the gradient's. */
-int check_shapes(nd_ctx *ctx, nd_node *grad, nd_node *answer, strbuf *reason);
+/* Opens a checker over the program's source with the session's options:
+ * NULL after an error (its messages appended to diag). */
+checker *check_open(const nd_source *program, const elab_opts *eo, const verify_opts *o,
+                    strbuf *diag);
+void check_close(checker *c);
+
+/* One answer to the gradient w.r.t. the only variable: "equivalent\n" or
+ * "not equivalent: REASON\n" into out.  Returns 0, 1, or 2 after an error
+ * in the answer (its message in diag). */
+int check_expression(checker *c, const nd_source *answer, strbuf *out, strbuf *diag);
+
+/* A file of answer lines: one verdict per line and a summary (text), or
+ * the same as JSON.  Returns 0 when every line is right, 1 when one is
+ * not, 2 after an error (in diag). */
+int check_file(checker *c, const nd_source *answers, enum check_format fmt, strbuf *out,
+               strbuf *diag);
 
 #endif

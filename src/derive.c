@@ -20,14 +20,16 @@ static void push(contribs *c, nd_node *x)
 
 /* Hands each child that varies its share of n's adjoint g. */
 static void propagate(nd_ctx *ctx, nd_node *n, nd_node *g, const unsigned char *dep,
-                      contribs *acc)
+                      const derive_hooks *hooks, contribs *acc)
 {
     const nd_opinfo *o = &ops_table[n->op];
     for (uint32_t i = 0; i < n->nkids; i++) {
         nd_node *k = n->kid[i];
         if (!dep[k->id] || !o->adjoint)
             continue;
-        nd_node *c = o->adjoint(ctx, n, (int)i, g);
+        nd_node *c = hooks && hooks->rule ? hooks->rule(hooks->user, n, (int)i, g) : NULL;
+        if (!c)
+            c = o->adjoint(ctx, n, (int)i, g);
         if (c && !mk_is_zero(c))
             push(&acc[k->id], c);
     }
@@ -54,7 +56,7 @@ nd_node **derive_adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed,
         if (hooks && hooks->named && (n->flags & NF_NAMED) && n != root)
             g = hooks->named(hooks->user, n, g);
         adj[id] = g;
-        propagate(ctx, n, g, dep, acc);
+        propagate(ctx, n, g, dep, hooks, acc);
     }
     for (uint32_t id = 0; id < total; id++)
         free(acc[id].v);

@@ -10,6 +10,9 @@ typedef struct derive_hooks {
     /* --steps: called with each named node's finished adjoint; what it
      * returns (a symbol such as dL/dz2) is used below in its place. */
     nd_node *(*named)(void *user, nd_node *node, nd_node *adjoint);
+    /* the checker's hypotheses: a contribution other than the operator's
+     * rule (the derivative of tanh left out), or NULL for the rule's */
+    nd_node *(*rule)(void *user, nd_node *n, int i, nd_node *g);
     void *user;
 } derive_hooks;
 

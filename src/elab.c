@@ -58,6 +58,7 @@ typedef struct elab {
     int n_split;
     elab_hints *hints;  /* what the passes record or use */
     int second;         /* this is the second pass: take shapes from hints */
+    nd_prog *origins;   /* records where each node was first made, or NULL */
 } elab;
 
 static nd_node *elab_expr(elab *e, const ast *a);
@@ -765,11 +766,28 @@ static void check_number(elab *e, const ast *a, nd_node *n)
 
 static nd_node *elab_expr_kind(elab *e, const ast *a);
 
+/* prog->origin[n] = loc, unless n has one. */
+static void record_origin(nd_prog *p, const nd_node *n, nd_loc loc)
+{
+    if (n->id >= p->n_origin) {
+        uint32_t cap = p->n_origin ? p->n_origin : 256;
+        while (cap <= n->id)
+            cap *= 2;
+        p->origin = xrealloc(p->origin, cap * sizeof *p->origin);
+        memset(p->origin + p->n_origin, 0, (cap - p->n_origin) * sizeof *p->origin);
+        p->n_origin = cap;
+    }
+    if (!p->origin[n->id].src)
+        p->origin[n->id] = loc;
+}
+
 static nd_node *elab_expr(elab *e, const ast *a)
 {
     nd_node *n = elab_expr_kind(e, a);
     if ((n->flags & NF_NUMERIC) && n->op != OP_CONST)
         check_number(e, a, n);
+    if (e->origins)
+        record_origin(e->origins, n, a->loc);
     return n;
 }
 
@@ -937,7 +955,10 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
 static void elab_pass(nd_ctx *ctx, const elab_opts *opts, nd_prog *p, elab_hints *h, int second)
 {
     elab e = { .ctx = ctx, .infer = 1, .split = opts ? opts->split : NULL,
-               .n_split = opts ? opts->n_split : 0, .hints = h, .second = second };
+               .n_split = opts ? opts->n_split : 0, .hints = h, .second = second,
+               .origins = opts && opts->origins ? p : NULL };
+    if (p->n_origin)        /* a second pass numbers the nodes anew */
+        memset(p->origin, 0, p->n_origin * sizeof *p->origin);
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_DECL)
             declare(&e, st);
@@ -986,7 +1007,10 @@ void prog_free(nd_prog *p)
 {
     program_free(&p->ast);
     free(p->wrt);
+    free(p->origin);
     p->wrt = NULL;
+    p->origin = NULL;
+    p->n_origin = 0;
 }
 
 /* The program's dimensions as they are, to come back to after an

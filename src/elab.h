@@ -15,6 +15,9 @@ typedef struct nd_prog {
     int objective;          /* index into ctx->binds */
     int *wrt;               /* variable indices, in order */
     int n_wrt;
+    nd_loc *origin;         /* with elab_opts.origins: by node id, the first
+                               source expression that made it (src NULL: none) */
+    uint32_t n_origin;
 } nd_prog;
 
 typedef struct elab_opts {
@@ -24,6 +27,7 @@ typedef struct elab_opts {
     const char *const *split;   /* --paths: each use of these variables becomes a
                                    copy of its own (vars[i].origin) */
     int n_split;
+    int origins;                /* record prog->origin (the checker's messages) */
 } elab_opts;
 
 /* Elaborates the program (ast is taken over by prog).  Raises through

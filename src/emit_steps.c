@@ -114,7 +114,7 @@ int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***
     memset(want, 0, (size_t)ctx->n_vars + 1);
     for (int i = 0; i < prog->n_wrt; i++)
         want[prog->wrt[i]] = 1;
-    derive_hooks hooks = { record, &st };
+    derive_hooks hooks = { .named = record, .user = &st };
     nd_node **adj = derive_adjoints(ctx, ctx->binds[prog->objective].node, mk_int(ctx, 1),
                                     want, &hooks);
     int total = st.n + prog->n_wrt;

@@ -80,9 +80,16 @@ ND_API int nd_emit_file(nd_session *s, enum nd_format fmt, const nd_c_options *c
 ND_API int nd_verify(nd_session *s, char **report, double *worst);
 /* "equivalent\n" or "not equivalent: REASON\n" for one answer ... */
 ND_API int nd_check(nd_session *s, const char *answer, char **verdict);
-/* ... or for each `dL/dW = EXPR` line of a file's text. */
+/* ... or for each `dL/dW = EXPR` line of a file's text (lines may also
+ * give the adjoints of named intermediates, dL/dz2 = EXPR, and helper
+ * names, t = EXPR), then a summary line `K of N correct` ... */
 ND_API int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
                    char **verdicts);
+/* ... or the same with flags: ND_CHECK_JSON writes the verdicts, reasons
+ * and positions as JSON. */
+#define ND_CHECK_JSON 1
+ND_API int nd_check_file(nd_session *s, const char *name, const char *text, size_t len,
+                         int flags, char **verdicts);
 
 ND_API void nd_close(nd_session *s);
 ND_API void nd_free(void *p);

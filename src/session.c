@@ -405,52 +405,15 @@ static const nd_source *keep_source(nd_session *s, const char *name, const char 
     return src;
 }
 
-/* Elaborates an answer; NULL when it is not usable: *status 1 for a shape
- * error (its message in reason), 2 for bad input (in the diagnostics). */
-static nd_node *answer_node(nd_session *s, const ast *expr, nd_node *grad, strbuf *reason,
-                            int *status)
+/* A checker over the program with the session's objective and variables. */
+static checker *open_checker(nd_session *s)
 {
-    nd_ctx *ctx = s->ctx;
-    nd_node *volatile n = NULL;
-    size_t diag_len = ctx->diag.len;
-    CTX_TRY(ctx, jb) {
-        n = elab_answer(ctx, expr, &grad->shape);
-    }
-    CTX_END_TRY(ctx, jb);
-    if (n)
-        return n;
-    *status = ctx->err_kind == ERR_SHAPE ? 1 : 2;
-    if (*status == 1) {
-        sb_puts(reason, ctx->err_msg);
-        sb_truncate(&ctx->diag, diag_len);  /* a verdict, not an error */
-        ctx->err_kind = ERR_NONE;
-        free(ctx->err_msg);
-        ctx->err_msg = NULL;
-    }
-    return NULL;
-}
-
-/* One verdict line, after `label: ` when there is a label. */
-static int verdict(nd_session *s, const char *label, nd_node *grad, const ast *expr, int var,
-                   strbuf *out)
-{
-    strbuf reason;
-    sb_init(&reason);
-    int status = 0;
-    nd_node *ans = answer_node(s, expr, grad, &reason, &status);
-    enum check_verdict v = status == 2 ? CHECK_ERROR
-                           : status == 1 ? CHECK_DIFFERENT
-                           : check_answer(s->ctx, grad, ans, var, &s->verify, &reason);
-    if (v != CHECK_ERROR) {
-        if (label)
-            sb_printf(out, "%s: ", label);
-        if (v == CHECK_EQUIVALENT)
-            sb_puts(out, "equivalent\n");
-        else
-            sb_printf(out, "not equivalent: %s\n", sb_str(&reason));
-    }
-    sb_free(&reason);
-    return v == CHECK_EQUIVALENT ? 0 : v == CHECK_DIFFERENT ? 1 : fail(s);
+    const char **names = wrt_names(s);
+    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+                     .n_wrt = s->prog.n_wrt };
+    checker *c = check_open(&s->src, &eo, &s->verify, &s->ctx->diag);
+    free(names);
+    return c;
 }
 
 static int check_impl(nd_session *s, const char *answer, char **out)
@@ -464,91 +427,36 @@ static int check_impl(nd_session *s, const char *answer, char **out)
                   "pick one with --wrt", s->prog.n_wrt);
         st = fail(s);
     }
-    if (!st) {
+    checker *c = st ? NULL : open_checker(s);
+    if (!st && !c)
+        st = fail(s);
+    if (c) {
         const nd_source *src = keep_source(s, "<check>", answer, strlen(answer));
-        ast *expr = NULL;
-        nd_loc loc;
-        char *msg = NULL;
-        if (parse_source(src, PARSE_EXPR, NULL, &expr, &s->ctx->diag, &loc, &msg)) {
-            free(msg);
-            st = fail(s);
-        } else {
-            st = verdict(s, NULL, gradients(s)[0], expr, s->prog.wrt[0], &b);
-            ast_free(expr);
-        }
+        st = check_expression(c, src, &b, &s->ctx->diag);
+        if (st == 2)
+            fail(s);
+        check_close(c);
     }
     *out = take(&b);
     return st;
 }
 
-/* The index in wrt of the line dOF/dWRT, or raises. */
-static int line_variable(nd_session *s, const ast_stmt *st)
-{
-    nd_ctx *ctx = s->ctx;
-    const char *of = st->names.v[0].name, *wrt = st->names.v[1].name;
-    const char *objective = ctx->binds[s->prog.objective].name;
-    if (of[0] != 'd' || strcmp(of + 1, objective) != 0 || wrt[0] != 'd')
-        ctx_fail(ctx, st->names.v[0].loc,
-                 "expected d%s/dVARIABLE, a gradient of the objective '%s'", objective, objective);
-    for (int i = 0; i < s->prog.n_wrt; i++)
-        if (!strcmp(ctx->vars[s->prog.wrt[i]].name, wrt + 1))
-            return i;
-    ctx_fail(ctx, st->names.v[1].loc,
-             "'%s' is not one of the variables the gradient is taken with respect to",
-             wrt + 1);
-}
-
-static int check_lines(nd_session *s, const ast_program *lines, const nd_source *src,
-                       strbuf *out)
-{
-    nd_ctx *ctx = s->ctx;
-    int worst = 0, n_grads = 0;
-    for (const ast_stmt *st = lines->first; st; st = st->next)
-        n_grads += st->kind == ST_GRAD;
-    if (n_grads == 0)       /* checking nothing is not a success */
-        ctx_fail(ctx, (nd_loc){ 1, 1, 1, 1, src },
-                 "no answer to check: expected lines such as d%s/d%s = EXPR",
-                 ctx->binds[s->prog.objective].name, ctx->vars[s->prog.wrt[0]].name);
-    for (const ast_stmt *st = lines->first; st && worst < 2; st = st->next) {
-        if (st->kind == ST_ASSIGN) {
-            struct nd_sym *sym = ctx_lookup(ctx, st->names.v[0].name);
-            if (!sym || sym->kind != SYM_BIND)  /* the program's own may be restated */
-                elab_answer_binding(ctx, st->names.v[0].name, st->names.v[0].loc, st->expr);
-            continue;
-        }
-        int i = line_variable(s, st);
-        char label[300];
-        snprintf(label, sizeof label, "%s/%s", st->names.v[0].name, st->names.v[1].name);
-        int v = verdict(s, label, gradients(s)[i], st->expr, s->prog.wrt[i], out);
-        if (v > worst)
-            worst = v;
-    }
-    return worst;
-}
-
 static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
-                            char **out)
+                            int flags, char **out)
 {
     strbuf b;
     sb_init(&b);
     int st = require_scalar(s);
-    ast_program lines = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    const nd_source *src = keep_source(s, name, text, len);
-    if (!st && parse_source(src, PARSE_GRADS, &lines, NULL, &s->ctx->diag, &loc, &msg)) {
-        free(msg);
+    checker *c = st ? NULL : open_checker(s);
+    if (!st && !c)
         st = fail(s);
-    } else if (!st) {
-        nd_ctx *ctx = s->ctx;
-        volatile int r = 2;
-        gradients(s);
-        CTX_TRY(ctx, jb) {
-            r = check_lines(s, &lines, src, &b);
-        }
-        CTX_END_TRY(ctx, jb);
-        st = ctx->err_kind != ERR_NONE ? fail(s) : r;
-        program_free(&lines);
+    if (c) {
+        const nd_source *src = keep_source(s, name, text, len);
+        st = check_file(c, src, flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT, &b,
+                        &s->ctx->diag);
+        if (st == 2)
+            fail(s);
+        check_close(c);
     }
     *out = take(&b);
     return st;
@@ -571,6 +479,7 @@ typedef struct deep_call {
     const nd_c_options *c;
     const char *text, *name;
     size_t len;
+    int flags;
     char **out;
     double *worst;
     int status;
@@ -582,7 +491,7 @@ static int deep_body(deep_call *d)
     case 0: return emit_impl(d->s, d->fmt, d->c, d->out);
     case 1: return verify_impl(d->s, d->out, d->worst);
     case 2: return check_impl(d->s, d->text, d->out);
-    default: return check_lines_impl(d->s, d->name, d->text, d->len, d->out);
+    default: return check_lines_impl(d->s, d->name, d->text, d->len, d->flags, d->out);
     }
 }
 
@@ -657,9 +566,16 @@ int nd_check(nd_session *s, const char *answer, char **verdict)
     return run_deep(&d);
 }
 
+int nd_check_file(nd_session *s, const char *name, const char *text, size_t len, int flags,
+                  char **verdicts)
+{
+    deep_call d = { .s = s, .kind = 3, .name = name, .text = text, .len = len, .flags = flags,
+                    .out = verdicts };
+    return run_deep(&d);
+}
+
 int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
                    char **verdicts)
 {
-    deep_call d = { .s = s, .kind = 3, .name = name, .text = text, .len = len, .out = verdicts };
-    return run_deep(&d);
+    return nd_check_file(s, name, text, len, 0, verdicts);
 }

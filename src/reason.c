@@ -1,0 +1,848 @@
+/* reason.c: the diagnosis of a wrong answer (see reason.h).
+ *
+ * Candidates are made from the answer's text: an edit replaces the text of
+ * one subexpression (transposed, negated, dropped, its operands swapped)
+ * and the result goes through the parser and elaboration again, so that
+ * every claim is about an expression the student could have written, at
+ * the place where it is written. */
+#include "reason.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+#include "mk.h"
+#include "ops.h"
+#include "print.h"
+#include "shape.h"
+
+void reason_init(reason *r)
+{
+    memset(r, 0, sizeof *r);
+    sb_init(&r->text);
+}
+
+void reason_free(reason *r)
+{
+    sb_free(&r->text);
+}
+
+void reason_set(reason *r, const char *kind, const char *fmt, ...)
+{
+    r->kind = kind;
+    sb_clear(&r->text);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&r->text, fmt, ap);
+    va_end(ap);
+}
+
+void reason_add_pos(reason *r, nd_loc loc, const char *text)
+{
+    if (r->n_pos < REASON_MAX_POS) {
+        r->pos[r->n_pos].loc = loc;
+        r->pos[r->n_pos++].text = text;
+    }
+}
+
+/* ---- the answer's text ---- */
+
+/* The byte offset of (line, column) in src. */
+static size_t offset_of(const nd_source *src, int line, int col)
+{
+    size_t len;
+    const char *l = diag_line(src, line, &len);
+    size_t off = (size_t)(l - src->text) + (size_t)(col > 0 ? col - 1 : 0);
+    return off < src->len ? off : src->len;
+}
+
+static size_t start_of(const nd_source *src, nd_loc loc)
+{
+    return offset_of(src, loc.first_line, loc.first_column);
+}
+
+static size_t end_of(const nd_source *src, nd_loc loc)
+{
+    size_t e = offset_of(src, loc.last_line, loc.last_column) + 1;
+    return e < src->len ? e : src->len;
+}
+
+char *reason_answer_text(const nd_source *src, const ast *expr)
+{
+    size_t from = start_of(src, expr->loc), to = end_of(src, expr->loc);
+    char *t = xmalloc(to - from + 1);
+    memcpy(t, src->text + from, to - from);
+    t[to - from] = '\0';
+    return t;
+}
+
+typedef struct R {
+    const reason_in *in;
+    nd_ctx *ctx;
+    reason *out;
+    cmp_set cmp;            /* where expect (and the answer) are defined */
+    printer pr;
+    char *text;             /* the answer's text */
+    size_t base;            /* its offset in the source */
+    const ast **sub;        /* its subexpressions, smallest first */
+    const ast **parent;
+    int n_sub;
+} R;
+
+/* The text of subexpression a (an arena copy). */
+static const char *span(R *r, const ast *a)
+{
+    const nd_source *src = r->in->src;
+    size_t from = start_of(src, a->loc), to = end_of(src, a->loc);
+    return arena_strndup(r->ctx->arena, src->text + from, to - from);
+}
+
+/* The answer with a's text replaced (malloc'd). */
+static char *edited(R *r, const ast *a, const char *with)
+{
+    const nd_source *src = r->in->src;
+    size_t from = start_of(src, a->loc) - r->base, to = end_of(src, a->loc) - r->base;
+    strbuf b;
+    sb_init(&b);
+    sb_putn(&b, r->text, from);
+    sb_puts(&b, with);
+    sb_puts(&b, r->text + to);
+    char *t = xstrdup(sb_str(&b));
+    sb_free(&b);
+    return t;
+}
+
+static nd_node *comparable(R *r, nd_node *n)
+{
+    if (!n || !r->in->symmetric)
+        return n;
+    return mk_scale_si(r->ctx, 1, 2, mk_add2(r->ctx, n, mk_transpose(r->ctx, n)));
+}
+
+static nd_node *candidate(R *r, const char *text)
+{
+    return r->in->elaborate(r->in->user, text);
+}
+
+/* Is n (as the answer would be compared) what the answer should be? */
+static int right(R *r, nd_node *n)
+{
+    return n && shape_equal(r->ctx, n->shape, r->in->expect->shape) &&
+           cmp_equal(&r->cmp, comparable(r, n), r->in->expect);
+}
+
+static const char *show(R *r, const nd_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    print_to(&r->pr, n, &b);
+    const char *s = arena_strdup(r->ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return s;
+}
+
+/* "x'*A" as a factor or operand: parenthesized unless a name or a call. */
+static const char *operand(R *r, const ast *a)
+{
+    const char *t = span(r, a);
+    if (a->kind == AST_NAME || a->kind == AST_CALL || a->kind == AST_NUM)
+        return t;
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "(%s)", t);
+    const char *s = arena_strdup(r->ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return s;
+}
+
+static const char *fmt_arena(R *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt_arena(R *r, const char *fmt, ...)
+{
+    strbuf b;
+    sb_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&b, fmt, ap);
+    va_end(ap);
+    const char *s = arena_strdup(r->ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return s;
+}
+
+/* "at 1:5" for a place in the answer. */
+static const char *where(R *r, nd_loc loc)
+{
+    return fmt_arena(r, "at %d:%d", loc.first_line, loc.first_column);
+}
+
+/* ---- subexpressions ---- */
+
+static void collect(R *r, const ast *a, const ast *parent, int *cap)
+{
+    if (r->n_sub == *cap) {
+        *cap = *cap ? 2 * *cap : 32;
+        r->sub = xrealloc(r->sub, (size_t)*cap * sizeof *r->sub);
+        r->parent = xrealloc(r->parent, (size_t)*cap * sizeof *r->parent);
+    }
+    r->sub[r->n_sub] = a;
+    r->parent[r->n_sub++] = parent;
+    for (int i = 0; i < a->nkids; i++)
+        collect(r, a->kids[i], a, cap);
+}
+
+static size_t span_len(const R *r, const ast *a)
+{
+    return end_of(r->in->src, a->loc) - start_of(r->in->src, a->loc);
+}
+
+/* Smallest first: an edit of a name explains more simply than one of a
+ * whole product.  Insertion sort: answers are short. */
+static void order_subexpressions(R *r)
+{
+    for (int i = 1; i < r->n_sub; i++)
+        for (int j = i; j > 0 && span_len(r, r->sub[j]) < span_len(r, r->sub[j - 1]); j--) {
+            const ast *t = r->sub[j], *p = r->parent[j];
+            r->sub[j] = r->sub[j - 1];
+            r->parent[j] = r->parent[j - 1];
+            r->sub[j - 1] = t;
+            r->parent[j - 1] = p;
+        }
+}
+
+/* ---- describing a constant factor ---- */
+
+/* p/q with q <= 1000 within the tolerance of x, by continued fractions. */
+static int nice_rational(const mpfr_t x, long *p, long *q)
+{
+    mpfr_prec_t prec = mpfr_get_prec(x);
+    mpfr_t y, f, approx, err;
+    mpfr_inits2(prec, y, f, approx, err, (mpfr_ptr)0);
+    mpfr_set(y, x, MPFR_RNDN);
+    long p0 = 1, q0 = 0, p1 = 0, q1 = 1;    /* convergents */
+    int ok = 0;
+    for (int step = 0; step < 40 && !ok && mpfr_number_p(y); step++) {
+        mpfr_floor(f, y);
+        if (mpfr_cmpabs_ui(f, 1000000) > 0)
+            break;
+        long a = mpfr_get_si(f, MPFR_RNDN);
+        long p2 = a * p0 + p1, q2 = a * q0 + q1;
+        if (q2 > 1000 || q2 <= 0)
+            break;
+        p1 = p0; q1 = q0; p0 = p2; q0 = q2;
+        mpfr_set_si(approx, p0, MPFR_RNDN);
+        mpfr_div_si(approx, approx, q0, MPFR_RNDN);
+        mpfr_sub(err, approx, x, MPFR_RNDN);
+        mpfr_abs(err, err, MPFR_RNDN);
+        mpfr_mul_2si(approx, x, -(long)(prec / 3), MPFR_RNDN);
+        mpfr_abs(approx, approx, MPFR_RNDN);
+        ok = mpfr_cmp(err, approx) <= 0;
+        mpfr_sub(y, y, f, MPFR_RNDN);
+        if (mpfr_zero_p(y))
+            break;
+        mpfr_ui_div(y, 1, y, MPFR_RNDN);
+    }
+    mpfr_clears(y, f, approx, err, (mpfr_ptr)0);
+    *p = p0;
+    *q = q0;
+    return ok;
+}
+
+/* The same nice rational at every instance. */
+static int constant_ratio(R *r, mpfr_t *k, long *p, long *q)
+{
+    long p0, q0;
+    for (int i = 0; i < r->cmp.n; i++) {
+        if (!nice_rational(k[i], &p0, &q0))
+            return 0;
+        if (i > 0 && (p0 != *p || q0 != *q))
+            return 0;
+        *p = p0;
+        *q = q0;
+    }
+    return r->cmp.n > 0;
+}
+
+static const char *rational_text(R *r, long p, long q)
+{
+    return q == 1 ? fmt_arena(r, "%ld", p) : fmt_arena(r, "%ld/%ld", p, q);
+}
+
+/* k = c*d or c/d for a dimension d of the program and a rational c:
+ * "N", "2*N", "1/N". */
+static const char *dimension_ratio(R *r, mpfr_t *k)
+{
+    nd_ctx *ctx = r->ctx;
+    nd_dim dims[32];
+    int nd = dim_abi_order(ctx, dims, 32);
+    mpfr_t *t = xmalloc((size_t)r->cmp.n * sizeof *t);
+    for (int i = 0; i < r->cmp.n; i++)
+        mpfr_init2(t[i], r->cmp.prec);
+    const char *found = NULL;
+    for (int d = 0; d < nd && !found; d++)
+        for (int inverse = 0; inverse < 2 && !found; inverse++) {
+            for (int i = 0; i < r->cmp.n; i++) {
+                long v = eval_dim(r->cmp.env[i], dims[d]);
+                if (inverse)
+                    mpfr_mul_si(t[i], k[i], v, MPFR_RNDN);
+                else
+                    mpfr_div_si(t[i], k[i], v, MPFR_RNDN);
+            }
+            long p, q;
+            if (!constant_ratio(r, t, &p, &q))
+                continue;
+            const char *name = dim_name(ctx, dims[d]);
+            const char *c = p == 1 && q == 1 ? "" : fmt_arena(r, "%s*", rational_text(r, p, q));
+            found = inverse ? (p == 1 && q == 1 ? fmt_arena(r, "1/%s", name)
+                                                : fmt_arena(r, "%s/%s", rational_text(r, p, q), name))
+                            : fmt_arena(r, "%s%s", c, name);
+        }
+    for (int i = 0; i < r->cmp.n; i++)
+        mpfr_clear(t[i]);
+    free(t);
+    return found;
+}
+
+static mpfr_t *new_ratios(R *r)
+{
+    mpfr_t *k = xmalloc(CMP_MAX_POINTS * sizeof *k);
+    for (int i = 0; i < CMP_MAX_POINTS; i++)
+        mpfr_init2(k[i], r->cmp.prec);
+    return k;
+}
+
+static void free_ratios(mpfr_t *k)
+{
+    for (int i = 0; i < CMP_MAX_POINTS; i++)
+        mpfr_clear(k[i]);
+    free(k);
+}
+
+/* "2", "1/N", ...: a = k*b with k constant or a simple function of one
+ * dimension; NULL when there is no such k. */
+static const char *factor_between(R *r, nd_node *a, nd_node *b)
+{
+    mpfr_t *k = new_ratios(r);
+    const char *text = NULL;
+    long p, q;
+    if (cmp_ratio(&r->cmp, a, b, k)) {
+        if (constant_ratio(r, k, &p, &q))
+            text = rational_text(r, p, q);
+        else
+            text = dimension_ratio(r, k);
+    }
+    free_ratios(k);
+    return text;
+}
+
+/* The words for "the answer is K times X". */
+static void factor_reason(R *r, const char *k, const char *what)
+{
+    const char *e = r->in->expect_name;
+    if (!strcmp(k, "-1")) {
+        reason_set(r->out, "sign", "the sign is wrong: the answer is -1 times %s%s", what, e);
+    } else if (!strcmp(k, "1")) {
+        reason_set(r->out, "transpose", "the answer is the transpose of %s", e);
+    } else if (strchr(k, '/') && k[0] == '1' && k[1] == '/') {
+        int dim = k[2] < '0' || k[2] > '9';
+        reason_set(r->out, "factor", "the answer is %s times %s%s: %s", k, what, e,
+                   dim ? fmt_arena(r, "it divides by %s where the loss does not", k + 2)
+                       : fmt_arena(r, "a factor %s is missing", k + 2));
+    } else if (k[0] >= '0' && k[0] <= '9') {
+        reason_set(r->out, "factor", "the answer is %s times %s%s: it has an extra factor %s", k,
+                   what, e, k);
+    } else {
+        reason_set(r->out, "factor", "the answer is %s times %s%s: the loss divides by %s", k,
+                   what, e, k);
+    }
+}
+
+/* ---- the hypotheses ---- */
+
+/* A shape error inside the answer: which operand clashes (the message of
+ * elaboration), and a transpose that makes it well formed. */
+static int shape_error_inside(R *r)
+{
+    reason_set(r->out, "shape", "%s", r->in->error);
+    reason_add_pos(r->out, r->in->error_loc, NULL);
+    for (int i = 0; i < r->n_sub; i++) {
+        const ast *a = r->sub[i];
+        const char *with = a->kind == AST_TRANSPOSE ? operand(r, a->kids[0])
+                                                     : fmt_arena(r, "%s'", operand(r, a));
+        char *t = edited(r, a, with);
+        nd_node *c = candidate(r, t);
+        free(t);
+        if (!c || !shape_equal(r->ctx, c->shape, r->in->expect->shape))
+            continue;
+        sb_printf(&r->out->text, "; did you mean `%s`%s? %s", with,
+                  a == r->in->expr ? "" : fmt_arena(r, " (%s)", where(r, a->loc)),
+                  right(r, c) ? "With it the answer is right"
+                              : "That makes it well formed, but not yet right");
+        reason_add_pos(r->out, a->loc, span(r, a));
+        return 1;
+    }
+    return 1;
+}
+
+/* Names of the program that a shape repair may append: column vectors. */
+static int repair_names(R *r, const char **names, int max)
+{
+    nd_ctx *ctx = r->ctx;
+    int n = 0;
+    for (int i = 0; i < ctx->n_vars && n < max; i++)
+        if (ctx->vars[i].origin < 0 && shape_is_col(ctx, ctx->vars[i].shape))
+            names[n++] = ctx->vars[i].name;
+    for (int i = 0; i < ctx->n_binds && n < max; i++)
+        if (ctx->binds[i].node && shape_is_col(ctx, ctx->binds[i].node->shape) &&
+            !strchr(ctx->binds[i].name, '/'))
+            names[n++] = ctx->binds[i].name;
+    return n;
+}
+
+/* The answer times a missing factor: an outer product with an input the
+ * student left out (dz1 for dz1*x'), or a sum over a batch (*vector(1)). */
+static int shape_repair(R *r)
+{
+    const char *names[64];
+    int n = repair_names(r, names, 64);
+    const char *whole = fmt_arena(r, "(%s)", r->text);
+    for (int i = 0; i <= n; i++) {
+        const char *forms[2] = {
+            i < n ? fmt_arena(r, "%s*%s'", whole, names[i]) : fmt_arena(r, "%s*vector(1)", whole),
+            i < n ? fmt_arena(r, "%s*%s'", names[i], whole) : fmt_arena(r, "vector(1)'*%s", whole),
+        };
+        for (int f = 0; f < 2; f++) {
+            nd_node *c = candidate(r, forms[f]);
+            if (!right(r, c))
+                continue;
+            if (i == n)
+                sb_printf(&r->out->text, "; the answer is per example: summed over the "
+                          "examples (`%s`) it is right", f ? "vector(1)'*..." : "...*vector(1)");
+            else
+                sb_printf(&r->out->text, "; missing the factor `%s`: with it the answer is right",
+                          f ? fmt_arena(r, "%s*...", names[i]) : fmt_arena(r, "...*%s'", names[i]));
+            r->out->kind = i == n ? "batch" : "missing-factor";
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int shape_differs(R *r)
+{
+    nd_ctx *ctx = r->ctx;
+    nd_shape as = r->in->answer->shape, es = r->in->expect->shape;
+    reason_set(r->out, "shape", "the answer is %s, %s is %s", shape_str(ctx, as),
+               r->in->expect_name, shape_str(ctx, es));
+    if (shape_equal(ctx, as, shape_transpose(es))) {
+        const char *t = fmt_arena(r, "(%s)'", r->text);
+        if (right(r, candidate(r, t))) {
+            reason_set(r->out, "transpose", "the answer is the transpose of %s (it is %s, "
+                       "%s is %s)", r->in->expect_name, shape_str(ctx, as), r->in->expect_name,
+                       shape_str(ctx, es));
+            return 1;
+        }
+        sb_printf(&r->out->text, ": the transpose of %s's shape; did you mean `%s`?",
+                  r->in->expect_name, t);
+        return 1;
+    }
+    shape_repair(r);
+    return 1;
+}
+
+/* The whole answer transposed, scaled, or both. */
+static int whole_answer(R *r)
+{
+    nd_ctx *ctx = r->ctx;
+    nd_node *a = comparable(r, r->in->answer), *e = r->in->expect;
+    int square = shape_is_square(ctx, a->shape) && !shape_is_scalar(ctx, a->shape);
+    if (square && right(r, mk_transpose(ctx, r->in->answer))) {
+        reason_set(r->out, "transpose", "the answer is the transpose of %s", r->in->expect_name);
+        return 1;
+    }
+    const char *k = factor_between(r, a, e);
+    if (k) {
+        factor_reason(r, k, "");
+        return 1;
+    }
+    if (square && (k = factor_between(r, a, mk_transpose(ctx, e)))) {
+        factor_reason(r, k, "the transpose of ");
+        if (r->out->kind && !strcmp(r->out->kind, "sign"))
+            r->out->kind = "transpose";
+        return 1;
+    }
+    return 0;
+}
+
+/* Right at every point where a variable had a property it is not declared
+ * with: its columns sum to 1, or it is symmetric. */
+static int assumption(R *r)
+{
+    nd_ctx *ctx = r->ctx;
+    nd_node *roots[2] = { r->in->expect, comparable(r, r->in->answer) };
+    for (int v = 0; v < ctx->n_vars; v++) {
+        nd_var *var = &ctx->vars[v];
+        if (var->origin >= 0 || var->assume != AS_NONE || shape_is_scalar(ctx, var->shape))
+            continue;
+        int square = shape_is_square(ctx, var->shape);
+        for (int pass = 0; pass < 1 + square; pass++) {
+            enum nd_assume as = pass ? AS_SYMMETRIC : AS_SIMPLEX;
+            var->assume = as;
+            cmp_set c;
+            int ok = cmp_open(&c, ctx, roots, 2, r->in->opts, 0x5a5a + (uint64_t)v) == EV_OK &&
+                     cmp_equal(&c, roots[1], roots[0]);
+            cmp_close(&c);
+            var->assume = AS_NONE;
+            if (!ok)
+                continue;
+            const char *rows = dim_name(ctx, var->shape.rows);
+            int col = dim_is_one(ctx, var->shape.cols);
+            if (pass)
+                reason_set(r->out, "assumption", "right only when %s is symmetric: declare "
+                           "%s : symmetric(%s)", var->name, var->name, rows);
+            else if (col)
+                reason_set(r->out, "assumption", "right only when sum(%s) = 1: declare %s : "
+                           "onehot(%s) (or simplex(%s))", var->name, var->name, rows, rows);
+            else
+                reason_set(r->out, "assumption", "right only when each column of %s sums to 1: "
+                           "declare %s : onehot(%s, %s) (or simplex)", var->name, var->name,
+                           rows, dim_name(ctx, var->shape.cols));
+            reason_add_pos(r->out, var->loc, var->name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- an activation's derivative left out, or applied twice ---- */
+
+/* The rule of node `at` leaves its derivative out: g passes unchanged. */
+static nd_node *drop_rule(void *user, nd_node *n, int i, nd_node *g)
+{
+    (void)i;
+    return n == user ? g : NULL;
+}
+
+typedef struct twice_hook {
+    nd_ctx *ctx;
+    nd_node *at;
+} twice_hook;
+
+static nd_node *twice_rule(void *user, nd_node *n, int i, nd_node *g)
+{
+    twice_hook *h = user;
+    if (n != h->at)
+        return NULL;
+    const nd_opinfo *o = &ops_table[n->op];
+    return o->adjoint(h->ctx, n, i, o->adjoint(h->ctx, n, i, g));
+}
+
+static nd_node *changed_derivative(R *r, nd_node *at, int twice)
+{
+    const reason_in *in = r->in;
+    twice_hook th = { r->ctx, at };
+    derive_hooks hooks = { .rule = twice ? twice_rule : drop_rule,
+                           .user = twice ? (void *)&th : (void *)at };
+    nd_node **adj = derive_adjoints(r->ctx, in->objective, mk_int(r->ctx, 1), in->want, &hooks);
+    nd_node *g = adj[in->target->id];
+    free(adj);
+    return g ? g : mk_zero(r->ctx, in->target->shape);
+}
+
+static int is_activation(const nd_node *n)
+{
+    const nd_opinfo *o = &ops_table[n->op];
+    return (o->cls == OPC_ELEM && o->deriv) || n->op == OP_SOFTMAX || n->op == OP_LOGSOFTMAX;
+}
+
+static int activation(R *r)
+{
+    const reason_in *in = r->in;
+    nd_ctx *ctx = r->ctx;
+    if (!in->objective || !r->in->answer)
+        return 0;
+    uint32_t top = in->objective->id + 1;
+    unsigned char *mark = xmalloc(top), *dep = xmalloc(ctx->n_nodes);
+    memset(mark, 0, top);
+    expr_reach(ctx, &in->objective, 1, mark);
+    expr_depends(ctx, in->want, dep);
+    int found = 0;
+    for (uint32_t id = top; id-- > 0 && !found;) {
+        nd_node *n = ctx->nodes[id];
+        if (!mark[id] || !dep[id] || !is_activation(n))
+            continue;
+        for (int twice = 0; twice < 2 && !found; twice++) {
+            nd_node *changed = comparable(r, changed_derivative(r, n, twice));
+            if (!cmp_equal(&r->cmp, changed, comparable(r, r->in->answer)))
+                continue;
+            const char *name = ops_table[n->op].name;
+            const char *at = id < in->n_origin && in->origin[id].src
+                                 ? fmt_arena(r, " at %d:%d", in->origin[id].first_line,
+                                             in->origin[id].first_column)
+                                 : "";
+            const char *what = ops_table[n->op].deriv
+                                   ? fmt_arena(r, "the factor %s (the derivative of %s%s)",
+                                               show(r, ops_table[n->op].deriv(ctx, n->kid[0], n)),
+                                               name, at)
+                                   : fmt_arena(r, "the derivative of %s%s", name, at);
+            if (twice)
+                reason_set(r->out, "extra-factor", "an extra factor: %s is applied twice",
+                           what);
+            else
+                reason_set(r->out, "missing-factor", "missing %s", what);
+            if (id < in->n_origin && in->origin[id].src)
+                reason_add_pos(r->out, in->origin[id], NULL);
+            found = 1;
+        }
+    }
+    free(mark);
+    free(dep);
+    return found;
+}
+
+/* ---- one wrong term ---- */
+
+/* The terms of the answer's top-level sum: the spine of + and -. */
+static int top_terms(R *r, const ast **terms, int *neg, int max)
+{
+    const ast *a = r->in->expr;
+    int n = 0;
+    while (a->kind == AST_BINARY && (a->op == BIN_ADD || a->op == BIN_SUB) && n < max - 1) {
+        terms[n] = a->kids[1];
+        neg[n++] = a->op == BIN_SUB;
+        a = a->kids[0];
+    }
+    if (n == 0)
+        return 0;
+    terms[n] = a;
+    neg[n++] = 0;
+    for (int i = 0, j = n - 1; i < j; i++, j--) {
+        const ast *t = terms[i];
+        int s = neg[i];
+        terms[i] = terms[j];
+        neg[i] = neg[j];
+        terms[j] = t;
+        neg[j] = s;
+    }
+    return n;
+}
+
+/* The answer without term j: the other terms' text. */
+static char *without_term(R *r, const ast **terms, const int *neg, int n, int j)
+{
+    strbuf b;
+    sb_init(&b);
+    for (int i = 0; i < n; i++) {
+        if (i == j)
+            continue;
+        if (b.len || neg[i])
+            sb_puts(&b, neg[i] ? " - " : " + ");
+        sb_puts(&b, operand(r, terms[i]));
+    }
+    char *t = xstrdup(sb_str(&b));
+    sb_free(&b);
+    return t;
+}
+
+static int one_term(R *r)
+{
+    const ast *terms[64];
+    int neg[64], n = top_terms(r, terms, neg, 64);
+    nd_ctx *ctx = r->ctx;
+    for (int j = 0; j < n; j++) {
+        char *rest_text = without_term(r, terms, neg, n, j);
+        nd_node *rest = candidate(r, rest_text);
+        free(rest_text);
+        const char *tt = fmt_arena(r, "%s%s", neg[j] ? "-" : "", operand(r, terms[j]));
+        nd_node *term = candidate(r, tt);
+        if (!rest || !term)
+            continue;
+        const char *ts = span(r, terms[j]);
+        if (right(r, rest)) {
+            reason_set(r->out, "extra-term", "the term %s %s should not be there: without it "
+                       "the answer is right", ts, where(r, terms[j]->loc));
+            reason_add_pos(r->out, terms[j]->loc, ts);
+            return 1;
+        }
+        /* what term j should be, given the others */
+        nd_node *should = mk_sub(ctx, r->in->expect, comparable(r, rest));
+        nd_node *t = comparable(r, term);
+        const char *k = factor_between(r, t, should);
+        if (!k && shape_is_square(ctx, t->shape) && !shape_is_scalar(ctx, t->shape) &&
+            cmp_equal(&r->cmp, t, mk_transpose(ctx, should)))
+            k = "transpose";
+        if (!k || !strcmp(k, "1"))
+            continue;
+        const char *what = !strcmp(k, "transpose") ? "is the transpose of what it should be"
+                           : !strcmp(k, "-1")      ? "has the wrong sign"
+                                                   : fmt_arena(r, "is %s times what it should be", k);
+        reason_set(r->out, !strcmp(k, "transpose") ? "transpose" : !strcmp(k, "-1") ? "sign"
+                                                                                    : "factor",
+                   "term %d of %d, %s %s, %s; the other terms are right", j + 1, n, ts,
+                   where(r, terms[j]->loc), what);
+        reason_add_pos(r->out, terms[j]->loc, ts);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- a single edit ---- */
+
+typedef struct edit {
+    const ast *at;          /* replaced: this subexpression ... */
+    const char *with;       /* ... by this text */
+    const char *what;       /* in words */
+} edit;
+
+static int edits_of(R *r, const ast *a, const ast *p, edit *out)
+{
+    int n = 0;
+    if (a->kind == AST_TRANSPOSE)
+        out[n++] = (edit){ a, operand(r, a->kids[0]), "remove the transpose" };
+    else
+        out[n++] = (edit){ a, fmt_arena(r, "%s'", operand(r, a)), "transpose it" };
+    if (a != r->in->expr && a->kind != AST_NUM)
+        out[n++] = (edit){ a, fmt_arena(r, "(-%s)", operand(r, a)), "negate it" };
+    if (p && p->kind == AST_BINARY && ast_chain_level(p->op)) {
+        const ast *other = p->kids[0] == a ? p->kids[1] : p->kids[0];
+        int minus_first = p->op == BIN_SUB && p->kids[0] == a;
+        int inv_first = p->op == BIN_DIV && p->kids[0] == a;
+        out[n++] = (edit){ p,
+                           minus_first ? fmt_arena(r, "(-%s)", operand(r, other))
+                           : inv_first ? fmt_arena(r, "(1/%s)", operand(r, other))
+                                       : operand(r, other),
+                           ast_chain_level(p->op) == 1 ? "drop this term" : "drop this factor" };
+        if (p->op == BIN_MUL && p->kids[0] == a)
+            out[n++] = (edit){ p, fmt_arena(r, "%s*%s", operand(r, p->kids[1]), operand(r, a)),
+                               "swap the factors" };
+    }
+    return n;
+}
+
+static int single_edit(R *r)
+{
+    int tried = 0;
+    for (int i = 0; i < r->n_sub && tried < 400; i++) {
+        edit e[4];
+        int ne = edits_of(r, r->sub[i], r->parent[i], e);
+        for (int k = 0; k < ne; k++, tried++) {
+            char *t = edited(r, e[k].at, e[k].with);
+            nd_node *c = candidate(r, t);
+            int ok = right(r, c);
+            free(t);
+            if (!ok)
+                continue;
+            const ast *at = e[k].at == r->sub[i] ? r->sub[i] : e[k].at;
+            const char *s = span(r, r->sub[i]);
+            reason_set(r->out, "edit", "%s %s: %s: %s instead of %s is right", s,
+                       where(r, r->sub[i]->loc), e[k].what, e[k].with, span(r, at));
+            reason_add_pos(r->out, r->sub[i]->loc, s);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- otherwise a counterexample ---- */
+
+static void put_matrix(strbuf *b, const nd_mat *m)
+{
+    if (m->rows == 1 && m->cols == 1) {
+        sb_printf(b, "%.4g", mpfr_get_d(m->a[0], MPFR_RNDN));
+        return;
+    }
+    sb_putc(b, '[');
+    int shown = 0;
+    for (int i = 0; i < m->rows; i++) {
+        for (int j = 0; j < m->cols; j++) {
+            if (shown++ == 16) {
+                sb_puts(b, " ...]");
+                return;
+            }
+            sb_printf(b, "%s%.3g", j ? ", " : i ? "; " : "", mpfr_get_d(MAT(m, i, j), MPFR_RNDN));
+        }
+    }
+    sb_putc(b, ']');
+}
+
+/* The entry where a and b differ most: "(i, j)" (1-based). */
+static void worst_entry(const nd_mat *a, const nd_mat *b, int *wi, int *wj)
+{
+    double worst = -1;
+    for (int i = 0; i < a->rows; i++)
+        for (int j = 0; j < a->cols; j++) {
+            double d = mpfr_get_d(MAT(a, i, j), MPFR_RNDN) - mpfr_get_d(MAT(b, i, j), MPFR_RNDN);
+            if (d < 0)
+                d = -d;
+            if (!(d <= worst)) {
+                worst = d;
+                *wi = i;
+                *wj = j;
+            }
+        }
+}
+
+static void counterexample(R *r)
+{
+    nd_ctx *ctx = r->ctx;
+    nd_node *a = comparable(r, r->in->answer);
+    nd_evalenv *env = r->cmp.n ? r->cmp.env[0] : NULL;
+    reason_set(r->out, "counterexample", "the values differ");
+    if (!env || !cmp_value(&r->cmp, 0, a) || !cmp_value(&r->cmp, 0, r->in->expect))
+        return;
+    strbuf *b = &r->out->text;
+    nd_dim dims[32];
+    int nd = dim_abi_order(ctx, dims, 32);
+    for (int d = 0; d < nd; d++)
+        sb_printf(b, "%s %s = %ld", d ? "," : " at", dim_name(ctx, dims[d]), eval_dim(env, dims[d]));
+    const char *sep = nd ? " and" : " at";
+    for (int v = 0; v < ctx->n_vars && v < 8; v++) {
+        if (ctx->vars[v].origin >= 0)
+            continue;
+        sb_printf(b, "%s %s = ", sep, ctx->vars[v].name);
+        put_matrix(b, &env->vars[v]);
+        sep = ",";
+    }
+    const nd_mat *va = cmp_value(&r->cmp, 0, a), *ve = cmp_value(&r->cmp, 0, r->in->expect);
+    sb_puts(b, ": the answer is ");
+    put_matrix(b, va);
+    sb_printf(b, ", %s is ", r->in->expect_name);
+    put_matrix(b, ve);
+    if (mat_len(va) > 1) {
+        int i = 0, j = 0;
+        worst_entry(va, ve, &i, &j);
+        sb_printf(b, " (they differ most at entry (%d, %d): %.4g against %.4g)", i + 1, j + 1,
+                  mpfr_get_d(MAT(va, i, j), MPFR_RNDN), mpfr_get_d(MAT(ve, i, j), MPFR_RNDN));
+    }
+}
+
+/* ---- the order ---- */
+
+void reason_find(const reason_in *in, reason *out)
+{
+    R r;
+    memset(&r, 0, sizeof r);
+    r.in = in;
+    r.ctx = in->ctx;
+    r.out = out;
+    r.text = reason_answer_text(in->src, in->expr);
+    r.base = start_of(in->src, in->expr->loc);
+    printer_init(&r.pr, in->ctx, NULL);
+    int cap = 0;
+    collect(&r, in->expr, NULL, &cap);
+    order_subexpressions(&r);
+    nd_node *roots[2] = { in->expect, comparable(&r, in->answer) };
+    int same_shape = in->answer && shape_equal(r.ctx, in->answer->shape, in->expect->shape);
+    cmp_open(&r.cmp, r.ctx, roots, same_shape ? 2 : 1, in->opts, 0xd1a9);
+    int done = !in->answer ? shape_error_inside(&r) : !same_shape ? shape_differs(&r) : 0;
+    done = done || whole_answer(&r) || assumption(&r);
+    done = done || (in->paths && in->paths(in->user, r.text, out));
+    done = done || activation(&r) || one_term(&r) || single_edit(&r);
+    if (!done)
+        counterexample(&r);
+    cmp_close(&r.cmp);
+    printer_free(&r.pr);
+    free(r.sub);
+    free(r.parent);
+    free(r.text);
+}
