@@ -1,7 +1,9 @@
 /* test_parse.c: the grammar: precedence and associativity (by value), exact
  * literals, statements, line continuation, and what does not parse. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 
@@ -125,6 +127,25 @@ START_TEST(error_after_long_input)
 }
 END_TEST
 
+/* A million digits are refused at once (the digits are counted first). */
+START_TEST(long_number_refused_fast)
+{
+    enum { N = 1000000 };
+    char *p = malloc(N + 16);
+    memcpy(p, "L = ", 4);
+    memset(p + 4, '7', N);
+    strcpy(p + 4 + N, "\n");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const char *msg = t_error(p);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    ck_assert_str_eq(msg, "number has too many digits (the limit is 400)");
+    ck_assert_msg(secs < 1.0, "a million digits took %.2f s", secs);
+    free(p);
+}
+END_TEST
+
 Suite *suite_parse(void)
 {
     Suite *s = suite_create("parse");
@@ -137,6 +158,7 @@ Suite *suite_parse(void)
     tcase_add_test(tc, elementwise_operators);
     tcase_add_loop_test(tc, syntax_errors, 0, (int)(sizeof bad / sizeof *bad));
     tcase_add_test(tc, error_after_long_input);
+    tcase_add_test(tc, long_number_refused_fast);
     suite_add_tcase(s, tc);
     return s;
 }
