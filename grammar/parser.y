@@ -36,7 +36,15 @@ int ndyylex(NDYYSTYPE *yylval, nd_loc *yylloc, yyscan_t scanner);
 static void ndyyerror(nd_loc *loc, yyscan_t scanner, parse_state *ps, const char *msg);
 
 #define BIN(op, a, b, l) (ast_binary((op), (a), (b), (l)))
-#define DEPTH(x) parse_check_depth(ps, (x))
+/* Past the depth limit the parse stops: the node just built is freed here
+ * (bison does not destroy the symbols of the rule that aborts). */
+#define DEPTH(x)                                                            \
+    do {                                                                    \
+        if (parse_check_depth(ps, (x))) {                                   \
+            ast_free(x);                                                    \
+            YYABORT;                                                        \
+        }                                                                   \
+    } while (0)
 }
 
 %define api.prefix {ndyy}
@@ -225,7 +233,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     strbuf msg;
     sb_init(&msg);
     if (tok == YYSYMBOL_T_BAD) {
-        sb_printf(&msg, "invalid character '%s'", ps->last_text);
+        sb_printf(&msg, "invalid character %s", ps->last_text);
     } else {
         enum { MAX_EXPECTED = 5 };
         yysymbol_kind_t expected[MAX_EXPECTED];

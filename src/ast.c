@@ -72,15 +72,26 @@ ast *ast_call(char *name, nd_loc name_loc)
     return a;
 }
 
+/* Iterative, with the nodes still to free on an explicit stack: freeing
+ * must not recurse as deep as a tree goes, whatever the tree. */
 void ast_free(ast *a)
 {
-    if (!a)
-        return;
-    for (int i = 0; i < a->nkids; i++)
-        ast_free(a->kids[i]);
-    free(a->kids);
-    free(a->text);
-    free(a);
+    ast **todo = NULL;
+    size_t n = 0, cap = 0;
+    while (a) {
+        if (n + (size_t)a->nkids > cap) {
+            cap = 2 * (n + (size_t)a->nkids);
+            todo = xrealloc(todo, cap * sizeof *todo);
+        }
+        for (int i = 0; i < a->nkids; i++)
+            if (a->kids[i])
+                todo[n++] = a->kids[i];
+        free(a->kids);
+        free(a->text);
+        free(a);
+        a = n ? todo[--n] : NULL;
+    }
+    free(todo);
 }
 
 void names_push(ast_names *l, char *name, nd_loc loc)

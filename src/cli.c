@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "diag.h"
 #include "nnderive.h"
 #include "strbuf.h"
 
@@ -75,16 +76,39 @@ static const char usage_text[] =
 
 /* ---- options ---- */
 
+/* "nnderive: error: MESSAGE", long names abbreviated as in the library's
+ * messages (diag_abbrev); returns the exit status 2. */
+static int cli_verror(cli *c, const char *tail, const char *fmt, va_list ap)
+{
+    strbuf text, msg;
+    sb_init(&text);
+    sb_init(&msg);
+    sb_vprintf(&text, fmt, ap);
+    diag_abbrev(&msg, sb_str(&text), text.len);
+    fprintf(c->err, "nnderive: error: %s%s\n", sb_str(&msg), tail);
+    sb_free(&text);
+    sb_free(&msg);
+    return 2;
+}
+
+static int cli_error(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cli_error(cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int st = cli_verror(c, "", fmt, ap);
+    va_end(ap);
+    return st;
+}
+
 static int usage_error(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_error(cli *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("nnderive: error: ", c->err);
-    vfprintf(c->err, fmt, ap);
-    fputs(" (see nnderive --help)\n", c->err);
+    int st = cli_verror(c, " (see nnderive --help)", fmt, ap);
     va_end(ap);
-    return 2;
+    return st;
 }
 
 static int set_mode(cli *c, enum mode m)
@@ -251,16 +275,30 @@ static int parse_options(cli *c, int argc, char **argv)
 
 /* ---- input and output ---- */
 
+/* At most ND_MAX_INPUT + 1 bytes: enough for the library to refuse a text
+ * past the limit, without reading gigabytes first.  NULL on a read error,
+ * errno saying which (EISDIR for a directory). */
 static char *read_stream(FILE *f, size_t *len)
 {
-    size_t cap = 4096, n = 0, got;
+    size_t cap = 4096, n = 0;
     char *buf = xmalloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
+    for (;;) {
         if (n + 1 == cap) {
-            cap *= 2;
+            if (n > ND_MAX_INPUT)
+                break;
+            cap = cap < (ND_MAX_INPUT + 2) / 2 ? 2 * cap : ND_MAX_INPUT + 2;
             buf = xrealloc(buf, cap);
         }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        if (got == 0)
+            break;
+        n += got;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        errno = e;
+        return NULL;
     }
     buf[n] = '\0';
     *len = n;
@@ -269,44 +307,147 @@ static char *read_stream(FILE *f, size_t *len)
 
 static char *read_file(cli *c, const char *path, size_t *len)
 {
-    if (!strcmp(path, "-"))
-        return read_stream(c->in, len);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(c->err, "nnderive: error: cannot read '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *text = read_stream(f, len);
-    fclose(f);
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : c->in;
+    char *text = f ? read_stream(f, len) : NULL;
+    if (!text)
+        cli_error(c, "cannot read '%s': %s", path, strerror(errno));
+    if (f && f != c->in)
+        fclose(f);
     return text;
 }
 
-/* Written whole (through a temporary file), and only on success.  A path
- * that is a symbolic link or not a regular file (/dev/stdout, /dev/null, a
- * pipe) is written directly: renaming over it would replace the link or
- * the device instead of writing to what it names. */
-static int write_file(cli *c, const char *path, const char *text)
+/* An input that exists as a regular file (what an output could overwrite). */
+static int input_stat(cli *c, const char *path, struct stat *st)
+{
+    int ok = strcmp(path, "-") ? stat(path, st) == 0 : fstat(fileno(c->in), st) == 0;
+    return ok && S_ISREG(st->st_mode);
+}
+
+static int is_file(const char *path, const struct stat *in)
 {
     struct stat st;
-    int direct = lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
-    strbuf tmp;
-    sb_init(&tmp);
-    if (direct)
-        sb_puts(&tmp, path);
-    else
-        sb_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
-    size_t len = strlen(text);
-    FILE *f = fopen(sb_str(&tmp), "wb");
-    int ok = f && fwrite(text, 1, len, f) == len;
+    return stat(path, &st) == 0 && st.st_dev == in->st_dev && st.st_ino == in->st_ino;
+}
+
+/* The directory part of a path (malloc'd): "." when there is none. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *d = xmalloc(n + 1);
+    memcpy(d, path, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* One file, whether it exists (the same inode) or not yet (the same name
+ * in the same directory: a.c and ./a.c). */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+    if (strcmp(na ? na + 1 : a, nb ? nb + 1 : b) != 0)
+        return 0;
+    char *da = dir_of(a), *db = dir_of(b);
+    int same = stat(da, &sa) == 0 && stat(db, &sb) == 0 && sa.st_dev == sb.st_dev &&
+               sa.st_ino == sb.st_ino;
+    free(da);
+    free(db);
+    return same;
+}
+
+/* An output that is an input would replace the program (or the answers);
+ * -o and --header in one file would keep only one of them.  Checked before
+ * anything is read or written. */
+static int check_outputs(cli *c)
+{
+    const options *o = &c->opt;
+    const char *outs[2][2] = { { "-o", o->output }, { "--header", o->header } };
+    const char *ins[2] = { o->program ? NULL : o->file, o->check_file };
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2 && outs[i][1]; j++) {
+            struct stat st;
+            if (ins[j] && input_stat(c, ins[j], &st) && is_file(outs[i][1], &st))
+                return cli_error(c, "%s '%s' is the input %s%s%s: it would be overwritten",
+                                 outs[i][0], outs[i][1], strcmp(ins[j], "-") ? "'" : "(",
+                                 strcmp(ins[j], "-") ? ins[j] : "standard input",
+                                 strcmp(ins[j], "-") ? "'" : ")");
+        }
+    if (o->output && o->header && same_file(o->output, o->header))
+        return cli_error(c, "--header '%s' and -o '%s' are the same file", o->header,
+                         o->output);
+    return 0;
+}
+
+/* An output file on its way.  A path that is a symbolic link or not a
+ * regular file (/dev/stdout, /dev/null, a pipe) is written directly:
+ * renaming over it would replace the link or the device instead of writing
+ * to what it names.  Any other is written to a temporary beside it, renamed
+ * over it once every output is written. */
+typedef struct pending {
+    const char *path, *text;
+    int direct;
+    strbuf tmp;             /* where the text is written */
+} pending;
+
+static int stage(cli *c, pending *p)
+{
+    size_t len = strlen(p->text);
+    FILE *f = fopen(sb_str(&p->tmp), "wb");
+    int ok = f && fwrite(p->text, 1, len, f) == len;
     ok = f && fclose(f) == 0 && ok;
-    ok = ok && (direct || rename(sb_str(&tmp), path) == 0);
-    if (!ok) {
-        fprintf(c->err, "nnderive: error: cannot write '%s': %s\n", path, strerror(errno));
-        if (!direct)
-            remove(sb_str(&tmp));
+    return ok ? 0 : cli_error(c, "cannot write '%s': %s", p->path, strerror(errno));
+}
+
+/* All the outputs or none: the temporaries first, then the direct paths,
+ * then the renames (which do not fail for want of space). */
+static int write_outputs(cli *c, pending *p, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        p[i].direct = lstat(p[i].path, &st) == 0 && !S_ISREG(st.st_mode);
+        sb_init(&p[i].tmp);
+        if (p[i].direct)
+            sb_puts(&p[i].tmp, p[i].path);
+        else
+            sb_printf(&p[i].tmp, "%s.tmp%ld", p[i].path, (long)getpid());
     }
-    sb_free(&tmp);
-    return ok ? 0 : 2;
+    int st = 0;
+    for (int direct = 0; direct < 2; direct++)
+        for (int i = 0; i < n && !st; i++)
+            if (p[i].direct == direct)
+                st = stage(c, &p[i]);
+    for (int i = 0; i < n && !st; i++)
+        if (!p[i].direct && rename(sb_str(&p[i].tmp), p[i].path) != 0)
+            st = cli_error(c, "cannot write '%s': %s", p[i].path, strerror(errno));
+    for (int i = 0; i < n; i++) {
+        if (st && !p[i].direct)
+            remove(sb_str(&p[i].tmp));
+        sb_free(&p[i].tmp);
+    }
+    return st;
+}
+
+/* -o and --header together or not at all; without -o the result goes to
+ * standard output, once the header is in place. */
+static int write_results(cli *c, const char *result, const char *header)
+{
+    const options *o = &c->opt;
+    pending p[2];
+    int n = 0;
+    if (result && o->output)
+        p[n++] = (pending){ .path = o->output, .text = result };
+    if (header)
+        p[n++] = (pending){ .path = o->header, .text = header };
+    int st = write_outputs(c, p, n);
+    if (st == 0 && result && !o->output)
+        fputs(result, c->out);
+    return st;
 }
 
 /* ---- the run ---- */
@@ -326,7 +467,8 @@ static enum nd_format format_of(const options *o)
     }
 }
 
-static int run_mode(cli *c, nd_session *s, char **result)
+/* The result, and with --c --header FILE the header (both malloc'd). */
+static int run_mode(cli *c, nd_session *s, char **result, char **header)
 {
     options *o = &c->opt;
     double worst;
@@ -346,12 +488,8 @@ static int run_mode(cli *c, nd_session *s, char **result)
     }
     default: {
         int st = nd_emit(s, format_of(o), &o->c, result);
-        if (st == 0 && o->mode == MODE_C && o->header) {
-            char *h = NULL;
-            st = nd_emit(s, ND_C_HEADER, &o->c, &h);
-            st = st ? st : write_file(c, o->header, h);
-            nd_free(h);
-        }
+        if (st == 0 && o->mode == MODE_C && o->header)
+            st = nd_emit(s, ND_C_HEADER, &o->c, header);
         return st;
     }
     }
@@ -361,6 +499,8 @@ static int run(cli *c)
 {
     options *o = &c->opt;
     size_t len = 0;
+    if (check_outputs(c))
+        return 2;
     char *text = o->program ? xstrdup(o->program) : read_file(c, o->file, &len);
     if (!text)
         return 2;
@@ -368,16 +508,17 @@ static int run(cli *c)
         len = strlen(text);
     const char *name = o->program ? "<expr>" : strcmp(o->file, "-") ? o->file : "<stdin>";
     nd_session *s = nd_open(name, text, len, &o->cfg);
-    char *result = NULL;
+    char *result = NULL, *header = NULL;
     int st = nd_status(s);
     if (st == 0)
-        st = run_mode(c, s, &result);
+        st = run_mode(c, s, &result, &header);
     fputs(nd_diagnostics(s), c->err);
-    if (result && (st != 0 || !o->output))
-        fputs(result, c->out);
+    if (st == 0)
+        st = write_results(c, result, header);
     else if (result)
-        st = write_file(c, o->output, result);
+        fputs(result, c->out);
     nd_free(result);
+    nd_free(header);
     nd_close(s);
     free(text);
     return st;

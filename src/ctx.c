@@ -71,9 +71,11 @@ void *ctx_grow(void *arr, int *cap, int need, size_t elem)
 static void vdiag(nd_ctx *ctx, enum diag_kind kind, nd_loc loc,
                   const char *fmt, va_list ap)
 {
-    strbuf msg;
+    strbuf text, msg;
+    sb_init(&text);
     sb_init(&msg);
-    sb_vprintf(&msg, fmt, ap);
+    sb_vprintf(&text, fmt, ap);
+    diag_abbrev(&msg, sb_str(&text), text.len);     /* long names shortened */
     diag_format(&ctx->diag, kind, loc, sb_str(&msg));
     if (kind == DIAG_ERROR && !ctx->err_msg) {
         ctx->err_msg = xstrdup(sb_str(&msg));
@@ -81,6 +83,7 @@ static void vdiag(nd_ctx *ctx, enum diag_kind kind, nd_loc loc,
         if (ctx->err_kind == ERR_NONE)
             ctx->err_kind = ERR_INPUT;
     }
+    sb_free(&text);
     sb_free(&msg);
 }
 

@@ -8,6 +8,8 @@ static const char *const kind_names[] = { "error", "warning", "note" };
 const char *diag_line(const nd_source *src, int line, size_t *len)
 {
     const char *p = src->text, *end = src->text + src->len;
+    if (src->len >= 3 && !memcmp(p, DIAG_BOM, 3))
+        p += 3;     /* columns count from after a byte order mark */
     for (int l = 1; l < line && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) {
@@ -17,28 +19,114 @@ const char *diag_line(const nd_source *src, int line, size_t *len)
         p = nl + 1;
     }
     const char *e = p;
-    while (e < end && *e != '\n' && *e != '\r')
-        e++;
+    while (e < end && *e != '\n' && !(*e == '\r' && (e + 1 == end || e[1] == '\n')))
+        e++;        /* a CR ends the line only before a newline (CRLF) */
     *len = (size_t)(e - p);
     return p;
 }
 
-/* Width on screen of the first n bytes: tabs stay tabs (so the caret lines
- * up whatever the tab width), UTF-8 continuation bytes take no column. */
-static void caret_prefix(strbuf *out, const char *line, size_t n)
+size_t diag_utf8(const char *s, size_t n, unsigned long *cp)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)line[i];
-        if (c == '\t')
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = u[0] < 0x80 ? 1 : u[0] >= 0xC2 && u[0] <= 0xDF ? 2
+               : u[0] >= 0xE0 && u[0] <= 0xEF ? 3 : u[0] >= 0xF0 && u[0] <= 0xF4 ? 4 : 0;
+    if (k == 0 || k > n)
+        return 0;
+    unsigned long c = k == 1 ? u[0] : u[0] & (0x7F >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (u[i] & 0x3F);
+    }
+    static const unsigned long least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (c < least[k] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;   /* overlong, beyond Unicode, or a surrogate */
+    *cp = c;
+    return k;
+}
+
+int diag_shows(unsigned long cp)
+{
+    static const unsigned long hidden[][2] = {
+        { 0x00, 0x1F },     { 0x7F, 0x9F },     { 0xAD, 0xAD },     { 0x61C, 0x61C },
+        { 0x180E, 0x180E }, { 0x200B, 0x200F }, { 0x2028, 0x202E }, { 0x2060, 0x206F },
+        { 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0xE0000, 0xE007F },
+    };
+    for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+        if (cp >= hidden[i][0] && cp <= hidden[i][1])
+            return 0;
+    return 1;
+}
+
+/* The character at s (n > 0 bytes available) as it is shown: itself when it
+ * prints, else \xHH for a byte that is not a printing character or not
+ * UTF-8, <U+XXXX> for an invisible character.  Appends it to out (when not
+ * NULL); returns the bytes it takes and sets *width, its columns. */
+static size_t visible_char(strbuf *out, const char *s, size_t n, size_t *width)
+{
+    unsigned char c = (unsigned char)s[0];
+    unsigned long cp = 0;
+    size_t k = c == '\t' ? 1 : diag_utf8(s, n, &cp);
+    if (c == '\t' || (k > 0 && diag_shows(cp))) {
+        if (out)
+            sb_putn(out, s, k);
+        *width = 1;
+        return k;
+    }
+    char form[16];
+    if (k > 1)
+        snprintf(form, sizeof form, "<U+%04lX>", cp);
+    else
+        snprintf(form, sizeof form, "\\x%02x", c);
+    if (out)
+        sb_puts(out, form);
+    *width = strlen(form);
+    return k > 1 ? k : 1;
+}
+
+/* The bytes from..to of the line, as they are shown. */
+static void show_text(strbuf *out, const char *line, size_t from, size_t to)
+{
+    size_t w;
+    for (size_t i = from; i < to;)
+        i += visible_char(out, line + i, to - i, &w);
+}
+
+/* The caret line under show_text's: blanks up to byte col (tabs stay tabs,
+ * so the caret lines up whatever the tab width), then '^' and '~' under
+ * the characters from col to last. */
+static void show_caret(strbuf *out, const char *line, size_t from, size_t to, size_t col,
+                       size_t last)
+{
+    size_t i = from, w;
+    while (i < col && i < to) {
+        size_t k = visible_char(NULL, line + i, to - i, &w);
+        if (line[i] == '\t')
             sb_putc(out, '\t');
-        else if ((c & 0xC0) != 0x80)
-            sb_putc(out, ' ');
+        else
+            for (size_t j = 0; j < w; j++)
+                sb_putc(out, ' ');
+        i += k;
+    }
+    sb_putc(out, '^');
+    for (int first = 1; i < to && (first || i < last); first = 0) {
+        i += visible_char(NULL, line + i, to - i, &w);
+        for (size_t j = first; j < w; j++)
+            sb_putc(out, '~');
     }
 }
 
 /* A long line is shown as a window of about DIAG_WIDTH bytes around the
  * column, with "..." where it is cut. */
 #define DIAG_WIDTH 100
+
+/* Moves a cut back to the start of a UTF-8 character (at most 3 bytes). */
+static size_t char_start(const char *line, size_t at, size_t len)
+{
+    for (int k = 0; k < 3 && at > 0 && at < len && ((unsigned char)line[at] & 0xC0) == 0x80; k++)
+        at--;
+    return at;
+}
 
 static void show_line(strbuf *out, nd_loc loc)
 {
@@ -49,27 +137,45 @@ static void show_line(strbuf *out, nd_loc loc)
         col = len;
     size_t from = 0, to = len;
     if (len > DIAG_WIDTH) {
-        from = col > DIAG_WIDTH / 2 ? col - DIAG_WIDTH / 2 : 0;
-        to = from + DIAG_WIDTH < len ? from + DIAG_WIDTH : len;
+        from = char_start(line, col > DIAG_WIDTH / 2 ? col - DIAG_WIDTH / 2 : 0, len);
+        to = char_start(line, from + DIAG_WIDTH < len ? from + DIAG_WIDTH : len, len);
     }
-    while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80)
-        from--;     /* never cut a UTF-8 character */
-    while (to < len && ((unsigned char)line[to] & 0xC0) == 0x80)
-        to++;
-    const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
-    sb_printf(out, "    %s", pre);
-    sb_putn(out, line + from, to - from);
-    sb_printf(out, "%s\n    %s", post, from > 0 ? "   " : "");
-    caret_prefix(out, line + from, col - from);
-    sb_putc(out, '^');
     size_t last = loc.last_line == loc.first_line && loc.last_column > 0
                       ? (size_t)loc.last_column : col + 1;
-    if (last > to)
-        last = to;
-    for (size_t i = col + 1; i < last; i++)
-        if (((unsigned char)line[i] & 0xC0) != 0x80)
-            sb_putc(out, '~');
+    sb_printf(out, "    %s", from > 0 ? "..." : "");
+    show_text(out, line, from, to);
+    sb_printf(out, "%s\n    %s", to < len ? "..." : "", from > 0 ? "   " : "");
+    show_caret(out, line, from, to, col, last);
     sb_putc(out, '\n');
+}
+
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
+void diag_abbrev(strbuf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t run = 0;
+        while (i + run < n && ident_char(s[i + run]))
+            run++;
+        if (run > DIAG_NAME_MAX) {
+            sb_putn(out, s + i, DIAG_NAME_HEAD);
+            sb_puts(out, "...");
+            sb_putn(out, s + i + run - DIAG_NAME_TAIL, DIAG_NAME_TAIL);
+        } else if (run > 0) {
+            sb_putn(out, s + i, run);
+        } else if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n') {
+            sb_printf(out, "\\x%02x", (unsigned char)s[i]);  /* never sent to a terminal */
+            run = 1;
+        } else {
+            sb_putc(out, s[i]);
+            run = 1;
+        }
+        i += run;
+    }
 }
 
 void diag_format(strbuf *out, enum diag_kind kind, nd_loc loc, const char *msg)

@@ -33,4 +33,23 @@ const char *diag_line(const nd_source *src, int line, size_t *len);
 
 nd_loc diag_span(nd_loc a, nd_loc b);    /* from the start of a to the end of b */
 
+/* The UTF-8 byte order mark, skipped at the start of a source. */
+#define DIAG_BOM "\xEF\xBB\xBF"
+
+/* The length of the UTF-8 character at s (n > 0 bytes available), its code
+ * point in *cp; 0 when the bytes there are not valid UTF-8. */
+size_t diag_utf8(const char *s, size_t n, unsigned long *cp);
+/* Whether a character shows as itself: not a control character, not an
+ * invisible one (zero-width, bidirectional controls, ...). */
+int diag_shows(unsigned long cp);
+
+/* Messages abbreviate a run of identifier characters (a name, a number)
+ * longer than DIAG_NAME_MAX to its first DIAG_NAME_HEAD characters, "..."
+ * and its last DIAG_NAME_TAIL, so that no message echoes a huge name whole;
+ * control characters become \xHH.  Appends the n bytes of s so to out. */
+#define DIAG_NAME_MAX 64
+#define DIAG_NAME_HEAD 30
+#define DIAG_NAME_TAIL 10
+void diag_abbrev(strbuf *out, const char *s, size_t n);
+
 #endif

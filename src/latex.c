@@ -2,7 +2,10 @@
 #include "latex.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "arena.h"
 
 static const char *const greek[] = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
@@ -31,39 +34,63 @@ static void roman(strbuf *out, const char *s, size_t n)
     sb_putc(out, '}');
 }
 
-/* The part before any subscript: a letter, a Greek name, xhat, or a word. */
+/* The part before any subscript: a letter, a Greek name, or a word, under
+ * one \hat per "hat" it ends with (xhat, xhathat). */
 static void base_name(strbuf *out, const char *s, size_t n)
 {
-    if (n > 3 && !strncmp(s + n - 3, "hat", 3)) {
+    size_t hats = 0;
+    while (n > 3 && !strncmp(s + n - 3, "hat", 3)) {
+        n -= 3;
+        hats++;
+    }
+    for (size_t i = 0; i < hats; i++)
         sb_puts(out, "\\hat{");
-        base_name(out, s, n - 3);
-        sb_putc(out, '}');
-    } else if (is_greek(s, n)) {
+    if (is_greek(s, n)) {
         sb_putc(out, '\\');
         sb_putn(out, s, n);
-    } else if (n == 1) {
+    } else if (n == 1 && isalpha((unsigned char)s[0])) {
         sb_putc(out, s[0]);
     } else {
         roman(out, s, n);
     }
+    for (size_t i = 0; i < hats; i++)
+        sb_putc(out, '}');
+}
+
+/* A subscript: digits or one letter as they are, a Greek name, else a word. */
+static void subscript(strbuf *out, const char *s)
+{
+    size_t m = strlen(s);
+    int digits = 1;
+    for (size_t i = 0; i < m; i++)
+        digits &= isdigit((unsigned char)s[i]) != 0;
+    if (digits || (m == 1 && isalpha((unsigned char)s[0])))
+        sb_puts(out, s);
+    else if (is_greek(s, m))
+        sb_printf(out, "\\%s", s);
+    else
+        roman(out, s, m);
+}
+
+/* W_out -> W_{out} reads naturally; an underscore at either end or doubled
+ * (x__, _x, __init__) does not, and such a name is shown as it is written. */
+static int plain_underscores(const char *name, size_t n)
+{
+    return name[0] != '_' && name[n - 1] != '_' && !strstr(name, "__");
 }
 
 void latex_ident(strbuf *out, const char *name)
 {
     size_t n = strlen(name);
+    if (n == 0 || !plain_underscores(name, n)) {
+        roman(out, name, n);
+        return;
+    }
     const char *us = strchr(name, '_');
-    if (us && us > name && us[1]) {     /* W_out -> W_{out} */
+    if (us) {                           /* W_out -> W_{out} */
         base_name(out, name, (size_t)(us - name));
         sb_puts(out, "_{");
-        const char *sub = us + 1;
-        size_t m = strlen(sub);
-        int digits = 1;
-        for (size_t i = 0; i < m; i++)
-            digits &= isdigit((unsigned char)sub[i]) != 0;
-        if (digits || m == 1)
-            sb_puts(out, sub);
-        else
-            roman(out, sub, m);
+        subscript(out, us + 1);
         sb_putc(out, '}');
         return;
     }
@@ -82,10 +109,8 @@ void latex_label(strbuf *out, const char *label)
 {
     const char *slash = strchr(label, '/');
     if (label[0] == 'd' && slash && slash[1] == 'd' && slash > label + 1) {
-        char of[256];
         size_t n = (size_t)(slash - label - 1);
-        if (n >= sizeof of)
-            n = sizeof of - 1;
+        char *of = xmalloc(n + 1);
         memcpy(of, label + 1, n);
         of[n] = '\0';
         sb_puts(out, "\\frac{\\partial ");
@@ -93,6 +118,7 @@ void latex_label(strbuf *out, const char *label)
         sb_puts(out, "}{\\partial ");
         latex_ident(out, slash + 2);
         sb_putc(out, '}');
+        free(of);
         return;
     }
     latex_ident(out, label);

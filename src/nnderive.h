@@ -65,6 +65,11 @@ typedef struct nd_position {
     const char *message;
 } nd_position;
 
+/* The longest text accepted as a program or a --check-file (64 MiB): a
+ * longer one is refused (status 2, "'NAME' is too large"), never cut. */
+#define ND_MAX_INPUT ((size_t)64 << 20)
+#define ND_MAX_INPUT_MIB 64
+
 /* Parses and types the program.  Always returns a session (NULL only when
  * memory runs out); check nd_status. */
 ND_API nd_session *nd_open(const char *name, const char *text, size_t len, const nd_config *cfg);

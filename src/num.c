@@ -24,36 +24,38 @@ static void pow10_q(mpq_t out, long e)
     mpz_clear(p);
 }
 
+/* The digits are counted before any is converted: a literal of a million
+ * digits is refused at once instead of after a million multiplications. */
 const char *num_parse(mpq_t out, const char *text)
 {
-    mpz_t mant;
     long frac = 0, exp10 = 0;
     size_t digits = 0;
     int after_point = 0;
     const char *p = text;
-    mpz_init(mant);
     for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
         if (*p == '.') {
             after_point = 1;
-            continue;
+        } else {
+            digits++;
+            frac += after_point;
         }
-        mpz_mul_ui(mant, mant, 10);
-        mpz_add_ui(mant, mant, (unsigned long)(*p - '0'));
-        digits++;
-        frac += after_point;
     }
     if (*p == 'e' || *p == 'E') {
         char *end;
         long e = strtol(p + 1, &end, 10);
-        if (end == p + 1 || e > NUM_MAX_EXP10 || e < -NUM_MAX_EXP10) {
-            mpz_clear(mant);
+        if (end == p + 1 || e > NUM_MAX_EXP10 || e < -NUM_MAX_EXP10)
             return "number too large (the exponent is limited to 400)";
-        }
         exp10 = e;
     }
-    if (digits > NUM_MAX_DIGITS) {
-        mpz_clear(mant);
+    if (digits > NUM_MAX_DIGITS)
         return "number has too many digits (the limit is 400)";
+    mpz_t mant;
+    mpz_init(mant);
+    for (const char *d = text; d < p; d++) {
+        if (*d != '.') {
+            mpz_mul_ui(mant, mant, 10);
+            mpz_add_ui(mant, mant, (unsigned long)(*d - '0'));
+        }
     }
     mpq_t scale;
     mpq_init(scale);

@@ -22,7 +22,8 @@ typedef struct parse_state {
     int sent_final_nl;
     nd_loc parens[PARSE_MAX_PARENS];    /* open parentheses, innermost last */
     int paren_depth;
-    char last_text[48];         /* the last token, for messages */
+    char last_text[256];        /* the last token, for messages (long names
+                                   abbreviated, see diag_abbrev) */
     ast_program prog;
     ast *expr;
     int failed;
@@ -42,6 +43,7 @@ int parse_source(const nd_source *src, enum parse_mode mode, ast_program *prog,
 
 /* Called by the grammar's actions and the lexer. */
 void parse_error(parse_state *ps, nd_loc loc, const char *msg);
-void parse_check_depth(parse_state *ps, const ast *a);
+/* 1 (after the error) when a is nested past AST_MAX_DEPTH: the parse stops. */
+int parse_check_depth(parse_state *ps, const ast *a);
 
 #endif

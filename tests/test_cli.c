@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "helpers.h"
+#include "strbuf.h"
 
 START_TEST(output_file_on_success)
 {
@@ -75,6 +77,161 @@ START_TEST(no_output_file_on_failure)
     ck_assert_int_ne(access(path, F_OK), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "not equivalent"));
     t_result_free(&r);
+}
+END_TEST
+
+/* ---- outputs never replace inputs; -o and --header together or not at all ---- */
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* Runs argv (NULL-terminated) with @ in a word replaced by dir. */
+static t_result run_in(const char *dir, const char *const *words)
+{
+    char *argv[16] = { NULL };
+    int argc = 0;
+    for (; words[argc]; argc++) {
+        strbuf w;
+        sb_init(&w);
+        for (const char *c = words[argc]; *c; c++)
+            if (*c == '@')
+                sb_puts(&w, dir);
+            else
+                sb_putc(&w, *c);
+        argv[argc] = strdup(sb_str(&w));
+        sb_free(&w);
+    }
+    t_result r = t_cli(argc, (const char *const *)argv, NULL);
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    return r;
+}
+
+START_TEST(output_over_the_input_refused)
+{
+    char dir[] = "/tmp/nd_same_XXXXXX", prog[64], link[64], ans[64];
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(prog, sizeof prog, "%s/p.nd", dir);
+    snprintf(link, sizeof link, "%s/link.nd", dir);
+    snprintf(ans, sizeof ans, "%s/p.grad", dir);
+    char *text = t_slurp("examples/autoencoder.nd");
+    put_file(prog, text);
+    put_file(ans, "dL/dW = W\n");
+    ck_assert_int_eq(symlink(prog, link), 0);
+    const char *cases[][8] = {
+        { "nnderive", "@/p.nd", "-o", "@/p.nd", NULL },
+        { "nnderive", "@/p.nd", "-o", "@/./p.nd", NULL },
+        { "nnderive", "@/p.nd", "-o", "@/link.nd", NULL },        /* the same inode */
+        { "nnderive", "@/link.nd", "-o", "@/p.nd", NULL },
+        { "nnderive", "@/p.nd", "--c", "--header", "@/p.nd", NULL },
+        { "nnderive", "@/p.nd", "--check-file", "@/p.grad", "-o", "@/p.grad", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        t_result r = run_in(dir, cases[i]);
+        ck_assert_msg(r.status == 2, "case %zu: status %d", i, r.status);
+        ck_assert_msg(strstr(r.err, "it would be overwritten") != NULL, "case %zu: %s", i, r.err);
+        char *now = t_slurp(prog);
+        ck_assert_str_eq(now, text);
+        free(now);
+        now = t_slurp(ans);
+        ck_assert_str_eq(now, "dL/dW = W\n");
+        free(now);
+        t_result_free(&r);
+    }
+    /* the program read from standard input, -o the file it comes from */
+    FILE *in = fopen(prog, "rb"), *out = tmpfile(), *err = tmpfile();
+    char a0[] = "nnderive", a1[] = "-", a2[] = "-o";
+    char *argv[] = { a0, a1, a2, prog, NULL };
+    ck_assert_int_eq(cli_main(4, argv, in, out, err), 2);
+    fclose(in);
+    fclose(out);
+    fclose(err);
+    char *now = t_slurp(prog);
+    ck_assert_str_eq(now, text);
+    free(now);
+    free(text);
+    unlink(link);
+    unlink(prog);
+    unlink(ans);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(header_and_output_together)
+{
+    char dir[] = "/tmp/nd_hdr_XXXXXX", c[64], h[64];
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(c, sizeof c, "%s/f.c", dir);
+    snprintf(h, sizeof h, "%s/f.h", dir);
+    /* the same file twice (not there yet): refused, nothing written */
+    const char *same[] = { "nnderive", "examples/autoencoder.nd", "--c", "-o", "@/f.c",
+                           "--header", "@/./f.c", NULL };
+    t_result r = run_in(dir, same);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "are the same file"));
+    ck_assert(!exists(c));
+    t_result_free(&r);
+    /* -o cannot be written: no header either */
+    const char *bad_o[] = { "nnderive", "examples/autoencoder.nd", "--c", "-o", "@/none/f.c",
+                            "--header", "@/f.h", NULL };
+    r = run_in(dir, bad_o);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "cannot write"));
+    ck_assert_msg(!exists(h), "--header was written although -o failed");
+    t_result_free(&r);
+    /* a failing program: neither */
+    const char *bad_prog[] = { "nnderive", "-e", "L = sum(x", "--c", "-o", "@/f.c", "--header",
+                               "@/f.h", NULL };
+    r = run_in(dir, bad_prog);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert(!exists(c) && !exists(h));
+    t_result_free(&r);
+    /* success: both, and no temporary left */
+    const char *ok[] = { "nnderive", "examples/autoencoder.nd", "--c", "-o", "@/f.c",
+                         "--header", "@/f.h", NULL };
+    r = run_in(dir, ok);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert(exists(c) && exists(h));
+    t_result_free(&r);
+    unlink(c);
+    unlink(h);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* Reading stops past ND_MAX_INPUT: an endless input is refused, not read
+ * whole (without the limit this test would run out of memory). */
+START_TEST(endless_input_refused)
+{
+    for (int i = 0; i < 2; i++) {
+        char a0[] = "nnderive", stdin_path[] = "-", zero[] = "/dev/zero";
+        FILE *in = fopen("/dev/zero", "rb");
+        char *out_s = NULL, *err_s = NULL;
+        size_t out_n, err_n;
+        FILE *out = open_memstream(&out_s, &out_n), *err = open_memstream(&err_s, &err_n);
+        char *argv[] = { a0, i == 0 ? stdin_path : zero, NULL };
+        ck_assert_int_eq(cli_main(2, argv, in, out, err), 2);
+        fclose(in);
+        fclose(out);
+        fclose(err);
+        char want[128];
+        snprintf(want, sizeof want, "nnderive: error: '%s' is too large (the limit is 64 MiB)\n",
+                 i == 0 ? "<stdin>" : "/dev/zero");
+        ck_assert_str_eq(err_s, want);
+        ck_assert_str_eq(out_s, "");
+        free(out_s);
+        free(err_s);
+    }
 }
 END_TEST
 
@@ -255,6 +412,9 @@ Suite *suite_cli(void)
     tcase_add_test(tc, output_file_on_success);
     tcase_add_test(tc, no_output_file_on_failure);
     tcase_add_test(tc, output_through_a_link);
+    tcase_add_test(tc, output_over_the_input_refused);
+    tcase_add_test(tc, header_and_output_together);
+    tcase_add_test(tc, endless_input_refused);
     tcase_add_test(tc, option_spellings);
     tcase_add_test(tc, help_and_version);
     tcase_add_test(tc, usage_errors);

@@ -68,6 +68,52 @@ START_TEST(latex_documents_compile)
 }
 END_TEST
 
+/* Every identifier the language accepts gives LaTeX that compiles: these,
+ * all variables of one program whose objective has an awkward name too. */
+static const char *const awkward_names[] = {
+    "_", "__", "x__", "_x", "x_", "a__b", "x_1_2", "hat", "yhat_", "__init__", "W_1hat",
+    "_1", "_hat", "hathat", "x_alpha", "alpha_", "x1_", "a_b_c", "W1hat", "frac", "end",
+    "mathrm", "left", "begin", "x_y_", "A__1", "e_hat", "_alpha",
+};
+#define N_AWKWARD (sizeof awkward_names / sizeof *awkward_names)
+
+START_TEST(latex_awkward_names_compile)
+{
+    if (!have_pdflatex()) {
+        fprintf(stderr, "skipped: pdflatex is not installed (apt-get install texlive-latex-base)\n");
+        return;
+    }
+    strbuf prog;
+    sb_init(&prog);
+    for (size_t i = 0; i < N_AWKWARD; i++)
+        sb_printf(&prog, "%s%s", i ? ", " : "", awkward_names[i]);
+    sb_puts(&prog, " : vector(n)\n_obj__ = ");
+    for (size_t i = 0; i < N_AWKWARD; i++)      /* each name next to the next one */
+        sb_printf(&prog, "%s%s'*%s", i ? " + " : "", awkward_names[i],
+                  awkward_names[(i + 1) % N_AWKWARD]);
+    sb_puts(&prog, "\n");
+    const char *modes[][2] = { { "--latex-doc", NULL }, { "--steps", "--latex" },
+                               { "--paths", "--latex" } };
+    for (int m = 0; m < 3; m++) {
+        const char *argv[] = { "nnderive", "-e", sb_str(&prog), modes[m][0], modes[m][1] };
+        t_result r = t_cli(modes[m][1] ? 5 : 4, argv, NULL);
+        ck_assert_msg(r.status == 0, "%s", r.err);
+        strbuf doc;
+        sb_init(&doc);
+        if (m == 0)
+            sb_puts(&doc, r.out);
+        else
+            sb_printf(&doc, "\\documentclass{article}\\usepackage{amsmath}\\begin{document}"
+                            "\\begin{align*}\n%s\\end{align*}\\end{document}\n", r.out);
+        ck_assert_msg(compiles(sb_str(&doc)), "%s does not compile:\n%s", modes[m][0],
+                      sb_str(&doc));
+        sb_free(&doc);
+        t_result_free(&r);
+    }
+    sb_free(&prog);
+}
+END_TEST
+
 /* The LaTeX output is golden too: examples/NAME.tex. */
 START_TEST(latex_golden)
 {
@@ -254,6 +300,7 @@ Suite *suite_readable(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, latex_documents_compile, 0, T_N_EXAMPLES);
     tcase_add_loop_test(tc, latex_golden, 0, T_N_EXAMPLES);
+    tcase_add_test(tc, latex_awkward_names_compile);
     tcase_add_loop_test(tc, steps_expand_to_gradients, 0, T_N_EXAMPLES);
     tcase_add_test(tc, steps_seed_sequence);
     tcase_add_loop_test(tc, paths_contributions_verify, 0, T_N_EXAMPLES);
