@@ -227,21 +227,30 @@ void elab_explain(nd_ctx *ctx, strbuf *out)
 /* The note after every shape error: the declarations in force. */
 static void shape_notes(nd_ctx *ctx)
 {
-    strbuf b;
+    enum { SHOWN = 10 };    /* a note of a bounded length */
+    strbuf b, line;
     sb_init(&b);
+    sb_init(&line);
+    int n = 0;
     for (int i = 0; i < ctx->n_vars; i++) {
         nd_var *v = &ctx->vars[i];
-        if (v->origin >= 0)
+        if (v->origin >= 0 || n++ >= SHOWN)
             continue;
         sb_printf(&b, "%s%s : ", b.len ? ", " : "", v->name);
         elab_type_text(ctx, v, &b);
         if (!v->declared)
             sb_puts(&b, " (inferred)");
     }
-    if (b.len)
-        sb_printf(&ctx->diag, "%s: note: declarations in force: %s\n",
+    if (n > SHOWN)
+        sb_printf(&b, " and %d more", n - SHOWN);
+    if (b.len) {
+        sb_printf(&line, "%s: note: declarations in force: %s",
                   ctx->src ? ctx->src->name : "nnderive", sb_str(&b));
+        diag_abbrev(&ctx->diag, line.s, line.len);
+        sb_putc(&ctx->diag, '\n');
+    }
     sb_free(&b);
+    sb_free(&line);
 }
 
 static const char *text_of(elab *e, const ast *a)

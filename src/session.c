@@ -72,6 +72,8 @@ nd_session *nd_open(const char *name, const char *text, size_t len, const nd_con
 {
     nd_session *s = xmalloc(sizeof *s);
     memset(s, 0, sizeof *s);
+    if (len > ND_MAX_INPUT)     /* one byte past the limit: parse_source refuses it */
+        len = ND_MAX_INPUT + 1;
     s->text = xmalloc(len + 1);
     memcpy(s->text, text, len);
     s->text[len] = '\0';
@@ -398,6 +400,8 @@ static int verify_impl(nd_session *s, char **report, double *worst)
 static const nd_source *keep_source(nd_session *s, const char *name, const char *text,
                                     size_t len)
 {
+    if (len > ND_MAX_INPUT)     /* refused by the parser, not copied whole */
+        len = ND_MAX_INPUT + 1;
     nd_source *src = arena_alloc(s->ctx->arena, sizeof *src);
     src->name = arena_strdup(s->ctx->arena, name);
     src->text = arena_strndup(s->ctx->arena, text, len);
