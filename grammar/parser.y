@@ -72,6 +72,7 @@ static void ndyyerror(nd_loc *loc, yyscan_t scanner, parse_state *ps, const char
 
 %token <str> T_NUM "number"
 %token <str> T_IDENT "name"
+%token <str> T_ADJ "adjoint name"
 %token <str> T_BAD "invalid character"
 %token T_WRT "'wrt'"
 %token T_EMUL "'.*'"
@@ -157,6 +158,8 @@ grad_line
     : T_IDENT '/' T_IDENT '=' expr      { $$ = stmt_new(ST_GRAD, @$);
                                           names_push(&$$->names, $1, @1);
                                           names_push(&$$->names, $3, @3); $$->expr = $5; }
+    | T_ADJ '=' expr                    { $$ = stmt_new(ST_GRAD, @$);
+                                          adjoint_names(&$$->names, $1, @1); $$->expr = $3; }
     | T_IDENT '=' expr                  { $$ = stmt_new(ST_ASSIGN, @1);
                                           names_push(&$$->names, $1, @1); $$->expr = $3; }
     ;
@@ -195,6 +198,7 @@ postfix
 primary
     : T_NUM                             { $$ = ast_leaf(AST_NUM, $1, @1); }
     | T_IDENT                           { $$ = ast_leaf(AST_NAME, $1, @1); }
+    | T_ADJ                             { $$ = ast_leaf(AST_NAME, $1, @1); }
     | call ')'                          { $$ = $1; $$->loc = @$; }
     | T_IDENT '(' ')'                   { $$ = ast_call($1, @1); $$->loc = @$; }
     | '(' expr ')'                      { $$ = $2; $$->loc = @$; }
@@ -235,9 +239,14 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     if (tok == YYSYMBOL_T_BAD) {
         sb_printf(&msg, "invalid character %s", ps->last_text);
     } else {
-        enum { MAX_EXPECTED = 5 };
+        enum { MAX_EXPECTED = 8, SHOWN = 5 };
         yysymbol_kind_t expected[MAX_EXPECTED];
-        int n = yypcontext_expected_tokens(yyctx, expected, MAX_EXPECTED);
+        int all = yypcontext_expected_tokens(yyctx, expected, MAX_EXPECTED), n = 0;
+        for (int i = 0; i < all; i++)   /* a name is a name: dL/dz2 is one in answers */
+            if (expected[i] != YYSYMBOL_T_ADJ)
+                expected[n++] = expected[i];
+        if (n > SHOWN)
+            n = 0;
         sb_puts(&msg, "unexpected ");
         describe(&msg, tok, ps, 1);
         for (int i = 0; i < n; i++) {

@@ -105,6 +105,23 @@ void names_push(ast_names *l, char *name, nd_loc loc)
     l->n++;
 }
 
+void adjoint_names(ast_names *l, char *adjoint, nd_loc loc)
+{
+    char *slash = strchr(adjoint, '/');
+    nd_loc of = loc, wrt = loc;
+    of.last_line = of.first_line;
+    of.last_column = of.first_column + (int)(slash - adjoint) - 1;
+    wrt.first_line = wrt.last_line;
+    wrt.first_column = of.last_column + 2;
+    size_t n = (size_t)(slash - adjoint);
+    char *head = xmalloc(n + 1);
+    memcpy(head, adjoint, n);
+    head[n] = '\0';
+    names_push(l, head, of);
+    names_push(l, xstrdup(slash + 1), wrt);
+    free(adjoint);
+}
+
 void names_free(ast_names *l)
 {
     for (int i = 0; i < l->n; i++)

@@ -69,6 +69,9 @@ void ast_free(ast *a);
 
 void names_push(ast_names *l, char *name, nd_loc loc);
 void names_free(ast_names *l);
+/* dOF/dWRT (one token, taken over) as the two names OF and WRT's d-forms:
+ * "dL" and "dz2", each with its own position. */
+void adjoint_names(ast_names *l, char *adjoint, nd_loc loc);
 ast_names *names_new(void);
 void names_delete(ast_names *l);
 ast_type *type_new(char *name, nd_loc loc);

@@ -17,12 +17,11 @@
 /* A step of the chain rule: the adjoint of a named intermediate. */
 typedef struct step {
     const char *label;      /* dL/dz2 */
-    nd_node *sym;           /* the symbol --steps writes for it */
     nd_node *target;        /* z2's node */
-    nd_node *formula;       /* its adjoint in terms of the steps before */
     nd_node *truth;         /* its adjoint in full */
     nd_node *user;          /* the student's value, once given */
     int user_wrong;
+    int user_missing;       /* theirs has no value (a shape error): user is the truth */
 } step;
 
 /* A line the student wrote that later lines may use: replayed into the
@@ -41,7 +40,6 @@ struct checker {
     nd_node *objective;
     unsigned char *want;
     nd_node **grad;             /* by wrt index */
-    nd_node **grad_formula;     /* by wrt index: in terms of the steps */
     step *steps;
     int n_steps;
     user_def *defs;
@@ -62,7 +60,8 @@ static nd_node *named_node(checker *c, const char *name)
     return s && s->kind == SYM_BIND ? c->ctx->binds[s->index].node : NULL;
 }
 
-/* The steps of --steps, each with its adjoint in full. */
+/* The steps of --steps (the named intermediates, in its order), each with
+ * its adjoint in full. */
 static void find_steps(checker *c)
 {
     nd_ctx *ctx = c->ctx;
@@ -71,30 +70,18 @@ static void find_steps(checker *c)
     int n_syms, n = steps_lines(ctx, &c->prog, &lines, &syms, &n_syms);
     nd_node **truth = derive_adjoints(ctx, c->objective, mk_int(ctx, 1), c->want, NULL);
     c->steps = xmalloc(((size_t)n_syms + 1) * sizeof *c->steps);
-    size_t skip = strlen(objective_name(c)) + 2;    /* "dL/d" */
+    size_t skip = strlen(objective_name(c)) + 3;    /* "dL/d" */
     for (int i = 0; i < n_syms; i++) {
         step *s = &c->steps[c->n_steps];
         memset(s, 0, sizeof *s);
-        s->sym = syms[i];
         s->label = syms[i]->u.name;
-        s->target = named_node(c, s->label + skip + 1);
-        if (!s->target || s->target->id >= ctx->n_nodes || !truth[s->target->id])
-            continue;
-        s->truth = truth[s->target->id];
-        c->n_steps++;
+        s->target = named_node(c, s->label + skip);
+        if (s->target && s->target->id < ctx->n_nodes && truth[s->target->id]) {
+            s->truth = truth[s->target->id];
+            c->n_steps++;
+        }
     }
-    for (int k = 0; k < n; k++) {
-        for (int i = 0; i < c->n_steps; i++)
-            if (lines[k].label == c->steps[i].label)
-                c->steps[i].formula = lines[k].expr;
-        for (int j = 0; j < c->prog.n_wrt; j++)
-            if (!strcmp(lines[k].label + skip, ctx->vars[c->prog.wrt[j]].name) &&
-                lines[k].label[skip - 1] == 'd')
-                c->grad_formula[j] = lines[k].expr;
-    }
-    for (int i = 0; i < c->n_steps; i++)
-        if (!c->steps[i].formula)
-            c->steps[i].formula = c->steps[i].truth;
+    (void)n;
     free(truth);
     free(lines);
     free(syms);
@@ -134,9 +121,7 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
     for (int j = 0; j < c->prog.n_wrt; j++)
         c->want[c->prog.wrt[j]] = 1;
     c->grad = xmalloc(((size_t)c->prog.n_wrt + 1) * sizeof *c->grad);
-    c->grad_formula = xmalloc(((size_t)c->prog.n_wrt + 1) * sizeof *c->grad_formula);
     derive_gradients(ctx, c->objective, c->prog.wrt, c->prog.n_wrt, c->grad);
-    memcpy(c->grad_formula, c->grad, (size_t)c->prog.n_wrt * sizeof *c->grad);
     find_steps(c);
     return c;
 }
@@ -150,7 +135,6 @@ void check_close(checker *c)
     free(c->defs);
     free(c->steps);
     free(c->grad);
-    free(c->grad_formula);
     free(c->want);
     prog_free(&c->prog);
     ctx_free(c->ctx);
@@ -439,56 +423,63 @@ typedef struct line_result {
     strbuf given;           /* V_CARRIED: the wrong lines it uses ("dL/dz2") */
 } line_result;
 
-/* The symbols of steps in n whose student value is wrong, as "a, b". */
-static void wrong_steps_used(checker *c, nd_node *n, strbuf *out)
+/* The steps the answer names (dL/dz2) whose student value is wrong:
+ * uses[i] set, their labels listed in `given`.  An explicit stack: a
+ * chain of terms is as long as the line. */
+static int wrong_steps_named(checker *c, const ast *expr, unsigned char *uses, strbuf *given,
+                             int *missing)
 {
-    unsigned char *mark = xmalloc(c->ctx->n_nodes);
-    memset(mark, 0, c->ctx->n_nodes);
-    expr_reach(c->ctx, &n, 1, mark);
-    for (int i = 0; i < c->n_steps; i++)
-        if (c->steps[i].user && c->steps[i].user_wrong && c->steps[i].sym->id < c->ctx->n_nodes &&
-            mark[c->steps[i].sym->id])
-            sb_printf(out, "%s%s", out->len ? ", " : "", c->steps[i].label);
-    free(mark);
+    const ast **stack = xmalloc(64 * sizeof *stack);
+    int n = 0, cap = 64, any = 0;
+    *missing = 0;
+    stack[n++] = expr;
+    while (n > 0) {
+        const ast *a = stack[--n];
+        for (int i = 0; a->kind == AST_NAME && i < c->n_steps; i++)
+            if (!uses[i] && c->steps[i].user_wrong && !strcmp(a->text, c->steps[i].label)) {
+                uses[i] = 1;
+                any = 1;
+                *missing |= c->steps[i].user_missing;
+                sb_printf(given, "%s%s", given->len ? ", " : "", c->steps[i].label);
+            }
+        for (int k = 0; k < a->nkids; k++) {
+            if (n == cap)
+                stack = xrealloc(stack, (size_t)(cap *= 2) * sizeof *stack);
+            stack[n++] = a->kids[k];
+        }
+    }
+    free(stack);
+    return any;
 }
 
-static nd_node *step_value(void *user, nd_node *n)
+/* Binds the names of the used steps to their true values (on) or back to
+ * the student's (off). */
+static void bind_steps(checker *c, const unsigned char *uses, int truth)
 {
-    checker *c = user;
-    if (n->op != OP_SYM)
-        return NULL;
-    for (int i = 0; i < c->n_steps; i++)
-        if (c->steps[i].sym == n)
-            return c->steps[i].user ? c->steps[i].user : c->steps[i].truth;
-    return NULL;
-}
-
-/* The formula with the student's earlier steps in place of the symbols. */
-static nd_node *given_student(checker *c, nd_node *formula)
-{
-    nd_node *r = formula;
-    simplify_substitute(c->ctx, &r, 1, 0, step_value, c);
-    return r;
+    for (int i = 0; i < c->n_steps; i++) {
+        struct nd_sym *sym = uses[i] ? ctx_lookup(c->ctx, c->steps[i].label) : NULL;
+        if (sym && sym->kind == SYM_BIND)
+            c->ctx->binds[sym->index].node = truth ? c->steps[i].truth : c->steps[i].user;
+    }
 }
 
 /* What line `label` = answer is checked against: the gradient of variable
  * j, or step i (j < 0). */
 typedef struct line_target {
     int j, i;
-    nd_node *truth, *formula;
+    nd_node *truth;
     const char *name;       /* "the gradient", "the adjoint" */
 } line_target;
 
-static void diagnose(checker *c, const line_target *t, nd_node *expect, const char *expect_name,
-                     nd_node *answer, const attempt *how, const ast *expr,
-                     const nd_source *src, reason *why)
+static void diagnose(checker *c, const line_target *t, int plain, nd_node *answer,
+                     const attempt *how, const ast *expr, const nd_source *src, reason *why)
 {
+    nd_node *expect = t->truth;
     line_ctx l = { c, expect->shape };
     c->line_var = t->j;
     nd_node *target = t->j >= 0 ? c->ctx->vars[c->prog.wrt[t->j]].node : c->steps[t->i].target;
-    int plain = expect == t->truth;
     reason_in in = {
-        .ctx = c->ctx, .opts = &c->opts, .expect_name = expect_name,
+        .ctx = c->ctx, .opts = &c->opts, .expect_name = t->name,
         .symmetric = is_symmetric_var(c, t->j), .answer = answer,
         .error = how->msg, .error_loc = how->loc, .expr = expr, .src = src,
         .objective = plain ? c->objective : NULL, .target = target, .want = c->want,
@@ -499,50 +490,71 @@ static void diagnose(checker *c, const line_target *t, nd_node *expect, const ch
     reason_find(&in, why);
 }
 
+/* The student's value of a step, by its name dL/dz2 for later lines (the
+ * true one when theirs has no value: later lines are then judged alone). */
+static void give_step(checker *c, step *s, nd_node *value, int wrong, int tainted)
+{
+    s->user = value ? value : s->truth;
+    s->user_wrong = wrong;
+    s->user_missing = !value || tainted;    /* made from a truth in place of theirs */
+    struct nd_sym *sym = ctx_lookup(c->ctx, s->label);
+    int b = sym && sym->kind == SYM_BIND ? sym->index
+                                         : ctx_add_binding(c->ctx, s->label, (nd_loc){ 0 });
+    c->ctx->binds[b].node = s->user;
+    ctx_define(c->ctx, s->label, SYM_BIND, b);
+}
+
+/* Is value (of the answer) the line's truth?  1, 0, or -1 after an error. */
+static int line_right(checker *c, const line_target *t, nd_node *value, strbuf *diag)
+{
+    if (!value || !shape_equal(c->ctx, value->shape, t->truth->shape))
+        return 0;
+    if (!is_symmetric_var(c, t->j))
+        return values_equal(c, value, t->truth, diag);
+    return values_equal(c, symmetric_part(c->ctx, value), symmetric_part(c->ctx, t->truth), diag);
+}
+
+/* A line: right; right given the student's own wrong earlier lines that it
+ * names (error carried forward: with their true values it is right); or
+ * wrong, with the reason found with the true earlier values in place, so
+ * that it is this line's own mistake that is explained. */
 static int check_line(checker *c, const line_target *t, const ast *expr, const nd_source *src,
                       line_result *res, strbuf *diag)
 {
+    unsigned char *uses = xmalloc((size_t)c->n_steps + 1);
+    memset(uses, 0, (size_t)c->n_steps + 1);
+    int missing, carried = wrong_steps_named(c, expr, uses, &res->given, &missing);
     attempt how;
     nd_node *a = try_elaborate(c->ctx, expr, &t->truth->shape, &how);
-    if (!a && how.kind != ERR_SHAPE) {
+    int eq = a || how.kind == ERR_SHAPE ? line_right(c, t, a, diag) : -1;
+    if (eq == -1 && !a)
         diag_format(diag, DIAG_ERROR, how.loc, how.msg);
-        free(how.msg);
-        return res->v = V_ERROR;
-    }
-    int sym = is_symmetric_var(c, t->j);
-    nd_node *cmp_a = a && sym ? symmetric_part(c->ctx, a) : a;
-    nd_node *truth = sym ? symmetric_part(c->ctx, t->truth) : t->truth;
-    int eq = a && shape_equal(c->ctx, a->shape, t->truth->shape)
-                 ? values_equal(c, cmp_a, truth, diag) : 0;
-    if (eq < 0) {
-        free(how.msg);
-        return res->v = V_ERROR;
-    }
-    if (eq) {
-        res->v = V_RIGHT;
-    } else {
-        nd_node *expect = t->truth;
-        const char *name = t->name;
-        wrong_steps_used(c, t->formula, &res->given);
-        if (res->given.len) {       /* error carried forward? */
-            expect = given_student(c, t->formula);
-            name = "what your earlier lines give";
-            nd_node *ce = sym ? symmetric_part(c->ctx, expect) : expect;
-            if (a && shape_equal(c->ctx, a->shape, expect->shape) &&
-                values_equal(c, cmp_a, ce, diag) == 1) {
-                res->v = V_CARRIED;
-                free(how.msg);
-                return res->v;
-            }
+    if (eq == 0 && carried) {
+        bind_steps(c, uses, 1);
+        attempt own_how;
+        nd_node *own = try_elaborate(c->ctx, expr, &t->truth->shape, &own_how);
+        eq = line_right(c, t, own, diag);
+        if (eq == 1) {
+            res->v = V_CARRIED;
+        } else if (eq == 0) {
+            res->v = V_WRONG;
+            diagnose(c, t, 0, own, &own_how, expr, src, &res->why);
         }
+        free(own_how.msg);
+        bind_steps(c, uses, 0);
+        eq = eq < 0 ? -1 : 0;
+    } else if (eq == 0) {
         res->v = V_WRONG;
-        diagnose(c, t, expect, name, a, &how, expr, src, &res->why);
+        diagnose(c, t, 1, a, &how, expr, src, &res->why);
+    } else if (eq == 1) {   /* right, unless only because a missing value was the truth */
+        res->v = missing ? V_CARRIED : V_RIGHT;
     }
-    if (t->j < 0 && a) {
-        c->steps[t->i].user = a;
-        c->steps[t->i].user_wrong = res->v != V_RIGHT;
-    }
+    if (eq < 0)
+        res->v = V_ERROR;
+    else if (t->j < 0)
+        give_step(c, &c->steps[t->i], a, res->v != V_RIGHT, missing);
     free(how.msg);
+    free(uses);
     return res->v;
 }
 
@@ -626,12 +638,11 @@ static line_target target_of(checker *c, const ast_stmt *st)
     if (of[0] != 'd' || strcmp(of + 1, obj) != 0 || wrt[0] != 'd')
         ctx_fail(ctx, st->names.v[0].loc, "expected d%s/dNAME, a derivative of the objective '%s'",
                  obj, obj);
-    line_target t = { -1, -1, NULL, NULL, "the gradient" };
+    line_target t = { -1, -1, NULL, "the gradient" };
     for (int j = 0; j < c->prog.n_wrt; j++)
         if (!strcmp(ctx->vars[c->prog.wrt[j]].name, wrt + 1)) {
             t.j = j;
             t.truth = c->grad[j];
-            t.formula = c->grad_formula[j];
             return t;
         }
     size_t skip = strlen(obj) + 3;
@@ -639,7 +650,6 @@ static line_target target_of(checker *c, const ast_stmt *st)
         if (!strcmp(c->steps[i].label + skip, wrt + 1)) {
             t.i = i;
             t.truth = c->steps[i].truth;
-            t.formula = c->steps[i].formula;
             t.name = "the adjoint";
             return t;
         }
@@ -776,7 +786,8 @@ int check_file(checker *c, const nd_source *answers, enum check_format fmt, strb
     return st;
 }
 
-int check_expression(checker *c, const nd_source *answer, strbuf *out, strbuf *diag)
+int check_expression(checker *c, const nd_source *answer, enum check_format fmt, strbuf *out,
+                     strbuf *diag)
 {
     ast *expr = NULL;
     nd_loc loc;
@@ -785,14 +796,24 @@ int check_expression(checker *c, const nd_source *answer, strbuf *out, strbuf *d
         free(msg);
         return 2;
     }
-    line_target t = { 0, -1, c->grad[0], c->grad_formula[0], "the gradient" };
+    line_target t = { 0, -1, c->grad[0], "the gradient" };
     line_result r;
     memset(&r, 0, sizeof r);
     reason_init(&r.why);
     sb_init(&r.given);
     int v = check_line(c, &t, expr, answer, &r, diag);
-    if (v != V_ERROR)
+    if (v != V_ERROR && fmt == CHECK_JSON) {
+        strbuf label;
+        sb_init(&label);
+        sb_printf(&label, "d%s/d%s", objective_name(c), c->ctx->vars[c->prog.wrt[0]].name);
+        sb_puts(out, "{\n  \"lines\": [\n");
+        json_verdict(&r, sb_str(&label), 1, out);
+        tally tl = { 1, v == V_RIGHT, 0, 1, v == V_RIGHT ? NULL : sb_str(&label) };
+        summary(&tl, fmt, out);
+        sb_free(&label);
+    } else if (v != V_ERROR) {
         text_verdict(&r, NULL, out);
+    }
     reason_free(&r.why);
     sb_free(&r.given);
     ast_free(expr);

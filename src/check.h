@@ -28,10 +28,11 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
                     strbuf *diag);
 void check_close(checker *c);
 
-/* One answer to the gradient w.r.t. the only variable: "equivalent\n" or
- * "not equivalent: REASON\n" into out.  Returns 0, 1, or 2 after an error
- * in the answer (its message in diag). */
-int check_expression(checker *c, const nd_source *answer, strbuf *out, strbuf *diag);
+/* One answer to the gradient w.r.t. the first variable: "equivalent\n" or
+ * "not equivalent: REASON\n" into out (or the same as JSON).  Returns 0, 1,
+ * or 2 after an error in the answer (its message in diag). */
+int check_expression(checker *c, const nd_source *answer, enum check_format fmt, strbuf *out,
+                     strbuf *diag);
 
 /* A file of answer lines: one verdict per line and a summary (text), or
  * the same as JSON.  Returns 0 when every line is right, 1 when one is

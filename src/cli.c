@@ -26,7 +26,7 @@ static const char *const mode_flags[] = {
 
 typedef struct options {
     enum mode mode;
-    int mode_set, latex, dot_steps;
+    int mode_set, latex, dot_steps, json;
     const char *file, *program, *output, *check_expr, *check_file, *header;
     nd_config cfg;
     nd_c_options c;
@@ -57,7 +57,8 @@ static const char usage_text[] =
     "                     the backward graph too)\n"
     "  --verify           compare with high-precision central differences\n"
     "  --check 'EXPR'     is EXPR the gradient w.r.t. the single --wrt variable?\n"
-    "  --check-file FILE  check each line `dL/dW = EXPR` of FILE\n"
+    "  --check-file FILE  check each line `dL/dW = EXPR` of FILE (and steps such as\n"
+    "                     `dL/dz2 = EXPR`), then a summary; --json: as JSON\n"
     "  --jacobian         the Jacobian of a vector objective w.r.t. a vector\n"
     "  --hessian          the Hessian of a scalar objective w.r.t. a vector\n"
     "  --explain          the declarations in force, inferred ones included\n"
@@ -171,6 +172,8 @@ static int flag_option(cli *c, const char *name)
         return o->latex = 1, 0;
     if (!strcmp(name, "--blas"))
         return o->c.blas = 1, 0;
+    if (!strcmp(name, "--json"))
+        return o->json = 1, 0;
     if (!strcmp(name, "--colmajor"))
         return o->c.colmajor = 1, 0;
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
@@ -477,12 +480,13 @@ static int run_mode(cli *c, nd_session *s, char **result, char **header)
     case MODE_VERIFY:
         return nd_verify(s, result, &worst);
     case MODE_CHECK:
-        return nd_check(s, o->check_expr, result);
+        return nd_check_file(s, "<check>", o->check_expr, strlen(o->check_expr),
+                             ND_CHECK_EXPRESSION | (o->json ? ND_CHECK_JSON : 0), result);
     case MODE_CHECK_FILE: {
         char *text = read_file(c, o->check_file, &len);
         if (!text)
             return 2;
-        int st = nd_check_lines(s, o->check_file, text, len, result);
+        int st = nd_check_file(s, o->check_file, text, len, o->json ? ND_CHECK_JSON : 0, result);
         free(text);
         return st;
     }

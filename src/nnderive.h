@@ -91,8 +91,10 @@ ND_API int nd_check(nd_session *s, const char *answer, char **verdict);
 ND_API int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len,
                    char **verdicts);
 /* ... or the same with flags: ND_CHECK_JSON writes the verdicts, reasons
- * and positions as JSON. */
+ * and positions as JSON; ND_CHECK_EXPRESSION takes the text as one answer
+ * for the only variable, as nd_check does. */
 #define ND_CHECK_JSON 1
+#define ND_CHECK_EXPRESSION 2
 ND_API int nd_check_file(nd_session *s, const char *name, const char *text, size_t len,
                          int flags, char **verdicts);
 

@@ -420,12 +420,13 @@ static checker *open_checker(nd_session *s)
     return c;
 }
 
-static int check_impl(nd_session *s, const char *answer, char **out)
+static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
+                            int flags, char **out)
 {
     strbuf b;
     sb_init(&b);
     int st = require_scalar(s);
-    if (!st && s->prog.n_wrt != 1) {
+    if (!st && (flags & ND_CHECK_EXPRESSION) && s->prog.n_wrt != 1) {
         ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--check compares the gradient w.r.t. one variable; the program has %d: "
                   "pick one with --wrt", s->prog.n_wrt);
@@ -435,29 +436,10 @@ static int check_impl(nd_session *s, const char *answer, char **out)
     if (!st && !c)
         st = fail(s);
     if (c) {
-        const nd_source *src = keep_source(s, "<check>", answer, strlen(answer));
-        st = check_expression(c, src, &b, &s->ctx->diag);
-        if (st == 2)
-            fail(s);
-        check_close(c);
-    }
-    *out = take(&b);
-    return st;
-}
-
-static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
-                            int flags, char **out)
-{
-    strbuf b;
-    sb_init(&b);
-    int st = require_scalar(s);
-    checker *c = st ? NULL : open_checker(s);
-    if (!st && !c)
-        st = fail(s);
-    if (c) {
         const nd_source *src = keep_source(s, name, text, len);
-        st = check_file(c, src, flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT, &b,
-                        &s->ctx->diag);
+        enum check_format fmt = flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT;
+        st = flags & ND_CHECK_EXPRESSION ? check_expression(c, src, fmt, &b, &s->ctx->diag)
+                                         : check_file(c, src, fmt, &b, &s->ctx->diag);
         if (st == 2)
             fail(s);
         check_close(c);
@@ -478,7 +460,7 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
 
 typedef struct deep_call {
     nd_session *s;
-    int kind;                       /* 0 emit, 1 verify, 2 check, 3 check lines */
+    int kind;                       /* 0 emit, 1 verify, 3 check */
     enum nd_format fmt;
     const nd_c_options *c;
     const char *text, *name;
@@ -494,7 +476,6 @@ static int deep_body(deep_call *d)
     switch (d->kind) {
     case 0: return emit_impl(d->s, d->fmt, d->c, d->out);
     case 1: return verify_impl(d->s, d->out, d->worst);
-    case 2: return check_impl(d->s, d->text, d->out);
     default: return check_lines_impl(d->s, d->name, d->text, d->len, d->flags, d->out);
     }
 }
@@ -566,8 +547,7 @@ int nd_verify(nd_session *s, char **report, double *worst)
 
 int nd_check(nd_session *s, const char *answer, char **verdict)
 {
-    deep_call d = { .s = s, .kind = 2, .text = answer, .out = verdict };
-    return run_deep(&d);
+    return nd_check_file(s, "<check>", answer, strlen(answer), ND_CHECK_EXPRESSION, verdict);
 }
 
 int nd_check_file(nd_session *s, const char *name, const char *text, size_t len, int flags,
