@@ -253,11 +253,12 @@ static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
 typedef struct paths_job {
     checker *c;
     const char *answer;
+    int max_changes;
     reason *out;
     int found;
 } paths_job;
 
-/* The source text of a use: "W" or "W'" when a transpose follows. */
+/* A use in words: "`W` at 5:8", or "`W'` at 5:5" when a transpose follows. */
 static const char *use_text(nd_ctx *ctx, const nd_var *v)
 {
     size_t len;
@@ -266,7 +267,7 @@ static const char *use_text(nd_ctx *ctx, const nd_var *v)
     int t = after < len && line[after] == '\'';
     strbuf b;
     sb_init(&b);
-    sb_printf(&b, "%s%s at %d:%d", v->name, t ? "'" : "", v->loc.first_line, v->loc.first_column);
+    sb_printf(&b, "`%s%s` at %d:%d", v->name, t ? "'" : "", v->loc.first_line, v->loc.first_column);
     const char *r = arena_strdup(ctx->arena, sb_str(&b));
     sb_free(&b);
     return r;
@@ -287,12 +288,13 @@ static int combination_holds(cmp_set *s, nd_node *a, nd_node **g, const int *coe
 }
 
 /* The smallest change of the all-ones combination that gives the answer. */
-static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int *coef)
+static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int max_changes,
+                            int *coef)
 {
     int max_coef = k <= 6 ? 2 : 1, total = 1;
     for (int i = 0; i < k; i++)
         total *= max_coef + 1;
-    for (int changes = 1; changes <= k; changes++)
+    for (int changes = 1; changes <= k && changes <= max_changes; changes++)
         for (int code = 0; code < total; code++) {
             int c = code, diff = 0;
             for (int i = 0; i < k; i++, c /= max_coef + 1) {
@@ -305,42 +307,47 @@ static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int *coe
     return 0;
 }
 
+/* The uses with coefficient `which`, as "`W'` at 5:5 and `W` at 5:8". */
+static void list_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, int which,
+                      reason *out, int add_pos)
+{
+    const char *sep = "";
+    for (int i = 0; i < k; i++)
+        if (coef[i] == which) {
+            sb_printf(&out->text, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
+            if (add_pos)
+                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
+            sep = " and ";
+        }
+}
+
 static void describe_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, reason *out)
 {
     strbuf *b = &out->text;
     const char *name = ctx->vars[ctx->vars[copies[0]].origin].name;
-    int missing = 0, twice = 0;
+    int missing = 0, twice = 0, once = 0;
     for (int i = 0; i < k; i++) {
         missing += coef[i] == 0;
         twice += coef[i] == 2;
+        once += coef[i] == 1;
     }
     reason_set(out, missing ? "missing-use" : "extra-use", "%s", "");
-    const char *sep = "";
     if (missing) {
         sb_printf(b, "missing the contribution%s through ", missing > 1 ? "s" : "");
-        for (int i = 0; i < k; i++)
-            if (coef[i] == 0) {
-                sb_printf(b, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
-                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
-                sep = " and ";
-            }
+        list_uses(ctx, copies, coef, k, 0, out, 1);
     }
     if (twice) {
-        sb_printf(b, "%scounts the contribution through ", missing ? "; it " : "the answer ");
-        sep = "";
-        for (int i = 0; i < k; i++)
-            if (coef[i] == 2) {
-                sb_printf(b, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
-                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
-                sep = " and ";
-            }
+        sb_puts(b, missing ? "; it counts the contribution through "
+                           : "the answer counts the contribution through ");
+        list_uses(ctx, copies, coef, k, 2, out, 1);
         sb_puts(b, " twice");
     }
-    sb_printf(b, " (%s is used %d times: at ", name, k);
-    for (int i = 0; i < k; i++)
-        sb_printf(b, "%s%d:%d", i ? (i == k - 1 ? " and " : ", ") : "",
-                  ctx->vars[copies[i]].loc.first_line, ctx->vars[copies[i]].loc.first_column);
-    sb_puts(b, ")");
+    sb_printf(b, ": %s is used %s", name, k == 2 ? "twice" : k == 3 ? "three times"
+                                                    : "several times");
+    if (missing && once) {
+        sb_puts(b, " and the answer follows only ");
+        list_uses(ctx, copies, coef, k, 1, out, 0);
+    }
 }
 
 /* In the --paths elaboration: the student's names, the answer, and the
@@ -374,7 +381,7 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
         cmp_set s;
         int coef[12];
         if (cmp_open(&s, ctx, roots, k + 1, &c->opts, 0x9a7) == EV_OK &&
-            shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, coef)) {
+            shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, job->max_changes, coef)) {
             describe_uses(ctx, copies, coef, k, job->out);
             job->found = 1;
         }
@@ -386,7 +393,7 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
     return 0;
 }
 
-static int paths_reason(void *user, const char *answer, reason *out)
+static int paths_reason(void *user, const char *answer, int max_changes, reason *out)
 {
     line_ctx *l = user;
     checker *c = l->c;
@@ -396,7 +403,7 @@ static int paths_reason(void *user, const char *answer, reason *out)
     ast_program tree = { 0 };
     nd_loc loc;
     char *msg = NULL;
-    paths_job job = { c, answer, out, 0 };
+    paths_job job = { c, answer, max_changes, out, 0 };
     const char *split = c->ctx->vars[c->prog.wrt[c->line_var]].name;
     elab_opts eo = { .of = objective_name(c), .split = &split, .n_split = 1 };
     if (!parse_source(c->program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
@@ -625,6 +632,10 @@ static void json_verdict(const line_result *r, const char *label, int line, strb
             sb_putc(out, '}');
         }
         sb_putc(out, ']');
+        if (r->why.fix) {
+            sb_puts(out, ", \"fix\": ");
+            json_string(out, r->why.fix);
+        }
     }
     sb_putc(out, '}');
 }

@@ -26,16 +26,33 @@ void reason_init(reason *r)
 void reason_free(reason *r)
 {
     sb_free(&r->text);
+    free(r->fix);
 }
 
 void reason_set(reason *r, const char *kind, const char *fmt, ...)
 {
     r->kind = kind;
+    r->n_pos = 0;
+    free(r->fix);
+    r->fix = NULL;
     sb_clear(&r->text);
     va_list ap;
     va_start(ap, fmt);
     sb_vprintf(&r->text, fmt, ap);
     va_end(ap);
+}
+
+void reason_fix(reason *r, const char *fmt, ...)
+{
+    strbuf b;
+    sb_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&b, fmt, ap);
+    va_end(ap);
+    free(r->fix);
+    r->fix = xstrdup(sb_str(&b));
+    sb_free(&b);
 }
 
 void reason_add_pos(reason *r, nd_loc loc, const char *text)
@@ -83,7 +100,7 @@ typedef struct R {
     reason *out;
     cmp_set cmp;            /* where expect (and the answer) are defined */
     printer pr;
-    char *text;             /* the answer's text */
+    const char *text;       /* the answer's text */
     size_t base;            /* its offset in the source */
     const ast **sub;        /* its subexpressions, smallest first */
     const ast **parent;
@@ -335,10 +352,11 @@ static const char *factor_between(R *r, nd_node *a, nd_node *b)
     return text;
 }
 
-/* The words for "the answer is K times X". */
+/* The words for "the answer is K times X", and the answer mended. */
 static void factor_reason(R *r, const char *k, const char *what)
 {
     const char *e = r->in->expect_name;
+    int transposed = what[0] != '\0';
     if (!strcmp(k, "-1")) {
         reason_set(r->out, "sign", "the sign is wrong: the answer is -1 times %s%s", what, e);
     } else if (!strcmp(k, "1")) {
@@ -355,6 +373,10 @@ static void factor_reason(R *r, const char *k, const char *what)
         reason_set(r->out, "factor", "the answer is %s times %s%s: the loss divides by %s", k,
                    what, e, k);
     }
+    if (!strcmp(k, "1"))
+        reason_fix(r->out, "(%s)'", r->text);
+    else
+        reason_fix(r->out, transposed ? "((%s)/(%s))'" : "(%s)/(%s)", r->text, k);
 }
 
 /* ---- the hypotheses ---- */
@@ -363,24 +385,39 @@ static void factor_reason(R *r, const char *k, const char *what)
  * elaboration), and a transpose that makes it well formed. */
 static int shape_error_inside(R *r)
 {
-    reason_set(r->out, "shape", "%s", r->in->error);
+    const char *msg = r->in->error, *colon = strstr(msg, "': ");
+    if (!strncmp(msg, "shape mismatch in '", 19) && colon)     /* say where */
+        reason_set(r->out, "shape", "%.*s %s%s", (int)(colon + 1 - msg), msg,
+                   where(r, r->in->error_loc), colon + 1);
+    else
+        reason_set(r->out, "shape", "%s", msg);
     reason_add_pos(r->out, r->in->error_loc, NULL);
-    for (int i = 0; i < r->n_sub; i++) {
-        const ast *a = r->sub[i];
-        const char *with = a->kind == AST_TRANSPOSE ? operand(r, a->kids[0])
-                                                     : fmt_arena(r, "%s'", operand(r, a));
-        char *t = edited(r, a, with);
-        nd_node *c = candidate(r, t);
-        free(t);
-        if (!c || !shape_equal(r->ctx, c->shape, r->in->expect->shape))
-            continue;
-        sb_printf(&r->out->text, "; did you mean `%s`%s? %s", with,
-                  a == r->in->expr ? "" : fmt_arena(r, " (%s)", where(r, a->loc)),
-                  right(r, c) ? "With it the answer is right"
-                              : "That makes it well formed, but not yet right");
-        reason_add_pos(r->out, a->loc, span(r, a));
-        return 1;
-    }
+    /* a transpose that makes it right, else one that makes it well formed */
+    for (int want_right = 1; want_right >= 0; want_right--)
+        for (int i = 0; i < r->n_sub; i++) {
+            const ast *a = r->sub[i];
+            if (r->parent[i] && r->parent[i]->kind == AST_TRANSPOSE)
+                continue;       /* x'' is the parent's edit: x */
+            const char *with = a->kind == AST_TRANSPOSE ? operand(r, a->kids[0])
+                                                         : fmt_arena(r, "%s'", operand(r, a));
+            char *t = edited(r, a, with);
+            nd_node *c = candidate(r, t);
+            int ok = c && shape_equal(r->ctx, c->shape, r->in->expect->shape) &&
+                     (!want_right || right(r, c));
+            if (ok) {
+                sb_printf(&r->out->text, "; did you mean `%s`%s? %s", with,
+                          a == r->in->expr ? "" : fmt_arena(r, " in place of `%s` %s", span(r, a),
+                                                            where(r, a->loc)),
+                          want_right ? "With it the answer is right"
+                                     : "That makes it well formed, but not yet right");
+                if (want_right)
+                    reason_fix(r->out, "%s", t);
+                reason_add_pos(r->out, a->loc, span(r, a));
+            }
+            free(t);
+            if (ok)
+                return 1;
+        }
     return 1;
 }
 
@@ -416,16 +453,50 @@ static int shape_repair(R *r)
             if (!right(r, c))
                 continue;
             if (i == n)
-                sb_printf(&r->out->text, "; the answer is per example: summed over the "
-                          "examples (`%s`) it is right", f ? "vector(1)'*..." : "...*vector(1)");
+                sb_printf(&r->out->text, ": it is per example; summed over the examples "
+                          "(`%s`) it is right", f ? "vector(1)'*(...)" : "(...)*vector(1)");
+            else if (f)
+                sb_printf(&r->out->text, ": missing the factor `%s` on the left (`%s*(...)` is "
+                          "right)", names[i], names[i]);
             else
-                sb_printf(&r->out->text, "; missing the factor `%s`: with it the answer is right",
-                          f ? fmt_arena(r, "%s*...", names[i]) : fmt_arena(r, "...*%s'", names[i]));
+                sb_printf(&r->out->text, ": missing the factor `%s'` on the right (`(...)*%s'` "
+                          "is right)", names[i], names[i]);
             r->out->kind = i == n ? "batch" : "missing-factor";
+            reason_fix(r->out, "%s", forms[f]);
             return 1;
         }
     }
     return 0;
+}
+
+static int whole_answer(R *r);
+static int assumption(R *r, enum nd_assume as);
+static int activation(R *r);
+
+/* What is wrong with the transpose of an answer of the transposed shape:
+ * the hypotheses about the whole answer, appended to the reason so far. */
+static int transposed_reason(R *r, const char *text)
+{
+    reason_in in = *r->in;
+    in.answer = candidate(r, text);
+    if (!in.answer)
+        return 0;
+    reason inner;
+    reason_init(&inner);
+    R t = *r;
+    t.in = &in;
+    t.out = &inner;
+    t.text = text;
+    int found = whole_answer(&t) || assumption(&t, AS_SIMPLEX) ||
+                (in.paths && in.paths(in.user, text, 12, &inner)) || activation(&t);
+    if (found) {
+        sb_puts(&r->out->text, sb_str(&inner.text));
+        r->out->kind = inner.kind;
+        for (int i = 0; i < inner.n_pos; i++)
+            reason_add_pos(r->out, inner.pos[i].loc, inner.pos[i].text);
+    }
+    reason_free(&inner);
+    return found;
 }
 
 static int shape_differs(R *r)
@@ -440,10 +511,12 @@ static int shape_differs(R *r)
             reason_set(r->out, "transpose", "the answer is the transpose of %s (it is %s, "
                        "%s is %s)", r->in->expect_name, shape_str(ctx, as), r->in->expect_name,
                        shape_str(ctx, es));
+            reason_fix(r->out, "%s", t);
             return 1;
         }
-        sb_printf(&r->out->text, ": the transpose of %s's shape; did you mean `%s`?",
-                  r->in->expect_name, t);
+        sb_puts(&r->out->text, " (the transpose of its shape); transposed, it is still wrong: ");
+        if (!transposed_reason(r, t))
+            sb_puts(&r->out->text, "the values differ");
         return 1;
     }
     shape_repair(r);
@@ -458,6 +531,7 @@ static int whole_answer(R *r)
     int square = shape_is_square(ctx, a->shape) && !shape_is_scalar(ctx, a->shape);
     if (square && right(r, mk_transpose(ctx, r->in->answer))) {
         reason_set(r->out, "transpose", "the answer is the transpose of %s", r->in->expect_name);
+        reason_fix(r->out, "(%s)'", r->text);
         return 1;
     }
     const char *k = factor_between(r, a, e);
@@ -476,7 +550,7 @@ static int whole_answer(R *r)
 
 /* Right at every point where a variable had a property it is not declared
  * with: its columns sum to 1, or it is symmetric. */
-static int assumption(R *r)
+static int assumption(R *r, enum nd_assume as)
 {
     nd_ctx *ctx = r->ctx;
     nd_node *roots[2] = { r->in->expect, comparable(r, r->in->answer) };
@@ -484,9 +558,10 @@ static int assumption(R *r)
         nd_var *var = &ctx->vars[v];
         if (var->origin >= 0 || var->assume != AS_NONE || shape_is_scalar(ctx, var->shape))
             continue;
-        int square = shape_is_square(ctx, var->shape);
-        for (int pass = 0; pass < 1 + square; pass++) {
-            enum nd_assume as = pass ? AS_SYMMETRIC : AS_SIMPLEX;
+        if (as == AS_SYMMETRIC && !shape_is_square(ctx, var->shape))
+            continue;
+        {
+            int pass = as == AS_SYMMETRIC;
             var->assume = as;
             cmp_set c;
             int ok = cmp_open(&c, ctx, roots, 2, r->in->opts, 0x5a5a + (uint64_t)v) == EV_OK &&
@@ -499,13 +574,13 @@ static int assumption(R *r)
             int col = dim_is_one(ctx, var->shape.cols);
             if (pass)
                 reason_set(r->out, "assumption", "right only when %s is symmetric: declare "
-                           "%s : symmetric(%s)", var->name, var->name, rows);
+                           "`%s : symmetric(%s)`", var->name, var->name, rows);
             else if (col)
-                reason_set(r->out, "assumption", "right only when sum(%s) = 1: declare %s : "
-                           "onehot(%s) (or simplex(%s))", var->name, var->name, rows, rows);
+                reason_set(r->out, "assumption", "right only when sum(%s) = 1: declare `%s : "
+                           "onehot(%s)` (or `simplex(%s)`)", var->name, var->name, rows, rows);
             else
                 reason_set(r->out, "assumption", "right only when each column of %s sums to 1: "
-                           "declare %s : onehot(%s, %s) (or simplex)", var->name, var->name,
+                           "declare `%s : onehot(%s, %s)` (or `simplex`)", var->name, var->name,
                            rows, dim_name(ctx, var->shape.cols));
             reason_add_pos(r->out, var->loc, var->name);
             return 1;
@@ -581,7 +656,7 @@ static int activation(R *r)
                                              in->origin[id].first_column)
                                  : "";
             const char *what = ops_table[n->op].deriv
-                                   ? fmt_arena(r, "the factor %s (the derivative of %s%s)",
+                                   ? fmt_arena(r, "the factor `%s` (the derivative of %s%s)",
                                                show(r, ops_table[n->op].deriv(ctx, n->kid[0], n)),
                                                name, at)
                                    : fmt_arena(r, "the derivative of %s%s", name, at);
@@ -644,6 +719,14 @@ static char *without_term(R *r, const ast **terms, const int *neg, int n, int j)
     return t;
 }
 
+static const char *without_term_text(R *r, const ast **terms, const int *neg, int n, int j)
+{
+    char *t = without_term(r, terms, neg, n, j);
+    const char *s = arena_strdup(r->ctx->arena, t);
+    free(t);
+    return s;
+}
+
 static int one_term(R *r)
 {
     const ast *terms[64];
@@ -659,9 +742,10 @@ static int one_term(R *r)
             continue;
         const char *ts = span(r, terms[j]);
         if (right(r, rest)) {
-            reason_set(r->out, "extra-term", "the term %s %s should not be there: without it "
+            reason_set(r->out, "extra-term", "the term `%s` %s should not be there: without it "
                        "the answer is right", ts, where(r, terms[j]->loc));
             reason_add_pos(r->out, terms[j]->loc, ts);
+            reason_fix(r->out, "%s", without_term_text(r, terms, neg, n, j));
             return 1;
         }
         /* what term j should be, given the others */
@@ -678,9 +762,14 @@ static int one_term(R *r)
                                                    : fmt_arena(r, "is %s times what it should be", k);
         reason_set(r->out, !strcmp(k, "transpose") ? "transpose" : !strcmp(k, "-1") ? "sign"
                                                                                     : "factor",
-                   "term %d of %d, %s %s, %s; the other terms are right", j + 1, n, ts,
+                   "term %d of %d, `%s` %s, %s; the other terms are right", j + 1, n, ts,
                    where(r, terms[j]->loc), what);
         reason_add_pos(r->out, terms[j]->loc, ts);
+        char *fixed = edited(r, terms[j], !strcmp(k, "transpose")
+                                              ? fmt_arena(r, "%s'", operand(r, terms[j]))
+                                              : fmt_arena(r, "(%s/(%s))", operand(r, terms[j]), k));
+        reason_fix(r->out, "%s", fixed);
+        free(fixed);
         return 1;
     }
     return 0;
@@ -699,7 +788,7 @@ static int edits_of(R *r, const ast *a, const ast *p, edit *out)
     int n = 0;
     if (a->kind == AST_TRANSPOSE)
         out[n++] = (edit){ a, operand(r, a->kids[0]), "remove the transpose" };
-    else
+    else if (!p || p->kind != AST_TRANSPOSE)    /* x'' is the parent's edit */
         out[n++] = (edit){ a, fmt_arena(r, "%s'", operand(r, a)), "transpose it" };
     if (a != r->in->expr && a->kind != AST_NUM)
         out[n++] = (edit){ a, fmt_arena(r, "(-%s)", operand(r, a)), "negate it" };
@@ -732,11 +821,15 @@ static int single_edit(R *r)
             free(t);
             if (!ok)
                 continue;
-            const ast *at = e[k].at == r->sub[i] ? r->sub[i] : e[k].at;
+            t = NULL;
             const char *s = span(r, r->sub[i]);
-            reason_set(r->out, "edit", "%s %s: %s: %s instead of %s is right", s,
-                       where(r, r->sub[i]->loc), e[k].what, e[k].with, span(r, at));
+            reason_set(r->out, "edit", "`%s` %s: %s; with `%s` in place of `%s` the answer is "
+                       "right", s, where(r, r->sub[i]->loc), e[k].what, e[k].with,
+                       span(r, e[k].at));
             reason_add_pos(r->out, r->sub[i]->loc, s);
+            t = edited(r, e[k].at, e[k].with);
+            reason_fix(r->out, "%s", t);
+            free(t);
             return 1;
         }
     }
@@ -825,7 +918,8 @@ void reason_find(const reason_in *in, reason *out)
     r.in = in;
     r.ctx = in->ctx;
     r.out = out;
-    r.text = reason_answer_text(in->src, in->expr);
+    char *text = reason_answer_text(in->src, in->expr);
+    r.text = text;
     r.base = start_of(in->src, in->expr->loc);
     printer_init(&r.pr, in->ctx, NULL);
     int cap = 0;
@@ -835,14 +929,16 @@ void reason_find(const reason_in *in, reason *out)
     int same_shape = in->answer && shape_equal(r.ctx, in->answer->shape, in->expect->shape);
     cmp_open(&r.cmp, r.ctx, roots, same_shape ? 2 : 1, in->opts, 0xd1a9);
     int done = !in->answer ? shape_error_inside(&r) : !same_shape ? shape_differs(&r) : 0;
-    done = done || whole_answer(&r) || assumption(&r);
-    done = done || (in->paths && in->paths(in->user, r.text, out));
+    done = done || whole_answer(&r) || assumption(&r, AS_SIMPLEX);
+    done = done || (in->paths && in->paths(in->user, r.text, 1, out));
     done = done || activation(&r) || one_term(&r) || single_edit(&r);
+    done = done || assumption(&r, AS_SYMMETRIC);    /* after edits: A for A' says where */
+    done = done || (in->paths && in->paths(in->user, r.text, 12, out));
     if (!done)
         counterexample(&r);
     cmp_close(&r.cmp);
     printer_free(&r.pr);
     free(r.sub);
     free(r.parent);
-    free(r.text);
+    free(text);
 }

@@ -27,6 +27,7 @@ typedef struct reason {
     strbuf text;                /* the plain words, after "not equivalent: " */
     reason_pos pos[REASON_MAX_POS];     /* the places it names */
     int n_pos;
+    char *fix;                  /* an answer the reason claims is right, or NULL */
 } reason;
 
 void reason_init(reason *r);
@@ -34,6 +35,7 @@ void reason_free(reason *r);
 void reason_set(reason *r, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void reason_add_pos(reason *r, nd_loc loc, const char *text);
+void reason_fix(reason *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What a diagnosis looks at. */
 typedef struct reason_in {
@@ -58,9 +60,10 @@ typedef struct reason_in {
     /* A candidate answer from its text, elaborated among the answer's
      * names, or NULL when it does not elaborate. */
     nd_node *(*elaborate)(void *user, const char *text);
-    /* Missing or extra uses of the variable (--paths); 1 with out set
-     * when they explain the answer.  May be NULL. */
-    int (*paths)(void *user, const char *text, reason *out);
+    /* Missing or extra uses of the variable (--paths): 1 with out set when
+     * leaving out or doubling at most max_changes of them explains the
+     * answer.  May be NULL. */
+    int (*paths)(void *user, const char *text, int max_changes, reason *out);
     void *user;
 } reason_in;
 

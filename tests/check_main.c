@@ -8,6 +8,7 @@ int main(void)
     SRunner *sr = srunner_create(suite_parse());
     srunner_add_suite(sr, suite_shape());
     srunner_add_suite(sr, suite_infer());
+    srunner_add_suite(sr, suite_diagnose());
     srunner_add_suite(sr, suite_rules());
     srunner_add_suite(sr, suite_simplify());
     srunner_add_suite(sr, suite_cookbook());

@@ -19,6 +19,7 @@ Suite *suite_readable(void);
 Suite *suite_codegen(void);
 Suite *suite_dot(void);
 Suite *suite_infer(void);
+Suite *suite_diagnose(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */

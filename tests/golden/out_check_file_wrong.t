@@ -2,6 +2,6 @@
 args: examples/autoencoder.nd --check-file tests/golden/inputs/ae_wrong.txt
 status: 1
 --- stdout
-dL/dW: not equivalent: missing the contribution through W' at 5:5 (W is used 2 times: at 5:5 and 5:8)
+dL/dW: not equivalent: missing the contribution through `W'` at 5:5: W is used twice and the answer follows only `W` at 5:8
 0 of 1 correct; the first wrong line is dL/dW (line 1)
 --- stderr
