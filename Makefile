@@ -47,7 +47,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth lengths render
+.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth bench-check lengths render
 all: $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -147,6 +147,14 @@ $(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/len
 $(BUILD)/bench/bench_depth: bench/bench_depth.c bench/bench_time.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+$(BUILD)/bench/bench_check: bench/bench_check.c bench/bench_time.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+
+# --check with its diagnosis on the seed's examples (bench/RESULTS.md).
+bench-check: $(BUILD)/bench/bench_check
+	$(BUILD)/bench/bench_check
 
 # Derivation and code generation against depth (bench/RESULTS.md).
 bench-depth: $(BUILD)/bench/bench_depth
