@@ -253,7 +253,7 @@ static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
 typedef struct paths_job {
     checker *c;
     const char *answer;
-    int max_changes;
+    int max_changes, symmetric;
     reason *out;
     int found;
 } paths_job;
@@ -273,8 +273,10 @@ static const char *use_text(nd_ctx *ctx, const nd_var *v)
     return r;
 }
 
-/* sum c_i*g_i = a at every instance, from the values. */
-static int combination_holds(cmp_set *s, nd_node *a, nd_node **g, const int *coef, int k)
+/* sum c_i*g_i = a at every instance (their symmetric parts for a
+ * symmetric variable: a is one already). */
+static int combination_holds(cmp_set *s, nd_node *a, nd_node **g, const int *coef, int k,
+                             int symmetric)
 {
     nd_ctx *ctx = s->ctx;
     nd_node **t = xmalloc(((size_t)k + 1) * sizeof *t);
@@ -282,16 +284,19 @@ static int combination_holds(cmp_set *s, nd_node *a, nd_node **g, const int *coe
     for (int i = 0; i < k; i++)
         if (coef[i])
             t[n++] = mk_scale_si(ctx, coef[i], 1, g[i]);
-    int ok = n > 0 && cmp_equal(s, a, n == 1 ? t[0] : mk_add(ctx, t, n));
+    nd_node *sum = n == 1 ? t[0] : n ? mk_add(ctx, t, n) : NULL;
+    int ok = sum && cmp_equal(s, a, symmetric ? symmetric_part(ctx, sum) : sum);
     free(t);
     return ok;
 }
 
 /* The smallest change of the all-ones combination that gives the answer. */
 static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int max_changes,
-                            int *coef)
+                            int symmetric, int *coef)
 {
-    int max_coef = k <= 6 ? 2 : 1, total = 1;
+    int max_coef = k <= 6 && max_changes > 0 ? 2 : 1, total = 1;
+    if (max_changes < 0)
+        max_changes = 1;
     for (int i = 0; i < k; i++)
         total *= max_coef + 1;
     for (int changes = 1; changes <= k && changes <= max_changes; changes++)
@@ -301,7 +306,7 @@ static int find_combination(cmp_set *s, nd_node *a, nd_node **g, int k, int max_
                 coef[i] = c % (max_coef + 1);
                 diff += coef[i] != 1;
             }
-            if (diff == changes && combination_holds(s, a, g, coef, k))
+            if (diff == changes && combination_holds(s, a, g, coef, k, symmetric))
                 return 1;
         }
     return 0;
@@ -371,6 +376,8 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
             ctx_define(ctx, c->defs[d].name, SYM_BIND, b);
         }
         a = from_text(ctx, job->answer, NULL);
+        if (a && job->symmetric)
+            a = symmetric_part(ctx, a);
     }
     if (a) {
         nd_node **g = xmalloc(((size_t)k + 1) * sizeof *g);
@@ -381,7 +388,7 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
         cmp_set s;
         int coef[12];
         if (cmp_open(&s, ctx, roots, k + 1, &c->opts, 0x9a7) == EV_OK &&
-            shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, job->max_changes, coef)) {
+            shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, job->max_changes, job->symmetric, coef)) {
             describe_uses(ctx, copies, coef, k, job->out);
             job->found = 1;
         }
@@ -397,13 +404,13 @@ static int paths_reason(void *user, const char *answer, int max_changes, reason 
 {
     line_ctx *l = user;
     checker *c = l->c;
-    if (l->c->line_var < 0 || is_symmetric_var(c, c->line_var))
+    if (l->c->line_var < 0)
         return 0;
     nd_ctx *ctx = ctx_new(c->program);
     ast_program tree = { 0 };
     nd_loc loc;
     char *msg = NULL;
-    paths_job job = { c, answer, max_changes, out, 0 };
+    paths_job job = { c, answer, max_changes, is_symmetric_var(c, c->line_var), out, 0 };
     const char *split = c->ctx->vars[c->prog.wrt[c->line_var]].name;
     elab_opts eo = { .of = objective_name(c), .split = &split, .n_split = 1 };
     if (!parse_source(c->program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {

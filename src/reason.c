@@ -421,48 +421,46 @@ static int shape_error_inside(R *r)
     return 1;
 }
 
-/* Names of the program that a shape repair may append: column vectors. */
+/* Names of the program that a shape repair may multiply by: vectors and
+ * matrices (variables, and the program's named intermediates). */
 static int repair_names(R *r, const char **names, int max)
 {
     nd_ctx *ctx = r->ctx;
     int n = 0;
     for (int i = 0; i < ctx->n_vars && n < max; i++)
-        if (ctx->vars[i].origin < 0 && shape_is_col(ctx, ctx->vars[i].shape))
+        if (ctx->vars[i].origin < 0 && !shape_is_scalar(ctx, ctx->vars[i].shape))
             names[n++] = ctx->vars[i].name;
     for (int i = 0; i < ctx->n_binds && n < max; i++)
-        if (ctx->binds[i].node && shape_is_col(ctx, ctx->binds[i].node->shape) &&
-            !strchr(ctx->binds[i].name, '/'))
+        if (ctx->binds[i].node && !shape_is_scalar(ctx, ctx->binds[i].node->shape) &&
+            !strchr(ctx->binds[i].name, '/') && ctx->binds[i].loc.src == ctx->src)
             names[n++] = ctx->binds[i].name;
     return n;
 }
 
 /* The answer times a missing factor: an outer product with an input the
- * student left out (dz1 for dz1*x'), or a sum over a batch (*vector(1)). */
+ * student left out (dz1 for dz1*x'), a weight matrix, or a sum over a
+ * batch (*vector(1)). */
 static int shape_repair(R *r)
 {
     const char *names[64];
     int n = repair_names(r, names, 64);
     const char *whole = fmt_arena(r, "(%s)", r->text);
-    for (int i = 0; i <= n; i++) {
-        const char *forms[2] = {
-            i < n ? fmt_arena(r, "%s*%s'", whole, names[i]) : fmt_arena(r, "%s*vector(1)", whole),
-            i < n ? fmt_arena(r, "%s*%s'", names[i], whole) : fmt_arena(r, "vector(1)'*%s", whole),
-        };
-        for (int f = 0; f < 2; f++) {
-            nd_node *c = candidate(r, forms[f]);
-            if (!right(r, c))
+    for (int i = 0; i <= 2 * n; i++) {
+        const char *f = i == 2 * n ? "vector(1)" : fmt_arena(r, "%s%s", names[i / 2], i % 2 ? "'" : "");
+        for (int left = 0; left < 2; left++) {
+            const char *form = left ? fmt_arena(r, "%s%s*%s", f, i == 2 * n ? "'" : "", whole)
+                                    : fmt_arena(r, "%s*%s", whole, f);
+            if (!right(r, candidate(r, form)))
                 continue;
-            if (i == n)
+            if (i == 2 * n)
                 sb_printf(&r->out->text, ": it is per example; summed over the examples "
-                          "(`%s`) it is right", f ? "vector(1)'*(...)" : "(...)*vector(1)");
-            else if (f)
-                sb_printf(&r->out->text, ": missing the factor `%s` on the left (`%s*(...)` is "
-                          "right)", names[i], names[i]);
+                          "(`%s`) it is right", left ? "vector(1)'*(...)" : "(...)*vector(1)");
             else
-                sb_printf(&r->out->text, ": missing the factor `%s'` on the right (`(...)*%s'` "
-                          "is right)", names[i], names[i]);
-            r->out->kind = i == n ? "batch" : "missing-factor";
-            reason_fix(r->out, "%s", forms[f]);
+                sb_printf(&r->out->text, ": missing the factor `%s` on the %s (`%s` is right)", f,
+                          left ? "left" : "right",
+                          left ? fmt_arena(r, "%s*(...)", f) : fmt_arena(r, "(...)*%s", f));
+            r->out->kind = i == 2 * n ? "batch" : "missing-factor";
+            reason_fix(r->out, "%s", form);
             return 1;
         }
     }
@@ -790,8 +788,8 @@ static int edits_of(R *r, const ast *a, const ast *p, edit *out)
         out[n++] = (edit){ a, operand(r, a->kids[0]), "remove the transpose" };
     else if (!p || p->kind != AST_TRANSPOSE)    /* x'' is the parent's edit */
         out[n++] = (edit){ a, fmt_arena(r, "%s'", operand(r, a)), "transpose it" };
-    if (a != r->in->expr && a->kind != AST_NUM)
-        out[n++] = (edit){ a, fmt_arena(r, "(-%s)", operand(r, a)), "negate it" };
+    if (p && p->kind == AST_BINARY && ast_chain_level(p->op) == 1)   /* a term of a sum */
+        out[n++] = (edit){ a, fmt_arena(r, "(-%s)", operand(r, a)), "" };   /* "" : the sign */
     if (p && p->kind == AST_BINARY && ast_chain_level(p->op)) {
         const ast *other = p->kids[0] == a ? p->kids[1] : p->kids[0];
         int minus_first = p->op == BIN_SUB && p->kids[0] == a;
@@ -823,9 +821,13 @@ static int single_edit(R *r)
                 continue;
             t = NULL;
             const char *s = span(r, r->sub[i]);
-            reason_set(r->out, "edit", "`%s` %s: %s; with `%s` in place of `%s` the answer is "
-                       "right", s, where(r, r->sub[i]->loc), e[k].what, e[k].with,
-                       span(r, e[k].at));
+            if (e[k].what[0] == '\0')     /* a negated term */
+                reason_set(r->out, "sign", "the term `%s` %s has the wrong sign", s,
+                           where(r, r->sub[i]->loc));
+            else
+                reason_set(r->out, "edit", "`%s` %s: %s; with `%s` in place of `%s` the answer "
+                           "is right", s, where(r, r->sub[i]->loc), e[k].what, e[k].with,
+                           span(r, e[k].at));
             reason_add_pos(r->out, r->sub[i]->loc, s);
             t = edited(r, e[k].at, e[k].with);
             reason_fix(r->out, "%s", t);
@@ -834,6 +836,129 @@ static int single_edit(R *r)
         }
     }
     return 0;
+}
+
+/* ---- missing or extra terms, anywhere ----
+ * Both sides expanded into sums of products (through named intermediates
+ * too: the answer may write out what the program named), the terms equal
+ * in value cancelled pairwise; when what is left is short, it is what the
+ * answer lacks or has too much of. */
+
+#define MAX_TERMS 48
+
+typedef struct terms {
+    nd_node *v[MAX_TERMS];
+    int n, overflow;
+} terms;
+
+static void push_term(terms *t, nd_node *x)
+{
+    if (t->n == MAX_TERMS)
+        t->overflow = 1;
+    else
+        t->v[t->n++] = x;
+}
+
+static void expand(nd_ctx *ctx, nd_node *n, terms *out, int depth);
+
+/* The products of one term from each of a's and b's lists. */
+static void cross(nd_ctx *ctx, const terms *a, const terms *b, int elementwise, terms *out)
+{
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            push_term(out, elementwise ? mk_emul(ctx, a->v[i], b->v[j])
+                                       : mk_mul(ctx, a->v[i], b->v[j]));
+    out->overflow |= a->overflow || b->overflow;
+}
+
+static void expand_product(nd_ctx *ctx, nd_node *n, terms *out, int depth)
+{
+    terms acc = { 0 }, next, k;
+    expand(ctx, n->kid[0], &acc, depth);
+    for (uint32_t i = 1; i < n->nkids && !acc.overflow; i++) {
+        memset(&k, 0, sizeof k);
+        memset(&next, 0, sizeof next);
+        expand(ctx, n->kid[i], &k, depth);
+        cross(ctx, &acc, &k, n->op == OP_EMUL, &next);
+        acc = next;
+    }
+    for (int i = 0; i < acc.n; i++)
+        push_term(out, acc.v[i]);
+    out->overflow |= acc.overflow;
+}
+
+static void expand(nd_ctx *ctx, nd_node *n, terms *out, int depth)
+{
+    terms k = { 0 };
+    if (depth > 40) {
+        out->overflow = 1;
+        return;
+    }
+    switch ((enum nd_op)n->op) {
+    case OP_ADD:
+        for (uint32_t i = 0; i < n->nkids; i++)
+            expand(ctx, n->kid[i], out, depth + 1);
+        return;
+    case OP_PROD:
+    case OP_EMUL:
+        expand_product(ctx, n, out, depth + 1);
+        return;
+    case OP_TRANSPOSE:
+    case OP_BCAST:
+        expand(ctx, n->kid[0], &k, depth + 1);
+        for (int i = 0; i < k.n; i++)
+            push_term(out, n->op == OP_TRANSPOSE ? mk_transpose(ctx, k.v[i])
+                                                 : mk_bcast(ctx, k.v[i], n->shape));
+        out->overflow |= k.overflow;
+        return;
+    default:
+        push_term(out, n);
+    }
+}
+
+/* Removes from a and b the pairs of terms equal in value. */
+static void cancel(R *r, terms *a, terms *b)
+{
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (cmp_equal(&r->cmp, a->v[i], b->v[j])) {
+                a->v[i--] = a->v[--a->n];
+                b->v[j] = b->v[--b->n];
+                break;
+            }
+}
+
+static int difference(R *r)
+{
+    nd_ctx *ctx = r->ctx;
+    terms g = { 0 }, a = { 0 };
+    expand(ctx, r->in->expect, &g, 0);
+    expand(ctx, comparable(r, r->in->answer), &a, 0);
+    if (g.overflow || a.overflow)
+        return 0;
+    cancel(r, &g, &a);
+    if (g.n + a.n == 0 || g.n + a.n > 3)
+        return 0;
+    nd_node *missing = g.n ? mk_add(ctx, g.v, g.n) : NULL;
+    nd_node *extra = a.n ? mk_add(ctx, a.v, a.n) : NULL;
+    nd_node *d = missing && extra ? mk_sub(ctx, missing, extra) : missing ? missing
+                                                                            : mk_neg(ctx, extra);
+    if (!cmp_equal(&r->cmp, mk_add2(ctx, comparable(r, r->in->answer), d), r->in->expect))
+        return 0;       /* the expansion lost something: say nothing */
+    const char *ms = missing ? show(r, missing) : NULL, *es = extra ? show(r, extra) : NULL;
+    if ((ms && strlen(ms) > 80) || (es && strlen(es) > 80))
+        return 0;
+    if (!extra)
+        reason_set(r->out, "missing-term", "missing the term%s `%s`: the gradient is the answer "
+                   "plus it", g.n > 1 ? "s" : "", ms);
+    else if (!missing)
+        reason_set(r->out, "extra-term", "the term%s `%s` should not be there: the gradient is the "
+                   "answer without %s", a.n > 1 ? "s" : "", es, a.n > 1 ? "them" : "it");
+    else
+        reason_set(r->out, "term", "`%s` should be `%s`: the gradient is the answer with that "
+                   "term replaced", es, ms);
+    reason_fix(r->out, "(%s) + (%s)", r->text, show(r, d));
+    return 1;
 }
 
 /* ---- otherwise a counterexample ---- */
@@ -930,10 +1055,12 @@ void reason_find(const reason_in *in, reason *out)
     cmp_open(&r.cmp, r.ctx, roots, same_shape ? 2 : 1, in->opts, 0xd1a9);
     int done = !in->answer ? shape_error_inside(&r) : !same_shape ? shape_differs(&r) : 0;
     done = done || whole_answer(&r) || assumption(&r, AS_SIMPLEX);
-    done = done || (in->paths && in->paths(in->user, r.text, 1, out));
+    done = done || (in->paths && in->paths(in->user, r.text, -1, out));  /* one missing use */
     done = done || activation(&r) || one_term(&r) || single_edit(&r);
+    done = done || (in->paths && in->paths(in->user, r.text, 1, out));   /* or one doubled */
     done = done || assumption(&r, AS_SYMMETRIC);    /* after edits: A for A' says where */
     done = done || (in->paths && in->paths(in->user, r.text, 12, out));
+    done = done || (in->answer && same_shape && difference(&r));
     if (!done)
         counterexample(&r);
     cmp_close(&r.cmp);

@@ -62,7 +62,7 @@ typedef struct reason_in {
     nd_node *(*elaborate)(void *user, const char *text);
     /* Missing or extra uses of the variable (--paths): 1 with out set when
      * leaving out or doubling at most max_changes of them explains the
-     * answer.  May be NULL. */
+     * answer (-1: leaving out one, no doubling).  May be NULL. */
     int (*paths)(void *user, const char *text, int max_changes, reason *out);
     void *user;
 } reason_in;

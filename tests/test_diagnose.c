@@ -83,7 +83,8 @@ static const wrong wrongs[] = {
     { "seed autoencoder, one path", AE, NULL, "W*r*x'", "missing-use", { "W'", "3:5" } },
     { "Cookbook (81), one use", QUAD, "x", "A*x", "missing-use", { "x" } },
     { "RNN, last step only", RNN, "W", "(1 - h2.^2)*h1'", "missing-use", { "W", "3:11" } },
-    { "seed autoencoder, a path twice", AE, NULL, "2*W*r*x' + W*x*r'", "extra-use", { "twice" } },
+    { "seed autoencoder, a path twice", AE, NULL, "2*W*r*x' + W*x*r'", "factor",
+      { "term 1", "2 times" } },
     /* an activation's derivative left out, or applied twice */
     { "seed tanh autoencoder", AET, NULL,
       "h*((xhat - x).*(1 - xhat.^2))' + (W*((xhat - x).*(1 - xhat.^2)))*x'", "missing-factor",
@@ -106,7 +107,19 @@ static const wrong wrongs[] = {
     { "Cookbook (102)", COOK_M "L = tr(A*X*B)\nwrt X", NULL, "A*B'", "edit", { "`A`", "A'" } },
     { "one layer, W for W'", "W : matrix(n, n)\nx : vector(n)\nL = sum(tanh(W*x))\n", "x",
       "W*(1 - tanh(W*x).^2)", "edit", { "`W`", "W'" } },
-    { "linear regression, y for -y", LINREG, "w", "X'*(X*w + y)/N", "edit", { "`y`", "negate" } },
+    { "linear regression, y for -y", LINREG, "w", "X'*(X*w + y)/N", "sign", { "`y`", "wrong sign" } },
+    { "Gaussian covariance, a term's sign", "S : spd(n)\nx, mu : vector(n)\n"
+      "L = 0.5*(x - mu)'*inv(S)*(x - mu) + 0.5*logdet(S)\nwrt S\n", NULL,
+      "0.5*(inv(S) + inv(S)*(x - mu)*(x - mu)'*inv(S))", "sign", { "wrong sign" } },
+    { "Gaussian covariance, the logdet term only", "S : spd(n)\nx, mu : vector(n)\n"
+      "L = 0.5*(x - mu)'*inv(S)*(x - mu) + 0.5*logdet(S)\nwrt S\n", NULL, "0.5*inv(S)",
+      "missing-use", { "S", "3:23" } },
+    /* a term missing inside the answer */
+    { "softmax regression on a batch, -Y left out", "W : matrix(C, D)\nX : matrix(D, N)\n"
+      "Y : onehot(C, N)\nL = crossentropy(W*X, Y)/N\nwrt W\n", NULL, "softmax(W*X)*X'/N",
+      "missing-term", { "-Y*X'/N" } },
+    { "regularized logistic regression, lam*w left out", LOGREG "lam : scalar\n"
+      "L2 = L + lam/2*norm2(w)\n", "w", "X'*(p - y)", "missing-use", { "w" } },
     /* otherwise a counterexample */
     { "batch norm's scale", BNORM, NULL, "Xhat*vector(1)/N", "factor", { "1/N times" } },
     { "seed autoencoder", AE, NULL, "W*x*x'", "counterexample", { "differ most" } },
