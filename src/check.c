@@ -496,7 +496,7 @@ static void diagnose(checker *c, const line_target *t, int plain, nd_node *answe
         .ctx = c->ctx, .opts = &c->opts, .expect_name = t->name,
         .symmetric = is_symmetric_var(c, t->j), .answer = answer,
         .error = how->msg, .error_loc = how->loc, .expr = expr, .src = src,
-        .objective = plain ? c->objective : NULL, .target = target, .want = c->want,
+        .objective = c->objective, .target = target, .want = c->want,
         .origin = c->prog.origin, .n_origin = c->prog.n_origin,
         .elaborate = elaborate_candidate, .paths = plain ? paths_reason : NULL, .user = &l,
     };

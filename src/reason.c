@@ -470,6 +470,7 @@ static int shape_repair(R *r)
 static int whole_answer(R *r);
 static int assumption(R *r, enum nd_assume as);
 static int activation(R *r);
+static int single_edit(R *r);
 
 /* What is wrong with the transpose of an answer of the transposed shape:
  * the hypotheses about the whole answer, appended to the reason so far. */
@@ -517,7 +518,17 @@ static int shape_differs(R *r)
             sb_puts(&r->out->text, "the values differ");
         return 1;
     }
-    shape_repair(r);
+    if (!shape_repair(r)) {     /* an edit that mends the shape and the value */
+        const char *kind = r->out->kind;
+        strbuf text;
+        sb_init(&text);
+        sb_puts(&text, sb_str(&r->out->text));
+        if (single_edit(r))
+            r->out->kind = "shape";
+        else
+            reason_set(r->out, kind, "%s", sb_str(&text));
+        sb_free(&text);
+    }
     return 1;
 }
 
@@ -587,39 +598,41 @@ static int assumption(R *r, enum nd_assume as)
     return 0;
 }
 
-/* ---- an activation's derivative left out, or applied twice ---- */
+/* ---- an activation's derivative left out, twice, or wrong ---- */
 
-/* The rule of node `at` leaves its derivative out: g passes unchanged. */
-static nd_node *drop_rule(void *user, nd_node *n, int i, nd_node *g)
-{
-    (void)i;
-    return n == user ? g : NULL;
-}
+/* How an activation's derivative is changed in a hypothesis. */
+enum change { LEFT_OUT, TWICE, REPLACED };
 
-typedef struct twice_hook {
+typedef struct change_hook {
     nd_ctx *ctx;
     nd_node *at;
-} twice_hook;
+    enum change how;
+    nd_node *with;          /* REPLACED: the student's derivative */
+} change_hook;
 
-static nd_node *twice_rule(void *user, nd_node *n, int i, nd_node *g)
+static nd_node *change_rule(void *user, nd_node *n, int i, nd_node *g)
 {
-    twice_hook *h = user;
+    change_hook *h = user;
     if (n != h->at)
         return NULL;
     const nd_opinfo *o = &ops_table[n->op];
-    return o->adjoint(h->ctx, n, i, o->adjoint(h->ctx, n, i, g));
+    switch (h->how) {
+    case LEFT_OUT: return g;
+    case TWICE: return o->adjoint(h->ctx, n, i, o->adjoint(h->ctx, n, i, g));
+    default: return mk_emul(h->ctx, g, h->with);
+    }
 }
 
-static nd_node *changed_derivative(R *r, nd_node *at, int twice)
+/* The derivative with node `at`'s rule changed. */
+static nd_node *changed_derivative(R *r, nd_node *at, enum change how, nd_node *with)
 {
     const reason_in *in = r->in;
-    twice_hook th = { r->ctx, at };
-    derive_hooks hooks = { .rule = twice ? twice_rule : drop_rule,
-                           .user = twice ? (void *)&th : (void *)at };
+    change_hook h = { r->ctx, at, how, with };
+    derive_hooks hooks = { .rule = change_rule, .user = &h };
     nd_node **adj = derive_adjoints(r->ctx, in->objective, mk_int(r->ctx, 1), in->want, &hooks);
     nd_node *g = adj[in->target->id];
     free(adj);
-    return g ? g : mk_zero(r->ctx, in->target->shape);
+    return comparable(r, g ? g : mk_zero(r->ctx, in->target->shape));
 }
 
 static int is_activation(const nd_node *n)
@@ -628,49 +641,91 @@ static int is_activation(const nd_node *n)
     return (o->cls == OPC_ELEM && o->deriv) || n->op == OP_SOFTMAX || n->op == OP_LOGSOFTMAX;
 }
 
-static int activation(R *r)
+/* The activations the derivative goes through, outermost first. */
+static int activations(R *r, nd_node **out, int max)
 {
     const reason_in *in = r->in;
     nd_ctx *ctx = r->ctx;
-    if (!in->objective || !r->in->answer)
-        return 0;
     uint32_t top = in->objective->id + 1;
     unsigned char *mark = xmalloc(top), *dep = xmalloc(ctx->n_nodes);
     memset(mark, 0, top);
     expr_reach(ctx, &in->objective, 1, mark);
     expr_depends(ctx, in->want, dep);
-    int found = 0;
-    for (uint32_t id = top; id-- > 0 && !found;) {
-        nd_node *n = ctx->nodes[id];
-        if (!mark[id] || !dep[id] || !is_activation(n))
-            continue;
-        for (int twice = 0; twice < 2 && !found; twice++) {
-            nd_node *changed = comparable(r, changed_derivative(r, n, twice));
-            if (!cmp_equal(&r->cmp, changed, comparable(r, r->in->answer)))
-                continue;
-            const char *name = ops_table[n->op].name;
-            const char *at = id < in->n_origin && in->origin[id].src
-                                 ? fmt_arena(r, " at %d:%d", in->origin[id].first_line,
-                                             in->origin[id].first_column)
-                                 : "";
-            const char *what = ops_table[n->op].deriv
-                                   ? fmt_arena(r, "the factor `%s` (the derivative of %s%s)",
-                                               show(r, ops_table[n->op].deriv(ctx, n->kid[0], n)),
-                                               name, at)
-                                   : fmt_arena(r, "the derivative of %s%s", name, at);
-            if (twice)
-                reason_set(r->out, "extra-factor", "an extra factor: %s is applied twice",
-                           what);
-            else
-                reason_set(r->out, "missing-factor", "missing %s", what);
-            if (id < in->n_origin && in->origin[id].src)
-                reason_add_pos(r->out, in->origin[id], NULL);
-            found = 1;
-        }
-    }
+    int n = 0;
+    for (uint32_t id = top; id-- > 0 && n < max;)
+        if (mark[id] && dep[id] && is_activation(ctx->nodes[id]))
+            out[n++] = ctx->nodes[id];
     free(mark);
     free(dep);
-    return found;
+    return n;
+}
+
+/* "tanh at 4:6". */
+static const char *activation_name(R *r, const nd_node *n)
+{
+    const reason_in *in = r->in;
+    const char *name = ops_table[n->op].name;
+    if (n->id < in->n_origin && in->origin[n->id].src)
+        return fmt_arena(r, "%s at %d:%d", name, in->origin[n->id].first_line,
+                         in->origin[n->id].first_column);
+    return name;
+}
+
+static void activation_pos(R *r, const nd_node *n)
+{
+    if (n->id < r->in->n_origin && r->in->origin[n->id].src)
+        reason_add_pos(r->out, r->in->origin[n->id], NULL);
+}
+
+static const char *derivative_text(R *r, nd_node *n)
+{
+    return ops_table[n->op].deriv ? show(r, ops_table[n->op].deriv(r->ctx, n->kid[0], n)) : NULL;
+}
+
+/* The answer with an activation's derivative left out, applied twice, or
+ * replaced by one of the answer's own subexpressions (sigmoid(z) for the
+ * derivative of swish). */
+static int activation(R *r)
+{
+    if (!r->in->objective || !r->in->answer)
+        return 0;
+    nd_node *acts[32];
+    int n = activations(r, acts, 32);
+    nd_node *a = comparable(r, r->in->answer);
+    for (int i = 0; i < n; i++)
+        for (int how = LEFT_OUT; how <= TWICE; how++) {
+            if (!cmp_equal(&r->cmp, changed_derivative(r, acts[i], (enum change)how, NULL), a))
+                continue;
+            const char *d = derivative_text(r, acts[i]), *name = activation_name(r, acts[i]);
+            const char *what = d ? fmt_arena(r, "the factor `%s` (the derivative of %s)", d, name)
+                                 : fmt_arena(r, "the derivative of %s", name);
+            if (how == TWICE)
+                reason_set(r->out, "extra-factor", "an extra factor: %s is applied twice", what);
+            else
+                reason_set(r->out, "missing-factor", "missing %s", what);
+            activation_pos(r, acts[i]);
+            return 1;
+        }
+    for (int i = 0; i < n; i++) {
+        const char *d = derivative_text(r, acts[i]);
+        for (int k = 0; d && k < r->n_sub; k++) {
+            const ast *sub = r->sub[k];
+            nd_node *with = sub == r->in->expr ? NULL : candidate(r, span(r, sub));
+            if (!with || !shape_equal(r->ctx, with->shape, acts[i]->shape) ||
+                !cmp_equal(&r->cmp, changed_derivative(r, acts[i], REPLACED, with), a))
+                continue;
+            reason_set(r->out, "wrong-factor", "the derivative of %s is `%s`, but the answer has "
+                       "`%s` %s in its place", activation_name(r, acts[i]), d, span(r, sub),
+                       where(r, sub->loc));
+            reason_add_pos(r->out, sub->loc, span(r, sub));
+            activation_pos(r, acts[i]);
+            char *fixed = edited(r, sub, fmt_arena(r, "(%s)", d));
+            reason_fix(r->out, "%s", fixed);
+            free(fixed);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* ---- one wrong term ---- */
@@ -790,6 +845,13 @@ static int edits_of(R *r, const ast *a, const ast *p, edit *out)
         out[n++] = (edit){ a, fmt_arena(r, "%s'", operand(r, a)), "transpose it" };
     if (p && p->kind == AST_BINARY && ast_chain_level(p->op) == 1)   /* a term of a sum */
         out[n++] = (edit){ a, fmt_arena(r, "(-%s)", operand(r, a)), "" };   /* "" : the sign */
+    if (a->kind == AST_CALL && !strcmp(a->text, "sum") && a->nkids == 1) {
+        const char *x = operand(r, a->kids[0]);
+        out[n++] = (edit){ a, fmt_arena(r, "%s*vector(1)", x),
+                           "sum adds up every entry, the sum of each row is (...)*vector(1)" };
+        out[n++] = (edit){ a, fmt_arena(r, "vector(1)'*%s", x),
+                           "sum adds up every entry, the sum of each column is vector(1)'*(...)" };
+    }
     if (p && p->kind == AST_BINARY && ast_chain_level(p->op)) {
         const ast *other = p->kids[0] == a ? p->kids[1] : p->kids[0];
         int minus_first = p->op == BIN_SUB && p->kids[0] == a;
@@ -810,7 +872,7 @@ static int single_edit(R *r)
 {
     int tried = 0;
     for (int i = 0; i < r->n_sub && tried < 400; i++) {
-        edit e[4];
+        edit e[6];
         int ne = edits_of(r, r->sub[i], r->parent[i], e);
         for (int k = 0; k < ne; k++, tried++) {
             char *t = edited(r, e[k].at, e[k].with);

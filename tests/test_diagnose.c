@@ -95,6 +95,13 @@ static const wrong wrongs[] = {
       { "tanh" } },
     { "one layer, tanh' twice", "W : matrix(m, n)\nx : vector(n)\nh = tanh(W*x)\nL = sum(h)\n",
       "W", "(1 - h.^2).^2*x'", "extra-factor", { "twice", "1 - h.^2" } },
+    /* an activation's derivative written wrong */
+    { "seed 3(c), sigmoid for swish'", NET, "W1", "((W2'*(softmax(z2) - y)).*sigmoid(z1))*x'",
+      "wrong-factor", { "swish", "`sigmoid(z1)`" } },
+    { "tanh layer, 1 - h for 1 - h.^2", "W : matrix(m, n)\nx : vector(n)\nh = tanh(W*x)\n"
+      "L = sum(h)\n", "W", "(1 - h)*x'", "wrong-factor", { "tanh", "1 - h.^2" } },
+    /* sum() where a sum over the examples was meant */
+    { "bias over a batch, sum()", BIAS, NULL, "sum(Z - Y)", "shape", { "vector(1)", "each row" } },
     /* an extra term; one wrong term */
     { "seed autoencoder, extra term", AE, NULL, "W*(r*x' + x*r') + W*x*x'", "extra-term",
       { "W*x*x'" } },
