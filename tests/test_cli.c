@@ -345,7 +345,7 @@ static int quotes_open(const char *s)
 }
 
 /* Runs one "$ ./build/nnderive ..." example; returns the lines consumed. */
-static int readme_example(char **lines, int n, int at)
+static int readme_example(const char *doc, char **lines, int n, int at)
 {
     strbuf cmd, want;
     sb_init(&cmd);
@@ -363,7 +363,7 @@ static int readme_example(char **lines, int n, int at)
     sb_init(&got);
     sb_printf(&got, "%s%s", r.err, r.out);  /* the README shows both, errors first */
     ck_assert_msg(!strcmp(sb_str(&got), sb_str(&want)),
-                  "README line %d: $ %s\nprints:\n%s\nthe README says:\n%s", at + 1,
+                  "%s line %d: $ %s\nprints:\n%s\nit says:\n%s", doc, at + 1,
                   sb_str(&cmd), sb_str(&got), sb_str(&want));
     for (int k = 0; k < argc; k++)
         free(argv[k]);
@@ -374,9 +374,13 @@ static int readme_example(char **lines, int n, int at)
     return i - at;
 }
 
+/* The documents whose examples are run (each must have some). */
+static const char *const docs[] = { "README.md", "docs/checking.md" };
+static const int min_examples[] = { 5, 1 };
+
 START_TEST(readme_examples)
 {
-    char *text = t_read_file("README.md");
+    char *text = t_read_file(docs[_i]);
     ck_assert_ptr_nonnull(text);
     char *lines[4096];
     int n = 0;
@@ -386,10 +390,10 @@ START_TEST(readme_examples)
     int examples = 0;
     for (int i = 0; i < n; i++)
         if (!strncmp(lines[i], "    $ ./build/nnderive ", 23)) {
-            i += readme_example(lines, n, i) - 1;
+            i += readme_example(docs[_i], lines, n, i) - 1;
             examples++;
         }
-    ck_assert_int_ge(examples, 5);
+    ck_assert_int_ge(examples, min_examples[_i]);
     free(text);
 }
 END_TEST
@@ -420,7 +424,7 @@ Suite *suite_cli(void)
     tcase_add_test(tc, usage_errors);
     tcase_add_test(tc, seeds);
     tcase_add_test(tc, library_positions);
-    tcase_add_test(tc, readme_examples);
+    tcase_add_loop_test(tc, readme_examples, 0, (int)(sizeof docs / sizeof *docs));
     tcase_add_test(tc, install_and_build_against_it);
     suite_add_tcase(s, tc);
     return s;
