@@ -1,7 +1,6 @@
 /* check.c: equivalence of a proposed gradient with the derived one. */
 #include "check.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include "mk.h"
@@ -28,31 +27,43 @@ static nd_node *comparable(nd_ctx *ctx, nd_node *g, int var)
     return mk_scale_si(ctx, 1, 2, mk_add2(ctx, g, mk_transpose(ctx, g)));
 }
 
+/* Values are compared in MPFR: far outside double range (2^1100*exp(x))
+ * a conversion gives inf - inf.  A NaN difference never passes. */
 enum check_verdict check_answer(nd_ctx *ctx, nd_node *grad, nd_node *answer, int var,
                                 const verify_opts *o, strbuf *reason)
 {
     if (!check_shapes(ctx, grad, answer, reason))
         return CHECK_DIFFERENT;
+    if (verify_bad_precision(ctx, o))
+        return CHECK_ERROR;
     nd_node *roots[2] = { comparable(ctx, grad, var), comparable(ctx, answer, var) };
     nd_evalenv *env = eval_new(ctx, o->prec);
     nd_rng rng = { o->seed ^ 0x5eedull };
     enum check_verdict v = CHECK_EQUIVALENT;
-    double worst = 0;
+    mpfr_t d, worst, floor;
+    mpfr_inits2(64, d, worst, floor, (mpfr_ptr)0);
+    mpfr_set_zero(worst, 1);
+    mpfr_set_d(floor, 1e-60, MPFR_RNDN);
     for (int p = 0; p < o->points && v == CHECK_EQUIVALENT; p++) {
-        if (verify_instance(env, &rng, roots, 2, o->max_attempts) != EV_OK) {
-            verify_domain_error(ctx, env->failed);
+        int st = verify_instance(env, &rng, roots, 2, o->max_attempts);
+        if (st != EV_OK) {
+            if (st != EV_TOOBIG)    /* that one is reported already */
+                verify_domain_error(ctx, env);
             v = CHECK_ERROR;
             break;
         }
-        double d = verify_rel_diff(&env->vals[roots[0]->id], &env->vals[roots[1]->id], 1e-60);
-        if (d > worst)
-            worst = d;
-        if (!(d <= 1e-30))
+        verify_rel_diff(d, &env->vals[roots[0]->id], &env->vals[roots[1]->id], floor);
+        if (mpfr_nan_p(d) || mpfr_cmp(d, worst) > 0)
+            mpfr_set(worst, d, MPFR_RNDN);
+        if (!(mpfr_number_p(d) && mpfr_cmp_d(d, 1e-30) <= 0))
             v = CHECK_DIFFERENT;
     }
-    if (v == CHECK_DIFFERENT)
-        sb_printf(reason, "the values differ (relative difference %.3g at a random point)",
-                  worst);
+    if (v == CHECK_DIFFERENT) {
+        char text[64];
+        mpfr_snprintf(text, sizeof text, "%.3Rg", worst);
+        sb_printf(reason, "the values differ (relative difference %s at a random point)", text);
+    }
+    mpfr_clears(d, worst, floor, (mpfr_ptr)0);
     eval_free(env);
     return v;
 }

@@ -203,7 +203,7 @@ START_TEST(paths_contributions_verify)
     derive_gradients(c2, c2->binds[p2.objective].node, copies, nc, g);
     verify_opts o;
     verify_defaults(&o);
-    double err[64];
+    verify_err err[64];
     ck_assert_int_eq(verify_gradients(c2, c2->binds[p2.objective].node, copies, g, nc, &o, err), 0);
     prog_free(&p2);
     ctx_free(c2);
