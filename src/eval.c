@@ -257,11 +257,13 @@ static int total_too_large(nd_evalenv *env, uint64_t total)
     int big = -1;
     uint64_t most = 0;
     long rows, cols;
-    for (int i = 0; i < ctx->n_vars; i++)
-        if (entries_of(env, ctx->vars[i].shape, &rows, &cols) > most || big < 0) {
+    for (int i = 0; i < ctx->n_vars; i++) {
+        uint64_t len = entries_of(env, ctx->vars[i].shape, &rows, &cols);
+        if (big < 0 || len > most) {
             big = i;
-            most = clamp_dim(rows) * clamp_dim(cols);
+            most = len;
         }
+    }
     char what[128] = "";
     if (big >= 0) {
         entries_of(env, ctx->vars[big].shape, &rows, &cols);
@@ -286,13 +288,14 @@ int eval_check_size(nd_evalenv *env, nd_node *const *roots, int n)
     long rows, cols;
     for (int i = 0; i < ctx->n_vars; i++) {
         nd_var *v = &ctx->vars[i];
-        total += 4 * entries_of(env, v->shape, &rows, &cols);
+        uint64_t len = entries_of(env, v->shape, &rows, &cols);
         if (over_limit(rows, cols)) {
             ctx_error(ctx, v->loc, "%s is %ld x %ld: " TOO_LARGE
                       " (the limit is %ld entries per matrix)", v->name, rows, cols,
                       EVAL_MAX_ENTRIES);
             return EV_TOOBIG;
         }
+        total += 4 * len;
     }
     unsigned char *mark = xmalloc(ctx->n_nodes);
     memset(mark, 0, ctx->n_nodes);

@@ -232,6 +232,25 @@ START_TEST(verify_reports_overflow)
 }
 END_TEST
 
+/* The library gets the bounds of --precision too (100000 bits ran 40 s). */
+START_TEST(verify_refuses_huge_precision)
+{
+    const char *p = "x : vector(n)\nL = sum(exp(x))";
+    nd_config cfg = { .precision = 100000 };
+    nd_session *s = nd_open("<test>", p, strlen(p), &cfg);
+    char *out = NULL;
+    double worst;
+    ck_assert_int_eq(nd_verify(s, &out, &worst), 2);
+    nd_free(out);
+    out = NULL;
+    ck_assert_int_eq(nd_check(s, "exp(x)", &out), 2);
+    ck_assert_msg(strstr(nd_diagnostics(s), "the precision must be 64 to 4096 bits"), "%s",
+                  nd_diagnostics(s));
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
 START_TEST(verify_can_fail)
 {
     ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "x"), 1);
@@ -252,6 +271,7 @@ Suite *suite_rules(void)
     tcase_add_test(tc, verify_rejects_few_wrong_entries);
     tcase_add_test(tc, verify_compares_huge_values);
     tcase_add_test(tc, verify_reports_overflow);
+    tcase_add_test(tc, verify_refuses_huge_precision);
     suite_add_tcase(s, tc);
     return s;
 }
