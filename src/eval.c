@@ -485,3 +485,16 @@ int eval_node(nd_evalenv *env, nd_node *root)
     free(mark);
     return st;
 }
+
+int eval_at_precision(nd_evalenv *env, nd_node *root, mpfr_prec_t prec, nd_mat *out)
+{
+    mpfr_prec_t saved = env->prec;
+    clear_values(env);
+    env->prec = prec;       /* every value and temporary is allocated anew */
+    int st = eval_node(env, root);
+    if (st == EV_OK)
+        mat_copy(out, &env->vals[root->id]);
+    clear_values(env);
+    env->prec = saved;
+    return st;
+}

@@ -57,6 +57,10 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt);
 /* Evaluates root (and what it needs); EV_OK, EV_DOMAIN or EV_OVERFLOW.
  * The value is env->vals[root->id]. */
 int eval_node(nd_evalenv *env, nd_node *root);
+/* root's value at another precision, from the same variable values, into
+ * out (root's shape): what rounding changes, for a noise estimate.  All
+ * cached values are dropped before and after; EV_OK or why it failed. */
+int eval_at_precision(nd_evalenv *env, nd_node *root, mpfr_prec_t prec, nd_mat *out);
 /* Forgets every cached value (after the variables change). */
 void eval_forget(nd_evalenv *env);
 /* Forgets the values of the nodes with dep[id] set. */

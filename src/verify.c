@@ -212,7 +212,8 @@ static int compare_along(probe *pr, const nd_mat *g, mpfr_srcptr floor, mpfr_t e
         raise_to(scale, floor);
         mpfr_sub(term, gu, fd, MPFR_RNDN);
         mpfr_abs(term, term, MPFR_RNDN);
-        mpfr_div(term, term, scale, MPFR_RNDU);
+        if (!mpfr_zero_p(scale))    /* else gu = fd = 0 */
+            mpfr_div(term, term, scale, MPFR_RNDU);
         raise_to(err, term);
     }
     mpfr_clears(gu, scale, term, fd, (mpfr_ptr)0);
@@ -307,9 +308,52 @@ static int verify_var(probe *pr, nd_rng *rng, const nd_mat *g, mpfr_t err)
     return st;
 }
 
+/* Is v (at full precision) determined, against its value v_q at half the
+ * precision?  Yes when they agree to q/2 bits; no when v is 0 or mostly
+ * rounding noise (an objective that cancels to 0, exactly so at some
+ * points: sqrt(x.^2) - abs(x) at a double). */
+int verify_determined(mpfr_srcptr v, mpfr_srcptr d, mpfr_prec_t q)
+{
+    if (mpfr_zero_p(v))
+        return 0;
+    return mpfr_zero_p(d) || mpfr_get_exp(d) <= mpfr_get_exp(v) - (long)(q / 2);
+}
+
+/* noise = 2^(-p/3) C: below it a directional derivative is rounding noise
+ * (a zero gradient's differences are about 2^(-2p/3) C).  C is the scale
+ * of f's rounding: max(|f|, 2^q |f - f_q|), f_q at q = p/2 bits, when f is
+ * determined; so the floor scales with f (max(1, |f|) let any gradient of
+ * 1e-100*sum(exp(x)) pass).  When f is rounding noise (it cancels to 0),
+ * that estimate is itself noise and the unit scale of the random values
+ * stands in: max(1, |f|, 2^q |f - f_q|).  Drops the cached values. */
+static int noise_floor(nd_evalenv *env, nd_node *f, mpfr_srcptr t, mpfr_t noise)
+{
+    mpfr_prec_t q = env->prec / 2;
+    nd_mat lo;
+    mat_init(&lo, 1, 1, env->prec);
+    mpfr_t fp, d;
+    mpfr_inits2(env->prec, fp, d, (mpfr_ptr)0);
+    mpfr_set(fp, env->vals[f->id].a[0], MPFR_RNDN);
+    int st = eval_at_precision(env, f, q, &lo);
+    if (st == EV_OK) {
+        mpfr_sub(d, fp, lo.a[0], MPFR_RNDN);
+        mpfr_abs(d, d, MPFR_RNDN);
+        if (verify_determined(fp, d, q))
+            mpfr_abs(noise, fp, MPFR_RNDN);
+        else
+            step_scale(noise, fp);
+        mpfr_mul_2si(d, d, (long)q, MPFR_RNDN);
+        raise_to(noise, d);
+        mpfr_mul(noise, noise, t, MPFR_RNDN);
+    }
+    mpfr_clears(fp, d, (mpfr_ptr)0);
+    mat_clear(&lo);
+    return st;
+}
+
 /* One instance: returns EV_OK and raises err[i], or why it failed.  The
  * gradients are copied first: moving one variable re-evaluates nodes that
- * another gradient may share. */
+ * another gradient may share (and noise_floor drops every value). */
 static int verify_point(nd_evalenv *env, nd_rng *rng, nd_node *f, const int *vars,
                         nd_node *const *grads, int n, mpfr_t *err)
 {
@@ -323,11 +367,7 @@ static int verify_point(nd_evalenv *env, nd_rng *rng, nd_node *f, const int *var
     probe pr = { .env = env, .f = f };
     mpfr_inits2(env->prec, pr.t, pr.noise, (mpfr_ptr)0);
     mpfr_set_ui_2exp(pr.t, 1, -(long)(env->prec / 3), MPFR_RNDN);
-    /* a difference below max(1, |f|) 2^(-p/3) is rounding noise (a zero
-     * gradient): rounding alone gives about 2^(-2p/3) |f| */
-    step_scale(pr.noise, env->vals[f->id].a[0]);
-    mpfr_mul(pr.noise, pr.noise, pr.t, MPFR_RNDN);
-    int st = EV_OK;
+    int st = noise_floor(env, f, pr.t, pr.noise);
     for (int i = 0; i < n && st == EV_OK; i++) {
         pr.x = &env->vars[vars[i]];
         mat_init(&pr.saved, pr.x->rows, pr.x->cols, env->prec);

@@ -52,6 +52,10 @@ void verify_rel_diff(mpfr_t rel, const nd_mat *a, const nd_mat *b, mpfr_srcptr f
  * needs positive values", or a value that overflows), appended to ctx->diag. */
 void verify_domain_error(nd_ctx *ctx, const nd_evalenv *env);
 
+/* For noise floors: is v determined, given d = |v - v_q| with v_q its
+ * value at q bits?  1 when v is not 0 and they agree to q/2 bits. */
+int verify_determined(mpfr_srcptr v, mpfr_srcptr d, mpfr_prec_t q);
+
 /* A bad precision (outside VERIFY_MIN_PREC..VERIFY_MAX_PREC): reported, 1. */
 int verify_bad_precision(nd_ctx *ctx, const verify_opts *o);
 

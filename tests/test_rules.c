@@ -209,6 +209,53 @@ START_TEST(verify_compares_huge_values)
 }
 END_TEST
 
+/* The noise floors scale with the objective: max(1, |f|) 2^(-p/3) (and a
+ * fixed 1e-60 in --check) took every gradient of a 1e-100 objective for
+ * rounding noise, a wrong one included. */
+START_TEST(verify_scales_with_the_objective)
+{
+    const char *p = "x : vector(n)\nL = 1e-100*sum(exp(x))";
+    ck_assert_int_eq(verify_corrupted(p, SCALED), 1);
+    ck_assert_int_eq(verify_corrupted(p, INTACT), 0);
+    ck_assert_int_eq(t_check(p, "1e-100*exp(x)"), 0);
+    ck_assert_int_eq(t_check(p, "2e-100*exp(x)"), 1);
+}
+END_TEST
+
+/* Objectives that cancel to 0 (their gradients are rounding noise) still
+ * verify: there the floor keeps the unit scale of the random values. */
+START_TEST(verify_zero_objectives)
+{
+    static const char *const zeros[] = {
+        "x : vector(n)\nL = sum(tanh(x)) - sum(2*sigmoid(2*x) - 1)",
+        "x : vector(n)\nL = sum(sqrt(x.^2)) - norm1(x)",
+        "x : vector(n)\nL = sum(exp(log(x.^2))) - norm2(x)",
+    };
+    for (int i = 0; i < 3; i++) {
+        double worst = 1;
+        ck_assert_msg(t_verify(zeros[i], &worst) == 0, "%s", zeros[i]);
+        ck_assert(worst < 1e-20);
+    }
+}
+END_TEST
+
+/* At 64 bits rounding alone exceeds 1e-30: --check's threshold follows
+ * the precision there (an identity was "not equivalent", 5.45e-20). */
+START_TEST(check_low_precision)
+{
+    const char *p = "x : vector(n)\nL = sum(tanh(x))";
+    nd_config cfg = { .precision = 64 };
+    nd_session *s = nd_open("<test>", p, strlen(p), &cfg);
+    char *out = NULL;
+    ck_assert_int_eq(nd_check(s, "4*sigmoid(2*x).*(1 - sigmoid(2*x))", &out), 0);
+    nd_free(out);
+    out = NULL;
+    ck_assert_int_eq(nd_check(s, "4*sigmoid(2*x).*(1 - sigmoid(x))", &out), 1);
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
 /* exp nested 200 deep overflows MPFR at every point: said so, status 2. */
 START_TEST(verify_reports_overflow)
 {
@@ -271,6 +318,9 @@ Suite *suite_rules(void)
     tcase_add_test(tc, verify_rejects_few_wrong_entries);
     tcase_add_test(tc, verify_compares_huge_values);
     tcase_add_test(tc, verify_reports_overflow);
+    tcase_add_test(tc, verify_scales_with_the_objective);
+    tcase_add_test(tc, verify_zero_objectives);
+    tcase_add_test(tc, check_low_precision);
     tcase_add_test(tc, verify_refuses_huge_precision);
     suite_add_tcase(s, tc);
     return s;
