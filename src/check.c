@@ -237,12 +237,13 @@ static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
 {
     nd_node *roots[2] = { a, b };
     cmp_set s;
-    int st = cmp_open(&s, c->ctx, roots, 2, &c->opts, 0);
+    size_t diag_len = c->ctx->diag.len;
+    int st = cmp_open(&s, c->ctx, roots, 2, &c->opts, 0, 1);
     int eq = st == EV_OK && cmp_equal(&s, a, b);
-    if (st != EV_OK) {
-        verify_domain_error(c->ctx, s.failed);
-        sb_puts(diag, sb_str(&c->ctx->diag));
-        sb_clear(&c->ctx->diag);
+    if (st != EV_OK) {      /* the error is in the checker's diagnostics */
+        sb_puts(diag, sb_str(&c->ctx->diag) + diag_len);
+        sb_truncate(&c->ctx->diag, diag_len);
+        c->ctx->err_kind = ERR_NONE;
     }
     cmp_close(&s);
     return st != EV_OK ? -1 : eq;
@@ -387,7 +388,7 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
         roots[k] = a;
         cmp_set s;
         int coef[12];
-        if (cmp_open(&s, ctx, roots, k + 1, &c->opts, 0x9a7) == EV_OK &&
+        if (cmp_open(&s, ctx, roots, k + 1, &c->opts, 0x9a7, 0) == EV_OK &&
             shape_equal(ctx, a->shape, g[0]->shape) && find_combination(&s, a, g, k, job->max_changes, job->symmetric, coef)) {
             describe_uses(ctx, copies, coef, k, job->out);
             job->found = 1;

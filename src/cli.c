@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "nnderive.h"
 #include "strbuf.h"
+#include "verify.h"
 
 enum mode {
     MODE_TEXT, MODE_LATEX_DOC, MODE_STEPS, MODE_PATHS, MODE_C, MODE_DOT, MODE_VERIFY,
@@ -70,7 +71,8 @@ static const char usage_text[] =
     "  -o FILE            write the output there, only when the run succeeds\n"
     "  --seed N           random seed of --verify and --check (default 20261127)\n"
     "  --points N         random points of --verify and --check (default 3)\n"
-    "  --precision BITS   MPFR precision of --verify and --check (default 256)\n"
+    "  --precision BITS   MPFR precision of --verify and --check (default 256,\n"
+    "                     64 to 4096)\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 verification failed or not equivalent, 2 bad input\n";
@@ -209,7 +211,8 @@ static int value_option(cli *c, const char *name, const char *v)
     else if (!strcmp(name, "--points"))
         return parse_number(c, name, v, 1, 100, &n) ? 2 : (o->cfg.points = (int)n, 0);
     else if (!strcmp(name, "--precision"))
-        return parse_number(c, name, v, 64, 100000, &n) ? 2 : (o->cfg.precision = n, 0);
+        return parse_number(c, name, v, VERIFY_MIN_PREC, VERIFY_MAX_PREC, &n) ? 2
+               : (o->cfg.precision = n, 0);
     else
         return -1;
     return 0;

@@ -8,7 +8,7 @@
 #include "shape.h"
 
 int cmp_open(cmp_set *c, nd_ctx *ctx, nd_node *const *roots, int n_roots,
-             const verify_opts *o, uint64_t salt)
+             const verify_opts *o, uint64_t salt, int report)
 {
     memset(c, 0, sizeof *c);
     c->ctx = ctx;
@@ -17,12 +17,16 @@ int cmp_open(cmp_set *c, nd_ctx *ctx, nd_node *const *roots, int n_roots,
     for (int k = 0; k < want; k++) {
         nd_evalenv *env = eval_new(ctx, o->prec);
         nd_rng rng = { (o->seed ^ 0x5eedull ^ salt) + 0x9e3779b97f4a7c15ull * (uint64_t)k };
-        if (verify_instance(env, &rng, roots, n_roots, o->max_attempts) != EV_OK) {
-            c->failed = env->failed;
+        int st = verify_instance(env, &rng, roots, n_roots, o->max_attempts);
+        if (st != EV_OK) {
+            if (report && st != EV_TOOBIG)     /* TOOBIG is reported already */
+                verify_domain_error(ctx, env);
+            else if (!report && st == EV_TOOBIG)
+                ctx->err_kind = ERR_NONE;
+            c->failed = env->failed ? env->failed : roots[0];
             eval_free(env);
             cmp_close(c);
-            c->failed = c->failed ? c->failed : roots[0];
-            return EV_DOMAIN;
+            return st;
         }
         c->env[c->n++] = env;
     }
@@ -49,77 +53,79 @@ int cmp_defined(cmp_set *c, nd_node *n)
     return c->n > 0;
 }
 
-static void max_abs(mpfr_t out, const nd_mat *m)
+/* Values this close are equal: 1e-30, or 2^(-p/3) below 256 bits where
+ * rounding alone gives more (2^-64 = 5e-20 at 64 bits). */
+static double threshold(const cmp_set *c)
 {
-    size_t len = mat_len(m);
-    mpfr_set_zero(out, 1);
-    for (size_t e = 0; e < len; e++) {
-        if (!mpfr_number_p(m->a[e])) {
-            mpfr_set_nan(out);
-            return;
-        }
-        if (mpfr_cmpabs(m->a[e], out) > 0)
-            mpfr_abs(out, m->a[e], MPFR_RNDN);
-    }
+    return c->prec >= 256 ? 1e-30 : fmax(1e-30, ldexp(1.0, -(int)(c->prec / 3)));
 }
-
-void cmp_rel_diff(mpfr_t out, const nd_mat *a, const nd_mat *b, double floor)
-{
-    mpfr_prec_t prec = mpfr_get_prec(out);
-    mpfr_t d, worst, sa, sb;
-    mpfr_inits2(prec, d, worst, sa, sb, (mpfr_ptr)0);
-    mpfr_set_zero(worst, 1);
-    size_t len = mat_len(a);
-    for (size_t e = 0; e < len && !mpfr_nan_p(worst); e++) {
-        mpfr_sub(d, a->a[e], b->a[e], MPFR_RNDN);
-        if (mpfr_nan_p(d) || mpfr_cmpabs(d, worst) > 0)
-            mpfr_abs(worst, d, MPFR_RNDN);
-    }
-    max_abs(sa, a);
-    max_abs(sb, b);
-    if (mpfr_nan_p(worst) || mpfr_nan_p(sa) || mpfr_nan_p(sb)) {
-        mpfr_set_nan(out);
-    } else {
-        mpfr_max(sa, sa, sb, MPFR_RNDN);
-        mpfr_set_d(sb, floor, MPFR_RNDN);
-        mpfr_max(sa, sa, sb, MPFR_RNDN);
-        mpfr_div(out, worst, sa, MPFR_RNDN);
-    }
-    mpfr_clears(d, worst, sa, sb, (mpfr_ptr)0);
-}
-
-/* Values this close are equal: 2^(-2p/5), about 1e-31 at 256 bits, well
- * above the rounding of a long computation and far below any real
- * difference. */
-static long tolerance_exp(const cmp_set *c)
-{
-    return -(long)(c->prec * 2 / 5);
-}
-
-/* Below this scale both sides are zero. */
-#define ZERO_FLOOR 1e-60
 
 static int same_shape(const nd_mat *a, const nd_mat *b)
 {
     return a->rows == b->rows && a->cols == b->cols;
 }
 
+/* Raises floor to the rounding noise of n at instance k: what evaluating
+ * at half the precision changes (at least 1e-60 when n's value is itself
+ * noise, a zero that does not simplify to 0).  Scale-free: a fixed floor
+ * would call 2e-100*exp(x) the gradient of 1e-100*sum(exp(x)). */
+static int raise_noise(cmp_set *c, int k, nd_node *n, mpfr_t floor)
+{
+    nd_evalenv *env = c->env[k];
+    const nd_mat *v = cmp_value(c, k, n);
+    if (!v)
+        return 0;
+    mpfr_prec_t q = c->prec / 2;
+    nd_mat lo;
+    mat_init(&lo, v->rows, v->cols, c->prec);
+    int ok = eval_at_precision(env, n, q, &lo) == EV_OK && (v = cmp_value(c, k, n)) != NULL;
+    if (ok) {
+        mpfr_t d, dmax, vmax;
+        mpfr_inits2(c->prec, d, dmax, vmax, (mpfr_ptr)0);
+        mpfr_set_zero(dmax, 1);
+        mpfr_set_zero(vmax, 1);
+        for (size_t e = 0; e < mat_len(v); e++) {
+            mpfr_sub(d, v->a[e], lo.a[e], MPFR_RNDN);
+            if (mpfr_cmpabs(d, dmax) > 0)
+                mpfr_abs(dmax, d, MPFR_RNDN);
+            if (mpfr_cmpabs(v->a[e], vmax) > 0)
+                mpfr_abs(vmax, v->a[e], MPFR_RNDN);
+        }
+        if (!verify_determined(vmax, dmax, q) && mpfr_cmp_d(dmax, 1e-60) < 0)
+            mpfr_set_d(dmax, 1e-60, MPFR_RNDU);
+        if (mpfr_cmp(dmax, floor) > 0)
+            mpfr_set(floor, dmax, MPFR_RNDU);
+        mpfr_clears(d, dmax, vmax, (mpfr_ptr)0);
+    }
+    mat_clear(&lo);
+    return ok;
+}
+
+/* The noise floor of a and b at instance k (0 when one is undefined). */
+static int noise_floor(cmp_set *c, int k, nd_node *a, nd_node *b, mpfr_t floor)
+{
+    mpfr_set_zero(floor, 1);
+    return raise_noise(c, k, a, floor) && raise_noise(c, k, b, floor);
+}
+
 int cmp_equal(cmp_set *c, nd_node *a, nd_node *b)
 {
     if (c->n == 0)
         return 0;
-    mpfr_t r;
+    mpfr_t r, floor;
     mpfr_init2(r, 64);
+    mpfr_init2(floor, c->prec);
     int eq = 1;
     for (int k = 0; k < c->n && eq; k++) {
-        const nd_mat *va = cmp_value(c, k, a), *vb = va ? cmp_value(c, k, b) : NULL;
+        eq = noise_floor(c, k, a, b, floor);
+        const nd_mat *va = eq ? cmp_value(c, k, a) : NULL, *vb = va ? cmp_value(c, k, b) : NULL;
         eq = vb && same_shape(va, vb);
         if (eq) {
-            cmp_rel_diff(r, va, vb, ZERO_FLOOR);
-            eq = !mpfr_nan_p(r) && mpfr_cmp_si_2exp(r, 1, tolerance_exp(c)) <= 0;
+            verify_rel_diff(r, va, vb, floor);
+            eq = mpfr_number_p(r) && mpfr_cmp_d(r, threshold(c)) <= 0;
         }
     }
-    mpfr_clear(r);
+    mpfr_clears(r, floor, (mpfr_ptr)0);
     return eq;
 }
 
@@ -140,8 +146,10 @@ static void inner_products(const nd_mat *a, const nd_mat *b, mpfr_t dot, mpfr_t 
     mpfr_clear(t);
 }
 
-/* a = k*b at one instance: k = <a,b>/<b,b>, then a - k*b must vanish. */
-static int ratio_at(const cmp_set *c, const nd_mat *a, const nd_mat *b, mpfr_t k)
+/* a = k*b at one instance: k = <a,b>/<b,b>, then a - k*b must vanish
+ * (relative to the noise floor of a and b). */
+static int ratio_at(const cmp_set *c, const nd_mat *a, const nd_mat *b, mpfr_srcptr floor,
+                    mpfr_t k)
 {
     mpfr_t norm, r;
     mpfr_inits2(c->prec, norm, r, (mpfr_ptr)0);
@@ -153,8 +161,8 @@ static int ratio_at(const cmp_set *c, const nd_mat *a, const nd_mat *b, mpfr_t k
         mat_init(&kb, b->rows, b->cols, c->prec);
         for (size_t e = 0; e < mat_len(b); e++)
             mpfr_mul(kb.a[e], b->a[e], k, MPFR_RNDN);
-        cmp_rel_diff(r, a, &kb, ZERO_FLOOR);
-        ok = !mpfr_nan_p(r) && mpfr_cmp_si_2exp(r, 1, tolerance_exp(c)) <= 0;
+        verify_rel_diff(r, a, &kb, floor);
+        ok = mpfr_number_p(r) && mpfr_cmp_d(r, threshold(c)) <= 0;
         mat_clear(&kb);
     }
     mpfr_clears(norm, r, (mpfr_ptr)0);
@@ -164,29 +172,35 @@ static int ratio_at(const cmp_set *c, const nd_mat *a, const nd_mat *b, mpfr_t k
 int cmp_ratio(cmp_set *c, nd_node *a, nd_node *b, mpfr_t *ratio)
 {
     int ok = c->n > 0;
+    mpfr_t floor;
+    mpfr_init2(floor, c->prec);
     for (int k = 0; k < c->n && ok; k++) {
-        const nd_mat *va = cmp_value(c, k, a), *vb = va ? cmp_value(c, k, b) : NULL;
-        ok = vb && same_shape(va, vb) && ratio_at(c, va, vb, ratio[k]);
+        ok = noise_floor(c, k, a, b, floor);
+        const nd_mat *va = ok ? cmp_value(c, k, a) : NULL, *vb = va ? cmp_value(c, k, b) : NULL;
+        ok = vb && same_shape(va, vb) && ratio_at(c, va, vb, floor, ratio[k]);
     }
+    mpfr_clear(floor);
     return ok;
 }
 
 double cmp_difference(cmp_set *c, nd_node *a, nd_node *b)
 {
     double worst = 0;
-    mpfr_t r;
+    mpfr_t r, floor;
     mpfr_init2(r, 64);
+    mpfr_init2(floor, c->prec);
+    mpfr_set_d(floor, 1e-60, MPFR_RNDN);
     for (int k = 0; k < c->n; k++) {
         const nd_mat *va = cmp_value(c, k, a), *vb = va ? cmp_value(c, k, b) : NULL;
         if (!vb || !same_shape(va, vb)) {
             worst = INFINITY;
             break;
         }
-        cmp_rel_diff(r, va, vb, ZERO_FLOOR);
+        verify_rel_diff(r, va, vb, floor);
         double d = mpfr_get_d(r, MPFR_RNDN);
         if (!(d <= worst))
             worst = d;      /* a NaN stays */
     }
-    mpfr_clear(r);
+    mpfr_clears(r, floor, (mpfr_ptr)0);
     return worst;
 }

@@ -22,10 +22,11 @@ typedef struct cmp_set {
 
 /* Draws min(o->points, CMP_MAX_POINTS) instances where every root is
  * defined; `salt` varies the random stream (another set of instances).
- * Returns EV_OK, or EV_DOMAIN with c->failed set (the set is then empty,
- * but must still be closed). */
+ * Returns EV_OK, or why none was found (EV_DOMAIN, EV_OVERFLOW, EV_TOOBIG),
+ * with c->failed set and, when `report`, the error in ctx->diag; the set
+ * is then empty, but must still be closed. */
 int cmp_open(cmp_set *c, nd_ctx *ctx, nd_node *const *roots, int n_roots,
-             const verify_opts *o, uint64_t salt);
+             const verify_opts *o, uint64_t salt, int report);
 void cmp_close(cmp_set *c);
 
 /* n's value at instance k, or NULL when it is not defined there. */
@@ -33,18 +34,15 @@ const nd_mat *cmp_value(cmp_set *c, int k, nd_node *n);
 /* Is n defined at every instance? */
 int cmp_defined(cmp_set *c, nd_node *n);
 
-/* a and b are equal at every instance (same shape, relative difference
- * below the tolerance of the precision). */
+/* a and b are equal at every instance: the same shape, and a relative
+ * difference below 1e-30 (2^(-p/3) below 256 bits), where what is below
+ * the values' rounding noise (measured at half the precision) counts as
+ * nothing. */
 int cmp_equal(cmp_set *c, nd_node *a, nd_node *b);
 /* a = k_i * b at instance i, with b not zero: ratio[i] = k_i (initialized
  * by the caller at c->prec).  Returns 1 when it holds. */
 int cmp_ratio(cmp_set *c, nd_node *a, nd_node *b, mpfr_t *ratio);
 /* The worst relative difference over the instances, for messages. */
 double cmp_difference(cmp_set *c, nd_node *a, nd_node *b);
-
-/* The relative difference of two matrices of one shape as an MPFR number
- * (max |a - b| over max(max |a|, max |b|, floor)); NaN when a value is not
- * a number. */
-void cmp_rel_diff(mpfr_t out, const nd_mat *a, const nd_mat *b, double floor);
 
 #endif

@@ -237,13 +237,13 @@ void emit_gradients(nd_ctx *ctx, const nd_prog *prog, nd_node *const *g, int lat
     free(lines);
 }
 
-void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
+void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const verify_err *err,
                         const verify_opts *o, int status, strbuf *out)
 {
     for (int i = 0; i < prog->n_wrt; i++) {
         emit_grad_label(ctx, prog, prog->wrt[i], out);
-        sb_printf(out, ": max relative error %.1e%s\n", err[i],
-                  err[i] <= verify_tolerance(o) ? "" : "  FAILED");
+        sb_printf(out, ": max relative error %s%s\n", err[i].text,
+                  err[i].value <= verify_tolerance(o) ? "" : "  FAILED");
     }
     sb_printf(out, "%s: %d random point%s, %ld-bit central differences, tolerance %.0e\n",
               status == 0 ? "verified" : "NOT verified", o->points, o->points == 1 ? "" : "s",

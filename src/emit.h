@@ -37,7 +37,7 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
                 int latex, strbuf *out);
 
 /* --verify: one line per variable, then the verdict. */
-void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const double *err,
+void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const verify_err *err,
                         const verify_opts *o, int status, strbuf *out);
 /* --dot: the forward graph of the objective; with steps, the backward
  * graph of --steps beside it (the objective must then be a scalar). */

@@ -1,6 +1,8 @@
 /* eval.c: evaluation of the DAG in MPFR at a random instance. */
 #include "eval.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +27,7 @@ double rng_uniform(nd_rng *r, double lo, double hi)
 
 int rng_int(nd_rng *r, int lo, int hi)
 {
-    return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+    return lo + (int)(rng_next(r) % (uint64_t)((int64_t)hi - lo + 1));   /* no int overflow */
 }
 
 /* ---- the environment ---- */
@@ -116,6 +118,208 @@ void eval_random_dims(nd_evalenv *env, nd_rng *rng)
         env->dimval[i] = sym ? pool[used++] : 0;
     }
     free(pool);
+}
+
+/* ---- the size limits ---- */
+
+long eval_max_total(mpfr_prec_t prec)
+{
+    if (prec <= 256)
+        return EVAL_MAX_TOTAL;
+    return (long)((uint64_t)EVAL_MAX_TOTAL * 256 / (uint64_t)prec);
+}
+
+/* Sizes stay below 2^62 (a dimension above INT_MAX counts as INT_MAX + 1),
+ * so that sums of a few of them cannot wrap. */
+static uint64_t clamp_dim(long d)
+{
+    return d > INT_MAX ? (uint64_t)INT_MAX + 1 : (uint64_t)d;
+}
+
+/* rows x cols over the per-matrix limit (or over int, which nd_mat uses)? */
+static int over_limit(long rows, long cols)
+{
+    return rows > INT_MAX || cols > INT_MAX
+           || clamp_dim(rows) * clamp_dim(cols) > (uint64_t)EVAL_MAX_ENTRIES;
+}
+
+static uint64_t entries_of(nd_evalenv *env, nd_shape s, long *rows, long *cols)
+{
+    *rows = eval_dim(env, s.rows);
+    *cols = eval_dim(env, s.cols);
+    return clamp_dim(*rows) * clamp_dim(*cols);
+}
+
+/* Keeps the larger of two temporaries in (*r, *c). */
+static void note_temp(long rows, long cols, long *r, long *c)
+{
+    if (clamp_dim(rows) * clamp_dim(cols) > clamp_dim(*r) * clamp_dim(*c)) {
+        *r = rows;
+        *c = cols;
+    }
+}
+
+/* A product's chain is multiplied left to right from its first matrix
+ * factor (eval_prod): x*y'*z builds the n x n matrix x*y'.  Returns the
+ * most entries alive at once; the largest temporary goes to (*r, *c). */
+static uint64_t prod_temporaries(nd_evalenv *env, const nd_node *n, long *r, long *c)
+{
+    uint32_t c0 = 0;
+    while (c0 < n->nkids && expr_is_scalar(env->ctx, n->kid[c0]))
+        c0++;
+    if (c0 == n->nkids)
+        return 0;
+    long rows, cols;
+    uint64_t acc = entries_of(env, n->kid[c0]->shape, &rows, &cols), peak = acc;
+    note_temp(rows, cols, r, c);
+    for (uint32_t j = c0 + 1; j < n->nkids && !over_limit(*r, *c); j++) {
+        long kr, kc;
+        entries_of(env, n->kid[j]->shape, &kr, &kc);
+        uint64_t tmp = clamp_dim(rows) * clamp_dim(kc);
+        note_temp(rows, kc, r, c);
+        if (acc + tmp > peak)
+            peak = acc + tmp;
+        acc = tmp;
+    }
+    return peak;
+}
+
+/* The temporaries an op allocates while it evaluates (ops_*.c, mat.c):
+ * the most entries alive at once; the largest one goes to (*r, *c). */
+static uint64_t temporaries(nd_evalenv *env, const nd_node *n, long *r, long *c)
+{
+    long rows, cols;
+    *r = *c = 0;
+    switch (n->op) {
+    case OP_PROD:
+        return prod_temporaries(env, n, r, c);
+    case OP_MPOW:       /* two n x n */
+    case OP_INV: {      /* one n x 2n */
+        uint64_t len = entries_of(env, n->shape, &rows, &cols);
+        note_temp(rows, n->op == OP_INV ? 2 * cols : cols, r, c);
+        return 2 * len;
+    }
+    case OP_DET:
+    case OP_LOGDET:
+    case OP_CROSSENTROPY: { /* a copy of the first argument */
+        uint64_t len = entries_of(env, n->kid[0]->shape, &rows, &cols);
+        note_temp(rows, cols, r, c);
+        return len;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* The first binding whose value uses n, for a message; NULL for a node of
+ * a derivative or of an answer only.  Error path: one walk per binding. */
+static const nd_binding *binding_using(nd_ctx *ctx, const nd_node *n)
+{
+    unsigned char *mark = xmalloc(ctx->n_nodes);
+    const nd_binding *found = NULL;
+    for (int b = 0; b < ctx->n_binds && !found; b++) {
+        nd_node *v = ctx->binds[b].node;
+        if (!v || v->id < n->id)
+            continue;
+        memset(mark, 0, ctx->n_nodes);
+        expr_reach(ctx, &v, 1, mark);
+        if (mark[n->id])
+            found = &ctx->binds[b];
+    }
+    free(mark);
+    return found;
+}
+
+#define TOO_LARGE "too large to evaluate numerically"
+
+/* n's value (or, with temp, a temporary of its evaluation) is rows x cols. */
+static int node_too_large(nd_evalenv *env, const nd_node *n, int temp, long rows, long cols)
+{
+    nd_ctx *ctx = env->ctx;
+    const nd_binding *b = binding_using(ctx, n);
+    if (!b)
+        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "a %ld x %ld intermediate matrix is " TOO_LARGE
+                  " (the limit is %ld entries per matrix)", rows, cols, EVAL_MAX_ENTRIES);
+    else if (b->node == n && !temp)
+        ctx_error(ctx, b->loc, "%s is %ld x %ld: " TOO_LARGE
+                  " (the limit is %ld entries per matrix)", b->name, rows, cols, EVAL_MAX_ENTRIES);
+    else
+        ctx_error(ctx, b->loc, "evaluating %s needs a %ld x %ld matrix: " TOO_LARGE
+                  " (the limit is %ld entries per matrix)", b->name, rows, cols, EVAL_MAX_ENTRIES);
+    return EV_TOOBIG;
+}
+
+/* Over the total: located at the largest variable, the usual cause. */
+static int total_too_large(nd_evalenv *env, uint64_t total)
+{
+    nd_ctx *ctx = env->ctx;
+    int big = -1;
+    uint64_t most = 0;
+    long rows, cols;
+    for (int i = 0; i < ctx->n_vars; i++) {
+        uint64_t len = entries_of(env, ctx->vars[i].shape, &rows, &cols);
+        if (big < 0 || len > most) {
+            big = i;
+            most = len;
+        }
+    }
+    char what[128] = "";
+    if (big >= 0) {
+        entries_of(env, ctx->vars[big].shape, &rows, &cols);
+        snprintf(what, sizeof what, "%s is %ld x %ld: ", ctx->vars[big].name, rows, cols);
+    }
+    nd_loc none = { 0, 0, 0, 0, NULL };
+    ctx_error(ctx, big >= 0 ? ctx->vars[big].loc : none,
+              "%sa random instance would hold %llu matrix entries in all (values, "
+              "temporaries and copies), " TOO_LARGE " (the limit is %ld entries in all "
+              "at %ld bits)", what, (unsigned long long)total, eval_max_total(env->prec),
+              (long)env->prec);
+    return EV_TOOBIG;
+}
+
+/* Every variable counts four times: its value, and the verifier's copy of
+ * its gradient, a saved point and a direction (verify.c).  Every node the
+ * roots need keeps its value; the largest temporary comes on top. */
+int eval_check_size(nd_evalenv *env, nd_node *const *roots, int n)
+{
+    nd_ctx *ctx = env->ctx;
+    uint64_t total = 0, temp = 0;
+    long rows, cols;
+    for (int i = 0; i < ctx->n_vars; i++) {
+        nd_var *v = &ctx->vars[i];
+        uint64_t len = entries_of(env, v->shape, &rows, &cols);
+        if (over_limit(rows, cols)) {
+            ctx_error(ctx, v->loc, "%s is %ld x %ld: " TOO_LARGE
+                      " (the limit is %ld entries per matrix)", v->name, rows, cols,
+                      EVAL_MAX_ENTRIES);
+            return EV_TOOBIG;
+        }
+        total += 4 * len;
+    }
+    unsigned char *mark = xmalloc(ctx->n_nodes);
+    memset(mark, 0, ctx->n_nodes);
+    expr_reach(ctx, roots, n, mark);
+    int st = EV_OK;
+    for (uint32_t id = 0; id < ctx->n_nodes && st == EV_OK; id++) {
+        if (!mark[id])
+            continue;
+        nd_node *node = ctx->nodes[id];
+        total += entries_of(env, node->shape, &rows, &cols);
+        if (over_limit(rows, cols)) {
+            st = node_too_large(env, node, 0, rows, cols);
+            break;
+        }
+        uint64_t t = temporaries(env, node, &rows, &cols);
+        if (over_limit(rows, cols))
+            st = node_too_large(env, node, 1, rows, cols);
+        if (t > temp)
+            temp = t;
+    }
+    free(mark);
+    if (st == EV_OK && total + temp > (uint64_t)eval_max_total(env->prec))
+        st = total_too_large(env, total + temp);
+    return st;
 }
 
 /* ---- random values that respect the declared type ---- */
@@ -241,13 +445,21 @@ static int eval_one(nd_evalenv *env, nd_node *n)
     nd_mat *argv[8], **args = n->nkids <= 8 ? argv : xmalloc(n->nkids * sizeof *args);
     for (uint32_t k = 0; k < n->nkids; k++)
         args[k] = &env->vals[n->kid[k]->id];
+    mpfr_clear_overflow();
     int st = ops_table[n->op].eval(env, n, out, args);
     if (args != argv)
         free(args);
+    /* exp is defined everywhere, yet exp(exp(1e3)) has no MPFR value:
+     * an infinity after an overflow is not a point outside the domain */
     if (st == EV_OK && !all_finite(out))
-        st = EV_DOMAIN;
-    if (st != EV_OK)
+        st = mpfr_overflow_p() ? EV_OVERFLOW : EV_DOMAIN;
+    if (st != EV_OK) {
         env->failed = n;
+        if (st == EV_OVERFLOW)
+            env->overflowed = n;
+        else
+            env->domain_failed = n;
+    }
     return st;
 }
 
@@ -271,5 +483,18 @@ int eval_node(nd_evalenv *env, nd_node *root)
             env->have[id] = st == EV_OK;
         }
     free(mark);
+    return st;
+}
+
+int eval_at_precision(nd_evalenv *env, nd_node *root, mpfr_prec_t prec, nd_mat *out)
+{
+    mpfr_prec_t saved = env->prec;
+    clear_values(env);
+    env->prec = prec;       /* every value and temporary is allocated anew */
+    int st = eval_node(env, root);
+    if (st == EV_OK)
+        mat_copy(out, &env->vals[root->id]);
+    clear_values(env);
+    env->prec = saved;
     return st;
 }

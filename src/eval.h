@@ -24,8 +24,21 @@ typedef struct nd_evalenv {
     nd_mat *vals;           /* by node id */
     unsigned char *have;    /* have[id]: vals[id] holds the current value */
     uint32_t cap;
-    const nd_node *failed;  /* the node that left its domain, if any */
+    const nd_node *failed;  /* the node of the last failure, if any */
+    const nd_node *domain_failed;   /* the last that left its domain */
+    const nd_node *overflowed;      /* the last whose value overflowed */
 } nd_evalenv;
+
+/* eval_node's results besides EV_OK and EV_DOMAIN (ops.h). */
+#define EV_OVERFLOW 2   /* a value beyond MPFR's exponent range: exp(exp(1e3)) */
+#define EV_TOOBIG 3     /* over the size limits below (eval_check_size) */
+
+/* What one instance may allocate, in matrix entries: EVAL_MAX_ENTRIES per
+ * matrix, and EVAL_MAX_TOTAL in all up to 256 bits, less in proportion
+ * above (eval_max_total) so that memory stays near 350 MB at any precision. */
+#define EVAL_MAX_ENTRIES (1L << 20)
+#define EVAL_MAX_TOTAL (1L << 22)
+long eval_max_total(mpfr_prec_t prec);
 
 nd_evalenv *eval_new(nd_ctx *ctx, mpfr_prec_t prec);
 void eval_free(nd_evalenv *env);
@@ -33,13 +46,21 @@ long eval_dim(nd_evalenv *env, nd_dim d);
 
 /* Random distinct small sizes for the symbolic dimensions. */
 void eval_random_dims(nd_evalenv *env, nd_rng *rng);
+/* Do the sizes drawn fit the limits, for evaluating roots (and verifying
+ * gradients w.r.t. every variable)?  EV_OK, or EV_TOOBIG after an error
+ * located at the variable or binding that is too large. */
+int eval_check_size(nd_evalenv *env, nd_node *const *roots, int n);
 /* Random values respecting the declared types.  `attempt` varies the
  * distribution (scale, sign) so that redraws find a function's domain. */
 void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt);
 
-/* Evaluates root (and what it needs); EV_OK or EV_DOMAIN.  The value is
- * env->vals[root->id]. */
+/* Evaluates root (and what it needs); EV_OK, EV_DOMAIN or EV_OVERFLOW.
+ * The value is env->vals[root->id]. */
 int eval_node(nd_evalenv *env, nd_node *root);
+/* root's value at another precision, from the same variable values, into
+ * out (root's shape): what rounding changes, for a noise estimate.  All
+ * cached values are dropped before and after; EV_OK or why it failed. */
+int eval_at_precision(nd_evalenv *env, nd_node *root, mpfr_prec_t prec, nd_mat *out);
 /* Forgets every cached value (after the variables change). */
 void eval_forget(nd_evalenv *env);
 /* Forgets the values of the nodes with dep[id] set. */

@@ -3,15 +3,28 @@
  * with partial pivoting. */
 #include "mat.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arena.h"
+
+/* The evaluator checks every size against its limits first (eval.h), so
+ * this only stops a bug from turning into a heap overflow. */
+static size_t checked_len(int rows, int cols)
+{
+    if (rows < 0 || cols < 0 || (cols && (size_t)rows > SIZE_MAX / sizeof(mpfr_t) / (size_t)cols)) {
+        fprintf(stderr, "nnderive: internal error: a %d x %d matrix\n", rows, cols);
+        abort();
+    }
+    return (size_t)rows * (size_t)cols;
+}
 
 void mat_init(nd_mat *m, int rows, int cols, mpfr_prec_t prec)
 {
     m->rows = rows;
     m->cols = cols;
-    size_t n = (size_t)rows * (size_t)cols;
+    size_t n = checked_len(rows, cols);
     m->a = xmalloc((n ? n : 1) * sizeof *m->a);
     for (size_t i = 0; i < n; i++) {
         mpfr_init2(m->a[i], prec);

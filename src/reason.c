@@ -573,7 +573,7 @@ static int assumption(R *r, enum nd_assume as)
             int pass = as == AS_SYMMETRIC;
             var->assume = as;
             cmp_set c;
-            int ok = cmp_open(&c, ctx, roots, 2, r->in->opts, 0x5a5a + (uint64_t)v) == EV_OK &&
+            int ok = cmp_open(&c, ctx, roots, 2, r->in->opts, 0x5a5a + (uint64_t)v, 0) == EV_OK &&
                      cmp_equal(&c, roots[1], roots[0]);
             cmp_close(&c);
             var->assume = AS_NONE;
@@ -1114,7 +1114,7 @@ void reason_find(const reason_in *in, reason *out)
     order_subexpressions(&r);
     nd_node *roots[2] = { in->expect, comparable(&r, in->answer) };
     int same_shape = in->answer && shape_equal(r.ctx, in->answer->shape, in->expect->shape);
-    cmp_open(&r.cmp, r.ctx, roots, same_shape ? 2 : 1, in->opts, 0xd1a9);
+    cmp_open(&r.cmp, r.ctx, roots, same_shape ? 2 : 1, in->opts, 0xd1a9, 0);
     int done = !in->answer ? shape_error_inside(&r) : !same_shape ? shape_differs(&r) : 0;
     done = done || whole_answer(&r) || assumption(&r, AS_SIMPLEX);
     done = done || (in->paths && in->paths(in->user, r.text, -1, out));  /* one missing use */

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,14 +379,14 @@ static int verify_impl(nd_session *s, char **report, double *worst)
     if (!st) {
         nd_ctx *ctx = s->ctx;
         nd_node **g = gradients(s);
-        double *err = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *err);
+        verify_err *err = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *err);
         st = verify_gradients(ctx, ctx->binds[s->prog.objective].node, s->prog.wrt, g,
                               s->prog.n_wrt, &s->verify, err);
         if (st != 2)
             emit_verify_report(ctx, &s->prog, err, &s->verify, st, &b);
         for (int i = 0; i < s->prog.n_wrt && st != 2; i++)
-            if (err[i] > *worst)
-                *worst = err[i];
+            if (isnan(err[i].value) || err[i].value > *worst)   /* a NaN sticks */
+                *worst = err[i].value;
         free(err);
         if (st == 2)
             fail(s);

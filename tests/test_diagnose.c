@@ -38,9 +38,9 @@
                   "L = sum(tanh(Z))\nwrt b\n"
 #define COOK_V "a, b, c, d, x : vector(n)\n"
 #define COOK_M "A, B, C, D, X : matrix(n, n)\n"
-#define BNORM "X : matrix(n, N)\ng : vector(n)\nmu = X*vector(1)/N\nXc = X - mu\n" \
-              "v = (Xc.^2)*vector(1)/N\nXhat = Xc./sqrt(v + 1e-5)\nL = sum(g.*(Xhat*vector(1)))\n" \
-              "wrt g\n"
+#define BNORM "X, T : matrix(n, N)\ng, b : vector(n)\nmu = X*vector(1)/N\nXc = X - mu\n" \
+              "v = (Xc.^2)*vector(1)/N\nXhat = Xc./sqrt(v + 1e-5)\nYo = g.*Xhat + b\n" \
+              "L = 0.5*norm2(Yo - T)\nwrt g\n"
 
 typedef struct wrong {
     const char *source, *program, *wrt, *answer;
@@ -128,7 +128,8 @@ static const wrong wrongs[] = {
     { "regularized logistic regression, lam*w left out", LOGREG "lam : scalar\n"
       "L2 = L + lam/2*norm2(w)\n", "w", "X'*(p - y)", "missing-use", { "w" } },
     /* otherwise a counterexample */
-    { "batch norm's scale", BNORM, NULL, "Xhat*vector(1)/N", "factor", { "1/N times" } },
+    { "batch norm's scale", BNORM, NULL, "((Yo - T).*Xhat)*vector(1)/N", "factor",
+      { "1/N times" } },
     { "seed autoencoder", AE, NULL, "W*x*x'", "counterexample", { "differ most" } },
     { "logistic regression", LOGREG, "w", "X'*p", "counterexample", { "differ most" } },
 };
@@ -226,6 +227,12 @@ static const right rights[] = {
     { GAUSS, NULL, "inv(S)*(mu - x)" },
     { SOFTREG, "W", "(softmax(W*x) - y)*x'" },
     { BIAS, NULL, "(Z - Y)*vector(1)" },
+    { BNORM, NULL, "(Xhat.*(Yo - T))*vector(1)" },
+    /* the rows of Xhat sum to 0: a gradient that is 0 up to rounding, and
+     * so is this answer */
+    { "X : matrix(n, N)\ng : vector(n)\nmu = X*vector(1)/N\nXc = X - mu\n"
+      "v = (Xc.^2)*vector(1)/N\nXhat = Xc./sqrt(v + 1e-5)\nL = sum(g.*(Xhat*vector(1)))\n",
+      "g", "Xhat*vector(1)/N" },
 };
 
 START_TEST(right_answers_get_no_reason)

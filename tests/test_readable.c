@@ -176,7 +176,7 @@ static void check_steps(const char *program)
                 continue;
             nd_node *roots[2] = { g[j], e };
             cmp_set c;
-            ck_assert_int_eq(cmp_open(&c, ctx, roots, 2, &o, 0), EV_OK);
+            ck_assert_int_eq(cmp_open(&c, ctx, roots, 2, &o, 0, 1), EV_OK);
             ck_assert_msg(cmp_equal(&c, g[j], e), "%s: step line %s differs by %g", program,
                           label, cmp_difference(&c, g[j], e));
             cmp_close(&c);
@@ -251,7 +251,7 @@ START_TEST(paths_contributions_verify)
     derive_gradients(c2, c2->binds[p2.objective].node, copies, nc, g);
     verify_opts o;
     verify_defaults(&o);
-    double err[64];
+    verify_err err[64];
     ck_assert_int_eq(verify_gradients(c2, c2->binds[p2.objective].node, copies, g, nc, &o, err), 0);
     prog_free(&p2);
     ctx_free(c2);

@@ -137,8 +137,12 @@ START_TEST(zero_gradient_verifies)
 }
 END_TEST
 
-/* A gradient off by a transpose or a factor fails verification. */
-static int verify_corrupted(const char *program, int transpose)
+/* How verify_corrupted spoils the gradient. */
+enum corruption { SCALED, TRANSPOSED, MASKED, INTACT };
+
+/* The ops and the binding `mask` of a program: a gradient off by a
+ * transpose, a factor 101/100, or mask/100 (a few wrong entries). */
+static int verify_corrupted(const char *program, enum corruption how)
 {
     nd_source src = { "<test>", program, strlen(program) };
     nd_ctx *ctx = ctx_new(&src);
@@ -152,10 +156,15 @@ static int verify_corrupted(const char *program, int transpose)
         elab_program(ctx, &tree, NULL, &prog);
         nd_node *g, *f = ctx->binds[prog.objective].node;
         derive_gradients(ctx, f, prog.wrt, 1, &g);
-        g = transpose ? mk_transpose(ctx, g) : mk_scale_si(ctx, 101, 100, g);
+        if (how == TRANSPOSED)
+            g = mk_transpose(ctx, g);
+        else if (how == SCALED)
+            g = mk_scale_si(ctx, 101, 100, g);
+        else if (how == MASKED)
+            g = mk_add2(ctx, g, mk_scale_si(ctx, 1, 100, ctx->binds[0].node));
         verify_opts o;
         verify_defaults(&o);
-        double err;
+        verify_err err;
         st = verify_gradients(ctx, f, prog.wrt, &g, 1, &o, &err);
         prog_free(&prog);
     }
@@ -167,8 +176,125 @@ static int verify_corrupted(const char *program, int transpose)
 START_TEST(verify_rejects_wrong_gradients)
 {
     const char *p = "A : matrix(n, n)\nx, y : vector(n)\nL = x'*A*y\nwrt A";
-    ck_assert_int_eq(verify_corrupted(p, 1), 1);
-    ck_assert_int_eq(verify_corrupted(p, 0), 1);
+    ck_assert_int_eq(verify_corrupted(p, TRANSPOSED), 1);
+    ck_assert_int_eq(verify_corrupted(p, SCALED), 1);
+    ck_assert_int_eq(verify_corrupted(p, INTACT), 0);
+}
+END_TEST
+
+/* Directional differences still see a few wrong entries among 6400: mask
+ * is 1 where A > 0.999 (about 3 entries a point), else 0. */
+START_TEST(verify_rejects_few_wrong_entries)
+{
+    const char *p = "A : matrix(80, 80)\nx, y : vector(80)\nmask = step(A - 0.999)\n"
+                    "L = x'*A*y\nwrt A";
+    ck_assert_int_eq(verify_corrupted(p, MASKED), 1);
+    ck_assert_int_eq(verify_corrupted(p, INTACT), 0);
+}
+END_TEST
+
+/* Beyond double range (2^1100 ~ 1e331) a double comparison gave inf/inf
+ * = NaN, which passed as an error of 0. */
+START_TEST(verify_compares_huge_values)
+{
+    const char *p = "x : vector(n)\nL = 2^1100*sum(exp(x))";
+    ck_assert_int_eq(verify_corrupted(p, SCALED), 1);
+    double worst = 1;
+    ck_assert_int_eq(t_verify(p, &worst), 0);
+    ck_assert(worst < 1e-30);
+    ck_assert_int_eq(t_check(p, "2^1100*exp(x)"), 0);
+    ck_assert_int_eq(t_check(p, "2^1101*exp(x)"), 1);
+    /* a difference inside double range over values outside it: was "equivalent" */
+    ck_assert_int_eq(t_check(p, "2^1100*exp(x) + 2^1010*x"), 1);
+}
+END_TEST
+
+/* The noise floors scale with the objective: max(1, |f|) 2^(-p/3) (and a
+ * fixed 1e-60 in --check) took every gradient of a 1e-100 objective for
+ * rounding noise, a wrong one included. */
+START_TEST(verify_scales_with_the_objective)
+{
+    const char *p = "x : vector(n)\nL = 1e-100*sum(exp(x))";
+    ck_assert_int_eq(verify_corrupted(p, SCALED), 1);
+    ck_assert_int_eq(verify_corrupted(p, INTACT), 0);
+    ck_assert_int_eq(t_check(p, "1e-100*exp(x)"), 0);
+    ck_assert_int_eq(t_check(p, "2e-100*exp(x)"), 1);
+}
+END_TEST
+
+/* Objectives that cancel to 0 (their gradients are rounding noise) still
+ * verify: there the floor keeps the unit scale of the random values. */
+START_TEST(verify_zero_objectives)
+{
+    static const char *const zeros[] = {
+        "x : vector(n)\nL = sum(tanh(x)) - sum(2*sigmoid(2*x) - 1)",
+        "x : vector(n)\nL = sum(sqrt(x.^2)) - norm1(x)",
+        "x : vector(n)\nL = sum(exp(log(x.^2))) - norm2(x)",
+    };
+    for (int i = 0; i < 3; i++) {
+        double worst = 1;
+        ck_assert_msg(t_verify(zeros[i], &worst) == 0, "%s", zeros[i]);
+        ck_assert(worst < 1e-20);
+    }
+}
+END_TEST
+
+/* At 64 bits rounding alone exceeds 1e-30: --check's threshold follows
+ * the precision there (an identity was "not equivalent", 5.45e-20). */
+START_TEST(check_low_precision)
+{
+    const char *p = "x : vector(n)\nL = sum(tanh(x))";
+    nd_config cfg = { .precision = 64 };
+    nd_session *s = nd_open("<test>", p, strlen(p), &cfg);
+    char *out = NULL;
+    ck_assert_int_eq(nd_check(s, "4*sigmoid(2*x).*(1 - sigmoid(2*x))", &out), 0);
+    nd_free(out);
+    out = NULL;
+    ck_assert_int_eq(nd_check(s, "4*sigmoid(2*x).*(1 - sigmoid(x))", &out), 1);
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
+/* exp nested 200 deep overflows MPFR at every point: said so, status 2. */
+START_TEST(verify_reports_overflow)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "x : vector(n)\nL = ");
+    for (int i = 0; i < 200; i++)
+        sb_puts(&b, "exp(");
+    sb_puts(&b, "sum(x)");
+    for (int i = 0; i < 200; i++)
+        sb_puts(&b, ")");
+    nd_session *s = nd_open("<test>", sb_str(&b), b.len, NULL);
+    char *report = NULL;
+    double worst;
+    ck_assert_int_eq(nd_status(s) ? nd_status(s) : nd_verify(s, &report, &worst), 2);
+    ck_assert_msg(strstr(nd_diagnostics(s), "'exp' overflows the evaluator's range"),
+                  "%s", nd_diagnostics(s));
+    nd_free(report);
+    nd_close(s);
+    sb_free(&b);
+}
+END_TEST
+
+/* The library gets the bounds of --precision too (100000 bits ran 40 s). */
+START_TEST(verify_refuses_huge_precision)
+{
+    const char *p = "x : vector(n)\nL = sum(exp(x))";
+    nd_config cfg = { .precision = 100000 };
+    nd_session *s = nd_open("<test>", p, strlen(p), &cfg);
+    char *out = NULL;
+    double worst;
+    ck_assert_int_eq(nd_verify(s, &out, &worst), 2);
+    nd_free(out);
+    out = NULL;
+    ck_assert_int_eq(nd_check(s, "exp(x)", &out), 2);
+    ck_assert_msg(strstr(nd_diagnostics(s), "the precision must be 64 to 4096 bits"), "%s",
+                  nd_diagnostics(s));
+    nd_free(out);
+    nd_close(s);
 }
 END_TEST
 
@@ -189,6 +315,13 @@ Suite *suite_rules(void)
     tcase_add_test(tc, zero_gradient_verifies);
     tcase_add_test(tc, verify_can_fail);
     tcase_add_test(tc, verify_rejects_wrong_gradients);
+    tcase_add_test(tc, verify_rejects_few_wrong_entries);
+    tcase_add_test(tc, verify_compares_huge_values);
+    tcase_add_test(tc, verify_reports_overflow);
+    tcase_add_test(tc, verify_scales_with_the_objective);
+    tcase_add_test(tc, verify_zero_objectives);
+    tcase_add_test(tc, check_low_precision);
+    tcase_add_test(tc, verify_refuses_huge_precision);
     suite_add_tcase(s, tc);
     return s;
 }
