@@ -381,6 +381,8 @@ static void factor_reason(R *r, const char *k, const char *what)
 
 /* ---- the hypotheses ---- */
 
+static int find_name(R *r, const ast **at, const char **with, char **fixed);
+
 /* A shape error inside the answer: which operand clashes (the message of
  * elaboration), and a transpose that makes it well formed. */
 static int shape_error_inside(R *r)
@@ -418,6 +420,16 @@ static int shape_error_inside(R *r)
             if (ok)
                 return 1;
         }
+    const ast *at;      /* a name for another: W1' for W2' */
+    const char *with;
+    char *t;
+    if (find_name(r, &at, &with, &t)) {
+        sb_printf(&r->out->text, "; with `%s` in place of `%s` %s the answer is right", with,
+                  at->text, where(r, at->loc));
+        reason_add_pos(r->out, at->loc, at->text);
+        reason_fix(r->out, "%s", t);
+        free(t);
+    }
     return 1;
 }
 
@@ -900,6 +912,57 @@ static int single_edit(R *r)
     return 0;
 }
 
+/* One name of the answer in place of another that makes it right: r for
+ * x, W2 for W1.  The program's variables and named intermediates, and
+ * their transposes; *at and *with say which (the answer mended in *fixed,
+ * malloc'd). */
+static int find_name(R *r, const ast **at, const char **with, char **fixed)
+{
+    nd_ctx *ctx = r->ctx;
+    const char *names[64];
+    int n = 0, tried = 0;
+    for (int v = 0; v < ctx->n_vars && n < 64; v++)
+        if (ctx->vars[v].origin < 0)
+            names[n++] = ctx->vars[v].name;
+    for (int b = 0; b < ctx->n_binds && n < 64; b++)
+        if (ctx->binds[b].node && ctx->binds[b].loc.src == ctx->src)
+            names[n++] = ctx->binds[b].name;
+    for (int i = 0; i < r->n_sub && tried < 600; i++) {
+        const ast *a = r->sub[i];
+        if (a->kind != AST_NAME)
+            continue;
+        for (int k = 0; k < 2 * n; k++, tried++) {
+            if (!strcmp(names[k / 2], a->text))
+                continue;
+            const char *w = fmt_arena(r, "%s%s", names[k / 2], k % 2 ? "'" : "");
+            char *t = edited(r, a, w);
+            if (right(r, candidate(r, t))) {
+                *at = a;
+                *with = w;
+                *fixed = t;
+                return 1;
+            }
+            free(t);
+        }
+    }
+    return 0;
+}
+
+static int wrong_name(R *r)
+{
+    const ast *a;
+    const char *with;
+    char *t;
+    if (!find_name(r, &a, &with, &t))
+        return 0;
+    reason_set(r->out, "edit", "`%s` %s: with `%s` in its place the answer is right", a->text,
+               where(r, a->loc), with);
+    reason_add_pos(r->out, a->loc, a->text);
+    reason_fix(r->out, "%s", t);
+    free(t);
+    return 1;
+}
+
 /* ---- missing or extra terms, anywhere ----
  * Both sides expanded into sums of products (through named intermediates
  * too: the answer may write out what the program named), the terms equal
@@ -1118,7 +1181,7 @@ void reason_find(const reason_in *in, reason *out)
     int done = !in->answer ? shape_error_inside(&r) : !same_shape ? shape_differs(&r) : 0;
     done = done || whole_answer(&r) || assumption(&r, AS_SIMPLEX);
     done = done || (in->paths && in->paths(in->user, r.text, -1, out));  /* one missing use */
-    done = done || activation(&r) || one_term(&r) || single_edit(&r);
+    done = done || activation(&r) || one_term(&r) || single_edit(&r) || wrong_name(&r);
     done = done || (in->paths && in->paths(in->user, r.text, 1, out));   /* or one doubled */
     done = done || assumption(&r, AS_SYMMETRIC);    /* after edits: A for A' says where */
     done = done || (in->paths && in->paths(in->user, r.text, 12, out));

@@ -127,6 +127,11 @@ static const wrong wrongs[] = {
       "missing-term", { "-Y*X'/N" } },
     { "regularized logistic regression, lam*w left out", LOGREG "lam : scalar\n"
       "L2 = L + lam/2*norm2(w)\n", "w", "X'*(p - y)", "missing-use", { "w" } },
+    /* one name in place of another */
+    { "seed autoencoder, x for r", AE, NULL, "W*(r*x' + x*x')", "edit", { "`x`", "`r`" } },
+    { "seed 3(b), z1 for h1", NET, "W2", "(softmax(z2) - y)*z1'", "edit", { "`z1`", "`h1`" } },
+    { "seed 3(c), W1 for W2", NET, "W1", "((W1'*(softmax(z2) - y)).*" SWISHD ")*x'", "shape",
+      { "`W2`", "right" } },
     /* otherwise a counterexample */
     { "batch norm's scale", BNORM, NULL, "((Yo - T).*Xhat)*vector(1)/N", "factor",
       { "1/N times" } },
