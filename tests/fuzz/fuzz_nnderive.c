@@ -285,8 +285,9 @@ static nd_session *fuzz_run_verify(nd_session *s, const char *text, size_t len)
 }
 
 /* The gradients printed as text are --check-file lines: they must read
- * back (a status 2 there is a printer or parser bug; 1, not equivalent,
- * may be the low precision's). */
+ * back.  An error located in them is a printer or parser bug; one
+ * without a position (no random point in the domain) and a verdict of not
+ * equivalent (the low precision) are not. */
 static nd_session *fuzz_round_trip(nd_session *s, const char *text, size_t len)
 {
     char *grads = NULL, *verdict = NULL;
@@ -298,7 +299,7 @@ static nd_session *fuzz_round_trip(nd_session *s, const char *text, size_t len)
          * to --check-file.  Not reported again until it is fixed. */
         const char *msg = nd_diagnostics(s);
         int known = strstr(msg, "_rows") || strstr(msg, "_cols");
-        if (st == 2 && !known) {
+        if (st == 2 && strstr(msg, "fuzz.grad:") && !known) {
             fprintf(stderr, "fuzz_nnderive: the gradients\n%s", grads);
             fuzz_broken("the printed gradients do not read back", s);
         }

@@ -8,7 +8,7 @@
 #   FUZZ_KEEP_GOING=1      go on after a finding (libFuzzer -fork=1 with the
 #                          findings ignored; AFL++ always goes on)
 #   FUZZ_DIR=build/fuzz    corpora, findings and logs live under it
-#   FUZZ_SEED=N            libFuzzer's random seed (default: from the clock)
+#   FUZZ_SEED=N            the fuzzer's random seed (default: from the clock)
 # Prints executions, coverage, corpus size and findings; exits 1 when the
 # campaign found something (crash, leak, timeout, out of memory, sanitizer
 # report), 2 when it could not run.  Findings are kept in
@@ -66,6 +66,33 @@ run_libfuzzer() {
     edges="cov ${cov:-?} ft ${ft:-?}"
 }
 
+# AFL++ kills its fork server and the persistent target at the end
+# without waiting for them, so their CPU time never reaches this shell's
+# `times`: sample the CPU of every process under the fuzzer each second
+# instead (own time only, the last value seen per process).
+sample_cpu() {
+    local root=$1 tick
+    tick=$(getconf CLK_TCK)
+    declare -A seen=()
+    while kill -0 "$root" 2>/dev/null; do
+        local pids="$root" frontier="$root" next p
+        while [ -n "$frontier" ]; do
+            next=$(ps -o pid= --ppid "$(tr ' ' ',' <<<"$frontier" | sed 's/^,//')" 2>/dev/null | tr -s ' \n' ' ')
+            frontier=${next# }
+            frontier=${frontier% }
+            pids="$pids $frontier"
+        done
+        for p in $pids; do
+            [ -r "/proc/$p/stat" ] || continue
+            seen[$p]=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null)
+        done
+        sleep 1
+    done
+    local total=0
+    for p in "${!seen[@]}"; do total=$((total + ${seen[$p]:-0})); done
+    echo "$((total / tick))" >"$stamp.sampled"
+}
+
 run_afl() {
     local out=$dir/afl/$mode
     mkdir -p "$out"
@@ -76,9 +103,15 @@ run_afl() {
     AFL_NO_AFFINITY=1 AFL_AUTORESUME=1 AFL_FAST_CAL=1 \
     ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0 \
     UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
-    nice -n "${FUZZ_NICE:-10}" afl-fuzz -i "$input" -o "$out" -x "$dict" \
-        -t "$((timeout * 1000))" -m none -V "$seconds" -- "$bin" >"$log" 2>&1
+    local seed=()
+    [ -n "${FUZZ_SEED:-}" ] && seed=(-s "$FUZZ_SEED")
+    nice -n "${FUZZ_NICE:-10}" afl-fuzz "${seed[@]}" -i "$input" -o "$out" -x "$dict" \
+        -t "$((timeout * 1000))" -m none -V "$seconds" -- "$bin" >"$log" 2>&1 &
+    local pid=$!
+    sample_cpu "$pid"
+    wait "$pid"
     rc=$?
+    sampled_cpu=1
     local stats=$out/default/fuzzer_stats
     execs=$(awk -F' *: *' '$1 == "execs_done" { print $2 }' "$stats" 2>/dev/null)
     edges="edges $(awk -F' *: *' '$1 == "edges_found" { e = $2 } $1 == "bitmap_cvg" { b = $2 } END { print e " (" b ")" }' "$stats" 2>/dev/null)"
@@ -107,6 +140,7 @@ times >"$stamp.times"
 cpu=$(tail -n 1 "$stamp.times" | awk '{
     for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] }
     printf "%.0f", s }')
+[ -n "${sampled_cpu:-}" ] && [ -s "$stamp.sampled" ] && cpu=$(cat "$stamp.sampled")
 after=$(count_findings)
 new=$((after - before))
 size=$(find "$corpus" -maxdepth 1 -type f | wc -l)
