@@ -160,16 +160,22 @@ fuzz-replay:
 check-valgrind: $(BIN)
 	tests/valgrind/run.sh $(BIN)
 
-# Several sessions on several threads at once, under ThreadSanitizer.
+# Several sessions on several threads at once, under ThreadSanitizer.  A
+# run sees a given race only about every other time (ThreadSanitizer keeps
+# a few recent accesses per word), so the test runs TSAN_RUNS times.
 TSAN_CC ?= clang
+TSAN_RUNS ?= 8
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 check-tsan:
 	$(MAKE) build/tsan/libnnderive.a BUILD=build/tsan CC=$(TSAN_CC) OPT="-O1 -g $(TSAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=thread"
 	$(TSAN_CC) $(FUZZ_TARGET_FLAGS) $(TSAN_FLAGS) -o build/tsan/tsan_sessions \
 	    tests/tsan/tsan_sessions.c build/tsan/libnnderive.a $(LIBS)
-	TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
-	    build/tsan/tsan_sessions -t 4 -r 2 examples/*.nd
+	@for i in $$(seq $(TSAN_RUNS)); do \
+	    echo "check-tsan: run $$i of $(TSAN_RUNS)"; \
+	    TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
+	        build/tsan/tsan_sessions -t 4 -r 2 examples/*.nd || exit 1; \
+	done
 
 # The shared library is installed under its full version with the soname
 # and development symlinks beside it, the Debian way.

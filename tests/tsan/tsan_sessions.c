@@ -4,7 +4,8 @@
  * no locking.  This program holds the library to it.  It computes every
  * output of each example once on the main thread, then starts THREADS
  * threads that all do the same work on their own sessions at the same time
- * and compare each output with the reference.  Built with
+ * and compare each output with the reference, in ROUNDS rounds of new
+ * threads.  Built with
  * -fsanitize=thread against a ThreadSanitizer build of the library, so a
  * data race is reported (and fails the run) even when the outputs agree.
  *
@@ -133,28 +134,55 @@ typedef struct worker {
     int id, failures;
 } worker;
 
+/* The threads of a round start each call together. */
+static pthread_barrier_t start;
+
+/* One pass over every example and every call. */
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    for (int r = 0; r < rounds; r++)
-        for (int i = 0; i < n_examples; i++)
-            for (int k = 0; k < N_JOBS; k++) {
-                /* Each thread starts at another job, so different
-                 * emitters overlap, not only identical ones. */
-                int job = (k + w->id * 5) % N_JOBS;
-                const example *e = &examples[i];
-                char *out;
-                int st = session_job(e, job, &out);
-                const char *ref = e->ref[job] ? e->ref[job] : "";
-                if (st != e->ref_status[job] || strcmp(out ? out : "", ref)) {
-                    fprintf(stderr, "tsan_sessions: thread %d: %s %s: status %d (expected %d), "
-                                    "output %s\n", w->id, e->path, job_names[job], st,
-                            e->ref_status[job], strcmp(out ? out : "", ref) ? "differs" : "same");
-                    w->failures++;
-                }
-                free(out);
+    for (int i = 0; i < n_examples; i++)
+        for (int k = 0; k < N_JOBS; k++) {
+            /* In lock step: every call starts with the other threads'
+             * (nd_open and its typing at the same moment), each thread on
+             * another job, so different emitters overlap too. */
+            pthread_barrier_wait(&start);
+            int job = (k + w->id * 5) % N_JOBS;
+            const example *e = &examples[i];
+            char *out;
+            int st = session_job(e, job, &out);
+            const char *ref = e->ref[job] ? e->ref[job] : "";
+            if (st != e->ref_status[job] || strcmp(out ? out : "", ref)) {
+                fprintf(stderr, "tsan_sessions: thread %d: %s %s: status %d (expected %d), "
+                                "output %s\n", w->id, e->path, job_names[job], st,
+                        e->ref_status[job], strcmp(out ? out : "", ref) ? "differs" : "same");
+                w->failures++;
             }
+            free(out);
+        }
     return NULL;
+}
+
+/* A round: THREADS new threads, one pass each.  Rounds of new threads,
+ * not longer threads: a race missed in one round (ThreadSanitizer keeps
+ * only a few recent accesses per word) gets another chance in the next. */
+static int run_round(worker *w, int threads)
+{
+    pthread_barrier_init(&start, NULL, (unsigned)threads);
+    for (int t = 0; t < threads; t++) {
+        w[t].id = t;
+        if (pthread_create(&w[t].thread, NULL, worker_main, &w[t])) {
+            perror("pthread_create");
+            exit(2);
+        }
+    }
+    for (int t = 0; t < threads; t++)
+        pthread_join(w[t].thread, NULL);
+    pthread_barrier_destroy(&start);
+    int failures = 0;      /* each worker's count runs over all rounds */
+    for (int t = 0; t < threads; t++)
+        failures += w[t].failures;
+    return failures;
 }
 
 static int load_example(const char *path)
@@ -205,18 +233,10 @@ int main(int argc, char **argv)
         if (load_example(argv[i]))
             return 2;
     worker w[64];
-    for (int t = 0; t < threads; t++) {
-        w[t] = (worker){ .id = t };
-        if (pthread_create(&w[t].thread, NULL, worker_main, &w[t])) {
-            perror("pthread_create");
-            return 2;
-        }
-    }
+    memset(w, 0, sizeof w);
     int failures = 0;
-    for (int t = 0; t < threads; t++) {
-        pthread_join(w[t].thread, NULL);
-        failures += w[t].failures;
-    }
+    for (int r = 0; r < rounds; r++)
+        failures = run_round(w, threads);
     printf("tsan_sessions: %d threads x %d rounds x %d examples x %d calls: %d mismatches\n",
            threads, rounds, n_examples, N_JOBS, failures);
     for (int e = 0; e < n_examples; e++) {
