@@ -2,6 +2,9 @@
 #   make                build/nnderive
 #   make check          the test suite (Check), then its summary line
 #   make check-san      the same, built with -fsanitize=address,undefined
+#   make check-valgrind memcheck over representative runs of build/nnderive
+#   make check-tsan     sessions on several threads, -fsanitize=thread
+#   make fuzz           a fuzz campaign (FUZZ_SECONDS, FUZZ_MODE, FUZZER=afl)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps           the Debian packages (as root, or with sudo)
 
@@ -106,6 +109,73 @@ check: $(TEST_BIN) $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
 # The sanitizer build lives in its own tree so it never mixes with build/.
 check-san:
 	$(MAKE) check BUILD=build/san OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined"
+
+# ---- Fuzzing, memcheck, ThreadSanitizer (README, "Fuzzing and sanitizers") --
+# The fuzz target tests/fuzz/fuzz_nnderive.c runs in its own tree, on a
+# library built with the fuzzer's instrumentation and ASan+UBSan:
+#   make fuzz FUZZ_SECONDS=600 FUZZ_MODE=default|c|verify|check|all
+#   make fuzz FUZZER=afl ...        AFL++ (afl-clang-fast, persistent mode)
+#   make fuzz FUZZ_KEEP_GOING=1     libFuzzer goes on after a finding
+# Findings land in build/fuzz/findings/TOOL-MODE/; a finding fails the run.
+FUZZ_DIR := build/fuzz
+FUZZ_CC ?= clang
+AFL_CC ?= afl-clang-fast
+FUZZER ?= libfuzzer
+FUZZ_MODE ?= all
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_SEED ?=
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TARGET_FLAGS = $(STD) -O1 -g -iquote src $(WARN)
+
+.PHONY: fuzz fuzz-build-libfuzzer fuzz-build-afl fuzz-replay check-valgrind check-tsan
+fuzz-build-libfuzzer:
+	$(MAKE) $(FUZZ_DIR)/libfuzzer/libnnderive.a BUILD=$(FUZZ_DIR)/libfuzzer CC=$(FUZZ_CC) \
+	    OPT="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)"
+	$(FUZZ_CC) $(FUZZ_TARGET_FLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $(FUZZ_DIR)/fuzz_libfuzzer \
+	    tests/fuzz/fuzz_nnderive.c $(FUZZ_DIR)/libfuzzer/libnnderive.a $(LIBS)
+
+fuzz-build-afl:
+	AFL_QUIET=1 $(MAKE) $(FUZZ_DIR)/afl/libnnderive.a BUILD=$(FUZZ_DIR)/afl CC=$(AFL_CC) \
+	    OPT="-O1 -g $(FUZZ_SAN)"
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_TARGET_FLAGS) -DND_FUZZ_AFL $(FUZZ_SAN) -o $(FUZZ_DIR)/fuzz_afl \
+	    tests/fuzz/fuzz_nnderive.c $(FUZZ_DIR)/afl/libnnderive.a $(LIBS)
+
+fuzz: fuzz-build-$(FUZZER)
+	FUZZER=$(FUZZER) FUZZ_MODE=$(FUZZ_MODE) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	    FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) FUZZ_DIR=$(FUZZ_DIR) FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run.sh $(FUZZ_DIR)/fuzz_$(FUZZER)
+
+# The seed corpus through the target once, in every mode, with any
+# compiler (no fuzzer needed): the check-san build of the target.
+fuzz-replay:
+	$(MAKE) build/san/libnnderive.a BUILD=build/san OPT="-O1 -g $(FUZZ_SAN)" LDFLAGS="-fsanitize=address,undefined"
+	@mkdir -p $(FUZZ_DIR)
+	$(CC) $(FUZZ_TARGET_FLAGS) -DND_FUZZ_MAIN $(FUZZ_SAN) -o $(FUZZ_DIR)/fuzz_replay \
+	    tests/fuzz/fuzz_nnderive.c build/san/libnnderive.a $(LIBS)
+	ND_FUZZ_MODE=all $(FUZZ_DIR)/fuzz_replay tests/fuzz/corpus/* 2>$(FUZZ_DIR)/replay.log || \
+	    { tail -n 30 $(FUZZ_DIR)/replay.log; exit 1; }
+	@echo "fuzz-replay: $$(ls tests/fuzz/corpus | wc -l) seeds, no finding"
+
+# Valgrind's memcheck over a dozen runs of the command, error paths included.
+check-valgrind: $(BIN)
+	tests/valgrind/run.sh $(BIN)
+
+# Several sessions on several threads at once, under ThreadSanitizer.  A
+# run sees a given race only about every other time (ThreadSanitizer keeps
+# a few recent accesses per word), so the test runs TSAN_RUNS times.
+TSAN_CC ?= clang
+TSAN_RUNS ?= 8
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+check-tsan:
+	$(MAKE) build/tsan/libnnderive.a BUILD=build/tsan CC=$(TSAN_CC) OPT="-O1 -g $(TSAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=thread"
+	$(TSAN_CC) $(FUZZ_TARGET_FLAGS) $(TSAN_FLAGS) -o build/tsan/tsan_sessions \
+	    tests/tsan/tsan_sessions.c build/tsan/libnnderive.a $(LIBS)
+	@for i in $$(seq $(TSAN_RUNS)); do \
+	    echo "check-tsan: run $$i of $(TSAN_RUNS)"; \
+	    TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 $(TSAN_OPTIONS)" \
+	        build/tsan/tsan_sessions -t 4 -r 2 examples/*.nd || exit 1; \
+	done
 
 # The shared library is installed under its full version with the soname
 # and development symlinks beside it, the Debian way.
