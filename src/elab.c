@@ -425,8 +425,12 @@ static nd_node *elab_name(elab *e, const ast *a)
         }
         return b->node;
     }
-    if (!e->infer)
+    if (!e->infer) {        /* an answer: the output names inferred dimensions too */
+        nd_dim d = dim_named(ctx, a->text);
+        if (d >= 0)
+            return mk_dim(ctx, d);
         ctx_fail(ctx, a->loc, "unknown name '%s'", a->text);
+    }
     return infer_var(e, a);
 }
 
@@ -575,14 +579,16 @@ static nd_node *combine(elab *e, const ast *a, nd_node *l, nd_node *r)
 
 /* a + b - c + ...: the left operand of a chain is the chain so far (see
  * ast_chain_level).  Collects the spine, innermost first. */
-static const ast **chain_spine(const ast *a, int *n)
+static const ast **chain_spine(elab *e, const ast *a, int *n)
 {
-    int level = ast_chain_level(a->op), cap = 16;
-    const ast **spine = xmalloc((size_t)cap * sizeof *spine);
+    int level = ast_chain_level(a->op), len = 1;
+    for (const ast *s = a; s->kids[0]->kind == AST_BINARY && level &&
+                           ast_chain_level(s->kids[0]->op) == level; s = s->kids[0])
+        len++;
+    /* in the arena: an error inside the chain unwinds past this frame */
+    const ast **spine = arena_alloc(e->ctx->arena, (size_t)len * sizeof *spine);
     *n = 0;
     for (const ast *s = a;; s = s->kids[0]) {
-        if (*n == cap)
-            spine = xrealloc(spine, (size_t)(cap *= 2) * sizeof *spine);
         spine[(*n)++] = s;
         const ast *l = s->kids[0];
         if (l->kind != AST_BINARY || !level || ast_chain_level(l->op) != level)
@@ -602,7 +608,7 @@ static const ast **chain_spine(const ast *a, int *n)
 static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *first)
 {
     nd_ctx *ctx = e->ctx;
-    nd_node **terms = xmalloc(((size_t)n + 1) * sizeof *terms);
+    nd_node **terms = arena_alloc(ctx->arena, ((size_t)n + 1) * sizeof *terms);
     int nt = 0;
     terms[nt++] = first;
     for (int i = 0; i < n; i++) {
@@ -615,9 +621,7 @@ static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *firs
         }
         terms[nt++] = a->op == BIN_SUB ? mk_neg(ctx, r) : r;
     }
-    nd_node *sum = mk_add(ctx, terms, nt);
-    free(terms);
-    return sum;
+    return mk_add(ctx, terms, nt);
 }
 
 /* Binary operators.  A long chain (a*b*c..., a + b + ...) is walked as a
@@ -625,7 +629,7 @@ static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *firs
 static nd_node *elab_binary(elab *e, const ast *a)
 {
     int n;
-    const ast **spine = chain_spine(a, &n);
+    const ast **spine = chain_spine(e, a, &n);
     nd_node *acc = elab_expr(e, spine[0]->kids[0]);
     if (ast_chain_level(a->op) == 1 && n > 1) {
         acc = sum_chain(e, spine, n, acc);
@@ -633,7 +637,6 @@ static nd_node *elab_binary(elab *e, const ast *a)
         for (int i = 0; i < n; i++)
             acc = combine(e, spine[i], acc, elab_expr(e, spine[i]->kids[1]));
     }
-    free((void *)spine);
     return acc;
 }
 
@@ -719,6 +722,9 @@ static nd_node *elab_eye(elab *e, const ast *a)
         return v == 1 ? mk_int(ctx, 1) : expr_eye(ctx, dim_const(ctx, v));
     }
     struct nd_sym *s = d->kind == AST_NAME ? ctx_lookup(ctx, d->text) : NULL;
+    nd_dim inferred = d->kind == AST_NAME && !s && !e->infer ? dim_named(ctx, d->text) : -1;
+    if (inferred >= 0)      /* an answer's eye(A_rows), as the output prints it */
+        return expr_eye(ctx, inferred);
     if (!s || s->kind != SYM_DIM)
         ctx_fail(ctx, d->loc, "'eye' needs a dimension: a declared dimension name or a number");
     return expr_eye(ctx, s->index);

@@ -7,6 +7,7 @@
 #include "num.h"
 #include "ops.h"
 #include "shape.h"
+#include "sort.h"
 
 /* A small growable list of nodes, on the heap for the call's duration. */
 typedef struct nodelist {
@@ -171,24 +172,20 @@ static void add_term(nd_ctx *ctx, termlist *l, nd_node *t)
     push_split(ctx, l, t);
 }
 
-static nd_ctx *sort_ctx;    /* qsort has no user argument in C99 */
-
-static int term_cmp(const void *a, const void *b)
+static int term_cmp(const void *a, const void *b, void *ctx)
 {
     const struct term *x = a, *y = b;
-    return expr_cmp_term(sort_ctx, x->body, y->body);
+    return expr_cmp_term(ctx, x->body, y->body);
 }
 
-static int node_cmp(const void *a, const void *b)
+static int node_cmp(const void *a, const void *b, void *ctx)
 {
-    return expr_cmp_factor(sort_ctx, *(nd_node *const *)a, *(nd_node *const *)b);
+    return expr_cmp_factor(ctx, *(nd_node *const *)a, *(nd_node *const *)b);
 }
 
 static void sort_nodes(nd_ctx *ctx, nd_node **v, int n)
 {
-    sort_ctx = ctx;
-    if (n > 1)      /* qsort(NULL, 0, ...) is undefined */
-        qsort(v, (size_t)n, sizeof *v, node_cmp);
+    nd_sort(v, (size_t)n, sizeof *v, node_cmp, ctx);
 }
 
 /* Merges equal bodies (the list is sorted) and drops zero coefficients. */
@@ -249,9 +246,7 @@ nd_node *mk_add(nd_ctx *ctx, nd_node *const *terms, int n)
         if (!mk_is_zero(s))
             push_split(ctx, &l, shape_is_scalar(ctx, shape) ? s : mk_bcast(ctx, s, shape));
     }
-    sort_ctx = ctx;
-    if (l.n > 1)
-        qsort(l.v, (size_t)l.n, sizeof *l.v, term_cmp);
+    nd_sort(l.v, (size_t)l.n, sizeof *l.v, term_cmp, ctx);
     merge_terms(&l);
     nd_node *r = build_sum(ctx, &l, shape);
     tl_free(&l);
@@ -326,11 +321,11 @@ static nd_node *pow_base(nd_node *x, mpq_t e)
     return x;
 }
 
-static int base_cmp(const void *a, const void *b)
+static int base_cmp(const void *a, const void *b, void *ctx)
 {
     mpq_t ea, eb;
     mpq_inits(ea, eb, NULL);
-    int c = expr_cmp(sort_ctx, pow_base(*(nd_node *const *)a, ea),
+    int c = expr_cmp(ctx, pow_base(*(nd_node *const *)a, ea),
                      pow_base(*(nd_node *const *)b, eb));
     mpq_clears(ea, eb, NULL);
     return c;
@@ -344,9 +339,7 @@ static void merge_powers(nd_ctx *ctx, nodelist *l)
             l->n = 0;
         return;
     }
-    sort_ctx = ctx;
-    if (l->n > 1)
-        qsort(l->v, (size_t)l->n, sizeof *l->v, base_cmp);
+    nd_sort(l->v, (size_t)l->n, sizeof *l->v, base_cmp, ctx);
     mpq_t e, e2;
     mpq_inits(e, e2, NULL);
     int w = 0;

@@ -211,6 +211,8 @@ ADJ(adj_epow)
         nd_node *d = mk_mul(ctx, p, mk_pow(ctx, x, mk_sub(ctx, p, mk_int(ctx, 1))));
         return mk_emul(ctx, g, d);
     }
+    if (mk_is_zero(x))     /* 0^p is 0 wherever it is defined (p > 0): no log(0) */
+        return NULL;
     return mk_inner(ctx, g, mk_emul(ctx, n, mk_fn(ctx, OP_LOG, x)));
 }
 

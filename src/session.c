@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <mpfr.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,7 @@ static void *deep_thread(void *arg)
 {
     deep_call *d = arg;
     d->status = deep_body(d);
+    mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);   /* this thread's; it ends here */
     return NULL;
 }
 

@@ -53,6 +53,14 @@ nd_dim dim_fresh(nd_ctx *ctx, const char *name)
     return dim_new(ctx, 0, name, 0);
 }
 
+nd_dim dim_named(nd_ctx *ctx, const char *name)
+{
+    for (int i = 0; i < ctx->n_dims; i++)
+        if (ctx->dims[i].named && dim_find(ctx, i) == i && !strcmp(ctx->dims[i].name, name))
+            return i;
+    return -1;
+}
+
 long dim_value(nd_ctx *ctx, nd_dim d)
 {
     return ctx->dims[dim_find(ctx, d)].value;

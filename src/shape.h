@@ -21,6 +21,9 @@ nd_dim dim_fresh(nd_ctx *ctx, const char *name);
 int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b);     /* 1 when consistent */
 int dim_same(nd_ctx *ctx, nd_dim a, nd_dim b);
 long dim_value(nd_ctx *ctx, nd_dim d);              /* 0 when symbolic */
+/* The dimension class whose name is `name` (x_rows, inferred, included),
+ * or -1: answers may use the names the output prints. */
+nd_dim dim_named(nd_ctx *ctx, const char *name);
 const char *dim_name(nd_ctx *ctx, nd_dim d);        /* "n", "3" */
 int dim_is_one(nd_ctx *ctx, nd_dim d);
 
