@@ -241,11 +241,28 @@ static void function_elem(emitter *E, const nd_node *n, const char *ri, const ch
     sb_putc(out, ')');
 }
 
+/* A constant as a double literal; one past the range of double (1e350)
+ * is HUGE_VAL, which it rounds to, as the literal would not compile
+ * cleanly. */
+static void constant(strbuf *out, const nd_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    num_format_c(&b, n->u.q);
+    if (!strcmp(sb_str(&b), "inf"))
+        sb_puts(out, "HUGE_VAL");
+    else if (!strcmp(sb_str(&b), "-inf"))
+        sb_puts(out, "(-HUGE_VAL)");
+    else
+        sb_puts(out, sb_str(&b));
+    sb_free(&b);
+}
+
 /* The expression of n's own operation (n inline, or the node being computed). */
 static void expand(emitter *E, const nd_node *n, const char *ri, const char *ci, strbuf *out)
 {
     switch ((enum nd_op)n->op) {
-    case OP_CONST: num_format_c(out, n->u.q); break;
+    case OP_CONST: constant(out, n); break;
     case OP_DIMVAL:
         sb_puts(out, "(double)");
         dim_text(E, n->u.dim, out);
@@ -1123,15 +1140,28 @@ static void helpers(emitter *E, strbuf *out)
 
 /* ---- the functions of the ABI ---- */
 
-/* Does the C text use identifier id as a whole word? */
+static int word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Does the C text use identifier id as a whole word?  One pass over the
+ * words (strstr from each match was quadratic for "i" under ASan, whose
+ * strstr measures the whole rest of the text). */
 static int uses_ident(const char *text, const char *id)
 {
     size_t n = strlen(id);
-    for (const char *s = strstr(text, id); s; s = strstr(s + 1, id)) {
-        int before = s > text && (isalnum((unsigned char)s[-1]) || s[-1] == '_');
-        int after = isalnum((unsigned char)s[n]) || s[n] == '_';
-        if (!before && !after)
+    for (const char *s = text; *s;) {
+        if (!word_char(*s)) {
+            s++;
+            continue;
+        }
+        const char *e = s;
+        while (word_char(*e))
+            e++;
+        if ((size_t)(e - s) == n && !memcmp(s, id, n))
             return 1;
+        s = e;
     }
     return 0;
 }

@@ -887,6 +887,45 @@ static void assign_slots(cg_plan *p)
     free(t.min);
 }
 
+/* ---- sizes the code can know ---- */
+
+static int free_dim(cg_plan *p, const unsigned char *known, nd_dim d)
+{
+    return dim_value(p->ctx, d) <= 0 && !known[dim_find(p->ctx, d)];
+}
+
+/* Every size the needed values have must be one of the ABI's dimensions:
+ * sum(vector(2)) alone leaves the vector's size free, and the generated
+ * code has no way to know it. */
+static int sizes_known(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *known = xmalloc((size_t)ctx->n_dims + 1);
+    memset(known, 0, (size_t)ctx->n_dims + 1);
+    for (int d = 0; d < p->n_dims; d++)
+        known[dim_find(ctx, p->dims[d])] = 1;
+    nd_dim bad = -1;
+    for (uint32_t id = 0; id < p->n_val && bad < 0; id++) {
+        nd_node *n = ctx->nodes[id];
+        if (!p->val[id].mask)
+            continue;
+        if (free_dim(p, known, n->shape.rows))
+            bad = n->shape.rows;
+        else if (free_dim(p, known, n->shape.cols))
+            bad = n->shape.cols;
+        else if ((n->op == OP_DIMVAL || n->op == OP_EYE) && free_dim(p, known, n->u.dim))
+            bad = n->u.dim;
+    }
+    free(known);
+    if (bad < 0)
+        return 0;
+    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+              "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
+              "no variable's dimension, so the generated code could not know it",
+              dim_name(ctx, bad));
+    return 2;
+}
+
 /* ---- the whole ---- */
 
 static void roots(cg_plan *p)
@@ -915,6 +954,8 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
         to_colmajor(p);
     normalize_roots(p);
     count_uses(p);
+    if (sizes_known(p))
+        return 2;
     classify_all(p);
     build_instructions(p);
     fuse(p);

@@ -922,6 +922,31 @@ START_TEST(long_stems_make_prefixes)
 }
 END_TEST
 
+/* A constant past the range of double is HUGE_VAL (what it rounds to),
+ * not "inf", which does not compile. */
+START_TEST(huge_constants_compile)
+{
+    char dir[] = "/tmp/nd_huge_XXXXXX", path[64], cmd[256];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = c_source("x : vector(n)\nL = 1e350*sum(x) - 1e320*norm2(x) + 1e-400*mean(x)",
+                         "p", 0, 0);
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    nd_free(src);
+    const char *compilers[] = { "gcc", "clang" };
+    for (int c = 0; c < 2; c++) {
+        if (!have(compilers[c]))
+            continue;
+        snprintf(cmd, sizeof cmd, "%s -std=c99 -Wall -Wextra -pedantic -Werror -c %s -o %s/p.o",
+                 compilers[c], path, dir);
+        ck_assert_msg(system(cmd) == 0, "%s does not compile %s", compilers[c], path);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+END_TEST
+
 /* ---- time ---- */
 
 static double cpu_seconds_for(const char *program, int colmajor)
@@ -986,6 +1011,7 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, many_gradients_each_skipped);
     tcase_add_test(tc, long_stems_make_prefixes);
     tcase_add_test(tc, deep_chains_generate_fast);
+    tcase_add_test(tc, huge_constants_compile);
     suite_add_tcase(s, tc);
     return s;
 }
