@@ -22,11 +22,30 @@
 
 enum val_kind { V_INLINE, V_INPUT, V_SCALAR, V_BUFFER };
 
+/* Which outputs need a value: a set of bits, bit 0 the objective and bit
+ * g + 1 gradient g, in words of 32 bits.  Sets are interned in the plan,
+ * so a mask is an index and equal sets are equal indices: 0 is the empty
+ * set, CG_ALWAYS every set with the objective in it (a value the
+ * objective needs is computed unconditionally, so the rest of such a set
+ * says nothing).  A set of gradients that would span more than
+ * CG_MASK_WORDS words becomes CG_ALWAYS too: computed whether or not those
+ * gradients are requested, which is correct, only not frugal.  A value only
+ * one gradient needs (every store into an output) is always exact. */
+typedef int cg_mask;
+#define CG_ALWAYS 1
+#define CG_MASK_WORDS 8
+
+typedef struct cg_maskdef {
+    int n;                          /* words with bits set, by ascending index */
+    uint32_t word[CG_MASK_WORDS], bits[CG_MASK_WORDS];
+    uint32_t hash;
+} cg_maskdef;
+
 typedef struct cg_value {
     enum val_kind kind;
     int index;          /* V_INPUT: ABI input; V_SCALAR: s<k>; V_BUFFER: buffer */
     int uses;           /* parents among the needed nodes (roots count once) */
-    unsigned mask;      /* outputs that need it: 1 the objective, 2 << g gradient g */
+    cg_mask mask;       /* the outputs that need it */
     int needs_buffer;   /* a consumer reads it as a plain row-major array */
     int read_group;     /* the fused loop that reads it: -1 none yet, -2 several */
     int reads_at_row;   /* every read is of row i of the loop */
@@ -53,7 +72,7 @@ typedef struct cg_ins {
     int out;            /* writes gradient `out` directly, or -1 */
     int group;          /* its fused loop */
     int scratch;        /* I_CALL: a scratch buffer, or -1 */
-    unsigned mask;
+    cg_mask mask;
     nd_dim rows;        /* a row loop's number of rows */
 } cg_ins;
 
@@ -81,6 +100,11 @@ typedef struct cg_plan {
     nd_dim *dims;       /* the ABI's dimensions */
     int n_dims;
     long *estimate;     /* by dimension root: the size the cost model assumes */
+    cg_maskdef *masks;  /* by mask */
+    int n_masks, cap_masks;
+    int *mask_tab;      /* open addressing over masks, by hash */
+    int mask_cap;
+    char *bug;          /* the first inconsistency found, or NULL */
 } cg_plan;
 
 /* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
@@ -88,7 +112,29 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
+
+/* Masks (cg_mask.c): the set {bit}, a union, and the table's end. */
+cg_mask cg_mask_bit(cg_plan *p, int bit);
+cg_mask cg_mask_union(cg_plan *p, cg_mask a, cg_mask b);
+void cg_mask_free(cg_plan *p);
 int cg_is_row_loop(const cg_ins *in);
+
+/* Names (cg_names.c).  What C or the generated code gives a name, if
+ * anything (blas: with <cblas.h> included). */
+enum cg_name_kind { NAME_FREE, NAME_IMPLEMENTATION, NAME_KEYWORD, NAME_LIBRARY, NAME_BLAS,
+                    NAME_OURS };
+enum cg_name_kind cg_name_kind(const char *name, int blas);
+/* The sorted lists behind it, for the tests. */
+extern const char *const cg_keywords[], *const cg_library[], *const cg_blas_names[];
+extern const int cg_n_keywords, cg_n_library, cg_n_blas_names;
+
+#define CG_MAX_PREFIX 64    /* a prefix has fewer characters */
+/* 0 when the generated names for prefix are free, else 2 after an error. */
+int cg_check_prefix(nd_ctx *ctx, const char *prefix);
+/* The C identifiers of the variables (by index), dimensions (by index)
+ * and gradients: distinct, and clashing with nothing C gives a meaning. */
+void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const char **dim_c,
+              const char **grad_c);
 
 /* The C source (header_only: the prototypes) into out. */
 int cg_emit(cg_plan *p, int header_only, strbuf *out);

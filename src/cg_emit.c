@@ -27,42 +27,37 @@ typedef struct emitter {
     unsigned helpers;
     /* what the code written so far names, for the declarations */
     unsigned char *used_var, *used_dim, *used_grad, *used_buf, *used_local;
+    int *group_buf, n_group_buf;    /* the buffers used_buf marks, for clearing */
+    int *slot_head, *slot_next;     /* each slot's buffers, ascending */
     int uses_offsets;           /* the code reads off[] */
+    char *bug;                  /* the first inconsistency of the plan, or NULL */
 } emitter;
 
 static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* ---- identifiers ---- */
-
-static const char *const reserved[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
-    "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
-    "_Imaginary", "main", "NULL", "size_t", "exp", "log", "log1p", "sqrt", "pow", "fabs",
-    "sin", "cos", "tan", "asin", "acos", "atan", "tanh", "i", "j", "k", "acc", "vi", "aik",
-    "acc0", "acc1", "acc2", "acc3",
-    "need", "dims", "in", "grad", "work", "off",
-};
-
-/* A program name as a C identifier: one that C or the generated code
- * already uses gets a trailing underscore. */
-static const char *c_ident(nd_ctx *ctx, const char *name)
+/* An inconsistency of the plan: the text goes on (with a placeholder) and
+ * cg_emit reports the first one as an internal error instead of C. */
+static void bug(emitter *E, const nd_node *n, const char *what)
 {
-    int clash = !strncmp(name, "nd_", 3) || !strncmp(name, "grad_", 5);
-    for (size_t i = 0; i < sizeof reserved / sizeof *reserved && !clash; i++)
-        clash = !strcmp(name, reserved[i]);
-    if ((name[0] == 's' || name[0] == 'b' || name[0] == 'r') && name[1]) { /* s3, b7, r2: ours */
-        clash |= strspn(name + 1, "0123456789") == strlen(name + 1);
-    }
-    if (!clash)
-        return name;
+    if (E->bug)
+        return;
     strbuf b;
     sb_init(&b);
-    sb_printf(&b, "%s_", name);
-    const char *r = arena_strdup(ctx->arena, sb_str(&b));
+    sb_printf(&b, "%s (node %u, operator %s, %s)", what, n->id, ops_table[n->op].name,
+              shape_str(E->ctx, n->shape));
+    E->bug = xstrdup(sb_str(&b));
     sb_free(&b);
-    return r;
+}
+
+/* ---- identifiers ---- */
+
+/* Buffer b is named by the current group's code. */
+static void use_buf(emitter *E, int b)
+{
+    if (!E->used_buf[b]) {
+        E->used_buf[b] = 1;
+        E->group_buf[E->n_group_buf++] = b;
+    }
 }
 
 static void dim_text(emitter *E, nd_dim d, strbuf *out)
@@ -103,14 +98,17 @@ static void pointer_text(emitter *E, const nd_node *n, strbuf *out)
         E->used_var[v->index] = 1;
         return;
     }
-    if (v->kind != V_BUFFER)
-        abort();    /* the plan reads an array it never made: a bug */
+    if (v->kind != V_BUFFER) {
+        bug(E, n, "the plan reads an array it never made");
+        sb_puts(out, "work");
+        return;
+    }
     cg_buffer *b = &E->p->buf[v->index];
     if (b->grad >= 0) {
         sb_puts(out, grad_name(E, b->grad));
     } else {
         sb_printf(out, "b%d", v->index);
-        E->used_buf[v->index] = 1;
+        use_buf(E, v->index);
     }
 }
 
@@ -236,16 +234,35 @@ static void function_elem(emitter *E, const nd_node *n, const char *ri, const ch
     const nd_opinfo *o = &ops_table[n->op];
     if (elem_helper[n->op])
         E->helpers |= 1u << elem_helper[n->op];
-    sb_printf(out, "%s(", o->c_name);
+    if (!o->c_name || o->cls != OPC_ELEM)
+        bug(E, n, "the plan computes an operation element by element that has no element form");
+    sb_printf(out, "%s(", o->c_name ? o->c_name : "nd__missing");
     elem(E, n->kid[0], ri, ci, out);
     sb_putc(out, ')');
+}
+
+/* A constant as a double literal; one past the range of double (1e350)
+ * is HUGE_VAL, which it rounds to, as the literal would not compile
+ * cleanly. */
+static void constant(strbuf *out, const nd_node *n)
+{
+    strbuf b;
+    sb_init(&b);
+    num_format_c(&b, n->u.q);
+    if (!strcmp(sb_str(&b), "inf"))
+        sb_puts(out, "HUGE_VAL");
+    else if (!strcmp(sb_str(&b), "-inf"))
+        sb_puts(out, "(-HUGE_VAL)");
+    else
+        sb_puts(out, sb_str(&b));
+    sb_free(&b);
 }
 
 /* The expression of n's own operation (n inline, or the node being computed). */
 static void expand(emitter *E, const nd_node *n, const char *ri, const char *ci, strbuf *out)
 {
     switch ((enum nd_op)n->op) {
-    case OP_CONST: num_format_c(out, n->u.q); break;
+    case OP_CONST: constant(out, n); break;
     case OP_DIMVAL:
         sb_puts(out, "(double)");
         dim_text(E, n->u.dim, out);
@@ -723,9 +740,21 @@ static void scalar_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
     sb_free(&e);
 }
 
+/* A helper's operand: an array, or a scalar's address (a 1 x 1 matrix
+ * whose shape became scalar only after its operation was built). */
 static void text_of(emitter *E, const nd_node *n, strbuf *out)
 {
-    pointer_text(E, n, out);
+    if (cg_val(E->p, n)->kind == V_SCALAR)
+        sb_printf(out, "&s%d", cg_val(E->p, n)->index);
+    else
+        pointer_text(E, n, out);
+}
+
+/* Helpers that write their result through a pointer. */
+static int writes_array(const nd_node *n)
+{
+    return n->op == OP_INV || n->op == OP_MPOW || n->op == OP_SOFTMAX ||
+           n->op == OP_LOGSOFTMAX || n->op == OP_LOGSUMEXP;
 }
 
 static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
@@ -742,12 +771,12 @@ static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
     dim_text(E, a->shape.cols, &C);
     if (in->scratch >= 0) {
         sb_printf(&S, "b%d", in->scratch);
-        E->used_buf[in->scratch] = 1;
+        use_buf(E, in->scratch);
     }
     cg_value *v = cg_val(E->p, n);
     if (v->kind == V_BUFFER)
         pointer_text(E, n, &T);
-    else if (n->op == OP_LOGSUMEXP)     /* of a vector: one number, by address */
+    else if (writes_array(n))   /* one number (logsumexp of a vector), by address */
         sb_printf(&T, "&s%d", v->index);
     else
         sb_printf(&T, "s%d", v->index);
@@ -848,18 +877,38 @@ static int blas_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
 
 /* ---- groups ---- */
 
-/* "if (need & m) {" when an output-only value might be skipped. */
-static int open_guard(strbuf *out, int ind, unsigned mask, unsigned outer)
+/* need: one unsigned while the objective and the gradients fit in 32
+ * bits, else an array of words. */
+static int need_words(const cg_plan *p)
 {
-    if ((mask & 1) || mask == outer)
+    return (p->n_grads + 1 + 31) / 32;
+}
+
+/* "if (need & m) {" when an output-only value might be skipped; with
+ * several words "if ((need[0] & m0) || (need[2] & m2)) {". */
+static int open_guard(emitter *E, strbuf *out, int ind, cg_mask mask, cg_mask outer)
+{
+    if (mask == CG_ALWAYS || mask == outer)
         return 0;
-    line(out, ind, "if (need & %#xu) {", mask);
+    const cg_maskdef *m = &E->p->masks[mask];
+    for (int i = 0; i < ind; i++)
+        sb_puts(out, "    ");
+    sb_puts(out, "if (");
+    for (int k = 0; k < m->n; k++) {
+        if (need_words(E->p) == 1)
+            sb_printf(out, "need & %#xu", m->bits[k]);
+        else if (m->n == 1)
+            sb_printf(out, "need[%u] & %#xu", m->word[k], m->bits[k]);
+        else
+            sb_printf(out, "%s(need[%u] & %#xu)", k ? " || " : "", m->word[k], m->bits[k]);
+    }
+    sb_puts(out, ") {\n");
     return 1;
 }
 
 static void single(emitter *E, const cg_ins *in, strbuf *out, int ind)
 {
-    int g = open_guard(out, ind, in->mask, 0);
+    int g = open_guard(E, out, ind, in->mask, 0);
     if (blas_ins(E, in, out, ind + g))
         ;
     else if (in->kind == I_SCALAR)
@@ -870,15 +919,15 @@ static void single(emitter *E, const cg_ins *in, strbuf *out, int ind)
 }
 
 /* A prologue or epilogue under its guard, when it has anything to say. */
-static void guarded(emitter *E, const cg_ins *in, unsigned all,
+static void guarded(emitter *E, const cg_ins *in, cg_mask all,
                     void (*part)(emitter *, const cg_ins *, strbuf *, int), strbuf *out, int ind)
 {
     strbuf b;
     sb_init(&b);
-    int h = (in->mask & 1) || in->mask == all ? 0 : 1;
+    int h = in->mask == CG_ALWAYS || in->mask == all ? 0 : 1;
     part(E, in, &b, ind + h);
     if (b.len) {
-        open_guard(out, ind, in->mask, all);
+        open_guard(E, out, ind, in->mask, all);
         sb_puts(out, sb_str(&b));
         close_loop(out, ind, h);
     }
@@ -887,10 +936,10 @@ static void guarded(emitter *E, const cg_ins *in, unsigned all,
 
 static void row_group(emitter *E, const cg_ins *ins, int n, strbuf *out, int ind)
 {
-    unsigned all = 0;
+    cg_mask all = 0;
     for (int x = 0; x < n; x++)
-        all |= ins[x].mask;
-    int g = open_guard(out, ind, all, 0);
+        all = cg_mask_union(E->p, all, ins[x].mask);
+    int g = open_guard(E, out, ind, all, 0);
     ind += g;
     for (int x = 0; x < n; x++)
         guarded(E, &ins[x], all, prologue, out, ind);
@@ -898,7 +947,7 @@ static void row_group(emitter *E, const cg_ins *ins, int n, strbuf *out, int ind
     int li = open_loop(E, out, ind, "i", rows);
     const char *ri = index_or_zero(E, rows, "i");
     for (int x = 0; x < n; x++) {
-        int h = open_guard(out, ind + li, ins[x].mask, all);
+        int h = open_guard(E, out, ind + li, ins[x].mask, all);
         body(E, &ins[x], ri, out, ind + li + h);
         close_loop(out, ind + li, h);
     }
@@ -940,7 +989,8 @@ static void groups(emitter *E, strbuf *out)
         while (y < p->n_ins && p->ins[y].group == p->ins[x].group)
             y++;
         sb_clear(&code);
-        memset(E->used_buf, 0, (size_t)p->n_buf + 1);
+        while (E->n_group_buf > 0)
+            E->used_buf[E->group_buf[--E->n_group_buf]] = 0;
         if (cg_is_row_loop(&p->ins[x]) && !is_blas(E, &p->ins[x]))
             row_group(E, p->ins + x, y - x, &code, 2);
         else
@@ -1090,15 +1140,28 @@ static void helpers(emitter *E, strbuf *out)
 
 /* ---- the functions of the ABI ---- */
 
-/* Does the C text use identifier id as a whole word? */
+static int word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Does the C text use identifier id as a whole word?  One pass over the
+ * words (strstr from each match was quadratic for "i" under ASan, whose
+ * strstr measures the whole rest of the text). */
 static int uses_ident(const char *text, const char *id)
 {
     size_t n = strlen(id);
-    for (const char *s = strstr(text, id); s; s = strstr(s + 1, id)) {
-        int before = s > text && (isalnum((unsigned char)s[-1]) || s[-1] == '_');
-        int after = isalnum((unsigned char)s[n]) || s[n] == '_';
-        if (!before && !after)
+    for (const char *s = text; *s;) {
+        if (!word_char(*s)) {
+            s++;
+            continue;
+        }
+        const char *e = s;
+        while (word_char(*e))
+            e++;
+        if ((size_t)(e - s) == n && !memcmp(s, id, n))
             return 1;
+        s = e;
     }
     return 0;
 }
@@ -1107,11 +1170,12 @@ static int uses_ident(const char *text, const char *id)
 static void slot_size(emitter *E, int slot, strbuf *out)
 {
     cg_plan *p = E->p;
-    char **sizes = xmalloc(((size_t)p->n_buf + 1) * sizeof *sizes);
+    int count = 0;
+    for (int b = E->slot_head[slot]; b >= 0; b = E->slot_next[b])
+        count++;
+    char **sizes = xmalloc(((size_t)count + 1) * sizeof *sizes);
     int n = 0;
-    for (int b = 0; b < p->n_buf; b++) {
-        if (p->buf[b].slot != slot)
-            continue;
+    for (int b = E->slot_head[slot]; b >= 0; b = E->slot_next[b]) {
         strbuf one;
         sb_init(&one);
         size_text(E, p->buf[b].shape, &one);
@@ -1166,11 +1230,18 @@ static void offsets(emitter *E, strbuf *out)
 /* Each fused loop declares the buffers it uses, restrict: buffers that
  * share a slot never live in the same loop, so within one loop's block
  * each buffer is the only way to its memory. */
+static int cmp_int(const void *a, const void *b)
+{
+    return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
 static void buffer_decls(emitter *E, strbuf *out, int ind)
 {
     cg_plan *p = E->p;
-    for (int b = 0; b < p->n_buf; b++) {
-        if (p->buf[b].slot < 0 || !E->used_buf[b])
+    qsort(E->group_buf, (size_t)E->n_group_buf, sizeof *E->group_buf, cmp_int);
+    for (int k = 0; k < E->n_group_buf; k++) {
+        int b = E->group_buf[k];
+        if (p->buf[b].slot < 0)
             continue;
         if (p->buf[b].slot == 0)
             line(out, ind, "double *const restrict b%d = work;", b);
@@ -1201,15 +1272,29 @@ static void eval_locals(emitter *E, strbuf *out)
             line(out, 1, "double *const restrict %s = grad[%d];", grad_name(E, g), g);
 }
 
+/* need: bit 0 the objective (always), bit g + 1 whether grad[g] is wanted. */
+static void need_decl(emitter *E, strbuf *out)
+{
+    int n = E->p->n_grads, words = need_words(E->p);
+    if (words == 1)
+        sb_puts(out, "    const unsigned need = 1u");
+    else
+        sb_printf(out, "    const unsigned need[%d] = {\n        1u", words);
+    for (int g = 0; g < n; g++) {
+        int w = (g + 1) / 32, b = (g + 1) % 32;
+        if (words > 1 && w && !b)   /* the first of word w */
+            sb_printf(out, ",\n        (grad[%d] ? %#xu : 0u)", g, 1u);
+        else
+            sb_printf(out, " | (grad[%d] ? %#xu : 0u)", g, 1u << b);
+    }
+    sb_puts(out, words == 1 ? ";\n" : "\n    };\n");
+}
+
 static void eval_scratch(emitter *E, const char *text, strbuf *out)
 {
     cg_plan *p = E->p;
-    if (uses_ident(text, "need")) {
-        sb_puts(out, "    const unsigned need = 1u");
-        for (int g = 0; g < p->n_grads; g++)
-            sb_printf(out, " | (grad[%d] ? %#xu : 0u)", g, 2u << (g < 30 ? g : 30));
-        sb_puts(out, ";\n");
-    }
+    if (uses_ident(text, "need"))
+        need_decl(E, out);
     const char *ints[] = { "i", "j", "k" },
                *reals[] = { "acc", "vi", "aik", "acc0", "acc1", "acc2", "acc3" };
     for (int pass = 0; pass < 2; pass++) {
@@ -1442,20 +1527,20 @@ static void names_of(emitter *E)
     E->used_buf = xmalloc((size_t)E->p->n_buf + 1);
     E->used_local = xmalloc((size_t)E->p->n_buf + 1);
     memset(E->used_buf, 0, (size_t)E->p->n_buf + 1);
+    E->group_buf = xmalloc(((size_t)E->p->n_buf + 1) * sizeof *E->group_buf);
+    E->slot_head = xmalloc(((size_t)E->p->n_slots + 1) * sizeof *E->slot_head);
+    E->slot_next = xmalloc(((size_t)E->p->n_buf + 1) * sizeof *E->slot_next);
+    for (int s = 0; s < E->p->n_slots; s++)
+        E->slot_head[s] = -1;
+    for (int b = E->p->n_buf; b-- > 0;)
+        if (E->p->buf[b].slot >= 0) {
+            E->slot_next[b] = E->slot_head[E->p->buf[b].slot];
+            E->slot_head[E->p->buf[b].slot] = b;
+        }
     E->var_c = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *E->var_c);
-    for (int v = 0; v < ctx->n_vars; v++)
-        E->var_c[v] = c_ident(ctx, ctx->vars[v].name);
     E->dim_c = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *E->dim_c);
-    for (int d = 0; d < ctx->n_dims; d++)
-        E->dim_c[d] = c_ident(ctx, dim_name(ctx, d));
     E->grad_c = xmalloc(((size_t)E->p->n_grads + 1) * sizeof *E->grad_c);
-    for (int g = 0; g < E->p->n_grads; g++) {
-        strbuf b;
-        sb_init(&b);
-        sb_printf(&b, "grad_%s", E->var_c[E->p->prog->wrt[g]]);
-        E->grad_c[g] = arena_strdup(ctx->arena, sb_str(&b));
-        sb_free(&b);
-    }
+    cg_names(E->p, E->name, E->var_c, E->dim_c, E->grad_c);
 }
 
 int cg_emit(cg_plan *p, int header_only, strbuf *out)
@@ -1466,10 +1551,19 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
     E.ctx = p->ctx;
     E.name = p->opt->name;
     names_of(&E);
+    size_t start = out->len;
     if (header_only)
         header_file(&E, out);
     else
         source_file(&E, out);
+    int st = 0;
+    if (E.bug) {
+        sb_truncate(out, start);
+        ctx_error(p->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "internal error in the C generator: %s (please report)", E.bug);
+        free(E.bug);
+        st = 2;
+    }
     free(E.var_c);
     free(E.dim_c);
     free(E.grad_c);
@@ -1477,6 +1571,9 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
     free(E.used_dim);
     free(E.used_grad);
     free(E.used_buf);
+    free(E.group_buf);
+    free(E.slot_head);
+    free(E.slot_next);
     free(E.used_local);
-    return 0;
+    return st;
 }

@@ -2,6 +2,8 @@
 #include "cg.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@
 #include "simplify.h"
 
 #define DEFAULT_ESTIMATE 1000   /* the cost model's size of a symbolic dimension */
+#define MAX_ESTIMATE 1000000000L    /* --dims: as large as a declared dimension may be */
 
 cg_value *cg_val(cg_plan *p, const nd_node *n)
 {
@@ -21,6 +24,20 @@ cg_value *cg_val(cg_plan *p, const nd_node *n)
 static int scalar(cg_plan *p, const nd_node *n)
 {
     return shape_is_scalar(p->ctx, n->shape);
+}
+
+/* An inconsistency of the plan (a bug, not an input error): the first is
+ * reported, and no C is written. */
+static void plan_bug(cg_plan *p, const nd_node *n, const char *what)
+{
+    if (p->bug)
+        return;
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s (node %u, operator %s, %s)", what, n->id, ops_table[n->op].name,
+              shape_str(p->ctx, n->shape));
+    p->bug = xstrdup(sb_str(&b));
+    sb_free(&b);
 }
 
 /* ---- sizes for the cost model ---- */
@@ -47,9 +64,16 @@ static int parse_dims(cg_plan *p, const char *spec)
         memcpy(name, s, (size_t)(eq - s));
         name[eq - s] = '\0';
         char *end;
-        long v = strtol(eq + 1, &end, 10);
-        if (end != comma || v <= 0)
+        errno = 0;
+        long v = isdigit((unsigned char)eq[1]) ? strtol(eq + 1, &end, 10) : 0;
+        if (v <= 0 || end != comma)
             goto bad;
+        if (errno == ERANGE || v > MAX_ESTIMATE) {
+            ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                      "--dims %.*s: a size must be at most %ld", (int)(comma - s), s,
+                      MAX_ESTIMATE);
+            return 2;
+        }
         int found = 0;
         for (int i = 0; i < ctx->n_dims; i++)
             if (dim_find(ctx, i) == i && ctx->dims[i].name && !strcmp(ctx->dims[i].name, name)) {
@@ -93,8 +117,102 @@ static nd_node *chain_tree(cg_plan *p, nd_node **f, int n, const int *split, int
     return binary(p, chain_tree(p, f, n, split, i, s), chain_tree(p, f, n, split, s + 1, j));
 }
 
+/* ---- long chains: the cheapest adjacent product first ----
+ * The exact order costs O(n^3) time and O(n^2) memory, and reverse mode
+ * makes a chain per layer of a deep network: a chain longer than
+ * CHAIN_EXACT is ordered greedily instead, which is what a chain ending
+ * in a vector needs (matrix-vector products from that end). */
+
+#define CHAIN_EXACT 64
+
+typedef struct link {
+    nd_node *node;      /* the product of the factors merged into it */
+    int next, prev;     /* neighbours still alive, or -1 */
+    int stamp;          /* changes when it merges: older heap entries are stale */
+} link;
+
+typedef struct pair {
+    double cost;        /* link a times its next neighbour */
+    int a, stamp_a, stamp_b;
+} pair;
+
+static int pair_less(const pair *x, const pair *y)
+{
+    return x->cost < y->cost || (x->cost == y->cost && x->a < y->a);
+}
+
+static void heap_push(pair *h, int *n, pair x)
+{
+    int i = (*n)++;
+    for (; i > 0 && pair_less(&x, &h[(i - 1) / 2]); i = (i - 1) / 2)
+        h[i] = h[(i - 1) / 2];
+    h[i] = x;
+}
+
+static pair heap_pop(pair *h, int *n)
+{
+    pair top = h[0], x = h[--*n];
+    int i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && pair_less(&h[c + 1], &h[c]))
+            c++;
+        if (!pair_less(&h[c], &x))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n)
+        h[i] = x;
+    return top;
+}
+
+static void push_pair(cg_plan *p, link *l, pair *h, int *nh, int a)
+{
+    if (a < 0 || l[a].next < 0)
+        return;
+    int b = l[a].next;
+    nd_shape x = l[a].node->shape, y = l[b].node->shape;
+    double cost = (double)estimate(p, x.rows) * (double)estimate(p, x.cols) *
+                  (double)estimate(p, y.cols);
+    heap_push(h, nh, (pair){ cost, a, l[a].stamp, l[b].stamp });
+}
+
+static nd_node *greedy_chain(cg_plan *p, nd_node **f, int n)
+{
+    link *l = xmalloc((size_t)n * sizeof *l);
+    pair *h = xmalloc(3 * (size_t)n * sizeof *h);
+    int nh = 0;
+    for (int i = 0; i < n; i++)
+        l[i] = (link){ f[i], i + 1 < n ? i + 1 : -1, i - 1, 0 };
+    for (int i = 0; i + 1 < n; i++)
+        push_pair(p, l, h, &nh, i);
+    for (int left = n; left > 1;) {
+        pair x = heap_pop(h, &nh);
+        int a = x.a, b = l[a].next;
+        if (b < 0 || l[a].stamp != x.stamp_a || l[b].stamp != x.stamp_b)
+            continue;   /* stale: a or b merged since */
+        l[a].node = binary(p, l[a].node, l[b].node);
+        l[a].stamp++;
+        l[a].next = l[b].next;
+        if (l[b].next >= 0)
+            l[l[b].next].prev = a;
+        left--;
+        push_pair(p, l, h, &nh, l[a].prev);
+        push_pair(p, l, h, &nh, a);
+    }
+    nd_node *r = l[0].node;
+    free(l);
+    free(h);
+    return r;
+}
+
 static nd_node *order_chain(cg_plan *p, nd_node **f, int n)
 {
+    if (n > CHAIN_EXACT)
+        return greedy_chain(p, f, n);
     long *d = xmalloc(((size_t)n + 1) * sizeof *d);
     double *cost = xmalloc((size_t)n * (size_t)n * sizeof *cost);
     int *split = xmalloc((size_t)n * (size_t)n * sizeof *split);
@@ -175,19 +293,26 @@ static void normalize_roots(cg_plan *p)
 
 /* ---- column-major: each variable is the transpose of a row-major one ---- */
 
+typedef struct colmajor {
+    cg_plan *p;
+    int *copy;          /* by variable: its row-major transpose, or -1 */
+    int n_vars;         /* the program's own */
+} colmajor;
+
 static nd_node *colmajor_var(void *user, nd_node *n)
 {
-    cg_plan *p = user;
-    if (n->op != OP_VAR || p->ctx->vars[n->u.var].origin >= 0)
+    colmajor *C = user;
+    nd_ctx *ctx = C->p->ctx;
+    if (n->op != OP_VAR || n->u.var >= C->n_vars || ctx->vars[n->u.var].origin >= 0)
         return NULL;
-    nd_ctx *ctx = p->ctx;
-    for (int i = 0; i < ctx->n_vars; i++)   /* made once per variable */
-        if (ctx->vars[i].origin == n->u.var)
-            return mk_transpose(ctx, ctx->vars[i].node);
-    nd_var *v = &ctx->vars[n->u.var];
-    int t = ctx_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared, v->assume);
-    ctx->vars[t].origin = n->u.var;
-    return mk_transpose(ctx, ctx->vars[t].node);
+    if (C->copy[n->u.var] < 0) {    /* made once per variable */
+        nd_var *v = &ctx->vars[n->u.var];
+        int t = ctx_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared,
+                            v->assume);
+        ctx->vars[t].origin = n->u.var;
+        C->copy[n->u.var] = t;
+    }
+    return mk_transpose(ctx, ctx->vars[C->copy[n->u.var]].node);
 }
 
 /* A column-major m x n array is the row-major array of the n x m transpose:
@@ -200,10 +325,16 @@ static void to_colmajor(cg_plan *p)
     roots[0] = p->objective;
     for (int g = 0; g < p->n_grads; g++)
         roots[g + 1] = p->grads[g];
-    simplify_substitute(p->ctx, roots, n, 0, colmajor_var, p);
+    colmajor C = { p, xmalloc(((size_t)p->ctx->n_vars + 1) * sizeof *C.copy), p->ctx->n_vars };
+    for (int v = 0; v < C.n_vars; v++)
+        C.copy[v] = -1;
+    mk_memo_transposes(p->ctx, 1);     /* each shared node transposed once */
+    simplify_substitute(p->ctx, roots, n, 0, colmajor_var, &C);
+    free(C.copy);
     p->objective = roots[0];
     for (int g = 0; g < p->n_grads; g++)
         p->grads[g] = mk_transpose(p->ctx, roots[g + 1]);
+    mk_memo_transposes(p->ctx, 0);
     free(roots);
 }
 
@@ -220,19 +351,21 @@ static void count_uses(cg_plan *p)
         p->val[id].reads_at_row = 1;
         p->val[id].producer = -1;
     }
-    p->val[p->objective->id].mask |= 1;
+    p->val[p->objective->id].mask = cg_mask_bit(p, 0);
     p->val[p->objective->id].uses++;
     for (int g = 0; g < p->n_grads; g++) {
-        p->val[p->grads[g]->id].mask |= 2u << (g < 30 ? g : 30);
-        p->val[p->grads[g]->id].uses++;
+        cg_value *v = &p->val[p->grads[g]->id];
+        v->mask = cg_mask_union(p, v->mask, cg_mask_bit(p, g + 1));
+        v->uses++;
     }
     for (uint32_t id = p->n_val; id-- > 0;) {
         if (!p->val[id].mask)
             continue;
         nd_node *n = ctx->nodes[id];
         for (uint32_t k = 0; k < n->nkids; k++) {
-            p->val[n->kid[k]->id].mask |= p->val[id].mask;
-            p->val[n->kid[k]->id].uses++;
+            cg_value *kid = &p->val[n->kid[k]->id];
+            kid->mask = cg_mask_union(p, kid->mask, p->val[id].mask);
+            kid->uses++;
         }
     }
 }
@@ -290,9 +423,9 @@ static void classify(cg_plan *p, nd_node *n)
         v->kind = V_INPUT;
         int origin = p->ctx->vars[n->u.var].origin;
         v->index = origin >= 0 ? origin : n->u.var;
-    } else if (n->op == OP_CONST || n->op == OP_DIMVAL || (n->op == OP_EYE && !v->needs_buffer)) {
+    } else if ((n->op == OP_CONST || n->op == OP_DIMVAL || n->op == OP_EYE) && !v->needs_buffer) {
         v->kind = V_INLINE;
-    } else if (scalar(p, n)) {
+    } else if (scalar(p, n)) {  /* whatever it was built as: a 1 x 1 is a number */
         v->kind = V_SCALAR;
     } else if (is_product(p, n) || is_helper(n) || v->needs_buffer ||
                (v->uses > 1 && !trivial(p, n))) {
@@ -312,7 +445,8 @@ static void want_array(cg_plan *p, nd_node *x)
         cg_val(p, x)->needs_buffer = 1;
 }
 
-/* What n needs of its children: a helper reads plain arrays, a product
+/* What n needs of its children: a helper reads plain arrays (a scalar
+ * operand, by its address: a local, not an inline expression), a product
  * reads its vector operand (and both operands of a matrix product) many
  * times. */
 static void require(cg_plan *p, nd_node *n)
@@ -320,7 +454,7 @@ static void require(cg_plan *p, nd_node *n)
     nd_ctx *ctx = p->ctx;
     if (is_helper(n)) {
         for (uint32_t k = 0; k < n->nkids; k++)
-            if (n->kid[k]->op != OP_VAR && !scalar(p, n->kid[k]))
+            if (n->kid[k]->op != OP_VAR)
                 cg_val(p, n->kid[k])->needs_buffer = 1;
         return;
     }
@@ -361,7 +495,7 @@ static int new_buffer(cg_plan *p, nd_shape shape, int grad)
     return p->n_buf++;
 }
 
-static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, unsigned mask)
+static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, cg_mask mask)
 {
     p->ins = ctx_grow(p->ins, &p->cap_ins, p->n_ins + 1, sizeof *p->ins);
     cg_ins *in = &p->ins[p->n_ins++];
@@ -378,7 +512,7 @@ static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, unsigned mask
 
 /* y = L*R as a row loop over a row-major matrix: y = M*v (a dot product
  * per row) or y = M'*v (rows of M added up). */
-static void product_ins(cg_plan *p, nd_node *n, unsigned mask)
+static void product_ins(cg_plan *p, nd_node *n, cg_mask mask)
 {
     nd_ctx *ctx = p->ctx;
     nd_node *l = n->kid[0], *r = n->kid[1];
@@ -444,7 +578,7 @@ static void output_ins(cg_plan *p, int g)
 {
     nd_node *n = p->grads[g];
     cg_value *v = cg_val(p, n);
-    unsigned bit = 2u << (g < 30 ? g : 30);
+    cg_mask bit = cg_mask_bit(p, g + 1);
     if (v->kind == V_BUFFER && v->uses == 1 && p->buf[v->index].grad < 0) {
         p->buf[v->index].grad = g;
         return;
@@ -639,6 +773,8 @@ static void fuse(cg_plan *p)
         p->ins[x].rows = cg_is_row_loop(&p->ins[x]) ? loop_rows(p, &p->ins[x]) : DIM_ONE;
         for (int k = 0; k < r.n; k++) {     /* the buffers' last reads */
             cg_value *v = cg_val(p, r.node[k]);
+            if ((v->kind == V_BUFFER || v->kind == V_SCALAR) && (v->producer < 0 || v->producer >= x))
+                plan_bug(p, r.node[k], "a value is read before it is computed");
             if (v->kind != V_BUFFER)
                 continue;
             p->buf[v->index].last = group;
@@ -689,24 +825,105 @@ static void lifetimes(cg_plan *p)
     }
 }
 
-/* Buffers whose lives do not overlap share a slot (sized for the largest). */
+/* The slots' last groups in a tree of minima (leaves from index cap),
+ * so that the first slot free before a group is found in O(log n). */
+typedef struct slot_tree {
+    int *min;
+    int cap;
+} slot_tree;
+
+static void tree_set(slot_tree *t, int slot, int last)
+{
+    int i = t->cap + slot;
+    t->min[i] = last;
+    for (i /= 2; i >= 1; i /= 2)
+        t->min[i] = t->min[2 * i] < t->min[2 * i + 1] ? t->min[2 * i] : t->min[2 * i + 1];
+}
+
+static void tree_grow(slot_tree *t)
+{
+    int cap = t->cap ? 2 * t->cap : 16;
+    int *min = xmalloc(2 * (size_t)cap * sizeof *min);
+    for (int i = 0; i < 2 * cap; i++)
+        min[i] = INT_MAX;
+    slot_tree big = { min, cap };
+    for (int s = 0; s < t->cap; s++)
+        if (t->min[t->cap + s] != INT_MAX)
+            tree_set(&big, s, t->min[t->cap + s]);
+    free(t->min);
+    *t = big;
+}
+
+/* The first slot whose last group is before `first`, or -1. */
+static int tree_first_free(const slot_tree *t, int first)
+{
+    if (!t->cap || t->min[1] >= first)
+        return -1;
+    int i = 1;
+    while (i < t->cap)
+        i = t->min[2 * i] < first ? 2 * i : 2 * i + 1;
+    return i - t->cap;
+}
+
+/* Buffers whose lives do not overlap share a slot (sized for the
+ * largest): each takes the first slot free by its first group. */
 static void assign_slots(cg_plan *p)
 {
-    int *slot_last = xmalloc(((size_t)p->n_buf + 1) * sizeof *slot_last);
+    slot_tree t = { NULL, 0 };
     p->n_slots = 0;
     for (int b = 0; b < p->n_buf; b++) {
         cg_buffer *B = &p->buf[b];
         if (B->grad >= 0 || B->first < 0)     /* outputs and row locals */
             continue;
-        int s = 0;
-        while (s < p->n_slots && slot_last[s] >= B->first)
-            s++;
-        if (s == p->n_slots)
-            p->n_slots++;
-        slot_last[s] = B->last;
+        int s = tree_first_free(&t, B->first);
+        if (s < 0) {
+            if (p->n_slots == t.cap)
+                tree_grow(&t);
+            s = p->n_slots++;
+        }
+        tree_set(&t, s, B->last);
         B->slot = s;
     }
-    free(slot_last);
+    free(t.min);
+}
+
+/* ---- sizes the code can know ---- */
+
+static int free_dim(cg_plan *p, const unsigned char *known, nd_dim d)
+{
+    return dim_value(p->ctx, d) <= 0 && !known[dim_find(p->ctx, d)];
+}
+
+/* Every size the needed values have must be one of the ABI's dimensions:
+ * sum(vector(2)) alone leaves the vector's size free, and the generated
+ * code has no way to know it. */
+static int sizes_known(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *known = xmalloc((size_t)ctx->n_dims + 1);
+    memset(known, 0, (size_t)ctx->n_dims + 1);
+    for (int d = 0; d < p->n_dims; d++)
+        known[dim_find(ctx, p->dims[d])] = 1;
+    nd_dim bad = -1;
+    for (uint32_t id = 0; id < p->n_val && bad < 0; id++) {
+        nd_node *n = ctx->nodes[id];
+        if (!p->val[id].mask)
+            continue;
+        if (free_dim(p, known, n->shape.rows))
+            bad = n->shape.rows;
+        else if (free_dim(p, known, n->shape.cols))
+            bad = n->shape.cols;
+        else if ((n->op == OP_DIMVAL || n->op == OP_EYE) && free_dim(p, known, n->u.dim))
+            bad = n->u.dim;
+    }
+    free(known);
+    if (bad < 0)
+        return 0;
+    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+              "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
+              "no variable's dimension, so the generated code could not know it",
+              dim_name(ctx, bad));
+    return 2;
 }
 
 /* ---- the whole ---- */
@@ -728,7 +945,7 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
     p->prog = prog;
     p->opt = opt;
     p->estimate = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->estimate);
-    if (parse_dims(p, opt->dims))
+    if (cg_check_prefix(ctx, opt->name) || parse_dims(p, opt->dims))
         return 2;
     p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
     p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
@@ -737,12 +954,19 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
         to_colmajor(p);
     normalize_roots(p);
     count_uses(p);
+    if (sizes_known(p))
+        return 2;
     classify_all(p);
     build_instructions(p);
     fuse(p);
     row_locals(p);
     lifetimes(p);
     assign_slots(p);
+    if (p->bug) {
+        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "internal error in the C generator: %s (please report)", p->bug);
+        return 2;
+    }
     return 0;
 }
 
@@ -754,4 +978,6 @@ void cg_plan_free(cg_plan *p)
     free(p->val);
     free(p->ins);
     free(p->buf);
+    free(p->bug);
+    cg_mask_free(p);
 }

@@ -866,8 +866,9 @@ static int run_statements(elab *e, const ast_program *p)
     for (const ast_stmt *st = p->first; st; st = st->next) {
         if (st->kind == ST_ASSIGN) {
             struct nd_sym *s = ctx_lookup(ctx, st->names.v[0].name);
-            bind(e, s->index, elab_expr(e, st->expr));
-            last = s->index;
+            int b = s->index;   /* elaboration may grow the symbol table under s */
+            bind(e, b, elab_expr(e, st->expr));
+            last = b;
         } else if (st->kind == ST_EXPR) {
             if (st->next)
                 ctx_fail(ctx, st->loc, "an expression on its own must be the last statement "
@@ -933,37 +934,40 @@ static int wrt_var(nd_ctx *ctx, const char *name, nd_loc loc)
     return s->index;
 }
 
-static void add_wrt(nd_prog *p, int v)
+/* Appends v unless chosen already: wrt has room for every variable, and
+ * chosen (in the arena: a wrt error unwinds past it) marks them. */
+static void add_wrt(nd_prog *p, int v, unsigned char *chosen)
 {
-    for (int i = 0; i < p->n_wrt; i++)
-        if (p->wrt[i] == v)
-            return;
-    p->wrt = xrealloc(p->wrt, (size_t)(p->n_wrt + 1) * sizeof *p->wrt);
-    p->wrt[p->n_wrt++] = v;
+    if (!chosen[v]) {
+        chosen[v] = 1;
+        p->wrt[p->n_wrt++] = v;
+    }
 }
 
 static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
 {
     nd_loc none = { 0, 0, 0, 0, NULL };
+    unsigned char *chosen = arena_alloc(ctx->arena, (size_t)ctx->n_vars + 1);
+    free(p->wrt);
+    p->wrt = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *p->wrt);
+    p->n_wrt = 0;
     if (opts && opts->wrt) {
         for (int i = 0; i < opts->n_wrt; i++)
-            add_wrt(p, wrt_var(ctx, opts->wrt[i], none));
+            add_wrt(p, wrt_var(ctx, opts->wrt[i], none), chosen);
         return;
     }
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_WRT)
             for (int i = 0; i < st->names.n; i++)
-                add_wrt(p, wrt_var(ctx, st->names.v[i].name, st->names.v[i].loc));
+                add_wrt(p, wrt_var(ctx, st->names.v[i].name, st->names.v[i].loc), chosen);
     if (p->n_wrt)
         return;
-    unsigned char *mark = xmalloc(ctx->n_nodes);   /* every variable f depends on */
-    memset(mark, 0, ctx->n_nodes);
+    unsigned char *mark = arena_alloc(ctx->arena, ctx->n_nodes);  /* what f depends on */
     expr_reach(ctx, &ctx->binds[p->objective].node, 1, mark);
     for (int pass = 0; pass < 2; pass++)
         for (int v = 0; v < ctx->n_vars; v++)
             if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id])
-                add_wrt(p, v);
-    free(mark);
+                add_wrt(p, v, chosen);
 }
 
 /* One pass over the program (see "two passes" above). */

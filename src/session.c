@@ -252,25 +252,38 @@ static int paths_output(nd_session *s, int latex, strbuf *out)
     return st;
 }
 
-/* The prefix of the generated functions: --name, or nd_ and the file's stem. */
+/* The prefix of the generated functions: --name, or nd_ and the file's stem
+ * made an identifier (NULL for a --name that is not one; the generator
+ * checks the rest: its length, and the names it would make).  A stem too
+ * long for a prefix keeps its first characters and a hash of the whole, so
+ * that long names stay apart. */
 static const char *c_prefix(nd_session *s, const nd_c_options *c, strbuf *b)
 {
     if (c && c->name) {
         sb_puts(b, c->name);
-    } else if (!strcmp(s->name, "<expr>") || !strcmp(s->name, "<stdin>")) {
-        sb_puts(b, "nd_f");
-    } else {
-        const char *base = strrchr(s->name, '/');
-        base = base ? base + 1 : s->name;
-        sb_puts(b, "nd_");
-        for (const char *ch = base; *ch && *ch != '.'; ch++)
-            sb_putc(b, isalnum((unsigned char)*ch) ? *ch : '_');
+        const char *n = sb_str(b);
+        int ok = isalpha((unsigned char)n[0]) || n[0] == '_';
+        for (const char *ch = n; *ch && ok; ch++)
+            ok = isalnum((unsigned char)*ch) || *ch == '_';
+        return ok ? n : NULL;
     }
-    const char *n = sb_str(b);
-    int ok = isalpha((unsigned char)n[0]) || n[0] == '_';
-    for (const char *ch = n; *ch && ok; ch++)
-        ok = isalnum((unsigned char)*ch) || *ch == '_';
-    return ok && strlen(n) < 64 ? n : NULL;
+    const char *base = strrchr(s->name, '/');
+    base = base ? base + 1 : s->name;
+    while (*base == '_')    /* nd__ starts the generated file's helpers */
+        base++;
+    if (!strcmp(s->name, "<expr>") || !strcmp(s->name, "<stdin>") || !*base || *base == '.')
+        base = "f";
+    sb_puts(b, "nd_");
+    uint32_t h = 2166136261u;
+    for (const char *ch = base; *ch && *ch != '.'; ch++) {
+        sb_putc(b, isalnum((unsigned char)*ch) ? *ch : '_');
+        h = (h ^ (unsigned char)*ch) * 16777619u;
+    }
+    if (b->len >= CG_MAX_PREFIX) {  /* nd_ + 50 characters + _ + 8 hex digits */
+        sb_truncate(b, 53);
+        sb_printf(b, "_%08x", (unsigned)h);
+    }
+    return sb_str(b);
 }
 
 typedef struct c_arg {

@@ -7,18 +7,22 @@
  * and once by clang with -std=c99 -Wall -Wextra -pedantic -Werror, run on
  * random inputs the evaluator also used, and every objective and gradient
  * must agree with it to a relative 1e-10.  The driver also runs each
- * program with its first gradient skipped (a NULL pointer) and the other
- * results must not change. */
+ * program with its first gradient skipped (a NULL pointer; for some
+ * batches each gradient in turn) and the other results must not change. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cg.h"
 #include "derive.h"
+#include "expr.h"
 #include "helpers.h"
+#include "mk.h"
 #include "ops.h"
 #include "randprog.h"
 #include "shape.h"
@@ -29,6 +33,8 @@ typedef struct expected {
     int n_grads;
     double **g;
     size_t *len;
+    int n_skips;    /* the runs with grad[skip[r]] = NULL after the full one */
+    int *skip;
 } expected;
 
 typedef struct batch {
@@ -36,6 +42,8 @@ typedef struct batch {
     int n;
     expected *exp;
     strbuf table;   /* the driver's table */
+    int skip_each;  /* skip each gradient in turn, not only the first */
+    int quick;      /* compile with -O0: many small programs */
 } batch;
 
 static void write_file(const char *path, const char *text)
@@ -77,12 +85,25 @@ static double *get_matrix(const nd_mat *m, int colmajor, size_t *len)
     return v;
 }
 
+/* A list of identifiers. */
+typedef struct names {
+    char **v;
+    int n, cap;
+} names;
+
+/* Replaces a program's objective by a DAG made by hand (one the front end
+ * may never make, for the generator's sake). */
+typedef void (*builder)(nd_ctx *ctx, const nd_prog *prog);
+
 /* A random instance: its data file for the driver, and the expected values. */
-static void instance(batch *B, const char *program, int colmajor, const char *path)
+static void instance(batch *B, const char *program, builder build, int colmajor,
+                     const char *path)
 {
     t_internal t;
     t_internal_open(&t, program);
     nd_ctx *ctx = t.ctx;
+    if (build)
+        build(ctx, &t.prog);
     int ng = t.prog.n_wrt;
     nd_node **roots = xmalloc(((size_t)ng + 1) * sizeof *roots);
     roots[0] = ctx->binds[t.prog.objective].node;
@@ -110,6 +131,11 @@ static void instance(batch *B, const char *program, int colmajor, const char *pa
         e->g[g] = get_matrix(&env->vals[roots[g + 1]->id], colmajor, &e->len[g]);
         fprintf(f, " %zu", e->len[g]);
     }
+    e->n_skips = B->skip_each ? ng : ng > 1;
+    e->skip = xmalloc(((size_t)e->n_skips + 1) * sizeof *e->skip);
+    fprintf(f, "\n%d", e->n_skips);
+    for (int r = 0; r < e->n_skips; r++)
+        fprintf(f, " %d", e->skip[r] = r);
     fputc('\n', f);
     fclose(f);
     eval_free(env);
@@ -117,19 +143,46 @@ static void instance(batch *B, const char *program, int colmajor, const char *pa
     t_internal_free(&t);
 }
 
-static void add_program(batch *B, const char *program, int colmajor, int blas)
+/* The generator on the DAG itself, without a session's fresh elaboration. */
+static char *c_source_built(const char *program, builder build, const char *prefix,
+                            int colmajor, int blas)
+{
+    t_internal t;
+    t_internal_open(&t, program);
+    build(t.ctx, &t.prog);
+    nd_c_options o = { prefix, blas, colmajor, NULL };
+    cg_plan p;
+    strbuf out;
+    sb_init(&out);
+    int st = cg_plan_build(&p, t.ctx, &t.prog, &o);
+    if (!st)
+        st = cg_emit(&p, 0, &out);
+    ck_assert_msg(st == 0, "the generator fails on a DAG made from:\n%s\n%s", program,
+                  sb_str(&t.ctx->diag));
+    cg_plan_free(&p);
+    t_internal_free(&t);
+    return out.s;
+}
+
+static void add_built(batch *B, const char *program, builder build, int colmajor, int blas)
 {
     char prefix[32], path[128];
     snprintf(prefix, sizeof prefix, "p%d", B->n);
-    char *src = c_source(program, prefix, colmajor, blas);
+    char *src = build ? c_source_built(program, build, prefix, colmajor, blas)
+                      : c_source(program, prefix, colmajor, blas);
     snprintf(path, sizeof path, "%s/%s.c", B->dir, prefix);
     write_file(path, src);
     nd_free(src);
     snprintf(path, sizeof path, "%s/%s.in", B->dir, prefix);
     B->exp = xrealloc(B->exp, ((size_t)B->n + 1) * sizeof *B->exp);
-    instance(B, program, colmajor, path);
+    instance(B, program, build, colmajor, path);
     sb_printf(&B->table, "E(p%d)\n", B->n);
     B->n++;
+}
+
+static void add_program(batch *B, const char *program, int colmajor, int blas)
+{
+    add_built(B, program, NULL, colmajor, blas);
 }
 
 static const char driver[] =
@@ -146,17 +199,18 @@ static const char driver[] =
     "    v = malloc(((size_t)*n + 1) * sizeof *v); for (k = 0; k < *n; k++) if (fscanf(f, \"%lf\", &v[k]) != 1) exit(3);\n"
     "    return v; }\n"
     "static void run(FILE *out, int p, const long *dims, const double *const *in, double **g, long *len, int ng, int skip) {\n"
-    "    double *work = malloc(progs[p].work(dims) * sizeof(double) + 8), f; int k; long e;\n"
+    "    double *work = malloc(progs[p].work(dims) * sizeof(double) + 8), f, *saved = NULL; int k; long e;\n"
     "    for (k = 0; k < ng; k++) for (e = 0; e < len[k]; e++) g[k][e] = -7.25;\n"
-    "    if (skip) { double *saved = g[0]; g[0] = NULL; f = progs[p].eval(dims, in, g, work); g[0] = saved; }\n"
-    "    else f = progs[p].eval(dims, in, g, work);\n"
+    "    if (skip >= 0) { saved = g[skip]; g[skip] = NULL; }\n"
+    "    f = progs[p].eval(dims, in, g, work);\n"
+    "    if (skip >= 0) g[skip] = saved;\n"
     "    fprintf(out, \"%.17g\\n\", f);\n"
-    "    for (k = skip; k < ng; k++) { for (e = 0; e < len[k]; e++) fprintf(out, \"%.17g \", g[k][e]); fputc('\\n', out); }\n"
+    "    for (k = 0; k < ng; k++) if (k != skip) { for (e = 0; e < len[k]; e++) fprintf(out, \"%.17g \", g[k][e]); fputc('\\n', out); }\n"
     "    free(work); }\n"
     "int main(int argc, char **argv) {\n"
     "    int p; (void)argc;\n"
     "    for (p = 0; p < (int)(sizeof progs / sizeof *progs); p++) {\n"
-    "        char path[512]; FILE *f, *out; long nd, ni, ng, k, x; long *dims; double **in, **g; long *len;\n"
+    "        char path[512]; FILE *f, *out; long nd, ni, ng, ns, k, x; long *dims; double **in, **g; long *len;\n"
     "        sprintf(path, \"%s/%s.in\", argv[1], progs[p].name); f = fopen(path, \"r\"); if (!f) return 3;\n"
     "        if (fscanf(f, \"%ld\", &nd) != 1)\n            return 3;\n"
     "        dims = malloc((size_t)(nd + 1) * sizeof *dims);\n"
@@ -167,10 +221,11 @@ static const char driver[] =
     "        if (fscanf(f, \"%ld\", &ng) != 1)\n            return 3;\n"
     "        g = malloc((size_t)(ng + 1) * sizeof *g);\n        len = malloc((size_t)(ng + 1) * sizeof *len);\n"
     "        for (k = 0; k < ng; k++) { if (fscanf(f, \"%ld\", &len[k]) != 1) return 3; g[k] = malloc((size_t)(len[k] + 1) * sizeof(double)); }\n"
-    "        fclose(f);\n"
     "        sprintf(path, \"%s/%s.out\", argv[1], progs[p].name); out = fopen(path, \"w\");\n"
-    "        run(out, p, dims, (const double *const *)in, g, len, (int)ng, 0);\n"
-    "        if (ng > 1) run(out, p, dims, (const double *const *)in, g, len, (int)ng, 1);\n"
+    "        run(out, p, dims, (const double *const *)in, g, len, (int)ng, -1);\n"
+    "        if (fscanf(f, \"%ld\", &ns) != 1)\n            return 3;\n"
+    "        for (k = 0; k < ns; k++) { if (fscanf(f, \"%ld\", &x) != 1) return 3; run(out, p, dims, (const double *const *)in, g, len, (int)ng, (int)x); }\n"
+    "        fclose(f);\n"
     "        fclose(out);\n"
     "        for (k = 0; k < ni; k++)\n            free(in[k]);\n"
     "        for (k = 0; k < ng; k++)\n            free(g[k]);\n"
@@ -197,12 +252,15 @@ static void compare(batch *B, int k, const char *compiler)
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s: no results for p%d", compiler, k);
     expected *e = &B->exp[k];
-    for (int run = 0; run < (e->n_grads > 1 ? 2 : 1); run++) {
+    for (int run = 0; run <= e->n_skips; run++) {
+        int skip = run ? e->skip[run - 1] : -1;
         double v;
         ck_assert(fscanf(f, "%lf", &v) == 1);
         ck_assert_msg(rel(v, e->f) < 1e-10, "%s: p%d objective %.17g, expected %.17g", compiler,
                       k, v, e->f);
-        for (int g = run; g < e->n_grads; g++) {
+        for (int g = 0; g < e->n_grads; g++) {
+            if (g == skip)
+                continue;
             double scale = 1.0, worst = 0;
             for (size_t x = 0; x < e->len[g]; x++)
                 scale = fmax(scale, fabs(e->g[g][x]));
@@ -210,8 +268,8 @@ static void compare(batch *B, int k, const char *compiler)
                 ck_assert(fscanf(f, "%lf", &v) == 1);
                 worst = fmax(worst, fabs(v - e->g[g][x]) / scale);
             }
-            ck_assert_msg(worst < 1e-10, "%s: p%d gradient %d off by %g%s (see %s)", compiler, k,
-                          g, worst, run ? " with the first gradient skipped" : "", B->dir);
+            ck_assert_msg(worst < 1e-10, "%s: p%d gradient %d off by %g (gradient %d skipped; see %s)",
+                          compiler, k, g, worst, skip, B->dir);
         }
     }
     fclose(f);
@@ -239,8 +297,9 @@ static void run_batch_with(batch *B, const char *libs)
             continue;
         }
         snprintf(cmd, sizeof cmd,
-                 "cd %s && %s -std=c99 -Wall -Wextra -pedantic -Werror -O1 p*.c driver.c "
-                 "-o run %s 2> errors.txt && ./run .", B->dir, compilers[c], libs);
+                 "cd %s && %s -std=c99 -Wall -Wextra -pedantic -Werror %s p*.c driver.c "
+                 "-o run %s 2> errors.txt && ./run .", B->dir, compilers[c], B->quick ? "-O0" : "-O1",
+                 libs);
         ck_assert_msg(system(cmd) == 0, "%s: the generated code does not compile cleanly or "
                                         "does not run (see %s/errors.txt)", compilers[c], B->dir);
         for (int k = 0; k < B->n; k++)
@@ -265,6 +324,7 @@ static void batch_close(batch *B)
             free(B->exp[k].g[g]);
         free(B->exp[k].g);
         free(B->exp[k].len);
+        free(B->exp[k].skip);
     }
     free(B->exp);
     sb_free(&B->table);
@@ -359,6 +419,31 @@ START_TEST(blas_programs_agree)
 }
 END_TEST
 
+static void add_late_scalars(batch *B, int blas);
+static names every_name(int blas);
+static void add_named_programs(batch *B, const names *N, int per, int blas);
+
+/* --blas on late scalars, and with every name <cblas.h> brings in. */
+START_TEST(blas_names_and_late_scalars_agree)
+{
+    if (!have_cblas()) {
+        fprintf(stderr, "skipped: no cblas.h and OpenBLAS (apt-get install libopenblas-dev)\n");
+        return;
+    }
+    names N = every_name(1);
+    batch B;
+    batch_open(&B);
+    add_late_scalars(&B, 1);
+    B.quick = 1;
+    add_named_programs(&B, &N, 60, 1);
+    run_batch_with(&B, "-lopenblas -lm");
+    batch_close(&B);
+    for (int i = 0; i < N.n; i++)
+        free(N.v[i]);
+    free(N.v);
+}
+END_TEST
+
 /* ---- the plan's arithmetic, counted ---- */
 
 static double size_of(cg_plan *p, nd_dim d)
@@ -446,6 +531,467 @@ START_TEST(readme_c_example)
 }
 END_TEST
 
+/* ---- DAGs whose matrices became 1 x 1 late ----
+ * Elaboration may build A'^2 (a matrix power) or x'*A before inference
+ * makes every dimension 1: the generator must take whatever is 1 x 1 for
+ * a number and compute it right (the first of these aborted it). */
+
+static const char *const late_scalars[] = {
+    "L = x'*A'*A'+x",
+    "L = x'*A^-2 + x",
+    "L = x'*A^3 + x",
+    "L = x'*inv(A) + x",
+    "L = softmax(x)' + x",
+    "L = logsoftmax(x)' + x",
+    "L = det(A) + logdet(A'*A + 1) + x'*A + x",
+    "L = logsumexp(x) + tr(A) + x'*A + x",
+    "L = crossentropy(x, y) + x' + y + x",
+    "L = x'*A*A*x + x' + x",
+    "L = sum(x*x') + x' + x",
+    "L = x'*diag(x) + x",
+    "L = norm(x) + norm1(x) + mean(x) + x' + x",
+    "L = x'*W*W'*W + x",
+    "A : matrix(1, 1)\nx : vector(1)\nL = x'*A'*A'+x",
+    "A : matrix(1, 1)\nx, y : vector(1)\nL = x'*inv(A)*y + det(A) + sum(softmax(x)) + logsumexp(y)",
+};
+
+static void add_late_scalars(batch *B, int blas)
+{
+    for (size_t i = 0; i < sizeof late_scalars / sizeof *late_scalars; i++) {
+        add_program(B, late_scalars[i], 0, blas);
+        add_program(B, late_scalars[i], 1, blas);
+    }
+}
+
+START_TEST(late_scalars_agree)
+{
+    batch B;
+    batch_open(&B);
+    add_late_scalars(&B, 0);
+    run_batch(&B);
+    batch_close(&B);
+}
+END_TEST
+
+/* The same DAGs made by hand from 1 x 1 variables, so that the test does
+ * not depend on what elaboration makes: helpers (A^2, inv, det, logdet,
+ * softmax, logsoftmax, logsumexp, crossentropy) of 1 x 1 operands that
+ * are locals, an input, a constant and eye(1). */
+static const char late_base[] = "A : matrix(1, 1)\nx, y : vector(1)\nL = x'*A*y";
+
+static nd_node *var_node(nd_ctx *ctx, const char *name)
+{
+    struct nd_sym *s = ctx_lookup(ctx, name);
+    return ctx->vars[s->index].node;
+}
+
+static nd_node *node1(nd_ctx *ctx, enum nd_op op, nd_node *a)
+{
+    return expr_node(ctx, op, shape_scalar(), &a, 1);
+}
+
+static nd_node *node2(nd_ctx *ctx, enum nd_op op, nd_node *a, nd_node *b)
+{
+    nd_node *k[2] = { a, b };
+    return expr_node(ctx, op, shape_scalar(), k, 2);
+}
+
+/* x'*A'^2 + x: the fuzzer's program, as elaboration built it. */
+static void build_mpow(nd_ctx *ctx, const nd_prog *prog)
+{
+    nd_node *x = var_node(ctx, "x"), *A = var_node(ctx, "A");
+    nd_node *p = node2(ctx, OP_PROD, node1(ctx, OP_TRANSPOSE, x),
+                       expr_mpow(ctx, node1(ctx, OP_TRANSPOSE, A), 2));
+    ctx->binds[prog->objective].node = node2(ctx, OP_ADD, p, x);
+}
+
+static void build_matrix_helpers(nd_ctx *ctx, const nd_prog *prog)
+{
+    nd_node *x = var_node(ctx, "x"), *y = var_node(ctx, "y"), *A = var_node(ctx, "A");
+    nd_node *At = node1(ctx, OP_TRANSPOSE, A), *k[5];
+    k[0] = node2(ctx, OP_PROD, node1(ctx, OP_TRANSPOSE, x), node1(ctx, OP_INV, A));
+    k[1] = node1(ctx, OP_DET, At);
+    k[2] = node1(ctx, OP_LOGDET, node2(ctx, OP_ADD, node2(ctx, OP_PROD, At, A), mk_int(ctx, 1)));
+    k[3] = node2(ctx, OP_PROD, node1(ctx, OP_INV, node1(ctx, OP_TRANSPOSE, y)),
+                 expr_mpow(ctx, mk_int(ctx, 3), 3));
+    k[4] = node2(ctx, OP_PROD, node1(ctx, OP_DET, expr_eye(ctx, DIM_ONE)), y);
+    ctx->binds[prog->objective].node = expr_node(ctx, OP_ADD, shape_scalar(), k, 5);
+}
+
+static void build_nn_helpers(nd_ctx *ctx, const nd_prog *prog)
+{
+    nd_node *x = var_node(ctx, "x"), *y = var_node(ctx, "y"), *A = var_node(ctx, "A");
+    nd_node *xt = node1(ctx, OP_TRANSPOSE, x), *k[5];
+    k[0] = node2(ctx, OP_PROD, node1(ctx, OP_SOFTMAX, xt), A);
+    k[1] = node1(ctx, OP_LOGSOFTMAX, node2(ctx, OP_PROD, xt, y));
+    k[2] = node2(ctx, OP_PROD, node1(ctx, OP_LOGSUMEXP, mk_int(ctx, 2)), y);
+    k[3] = node1(ctx, OP_LOGSUMEXP, node1(ctx, OP_TRANSPOSE, A));
+    k[4] = node2(ctx, OP_CROSSENTROPY, xt, y);
+    ctx->binds[prog->objective].node = expr_node(ctx, OP_ADD, shape_scalar(), k, 5);
+}
+
+START_TEST(handmade_late_scalars_agree)
+{
+    const builder b[] = { build_mpow, build_matrix_helpers, build_nn_helpers };
+    batch B;
+    batch_open(&B);
+    for (size_t i = 0; i < sizeof b / sizeof *b; i++)
+        for (int colmajor = 0; colmajor < 2; colmajor++)
+            add_built(&B, late_base, b[i], colmajor, 0);
+    run_batch(&B);
+    batch_close(&B);
+}
+END_TEST
+
+/* A plan that reads an array it never made (here: made so by hand) is an
+ * internal error with a message, not an abort, and no C. */
+START_TEST(inconsistent_plan_is_an_internal_error)
+{
+    t_internal t;
+    t_internal_open(&t, "A : matrix(n, n)\nx : vector(n)\nL = x'*inv(A)*x");
+    nd_c_options o = { "f", 0, 0, NULL };
+    cg_plan p;
+    ck_assert_int_eq(cg_plan_build(&p, t.ctx, &t.prog, &o), 0);
+    cg_val(&p, var_node(t.ctx, "A"))->kind = V_INLINE;
+    strbuf out;
+    sb_init(&out);
+    ck_assert_int_eq(cg_emit(&p, 0, &out), 2);
+    ck_assert_uint_eq(out.len, 0);
+    ck_assert_msg(strstr(sb_str(&t.ctx->diag), "nnderive: error: internal error in the C "
+                                                "generator: ") != NULL &&
+                      strstr(sb_str(&t.ctx->diag), "(please report)") != NULL,
+                  "%s", sb_str(&t.ctx->diag));
+    sb_free(&out);
+    cg_plan_free(&p);
+    t_internal_free(&t);
+}
+END_TEST
+
+/* ---- names C already gives a meaning ---- */
+
+static void names_add(names *N, const char *s)
+{
+    for (int i = 0; i < N->n; i++)
+        if (!strcmp(N->v[i], s))
+            return;
+    N->v = ctx_grow(N->v, &N->cap, N->n + 1, sizeof *N->v);
+    N->v[N->n++] = xstrdup(s);
+}
+
+/* Every identifier of the output of a shell command. */
+static void names_from(names *N, const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        return;
+    char word[256];
+    int n = 0, c;
+    while ((c = getc(f)) != EOF) {
+        if (isalnum(c) || c == '_') {
+            if (n < (int)sizeof word - 1)
+                word[n++] = (char)c;
+            continue;
+        }
+        word[n] = '\0';
+        if (n && !isdigit((unsigned char)word[0]))
+            names_add(N, word);
+        n = 0;
+    }
+    pclose(f);
+}
+
+/* Can the front end take it as a variable? (Its own function names, say,
+ * it cannot.) */
+static int usable(const char *name)
+{
+    char prog[512];
+    snprintf(prog, sizeof prog, "%s : scalar\nL = %s*%s", name, name, name);
+    nd_session *s = nd_open("<name>", prog, strlen(prog), NULL);
+    int ok = nd_status(s) == 0;
+    nd_close(s);
+    return ok;
+}
+
+/* The names of the generator's lists and rules, of the generated code, and
+ * of the system's own headers (every macro and every identifier they
+ * declare), when a compiler can show them. */
+static names every_name(int blas)
+{
+    static const char *const more[] = {
+        "FP_NAN", "FP_FAST_FMA", "M_PI", "M_SQRT1_2l", "HUGE_VALF", "SNAN", "isnan",
+        "issubnormal", "sinf", "sinl", "sinf128", "lgammaf_r", "y0f64x", "fadd", "dsqrtl",
+        "f32mulf64x", "__func__", "__LINE__", "_Pragma", "_Bool", "_Noreturn", "__x",
+        "cblas_dgemv", "cblas_ddot", "CblasRowMajor", "CblasTrans", "CBLAS_ORDER",
+        "openblas_set_num_threads", "OPENBLAS_VERSION", "INT8_MAX", "UINTMAX_C", "uint32_t",
+        "nd__sigmoid", "nd__sq", "nd__dot", "nd_x", "grad_x", "grad_x_", "x", "x_", "x__",
+        "int", "int_", "int__", "v__x", "s0", "s1_", "b1", "r2", "p0", "p0_eval", "P0_H",
+        "p1_work_size", "p2_in_names", "d0", "d1",
+    };
+    names N = { 0 };
+    for (int i = 0; i < cg_n_keywords; i++)
+        names_add(&N, cg_keywords[i]);
+    for (int i = 0; i < cg_n_library; i++)
+        names_add(&N, cg_library[i]);
+    for (int i = 0; i < cg_n_blas_names; i++)
+        names_add(&N, cg_blas_names[i]);
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+        names_add(&N, more[i]);
+    const char *headers = blas ? "'#include <math.h>\\n#include <stddef.h>\\n#include <cblas.h>\\n'"
+                               : "'#include <math.h>\\n#include <stddef.h>\\n'";
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "printf %s | cc -std=c99 -E -dM -x c - 2>/dev/null", headers);
+    names_from(&N, cmd);
+    snprintf(cmd, sizeof cmd, "printf %s | cc -std=c99 -E -P -x c - 2>/dev/null", headers);
+    names_from(&N, cmd);
+    names ok = { 0 };
+    for (int i = 0; i < N.n; i++) {
+        if (usable(N.v[i]))
+            names_add(&ok, N.v[i]);
+        free(N.v[i]);
+    }
+    free(N.v);
+    return ok;
+}
+
+/* Programs that use the names, `per` at a time: every sixth a dimension,
+ * the others scalars, vectors and matrices, in terms that call libm and
+ * the kernels (and CBLAS with --blas). */
+static void add_named_programs(batch *B, const names *N, int per, int blas)
+{
+    for (int first = 0; first < N->n; first += per) {
+        int last = first + per < N->n ? first + per : N->n;
+        strbuf p, terms;
+        sb_init(&p);
+        sb_init(&terms);
+        const char *dims[64];
+        int nd = 0;
+        for (int i = first; i < last && nd < 64; i += 6)
+            dims[nd++] = N->v[i];
+        int k = 0;
+        for (int i = first; i < last; i++) {
+            if ((i - first) % 6 == 0 && (i - first) / 6 < nd)
+                continue;
+            const char *v = N->v[i], *d1 = dims[k % nd], *d2 = dims[(k + 1) % nd];
+            switch (k++ % 3) {
+            case 0:
+                sb_printf(&p, "%s : scalar\n", v);
+                sb_printf(&terms, " + %s*%s", v, v);
+                break;
+            case 1:
+                sb_printf(&p, "%s : vector(%s)\n", v, d1);
+                sb_printf(&terms, " + sum(exp(%s)) + logsumexp(%s) + sum(sigmoid(%s))", v, v, v);
+                break;
+            default:
+                sb_printf(&p, "%s : matrix(%s, %s)\n", v, d1, d2);
+                sb_printf(&terms, " + sum(tanh(%s*vector(%s)))", v, d2);
+            }
+        }
+        sb_printf(&p, "zz_objective = 0%s\n", sb_str(&terms));
+        add_program(B, sb_str(&p), 0, blas);
+        sb_free(&p);
+        sb_free(&terms);
+    }
+}
+
+START_TEST(reserved_names_compile_and_agree)
+{
+    names N = every_name(0);
+    ck_assert_msg(N.n > 300, "only %d names", N.n);
+    batch B;
+    batch_open(&B);
+    B.quick = 1;
+    add_named_programs(&B, &N, 60, 0);
+    run_batch(&B);
+    batch_close(&B);
+    for (int i = 0; i < N.n; i++)
+        free(N.v[i]);
+    free(N.v);
+}
+END_TEST
+
+/* The lists are sorted for bsearch, and every listed name is found. */
+START_TEST(reserved_lists_are_sorted)
+{
+    const char *const *lists[] = { cg_keywords, cg_library, cg_blas_names };
+    const int n[] = { cg_n_keywords, cg_n_library, cg_n_blas_names };
+    for (int l = 0; l < 3; l++)
+        for (int i = 0; i < n[l]; i++) {
+            ck_assert_msg(i == 0 || strcmp(lists[l][i - 1], lists[l][i]) < 0, "%s before %s",
+                          lists[l][i - 1], lists[l][i]);
+            ck_assert_msg(cg_name_kind(lists[l][i], 1) != NAME_FREE, "%s not found",
+                          lists[l][i]);
+        }
+}
+END_TEST
+
+/* ---- many gradients ---- */
+
+/* More than 32 gradients (masks of several words, and past the words a
+ * plan tracks): each gradient skipped in turn (a NULL pointer, which the
+ * code must not write through) leaves the others as they were. */
+START_TEST(many_gradients_each_skipped)
+{
+    strbuf p, q;
+    sb_init(&p);
+    sb_init(&q);
+    sb_puts(&p, "W : matrix(n, n)\n");
+    for (int i = 0; i < 70; i++)
+        sb_printf(&p, "a%d : vector(n)\n", i);
+    sb_puts(&p, "L = 0");
+    for (int i = 0; i < 70; i++)
+        sb_printf(&p, " + sum(tanh(W*a%d))*sum(a%d.*a%d) + norm2(W*a%d - a%d)", i, i,
+                  (i + 1) % 70, i, (i + 3) % 70);
+    sb_puts(&p, "\n");
+    for (int i = 0; i < 300; i++)
+        sb_printf(&q, "c%d : scalar\n", i);
+    sb_puts(&q, "s = 0");
+    for (int i = 0; i < 300; i++)
+        sb_printf(&q, " + c%d", i);
+    sb_puts(&q, "\nL = s^3");
+    for (int i = 0; i < 300; i++)
+        sb_printf(&q, " + c%d*c%d*c%d", i, (i + 1) % 300, (i + 7) % 300);
+    sb_puts(&q, "\n");
+    batch B;
+    batch_open(&B);
+    B.skip_each = 1;
+    B.quick = 1;
+    add_program(&B, sb_str(&p), 0, 0);
+    add_program(&B, sb_str(&p), 1, 0);
+    add_program(&B, sb_str(&q), 0, 0);
+    run_batch(&B);
+    batch_close(&B);
+    sb_free(&p);
+    sb_free(&q);
+}
+END_TEST
+
+/* ---- prefixes ---- */
+
+static char *emit_named(const char *file, const char *prefix, int *status)
+{
+    const char *text = "W : matrix(m, n)\nx : vector(n)\nL = sum(W*x)";
+    nd_session *s = nd_open(file, text, strlen(text), NULL);
+    nd_c_options o = { prefix, 0, 0, NULL };
+    char *out = NULL;
+    *status = nd_emit(s, ND_C, &o, &out);
+    nd_close(s);
+    return out;
+}
+
+/* The eval function's prefix in the generated text. */
+static void eval_prefix(const char *c, char *out, size_t size)
+{
+    const char *e = strstr(c, "_eval(const long *dims");
+    ck_assert(e != NULL);
+    const char *b = e;
+    while (b > c && (isalnum((unsigned char)b[-1]) || b[-1] == '_'))
+        b--;
+    ck_assert((size_t)(e - b) < size);
+    memcpy(out, b, (size_t)(e - b));
+    out[e - b] = '\0';
+}
+
+/* Without --name, a file's stem of any length makes a prefix (cut, with a
+ * hash of the whole so that long stems stay apart); with --name, the
+ * message is about --name. */
+START_TEST(long_stems_make_prefixes)
+{
+    char a[128], b[128], pa[80], pb[80];
+    memset(a, 'x', 100);
+    strcpy(a + 100, "1.nd");
+    memset(b, 'x', 100);
+    strcpy(b + 100, "2.nd");
+    int st;
+    char *ca = emit_named(a, NULL, &st), *cb;
+    ck_assert_int_eq(st, 0);
+    cb = emit_named(b, NULL, &st);
+    ck_assert_int_eq(st, 0);
+    eval_prefix(ca, pa, sizeof pa);
+    eval_prefix(cb, pb, sizeof pb);
+    ck_assert_msg(strlen(pa) < 64 && !strncmp(pa, "nd_xxx", 6), "%s", pa);
+    ck_assert_str_ne(pa, pb);
+    nd_free(ca);
+    nd_free(cb);
+    char *c = emit_named("dir/_sq.nd", NULL, &st);     /* not nd__sq, a helper's name */
+    ck_assert_int_eq(st, 0);
+    eval_prefix(c, pa, sizeof pa);
+    ck_assert_str_eq(pa, "nd_sq");
+    nd_free(c);
+    nd_free(emit_named("dir/x.nd", a, &st));
+    ck_assert_int_eq(st, 2);
+}
+END_TEST
+
+/* A constant past the range of double is HUGE_VAL (what it rounds to),
+ * not "inf", which does not compile. */
+START_TEST(huge_constants_compile)
+{
+    char dir[] = "/tmp/nd_huge_XXXXXX", path[64], cmd[256];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = c_source("x : vector(n)\nL = 1e350*sum(x) - 1e320*norm2(x) + 1e-400*mean(x)",
+                         "p", 0, 0);
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    nd_free(src);
+    const char *compilers[] = { "gcc", "clang" };
+    for (int c = 0; c < 2; c++) {
+        if (!have(compilers[c]))
+            continue;
+        snprintf(cmd, sizeof cmd, "%s -std=c99 -Wall -Wextra -pedantic -Werror -c %s -o %s/p.o",
+                 compilers[c], path, dir);
+        ck_assert_msg(system(cmd) == 0, "%s does not compile %s", compilers[c], path);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+END_TEST
+
+/* ---- time ---- */
+
+static double cpu_seconds_for(const char *program, int colmajor)
+{
+    nd_session *s = nd_open("<deep>", program, strlen(program), NULL);
+    nd_c_options o = { "f", 0, colmajor, NULL };
+    char *out = NULL;
+    clock_t t0 = clock();
+    ck_assert_int_eq(nd_emit(s, ND_C, &o, &out), 0);
+    double t = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    nd_free(out);
+    nd_close(s);
+    return t;
+}
+
+/* Deep networks: a chain per layer in the gradients (ordered greedily past
+ * 64 factors, once O(n^4) over the layers), one long chain, and
+ * --colmajor's transposes (once O(n^2) or worse): seconds where they took
+ * minutes. */
+START_TEST(deep_chains_generate_fast)
+{
+    strbuf p;
+    for (int kind = 0; kind < 3; kind++) {
+        sb_init(&p);
+        int n = kind == 0 ? 1000 : kind == 1 ? 600 : 5000;
+        sb_puts(&p, "x0 : vector(m)\n");
+        for (int i = 1; i <= n; i++)
+            sb_printf(&p, "W%d : matrix(m, m)\n", i);
+        if (kind == 1) {
+            sb_puts(&p, "L = x0'");
+            for (int i = 1; i <= n; i++)
+                sb_printf(&p, "*W%d", i);
+            sb_puts(&p, "*x0\n");
+        } else {
+            for (int i = 1; i <= n; i++)
+                sb_printf(&p, kind ? "x%d = relu(W%d*x%d)\n" : "x%d = W%d*x%d\n", i, i, i - 1);
+            sb_printf(&p, "L = sum(x%d)\n", n);
+        }
+        double t = cpu_seconds_for(sb_str(&p), kind == 2);
+        ck_assert_msg(t < 20, "program %d: %.1f s", kind, t);
+        sb_free(&p);
+    }
+}
+END_TEST
+
 Suite *suite_codegen(void)
 {
     Suite *s = suite_create("codegen");
@@ -454,8 +1000,18 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, examples_and_names_compile_and_agree);
     tcase_add_test(tc, random_programs_compile_and_agree);
     tcase_add_test(tc, blas_programs_agree);
+    tcase_add_test(tc, blas_names_and_late_scalars_agree);
     tcase_add_test(tc, readme_c_example);
     tcase_add_test(tc, autoencoder_is_linear_in_W);
+    tcase_add_test(tc, late_scalars_agree);
+    tcase_add_test(tc, handmade_late_scalars_agree);
+    tcase_add_test(tc, inconsistent_plan_is_an_internal_error);
+    tcase_add_test(tc, reserved_lists_are_sorted);
+    tcase_add_test(tc, reserved_names_compile_and_agree);
+    tcase_add_test(tc, many_gradients_each_skipped);
+    tcase_add_test(tc, long_stems_make_prefixes);
+    tcase_add_test(tc, deep_chains_generate_fast);
+    tcase_add_test(tc, huge_constants_compile);
     suite_add_tcase(s, tc);
     return s;
 }
