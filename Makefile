@@ -41,6 +41,9 @@ OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 GEN_OBJS := $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
 GEN_HDRS := $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 LIB := $(BUILD)/libnnderive.a
+LIB_ALL := $(BUILD)/libnnderive-internal.a
+LD ?= ld
+OBJCOPY ?= objcopy
 SHLIB := $(BUILD)/$(SONAME)
 BIN := $(BUILD)/nnderive
 
@@ -51,7 +54,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
 .PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth bench-check lengths render
-all: $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
+all: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
 $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
@@ -80,14 +83,24 @@ $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o: $(BUILD)/obj/%.o: $(BUILD)/gen/%.c $
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) $(GEN_WARN) $(DEPFLAGS) -c -o $@ $<
 
-$(LIB): $(OBJS) $(GEN_OBJS)
+# Two archives: the installed one exports only the nd_ interface, as the
+# shared library does (its objects joined by ld -r, every hidden symbol made
+# local), and an internal one with every symbol, for the command, the tests
+# and the benchmarks that look inside.
+$(LIB_ALL): $(OBJS) $(GEN_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(LIB): $(OBJS) $(GEN_OBJS)
+	rm -f $@ $(BUILD)/nnderive-lib.o
+	$(LD) -r -o $(BUILD)/nnderive-lib.o $^
+	$(OBJCOPY) --localize-hidden $(BUILD)/nnderive-lib.o
+	$(AR) rcs $@ $(BUILD)/nnderive-lib.o
 
 $(SHLIB): $(OBJS) $(GEN_OBJS)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LIBS)
 
-$(BIN): $(BUILD)/obj/main.o $(LIB)
+$(BIN): $(BUILD)/obj/main.o $(LIB_ALL)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Regenerated when PREFIX or LIBDIR change (make install PREFIX=...).
@@ -100,7 +113,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/flags | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ND) $(CHECK_CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
 
-$(TEST_BIN): $(TEST_OBJS) $(LIB)
+$(TEST_BIN): $(TEST_OBJS) $(LIB_ALL)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 check: $(TEST_BIN) $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
@@ -206,21 +219,21 @@ deps-optional:
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 # Benchmarks: derivation time per example (bench/RESULTS.md has the numbers).
-$(BUILD)/bench/bench_derive: bench/bench_derive.c bench/bench_time.h $(LIB)
+$(BUILD)/bench/bench_derive: bench/bench_derive.c bench/bench_time.h $(LIB_ALL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB_ALL) $(LIBS)
 
-$(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/lengths.h $(LIB)
+$(BUILD)/bench/bench_lengths: bench/bench_lengths.c tests/identities.h tests/lengths.h $(LIB_ALL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB_ALL) $(LIBS)
 
-$(BUILD)/bench/bench_depth: bench/bench_depth.c bench/bench_time.h $(LIB)
+$(BUILD)/bench/bench_depth: bench/bench_depth.c bench/bench_time.h $(LIB_ALL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB_ALL) $(LIBS)
 
-$(BUILD)/bench/bench_check: bench/bench_check.c bench/bench_time.h $(LIB)
+$(BUILD)/bench/bench_check: bench/bench_check.c bench/bench_time.h $(LIB_ALL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS_ND) -o $@ $< $(LIB_ALL) $(LIBS)
 
 # --check with its diagnosis on the seed's examples (bench/RESULTS.md).
 bench-check: $(BUILD)/bench/bench_check

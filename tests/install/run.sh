@@ -21,6 +21,11 @@ cc -std=c99 -Wall -Wextra -pedantic -Werror $cflags tests/install/example.c -o "
     "$dest/usr/lib/libnnderive.a" $(pkg-config --static --libs-only-l nnderive | sed 's/-lnnderive//') \
     ${ND_LDFLAGS:-}
 "$dest/example_static"
+# both libraries export the nd_ interface and nothing else
+for lib in "$dest/usr/lib/libnnderive.a" "$dest/usr/lib/libnnderive.so"; do
+    others=$(nm -g --defined-only "$lib" 2>/dev/null | awk 'NF == 3 { print $3 }' | grep -v '^nd_' || true)
+    [ -z "$others" ] || { echo "install_test: $lib exports more than nd_: $(echo $others | head -c 200)" >&2; exit 1; }
+done
 # the man page documents every option of --help
 for opt in $("$dest/usr/bin/nnderive" --help | grep -o -- '--[a-z-]*' | sort -u); do
     grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$dest/usr/share/man/man1/nnderive.1" ||
