@@ -14,22 +14,20 @@
 
 #include "ctx.h"
 
-/* ORDER OP: this enum and ops_table in ops.c stay in step. */
+/* The operators, in the order of ops.def (ORDER OP): one list makes this
+ * enum and the operator table, so that they cannot drift apart. */
 enum nd_op {
-    /* leaves */
-    OP_CONST, OP_VAR, OP_DIMVAL, OP_EYE, OP_SYM,
-    /* structure and arithmetic */
-    OP_BCAST, OP_ADD, OP_PROD, OP_EMUL, OP_EPOW, OP_MPOW, OP_TRANSPOSE,
-    /* elementwise functions */
-    OP_EXP, OP_LOG, OP_SQRT, OP_ABS, OP_SIGN, OP_SIN, OP_COS, OP_TAN,
-    OP_ARCSIN, OP_ARCCOS, OP_ARCTAN, OP_TANH, OP_SIGMOID, OP_SWISH, OP_RELU,
-    OP_SOFTPLUS, OP_STEP,
-    /* reductions to a scalar */
-    OP_SUM, OP_NORM1, OP_NORM2, OP_NORM, OP_TR, OP_DET, OP_LOGDET, OP_MEAN,
-    /* matrices */
-    OP_INV, OP_DIAGM, OP_DIAGV,
-    /* neural networks (column-wise on matrices) */
-    OP_SOFTMAX, OP_LOGSOFTMAX, OP_LOGSUMEXP, OP_CROSSENTROPY,
+#define LEAF(E, ...) OP_##E,
+#define ARITH(E, ...) OP_##E,
+#define ELEM(E, ...) OP_##E,
+#define REDUCE(E, ...) OP_##E,
+#define FUNC(E, ...) OP_##E,
+#include "ops.def"
+#undef LEAF
+#undef ARITH
+#undef ELEM
+#undef REDUCE
+#undef FUNC
     OP__COUNT
 };
 

@@ -1,8 +1,9 @@
-/* ops.h: the operator table.  One row per operator (ORDER OP, see expr.h)
- * with its spelling, result shape, simplifications on construction, adjoint
- * (derivative) rule, MPFR evaluator, and the spellings the emitters need.
- * Adding an operator means adding its enum value, its row and the few
- * functions the row points to. */
+/* ops.h: the operator table.  One row per operator, made from the list in
+ * ops.def (ORDER OP): its spelling, result shape, simplification on
+ * construction, adjoint (derivative) rule, MPFR evaluator, how it is
+ * transposed, rebuilt and known symmetric, and how the printers and the C
+ * generator write it.  Adding an operator means adding its row to ops.def
+ * and the functions the row names (ops_impl.h declares them from the list). */
 #ifndef ND_OPS_H
 #define ND_OPS_H
 
@@ -34,6 +35,17 @@ typedef struct call_site {
     const nd_loc *arg_locs;     /* ctx_text(ctx, arg_locs[i]) for messages */
 } call_site;
 
+/* Which union field of a leaf the node uses (expr.h). */
+enum op_payload { PAYLOAD_NONE, PAYLOAD_Q, PAYLOAD_VAR, PAYLOAD_DIM, PAYLOAD_NAME };
+
+/* When the value is a symmetric matrix (see ops.def). */
+enum op_symmetry { SYMM_NO, SYMM_ALWAYS, SYMM_KIDS, SYMM_FIRST, SYMM_PALINDROME, SYMM_SCALAR,
+                   SYMM_ASSUMED };
+
+/* How the printer writes a call in LaTeX: \name\left(x\right), open x close
+ * (close_matrix for a matrix argument), or x with a superscript. */
+enum op_latex { LATEX_CALL, LATEX_WRAP, LATEX_SUPER };
+
 typedef struct nd_opinfo {
     const char *name;           /* spelling in the language (internal ops too) */
     enum op_class cls;
@@ -56,8 +68,19 @@ typedef struct nd_opinfo {
     int (*eval1)(mpfr_t y, const mpfr_t x);             /* EV_OK/EV_DOMAIN */
     nd_node *(*deriv)(nd_ctx *ctx, nd_node *x, nd_node *fx);   /* f'(x) */
     int (*fold)(mpq_t y, const mpq_t x);                /* exact f(x), or 0 */
-    const char *latex;          /* LaTeX spelling of the function */
-    const char *c_name;         /* C99 spelling (elementwise and reductions) */
+    /* (x)' with x made by this operator, pushed down (a sum's terms, a
+     * product in reverse order), or NULL: a transpose node over x. */
+    nd_node *(*transpose)(nd_ctx *ctx, nd_node *x);
+    /* n remade over new operands through the smart constructors (which
+     * simplify again), or NULL: mk_call. */
+    nd_node *(*rebuild)(nd_ctx *ctx, const nd_node *n, nd_node *const *kids);
+    enum op_symmetry symmetry;
+    enum op_payload payload;    /* leaves */
+    enum op_latex latex_form;
+    const char *latex;          /* CALL: the command; WRAP: the opening; SUPER: the superscript */
+    const char *latex_close, *latex_close_matrix;   /* WRAP */
+    const char *c_name;         /* C99 function of an element (elementwise), or NULL */
+    const char *c_helper;       /* the generated code's helper the plan calls, or NULL */
 } nd_opinfo;
 
 extern const nd_opinfo ops_table[OP__COUNT];

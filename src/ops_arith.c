@@ -5,20 +5,20 @@
 
 /* ---- shapes shared by several rows ---- */
 
-SHAPE(shape_same)
+SHAPE(op_same_shape)
 {
     (void)ctx;
     return k[0]->shape;
 }
 
-SHAPE(shape_scalar1)
+SHAPE(op_scalar_shape)
 {
     (void)ctx;
     (void)k;
     return shape_scalar();
 }
 
-SHAPE(shape_transposed)
+SHAPE(op_transposed_shape)
 {
     (void)ctx;
     return shape_transpose(k[0]->shape);
@@ -26,7 +26,7 @@ SHAPE(shape_transposed)
 
 /* ---- leaves ---- */
 
-EVAL(eval_const)
+EVAL(op_const_eval)
 {
     (void)env;
     (void)args;
@@ -34,21 +34,21 @@ EVAL(eval_const)
     return EV_OK;
 }
 
-EVAL(eval_var)
+EVAL(op_var_eval)
 {
     (void)args;
     mat_copy(out, &env->vars[n->u.var]);
     return EV_OK;
 }
 
-EVAL(eval_dimval)
+EVAL(op_dimval_eval)
 {
     (void)args;
     mpfr_set_si(out->a[0], eval_dim(env, n->u.dim), MPFR_RNDN);
     return EV_OK;
 }
 
-EVAL(eval_eye)
+EVAL(op_eye_eval)
 {
     (void)env;
     (void)n;
@@ -58,7 +58,7 @@ EVAL(eval_eye)
     return EV_OK;
 }
 
-EVAL(eval_sym)
+EVAL(op_sym_eval)
 {
     (void)env;
     (void)n;
@@ -69,7 +69,7 @@ EVAL(eval_sym)
 
 /* ---- broadcasting: a scalar everywhere, a column across, a row down ---- */
 
-ADJ(adj_bcast)
+ADJ(op_bcast_adjoint)
 {
     (void)i;
     nd_node *x = n->kid[0];
@@ -80,7 +80,7 @@ ADJ(adj_bcast)
     return mk_mul(ctx, mk_transpose(ctx, mk_ones(ctx, shape_make(n->shape.rows, DIM_ONE))), g);
 }
 
-EVAL(eval_bcast)
+EVAL(op_bcast_eval)
 {
     (void)env;
     (void)n;
@@ -94,7 +94,7 @@ EVAL(eval_bcast)
 
 /* ---- sums ---- */
 
-ADJ(adj_add)
+ADJ(op_add_adjoint)
 {
     (void)ctx;
     (void)n;
@@ -102,7 +102,7 @@ ADJ(adj_add)
     return g;
 }
 
-EVAL(eval_add)
+EVAL(op_add_eval)
 {
     (void)env;
     size_t len = mat_len(out);
@@ -124,7 +124,7 @@ static uint32_t first_matrix(nd_ctx *ctx, const nd_node *n)
 }
 
 /* d(s * R)/ds = <G, R>;  d(S * L * M * R)/dM = S * L' * G * R' */
-ADJ(adj_prod)
+ADJ(op_prod_adjoint)
 {
     uint32_t c0 = first_matrix(ctx, n), m = n->nkids;
     nd_node **f = xmalloc((m + 3) * sizeof *f);
@@ -149,7 +149,7 @@ ADJ(adj_prod)
     return r;
 }
 
-EVAL(eval_prod)
+EVAL(op_prod_eval)
 {
     nd_ctx *ctx = env->ctx;
     uint32_t c0 = first_matrix(ctx, n);
@@ -181,7 +181,7 @@ EVAL(eval_prod)
 
 /* ---- elementwise products ---- */
 
-ADJ(adj_emul)
+ADJ(op_emul_adjoint)
 {
     nd_node *r = g;
     for (uint32_t j = 0; j < n->nkids; j++)
@@ -190,7 +190,7 @@ ADJ(adj_emul)
     return r;
 }
 
-EVAL(eval_emul)
+EVAL(op_emul_eval)
 {
     (void)env;
     size_t len = mat_len(out);
@@ -204,7 +204,7 @@ EVAL(eval_emul)
 /* ---- powers ---- */
 
 /* d(x.^p)/dx = p*x.^(p-1);  d(x.^p)/dp = <G, x.^p .* log(x)> */
-ADJ(adj_epow)
+ADJ(op_epow_adjoint)
 {
     nd_node *x = n->kid[0], *p = n->kid[1];
     if (i == 0) {
@@ -216,7 +216,7 @@ ADJ(adj_epow)
     return mk_inner(ctx, g, mk_emul(ctx, n, mk_fn(ctx, OP_LOG, x)));
 }
 
-EVAL(eval_epow)
+EVAL(op_epow_eval)
 {
     (void)env;
     (void)n;
@@ -233,7 +233,7 @@ EVAL(eval_epow)
 }
 
 /* d(A^k) = sum_j (A')^j G (A')^(k-1-j) */
-ADJ(adj_mpow)
+ADJ(op_mpow_adjoint)
 {
     (void)i;
     nd_node *at = mk_transpose(ctx, n->kid[0]);
@@ -246,7 +246,7 @@ ADJ(adj_mpow)
     return r;
 }
 
-EVAL(eval_mpow)
+EVAL(op_mpow_eval)
 {
     nd_mat acc, tmp;
     mat_init(&acc, out->rows, out->cols, env->prec);
@@ -264,14 +264,14 @@ EVAL(eval_mpow)
 
 /* ---- transposes ---- */
 
-ADJ(adj_transpose)
+ADJ(op_transpose_adjoint)
 {
     (void)n;
     (void)i;
     return mk_transpose(ctx, g);
 }
 
-EVAL(eval_transpose)
+EVAL(op_transpose_eval)
 {
     (void)env;
     (void)n;
@@ -279,4 +279,99 @@ EVAL(eval_transpose)
         for (int c = 0; c < out->cols; c++)
             mpfr_set(MAT(out, r, c), MAT(args[0], c, r), MPFR_RNDN);
     return EV_OK;
+}
+
+/* ---- transposes pushed down (mk_transpose calls these) ---- */
+
+/* (a + b)' = a' + b', (a .* b)' = a' .* b', (s*A*B)' = s*B'*A'. */
+TRANSPOSE(op_each_transpose)
+{
+    nd_node **t = xmalloc((x->nkids + 1) * sizeof *t);
+    for (uint32_t i = 0; i < x->nkids; i++)
+        t[i] = mk_transpose(ctx, x->kid[i]);
+    nd_node *r;
+    int n = (int)x->nkids;
+    if (x->op == OP_ADD) {
+        r = mk_add(ctx, t, n);
+    } else if (x->op == OP_EMUL) {
+        r = t[0];
+        for (int i = 1; i < n; i++)
+            r = mk_emul(ctx, r, t[i]);
+    } else {    /* OP_PROD: scalars stay in front, the chain reverses */
+        int first = 0;
+        while (first < n && expr_is_scalar(ctx, t[first]))
+            first++;
+        for (int i = first, j = n - 1; i < j; i++, j--) {
+            nd_node *tmp = t[i];
+            t[i] = t[j];
+            t[j] = tmp;
+        }
+        r = mk_prod(ctx, t, n);
+    }
+    free(t);
+    return r;
+}
+
+TRANSPOSE(op_bcast_transpose)
+{
+    return mk_bcast(ctx, mk_transpose(ctx, x->kid[0]), shape_transpose(x->shape));
+}
+
+TRANSPOSE(op_epow_transpose)
+{
+    return mk_pow(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
+}
+
+/* (A^k)' = (A')^k */
+TRANSPOSE(op_mpow_transpose)
+{
+    return mk_mpow(ctx, mk_transpose(ctx, x->kid[0]), x->u.k);
+}
+
+TRANSPOSE(op_transpose_transpose)
+{
+    (void)ctx;
+    return x->kid[0];
+}
+
+/* ---- rebuilt over new operands ---- */
+
+REBUILD(op_bcast_rebuild)
+{
+    return mk_bcast(ctx, k[0], n->shape);
+}
+
+REBUILD(op_add_rebuild)
+{
+    return mk_add(ctx, k, (int)n->nkids);
+}
+
+REBUILD(op_prod_rebuild)
+{
+    return mk_prod(ctx, k, (int)n->nkids);
+}
+
+REBUILD(op_emul_rebuild)
+{
+    nd_node *r = k[0];
+    for (uint32_t i = 1; i < n->nkids; i++)
+        r = mk_emul(ctx, r, k[i]);
+    return r;
+}
+
+REBUILD(op_epow_rebuild)
+{
+    (void)n;
+    return mk_pow(ctx, k[0], k[1]);
+}
+
+REBUILD(op_mpow_rebuild)
+{
+    return mk_mpow(ctx, k[0], n->u.k);
+}
+
+REBUILD(op_transpose_rebuild)
+{
+    (void)n;
+    return mk_transpose(ctx, k[0]);
 }

@@ -8,7 +8,7 @@
 /* ---- generic rules for the whole class ---- */
 
 /* f(c) folds when exact; f(matrix(s)) = matrix(f(s)). */
-SIMP(simp_elem)
+SIMP(op_elem_simplify)
 {
     const nd_opinfo *o = &ops_table[op];
     nd_node *x = k[0];
@@ -26,7 +26,7 @@ SIMP(simp_elem)
     return NULL;
 }
 
-ADJ(adj_elem)
+ADJ(op_elem_adjoint)
 {
     (void)i;
     const nd_opinfo *o = &ops_table[n->op];
@@ -35,7 +35,7 @@ ADJ(adj_elem)
     return mk_emul(ctx, g, o->deriv(ctx, n->kid[0], n));
 }
 
-EVAL(eval_elem)
+EVAL(op_elem_eval)
 {
     (void)env;
     const nd_opinfo *o = &ops_table[n->op];
@@ -55,43 +55,43 @@ nd_node *one_minus(nd_ctx *ctx, nd_node *x)
 
 #define R MPFR_RNDN
 
-int ev_exp(mpfr_t y, const mpfr_t x) { mpfr_exp(y, x, R); return EV_OK; }
-int ev_log(mpfr_t y, const mpfr_t x)
+int op_exp_eval1(mpfr_t y, const mpfr_t x) { mpfr_exp(y, x, R); return EV_OK; }
+int op_log_eval1(mpfr_t y, const mpfr_t x)
 {
     if (mpfr_sgn(x) <= 0)
         return EV_DOMAIN;
     mpfr_log(y, x, R);
     return EV_OK;
 }
-int ev_sqrt(mpfr_t y, const mpfr_t x)
+int op_sqrt_eval1(mpfr_t y, const mpfr_t x)
 {
     if (mpfr_sgn(x) <= 0)   /* sqrt'(0) is infinite */
         return EV_DOMAIN;
     mpfr_sqrt(y, x, R);
     return EV_OK;
 }
-int ev_abs(mpfr_t y, const mpfr_t x) { mpfr_abs(y, x, R); return EV_OK; }
-int ev_sign(mpfr_t y, const mpfr_t x) { mpfr_set_si(y, mpfr_sgn(x), R); return EV_OK; }
-int ev_sin(mpfr_t y, const mpfr_t x) { mpfr_sin(y, x, R); return EV_OK; }
-int ev_cos(mpfr_t y, const mpfr_t x) { mpfr_cos(y, x, R); return EV_OK; }
-int ev_tan(mpfr_t y, const mpfr_t x) { mpfr_tan(y, x, R); return EV_OK; }
-int ev_arcsin(mpfr_t y, const mpfr_t x)
+int op_abs_eval1(mpfr_t y, const mpfr_t x) { mpfr_abs(y, x, R); return EV_OK; }
+int op_sign_eval1(mpfr_t y, const mpfr_t x) { mpfr_set_si(y, mpfr_sgn(x), R); return EV_OK; }
+int op_sin_eval1(mpfr_t y, const mpfr_t x) { mpfr_sin(y, x, R); return EV_OK; }
+int op_cos_eval1(mpfr_t y, const mpfr_t x) { mpfr_cos(y, x, R); return EV_OK; }
+int op_tan_eval1(mpfr_t y, const mpfr_t x) { mpfr_tan(y, x, R); return EV_OK; }
+int op_arcsin_eval1(mpfr_t y, const mpfr_t x)
 {
     if (mpfr_cmp_si(x, 1) >= 0 || mpfr_cmp_si(x, -1) <= 0)
         return EV_DOMAIN;
     mpfr_asin(y, x, R);
     return EV_OK;
 }
-int ev_arccos(mpfr_t y, const mpfr_t x)
+int op_arccos_eval1(mpfr_t y, const mpfr_t x)
 {
     if (mpfr_cmp_si(x, 1) >= 0 || mpfr_cmp_si(x, -1) <= 0)
         return EV_DOMAIN;
     mpfr_acos(y, x, R);
     return EV_OK;
 }
-int ev_arctan(mpfr_t y, const mpfr_t x) { mpfr_atan(y, x, R); return EV_OK; }
-int ev_tanh(mpfr_t y, const mpfr_t x) { mpfr_tanh(y, x, R); return EV_OK; }
-int ev_sigmoid(mpfr_t y, const mpfr_t x)
+int op_arctan_eval1(mpfr_t y, const mpfr_t x) { mpfr_atan(y, x, R); return EV_OK; }
+int op_tanh_eval1(mpfr_t y, const mpfr_t x) { mpfr_tanh(y, x, R); return EV_OK; }
+int op_sigmoid_eval1(mpfr_t y, const mpfr_t x)
 {
     mpfr_neg(y, x, R);
     mpfr_exp(y, y, R);
@@ -99,16 +99,16 @@ int ev_sigmoid(mpfr_t y, const mpfr_t x)
     mpfr_ui_div(y, 1, y, R);
     return EV_OK;
 }
-int ev_swish(mpfr_t y, const mpfr_t x)
+int op_swish_eval1(mpfr_t y, const mpfr_t x)
 {
     mpfr_t s;
     mpfr_init2(s, mpfr_get_prec(y));
-    ev_sigmoid(s, x);
+    op_sigmoid_eval1(s, x);
     mpfr_mul(y, x, s, R);
     mpfr_clear(s);
     return EV_OK;
 }
-int ev_relu(mpfr_t y, const mpfr_t x)
+int op_relu_eval1(mpfr_t y, const mpfr_t x)
 {
     if (mpfr_sgn(x) > 0)
         mpfr_set(y, x, R);
@@ -116,63 +116,63 @@ int ev_relu(mpfr_t y, const mpfr_t x)
         mpfr_set_zero(y, 1);
     return EV_OK;
 }
-int ev_softplus(mpfr_t y, const mpfr_t x)
+int op_softplus_eval1(mpfr_t y, const mpfr_t x)
 {
     mpfr_exp(y, x, R);
     mpfr_log1p(y, y, R);
     return EV_OK;
 }
-int ev_step(mpfr_t y, const mpfr_t x) { mpfr_set_ui(y, mpfr_sgn(x) > 0, R); return EV_OK; }
+int op_step_eval1(mpfr_t y, const mpfr_t x) { mpfr_set_ui(y, mpfr_sgn(x) > 0, R); return EV_OK; }
 
 /* ---- derivatives f'(x), given x and fx = f(x) ---- */
 
-DERIV(d_exp) { (void)ctx; (void)x; return fx; }
-DERIV(d_log) { (void)fx; return mk_powi(ctx, x, -1); }
-DERIV(d_sqrt) { (void)x; return mk_scale_si(ctx, 1, 2, mk_powi(ctx, fx, -1)); }
-DERIV(d_abs) { (void)fx; return mk_fn(ctx, OP_SIGN, x); }
-DERIV(d_sin) { (void)fx; return mk_fn(ctx, OP_COS, x); }
-DERIV(d_cos) { (void)fx; return mk_neg(ctx, mk_fn(ctx, OP_SIN, x)); }
-DERIV(d_tan) { (void)x; return mk_add2(ctx, mk_ones(ctx, fx->shape), mk_powi(ctx, fx, 2)); }
-DERIV(d_arcsin)
+DERIV(op_exp_deriv) { (void)ctx; (void)x; return fx; }
+DERIV(op_log_deriv) { (void)fx; return mk_powi(ctx, x, -1); }
+DERIV(op_sqrt_deriv) { (void)x; return mk_scale_si(ctx, 1, 2, mk_powi(ctx, fx, -1)); }
+DERIV(op_abs_deriv) { (void)fx; return mk_fn(ctx, OP_SIGN, x); }
+DERIV(op_sin_deriv) { (void)fx; return mk_fn(ctx, OP_COS, x); }
+DERIV(op_cos_deriv) { (void)fx; return mk_neg(ctx, mk_fn(ctx, OP_SIN, x)); }
+DERIV(op_tan_deriv) { (void)x; return mk_add2(ctx, mk_ones(ctx, fx->shape), mk_powi(ctx, fx, 2)); }
+DERIV(op_arcsin_deriv)
 {
     (void)fx;
     return mk_pow(ctx, one_minus(ctx, mk_powi(ctx, x, 2)), mk_q(ctx, -1, 2));
 }
-DERIV(d_arccos) { return mk_neg(ctx, d_arcsin(ctx, x, fx)); }
-DERIV(d_arctan)
+DERIV(op_arccos_deriv) { return mk_neg(ctx, op_arcsin_deriv(ctx, x, fx)); }
+DERIV(op_arctan_deriv)
 {
     (void)fx;
     return mk_powi(ctx, mk_add2(ctx, mk_ones(ctx, x->shape), mk_powi(ctx, x, 2)), -1);
 }
-DERIV(d_tanh) { (void)x; return one_minus(ctx, mk_powi(ctx, fx, 2)); }
-DERIV(d_sigmoid) { (void)x; return mk_emul(ctx, fx, one_minus(ctx, fx)); }
+DERIV(op_tanh_deriv) { (void)x; return one_minus(ctx, mk_powi(ctx, fx, 2)); }
+DERIV(op_sigmoid_deriv) { (void)x; return mk_emul(ctx, fx, one_minus(ctx, fx)); }
 /* swish'(x) = s + x .* s .* (1 - s), s = sigmoid(x) */
-DERIV(d_swish)
+DERIV(op_swish_deriv)
 {
     (void)fx;
     nd_node *s = mk_fn(ctx, OP_SIGMOID, x);
-    return mk_add2(ctx, s, mk_emul(ctx, x, d_sigmoid(ctx, x, s)));
+    return mk_add2(ctx, s, mk_emul(ctx, x, op_sigmoid_deriv(ctx, x, s)));
 }
-DERIV(d_relu) { (void)fx; return mk_fn(ctx, OP_STEP, x); }
-DERIV(d_softplus) { (void)fx; return mk_fn(ctx, OP_SIGMOID, x); }
+DERIV(op_relu_deriv) { (void)fx; return mk_fn(ctx, OP_STEP, x); }
+DERIV(op_softplus_deriv) { (void)fx; return mk_fn(ctx, OP_SIGMOID, x); }
 
 /* ---- exact values ---- */
 
-FOLD(f_exp)
+FOLD(op_exp_fold)
 {
     if (mpq_sgn(x) != 0)
         return 0;
     mpq_set_ui(y, 1, 1);
     return 1;
 }
-FOLD(f_log)
+FOLD(op_log_fold)
 {
     if (mpq_cmp_ui(x, 1, 1) != 0)
         return 0;
     mpq_set_ui(y, 0, 1);
     return 1;
 }
-FOLD(f_sqrt)
+FOLD(op_sqrt_fold)
 {
     if (mpq_sgn(x) < 0 || !mpz_perfect_square_p(mpq_numref(x)) ||
         !mpz_perfect_square_p(mpq_denref(x)))
@@ -182,25 +182,25 @@ FOLD(f_sqrt)
     mpq_canonicalize(y);
     return 1;
 }
-FOLD(f_abs) { mpq_abs(y, x); return 1; }
-FOLD(f_sign) { mpq_set_si(y, mpq_sgn(x), 1); return 1; }
-FOLD(f_zero_at_zero)
+FOLD(op_abs_fold) { mpq_abs(y, x); return 1; }
+FOLD(op_sign_fold) { mpq_set_si(y, mpq_sgn(x), 1); return 1; }
+FOLD(op_zero_at_zero_fold)
 {
     if (mpq_sgn(x) != 0)
         return 0;
     mpq_set_ui(y, 0, 1);
     return 1;
 }
-FOLD(f_cos) { return f_exp(y, x); }       /* cos(0) = 1 */
-FOLD(f_arccos) { return f_log(y, x); }    /* arccos(1) = 0 */
-FOLD(f_sigmoid)
+FOLD(op_cos_fold) { return op_exp_fold(y, x); }       /* cos(0) = 1 */
+FOLD(op_arccos_fold) { return op_log_fold(y, x); }    /* arccos(1) = 0 */
+FOLD(op_sigmoid_fold)
 {
     if (mpq_sgn(x) != 0)
         return 0;
     mpq_set_ui(y, 1, 2);
     return 1;
 }
-FOLD(f_relu)
+FOLD(op_relu_fold)
 {
     if (mpq_sgn(x) > 0)
         mpq_set(y, x);
@@ -208,4 +208,4 @@ FOLD(f_relu)
         mpq_set_ui(y, 0, 1);
     return 1;
 }
-FOLD(f_step) { mpq_set_ui(y, mpq_sgn(x) > 0, 1); return 1; }
+FOLD(op_step_fold) { mpq_set_ui(y, mpq_sgn(x) > 0, 1); return 1; }

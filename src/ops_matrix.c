@@ -3,7 +3,7 @@
 
 /* ---- inverse ---- */
 
-SIMP(simp_inv)
+SIMP(op_inv_simplify)
 {
     nd_node *x = k[0];
     if (expr_is_scalar(ctx, x))
@@ -20,14 +20,14 @@ SIMP(simp_inv)
 }
 
 /* d inv(A) = -inv(A)' * G * inv(A)' */
-ADJ(adj_inv)
+ADJ(op_inv_adjoint)
 {
     (void)i;
     nd_node *t = mk_transpose(ctx, n);
     return mk_neg(ctx, mk_mul3(ctx, t, g, t));
 }
 
-EVAL(eval_inv)
+EVAL(op_inv_eval)
 {
     (void)env;
     (void)n;
@@ -36,7 +36,7 @@ EVAL(eval_inv)
 
 /* ---- diag: a vector to a diagonal matrix, a square matrix to its diagonal ---- */
 
-BUILD(build_diag)
+BUILD(op_diag_build)
 {
     (void)op;
     nd_node *x = cs->args[0];
@@ -52,19 +52,19 @@ BUILD(build_diag)
     return mk_fn(ctx, OP_DIAGV, x);
 }
 
-SHAPE(shape_diagm)
+SHAPE(op_diagm_shape)
 {
     (void)ctx;
     return shape_make(k[0]->shape.rows, k[0]->shape.rows);
 }
 
-SHAPE(shape_diagv)
+SHAPE(op_diagv_shape)
 {
     (void)ctx;
     return shape_make(k[0]->shape.rows, DIM_ONE);
 }
 
-ADJ(adj_diagm)
+ADJ(op_diagm_adjoint)
 {
     (void)n;
     (void)i;
@@ -76,7 +76,7 @@ ADJ(adj_diagm)
     return mk_fn(ctx, OP_DIAGV, x);
 }
 
-EVAL(eval_diagm)
+EVAL(op_diagm_eval)
 {
     (void)env;
     (void)n;
@@ -85,14 +85,14 @@ EVAL(eval_diagm)
     return EV_OK;
 }
 
-ADJ(adj_diagv)
+ADJ(op_diagv_adjoint)
 {
     (void)n;
     (void)i;
     return mk_fn(ctx, OP_DIAGM, g);
 }
 
-EVAL(eval_diagv)
+EVAL(op_diagv_eval)
 {
     (void)env;
     (void)n;

@@ -41,14 +41,14 @@ static void eval_logsoftmax_into(nd_mat *out, const nd_mat *x, mpfr_prec_t prec,
 /* ---- softmax ---- */
 
 /* d softmax: S .* (G - colsum(S .* G)) */
-ADJ(adj_softmax)
+ADJ(op_softmax_adjoint)
 {
     (void)i;
     nd_node *cs = mk_colsum(ctx, mk_emul(ctx, n, g));
     return mk_emul(ctx, n, mk_sub(ctx, g, mk_bcast(ctx, cs, n->shape)));
 }
 
-EVAL(eval_softmax)
+EVAL(op_softmax_eval)
 {
     (void)n;
     eval_logsoftmax_into(out, args[0], env->prec, 1);
@@ -58,7 +58,7 @@ EVAL(eval_softmax)
 /* ---- logsoftmax ---- */
 
 /* d logsoftmax: G - softmax(Z) .* colsum(G) */
-ADJ(adj_logsoftmax)
+ADJ(op_logsoftmax_adjoint)
 {
     (void)i;
     nd_node *z = n->kid[0];
@@ -66,7 +66,7 @@ ADJ(adj_logsoftmax)
     return mk_sub(ctx, g, mk_emul(ctx, s, mk_bcast(ctx, mk_colsum(ctx, g), z->shape)));
 }
 
-EVAL(eval_logsoftmax)
+EVAL(op_logsoftmax_eval)
 {
     (void)n;
     eval_logsoftmax_into(out, args[0], env->prec, 0);
@@ -75,20 +75,20 @@ EVAL(eval_logsoftmax)
 
 /* ---- logsumexp: one number per column ---- */
 
-SHAPE(shape_logsumexp)
+SHAPE(op_logsumexp_shape)
 {
     (void)ctx;
     return shape_make(DIM_ONE, k[0]->shape.cols);
 }
 
-ADJ(adj_logsumexp)
+ADJ(op_logsumexp_adjoint)
 {
     (void)i;
     nd_node *z = n->kid[0];
     return mk_emul(ctx, mk_fn(ctx, OP_SOFTMAX, z), mk_bcast(ctx, g, z->shape));
 }
 
-EVAL(eval_logsumexp)
+EVAL(op_logsumexp_eval)
 {
     (void)n;
     mpfr_t m, t;
@@ -104,7 +104,7 @@ EVAL(eval_logsumexp)
 
 /* ---- crossentropy(Z, Y) = -sum(Y .* logsoftmax(Z)) ---- */
 
-BUILD(build_crossentropy)
+BUILD(op_crossentropy_build)
 {
     nd_node *z = cs->args[0], *y = cs->args[1];
     if (!shape_unify(ctx, z->shape, y->shape))
@@ -117,7 +117,7 @@ BUILD(build_crossentropy)
 
 /* dZ = softmax(Z) .* colsum(Y) - Y (softmax(z) - y for a label summing to 1);
  * dY = -logsoftmax(Z) */
-ADJ(adj_crossentropy)
+ADJ(op_crossentropy_adjoint)
 {
     nd_node *z = n->kid[0], *y = n->kid[1];
     if (i == 1)
@@ -127,7 +127,7 @@ ADJ(adj_crossentropy)
     return mk_mul(ctx, g, d);
 }
 
-EVAL(eval_crossentropy)
+EVAL(op_crossentropy_eval)
 {
     (void)n;
     nd_mat ls;

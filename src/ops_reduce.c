@@ -5,12 +5,12 @@
 
 /* ---- elaboration checks ---- */
 
-BUILD(build_any)
+BUILD(op_any_build)
 {
     return mk_call(ctx, op, cs->args, cs->nargs);
 }
 
-BUILD(build_square)
+BUILD(op_square_build)
 {
     nd_node *a = cs->args[0];
     if (!dim_unify(ctx, a->shape.rows, a->shape.cols))
@@ -40,7 +40,7 @@ static nd_node *pull_scalars(nd_ctx *ctx, enum nd_op op, nd_node *x)
 
 /* ---- sum ---- */
 
-SIMP(simp_sum)
+SIMP(op_sum_simplify)
 {
     nd_node *x = k[0];
     if (expr_is_scalar(ctx, x))
@@ -62,7 +62,7 @@ SIMP(simp_sum)
     return pull_scalars(ctx, op, x);
 }
 
-ADJ(adj_sum)
+ADJ(op_sum_adjoint)
 {
     (void)i;
     return mk_bcast(ctx, g, n->kid[0]->shape);
@@ -86,7 +86,7 @@ static void sum_into(mpfr_t acc, const nd_mat *x, int squares, int absval)
     mpfr_clear(t);
 }
 
-EVAL(eval_sum)
+EVAL(op_sum_eval)
 {
     (void)env;
     (void)n;
@@ -96,13 +96,13 @@ EVAL(eval_sum)
 
 /* ---- norms: norm1 = sum |x|, norm2 = sum x^2 (squared), norm = sqrt(norm2) ---- */
 
-ADJ(adj_norm1)
+ADJ(op_norm1_adjoint)
 {
     (void)i;
     return mk_mul(ctx, g, mk_fn(ctx, OP_SIGN, n->kid[0]));
 }
 
-EVAL(eval_norm1)
+EVAL(op_norm1_eval)
 {
     (void)env;
     (void)n;
@@ -110,7 +110,7 @@ EVAL(eval_norm1)
     return EV_OK;
 }
 
-SIMP(simp_norm2)
+SIMP(op_norm2_simplify)
 {
     (void)op;
     nd_node *x = k[0], *m, *s;
@@ -123,13 +123,13 @@ SIMP(simp_norm2)
     return NULL;
 }
 
-ADJ(adj_norm2)
+ADJ(op_norm2_adjoint)
 {
     (void)i;
     return mk_mul3(ctx, mk_int(ctx, 2), g, n->kid[0]);
 }
 
-EVAL(eval_norm2)
+EVAL(op_norm2_eval)
 {
     (void)env;
     (void)n;
@@ -137,13 +137,13 @@ EVAL(eval_norm2)
     return EV_OK;
 }
 
-ADJ(adj_norm)
+ADJ(op_norm_adjoint)
 {
     (void)i;
     return mk_mul3(ctx, g, n->kid[0], mk_powi(ctx, n, -1));
 }
 
-EVAL(eval_norm)
+EVAL(op_norm_eval)
 {
     (void)env;
     (void)n;
@@ -156,7 +156,7 @@ EVAL(eval_norm)
 
 /* ---- trace ---- */
 
-SIMP(simp_tr)
+SIMP(op_tr_simplify)
 {
     nd_node *x = k[0];
     if (expr_is_scalar(ctx, x))
@@ -184,13 +184,13 @@ SIMP(simp_tr)
     return pull_scalars(ctx, op, x);
 }
 
-ADJ(adj_tr)
+ADJ(op_tr_adjoint)
 {
     (void)i;
     return mk_mul(ctx, g, expr_eye(ctx, n->kid[0]->shape.rows));
 }
 
-EVAL(eval_tr)
+EVAL(op_tr_eval)
 {
     (void)env;
     (void)n;
@@ -202,7 +202,7 @@ EVAL(eval_tr)
 
 /* ---- determinants ---- */
 
-SIMP(simp_det)
+SIMP(op_det_simplify)
 {
     nd_node *x = k[0];
     if (expr_is_scalar(ctx, x))
@@ -217,13 +217,13 @@ SIMP(simp_det)
 }
 
 /* d det(A) = det(A) * inv(A)' */
-ADJ(adj_det)
+ADJ(op_det_adjoint)
 {
     (void)i;
     return mk_mul3(ctx, g, n, mk_transpose(ctx, mk_fn(ctx, OP_INV, n->kid[0])));
 }
 
-EVAL(eval_det)
+EVAL(op_det_eval)
 {
     (void)env;
     (void)n;
@@ -231,13 +231,13 @@ EVAL(eval_det)
     return EV_OK;
 }
 
-ADJ(adj_logdet)
+ADJ(op_logdet_adjoint)
 {
     (void)i;
     return mk_mul(ctx, g, mk_transpose(ctx, mk_fn(ctx, OP_INV, n->kid[0])));
 }
 
-EVAL(eval_logdet)
+EVAL(op_logdet_eval)
 {
     (void)env;
     (void)n;
@@ -255,14 +255,14 @@ static nd_node *numel(nd_ctx *ctx, nd_shape s)
     return mk_mul(ctx, mk_dim(ctx, s.rows), mk_dim(ctx, s.cols));
 }
 
-ADJ(adj_mean)
+ADJ(op_mean_adjoint)
 {
     (void)i;
     nd_shape s = n->kid[0]->shape;
     return mk_bcast(ctx, mk_div(ctx, g, numel(ctx, s)), s);
 }
 
-EVAL(eval_mean)
+EVAL(op_mean_eval)
 {
     (void)env;
     (void)n;
