@@ -27,11 +27,15 @@ void reason_free(reason *r)
 {
     sb_free(&r->text);
     free(r->fix);
+    for (int i = 0; i < r->n_pos; i++)
+        free(r->pos[i].text);
 }
 
 void reason_set(reason *r, const char *kind, const char *fmt, ...)
 {
     r->kind = kind;
+    for (int i = 0; i < r->n_pos; i++)
+        free(r->pos[i].text);
     r->n_pos = 0;
     free(r->fix);
     r->fix = NULL;
@@ -57,9 +61,9 @@ void reason_fix(reason *r, const char *fmt, ...)
 
 void reason_add_pos(reason *r, nd_loc loc, const char *text)
 {
-    if (r->n_pos < REASON_MAX_POS) {
+    if (r->n_pos < REASON_MAX_POS) {     /* a copy: the text may be another ctx's */
         r->pos[r->n_pos].loc = loc;
-        r->pos[r->n_pos++].text = text;
+        r->pos[r->n_pos++].text = text ? xstrdup(text) : NULL;
     }
 }
 

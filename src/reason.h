@@ -19,7 +19,7 @@
 
 typedef struct reason_pos {
     nd_loc loc;
-    const char *text;           /* the source text there */
+    char *text;                 /* the source text there (owned), or NULL */
 } reason_pos;
 
 typedef struct reason {

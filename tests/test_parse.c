@@ -156,7 +156,7 @@ END_TEST
  * shape error, and neither recurses. */
 START_TEST(long_chains_are_flat)
 {
-    enum { N = 300000 };
+    enum { N = 100000 };
     static const char *const chain[] = { "+x", ".*x", "*x", "-x" };
     strbuf b;
     sb_init(&b);
