@@ -18,6 +18,19 @@ static uint32_t mix(uint32_t h, uint32_t v)
     return h;
 }
 
+/* The table takes the low bits of the hash, and mix() of consecutive ids
+ * leaves them clustered (long probe runs for a chain of similar nodes):
+ * every input bit must reach the low ones (MurmurHash3's finalizer). */
+static uint32_t avalanche(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
 static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
 {
     switch ((enum nd_op)n->op) {
@@ -52,7 +65,7 @@ static uint32_t node_hash(nd_ctx *ctx, const nd_node *n)
         h = mix(h, (uint32_t)dim_find(ctx, n->shape.rows));
         h = mix(h, (uint32_t)dim_find(ctx, n->shape.cols));
     }
-    return h;
+    return avalanche(h);
 }
 
 static int payload_equal(nd_ctx *ctx, const nd_node *a, const nd_node *b)
