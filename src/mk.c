@@ -16,7 +16,8 @@ typedef struct nodelist {
 
 static void nl_push(nodelist *l, nd_node *x)
 {
-    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    if (l->n == l->cap)     /* not a call per push: long products push a lot */
+        l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     l->v[l->n++] = x;
 }
 
@@ -315,33 +316,182 @@ static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f)
         nl_push(&p->chain, f);
 }
 
+/* The base of x as base^exponent when the exponent is a constant. */
+static nd_node *base_of(nd_node *x)
+{
+    if (x->op == OP_EPOW && x->kid[1]->op == OP_CONST && !is_named(x))
+        return x->kid[0];
+    return x;
+}
+
 /* Splits x into base^exponent when the exponent is a constant. */
 static nd_node *pow_base(nd_node *x, mpq_t e)
 {
-    if (x->op == OP_EPOW && x->kid[1]->op == OP_CONST && !is_named(x)) {
+    nd_node *b = base_of(x);
+    if (b != x)
         mpq_set(e, x->kid[1]->u.q);
-        return x->kid[0];
-    }
-    mpq_set_ui(e, 1, 1);
-    return x;
+    else
+        mpq_set_ui(e, 1, 1);
+    return b;
 }
 
 static int base_cmp(const void *a, const void *b)
 {
-    mpq_t ea, eb;
-    mpq_inits(ea, eb, NULL);
-    int c = expr_cmp(sort_ctx, pow_base(*(nd_node *const *)a, ea),
-                     pow_base(*(nd_node *const *)b, eb));
-    mpq_clears(ea, eb, NULL);
-    return c;
+    return expr_cmp(sort_ctx, base_of(*(nd_node *const *)a), base_of(*(nd_node *const *)b));
 }
 
-/* x^a * x^b = x^(a+b) among commuting factors (sorted by base). */
-static void merge_powers(nd_ctx *ctx, nodelist *l)
+/* ---- long products kept in order ----
+ * A product built one factor at a time, like the adjoint through a chain of
+ * elementwise functions ((1 - x5000.^2).*(1 - x4999.^2).*...), is flattened
+ * and put in canonical order each time a factor joins; sorting it again
+ * from scratch costs n log n comparisons, each of which may walk two deep
+ * expressions.  A node whose kids a sort put in order carries a stamp
+ * (nd_node.sorted), and a few new factors are inserted among its kids
+ * instead.  The order reads the kids' NF_NAMED flags, the one part of a
+ * node that changes, and the flags are only ever set: the stamp records how
+ * many were set, and holds while that count stays.  A comparison that read
+ * the dimensions (which may still merge) leaves no stamp. */
+
+#define MAX_INSERTED 4      /* more new factors than this: sort them all again */
+#define MIN_STAMPED 4       /* shorter products sort again as cheaply */
+
+static unsigned named_kids(const nd_node *n)
 {
+    unsigned k = 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        k += is_named(n->kid[i]);
+    return k;
+}
+
+static void stamp_in_order(nd_node *n)
+{
+    unsigned k = named_kids(n);
+    if (k + 1 < UINT16_MAX)
+        n->sorted = (uint16_t)(k + 1);
+}
+
+/* Did x (an operand) put v[0..n) on the list as its kids, in an order a
+ * sort gave them, with distinct bases and no ones? */
+static int ordered_operand(const nd_node *x, nd_node *const *v, int n)
+{
+    if (x->op != OP_EMUL || is_named(x) || !x->sorted || x->nkids != (uint32_t)n ||
+        x->sorted != named_kids(x) + 1)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] != x->kid[i])
+            return 0;
+    return 1;
+}
+
+static int base_in(nd_node *const *v, int n, const nd_node *base)
+{
+    for (int i = 0; i < n; i++)
+        if (base_of(v[i]) == base)
+            return 1;
+    return 0;
+}
+
+/* Inserts x into v[0..n) (n >= 1), in order, at the place a sort would
+ * give it: at an end, the usual place, after one or two comparisons. */
+static void insert_ordered(nd_ctx *ctx, nd_node **v, int n, nd_node *x, int *stable)
+{
+    int lo, hi;     /* v[..lo) sort before x, v[hi..) after it */
+    if (expr_cmp_factor_stable(ctx, v[n - 1], x, stable) < 0) {
+        lo = hi = n;
+    } else if (n == 1 || expr_cmp_factor_stable(ctx, x, v[0], stable) < 0) {
+        lo = hi = 0;
+    } else {
+        lo = 1;
+        hi = n - 1;
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (expr_cmp_factor_stable(ctx, v[mid], x, stable) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(v + lo + 1, v + lo, (size_t)(n - lo) * sizeof *v);
+    v[lo] = x;
+}
+
+/* merge_powers when v[lo..hi) is in order and the rest have new bases: the
+ * rest, ones dropped, inserted among them.  Returns 0 when it does not
+ * apply (the list is untouched), else 1 and *stable as the comparisons say. */
+static int insert_factors(nd_ctx *ctx, nodelist *l, int lo, int hi, int *stable)
+{
+    int n_new = l->n - (hi - lo);
+    if (hi - lo < 2 || n_new > MAX_INSERTED)
+        return 0;
+    nd_node *fresh[MAX_INSERTED];
+    int k = 0;
+    for (int i = 0; i < l->n; i++) {
+        if (i >= lo && i < hi)
+            continue;
+        nd_node *b = base_of(l->v[i]);
+        if (base_in(l->v + lo, hi - lo, b) || base_in(fresh, k, b))
+            return 0;
+        fresh[k++] = l->v[i];
+    }
+    memmove(l->v, l->v + lo, (size_t)(hi - lo) * sizeof *l->v);
+    l->n = hi - lo;
+    for (int i = 0; i < k; i++)
+        if (!mk_is_one(fresh[i]))
+            insert_ordered(ctx, l->v, l->n++, fresh[i], stable);
+    return 1;
+}
+
+/* Are the bases of v[0..n) distinct?  (A set of node ids, open addressing.) */
+static int bases_distinct(nd_node *const *v, int n)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * (uint32_t)n)
+        cap *= 2;
+    uint32_t *set = xmalloc(cap * sizeof *set);
+    memset(set, 0, cap * sizeof *set);
+    int distinct = 1;
+    for (int i = 0; i < n && distinct; i++) {
+        uint32_t id = base_of(v[i])->id, h = (id * 0x9e3779b1u) & (cap - 1);
+        while (set[h] && set[h] != id + 1)
+            h = (h + 1) & (cap - 1);
+        distinct = !set[h];
+        set[h] = id + 1;
+    }
+    free(set);
+    return distinct;
+}
+
+static int any_zero(nodelist *l);
+
+/* Is the merged list in order, with distinct bases and no zero, by stable
+ * comparisons?  (What a stamp says; a sort's result is in order unless the
+ * order read the dimensions.) */
+static int check_in_order(nd_ctx *ctx, nodelist *l)
+{
+    int stable = 1;
+    for (int i = 0; i + 1 < l->n && stable; i++)
+        if (expr_cmp_factor_stable(ctx, l->v[i], l->v[i + 1], &stable) >= 0)
+            return 0;
+    return stable && bases_distinct(l->v, l->n) && !any_zero(l);
+}
+
+/* x^a * x^b = x^(a+b) among commuting factors (sorted by base), then the
+ * factors in canonical order.  v[lo..hi) are the kids of one operand when
+ * ordered_operand said so (else lo == hi).  With in_order, says whether
+ * the result may be stamped. */
+static void merge_powers(nd_ctx *ctx, nodelist *l, int lo, int hi, int *in_order)
+{
+    int stable = 1;
+    if (in_order)
+        *in_order = 0;
     if (l->n < 2) {     /* the common case: nothing to sort or merge */
         if (l->n == 1 && mk_is_one(l->v[0]))
             l->n = 0;
+        return;
+    }
+    if (insert_factors(ctx, l, lo, hi, &stable)) {
+        if (in_order)
+            *in_order = stable;
         return;
     }
     sort_ctx = ctx;
@@ -363,6 +513,8 @@ static void merge_powers(nd_ctx *ctx, nodelist *l)
     l->n = w;
     mpq_clears(e, e2, NULL);
     sort_nodes(ctx, l->v, l->n);
+    if (in_order && l->n >= MIN_STAMPED)
+        *in_order = check_in_order(ctx, l);
 }
 
 /* A chain factor as base^k: A^3, inv(A) = A^-1, inv(A)' = (A')^-1. */
@@ -482,7 +634,7 @@ static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
     nd_node *b = p->chain.v[0];
     p->chain.n = 0;
     add_factor(ctx, p, b->kid[0]);      /* flattened like any other factor */
-    merge_powers(ctx, &p->scalars);
+    merge_powers(ctx, &p->scalars, 0, 0, NULL);
     return mk_bcast(ctx, build_prod(ctx, p, shape_scalar()), shape);
 }
 
@@ -552,7 +704,7 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
                expr_is_scalar(ctx, p.chain.v[0]->kid[0])) {
         r = bcast_chain(ctx, &p, shape);
     } else {
-        merge_powers(ctx, &p.scalars);
+        merge_powers(ctx, &p.scalars, 0, 0, NULL);
         simplify_chain(ctx, &p.chain);
         if (!ones_outer(ctx, &p, shape, &r))
             r = build_prod(ctx, &p, shape);
@@ -613,25 +765,41 @@ static void add_efactor(nd_ctx *ctx, nodelist *scal, nodelist *fac, nd_node *f)
     }
 }
 
+/* The product of the factors add_efactor put on the lists; fac->v[lo..hi)
+ * came in order from one operand (see ordered_operand). */
+static nd_node *build_emul(nd_ctx *ctx, nodelist *scal, nodelist *fac, int lo, int hi,
+                           nd_shape shape)
+{
+    for (int i = 0; i < fac->n; i++)     /* an ordered operand has no zero */
+        if ((i < lo || i >= hi) && mk_is_zero(fac->v[i]))
+            return mk_zero(ctx, shape);
+    int in_order;
+    merge_powers(ctx, fac, lo, hi, &in_order);
+    nd_node *e = fac->n == 0   ? mk_ones(ctx, shape)
+                 : fac->n == 1 ? fac->v[0]
+                               : expr_node(ctx, OP_EMUL, shape, fac->v, fac->n);
+    if (in_order && e->op == OP_EMUL)
+        stamp_in_order(e);
+    nl_push(scal, e);
+    return mk_prod(ctx, scal->v, scal->n);
+}
+
 nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b)
 {
     if (expr_is_scalar(ctx, a) || expr_is_scalar(ctx, b))
         return mk_mul(ctx, a, b);
-    nd_shape shape = a->shape;
     nodelist scal = { 0 }, fac = { 0 };
+    int lo = 0, hi = 0;     /* the kids of an operand already in order */
     add_efactor(ctx, &scal, &fac, a);
+    if (ordered_operand(a, fac.v, fac.n))
+        hi = fac.n;
+    int mid = fac.n;
     add_efactor(ctx, &scal, &fac, b);
-    nd_node *r;
-    if (any_zero(&fac)) {
-        r = mk_zero(ctx, shape);
-    } else {
-        merge_powers(ctx, &fac);
-        nd_node *e = fac.n == 0   ? mk_ones(ctx, shape)
-                     : fac.n == 1 ? fac.v[0]
-                                  : expr_node(ctx, OP_EMUL, shape, fac.v, fac.n);
-        nl_push(&scal, e);
-        r = mk_prod(ctx, scal.v, scal.n);
+    if (fac.n - mid > hi && ordered_operand(b, fac.v + mid, fac.n - mid)) {
+        lo = mid;
+        hi = fac.n;
     }
+    nd_node *r = build_emul(ctx, &scal, &fac, lo, hi, a->shape);
     nl_free(&scal);
     nl_free(&fac);
     return r;

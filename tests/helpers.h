@@ -18,6 +18,7 @@ Suite *suite_cli(void);
 Suite *suite_readable(void);
 Suite *suite_codegen(void);
 Suite *suite_dot(void);
+Suite *suite_scale(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */
