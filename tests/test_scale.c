@@ -1,6 +1,7 @@
 /* test_scale.c: long programs take time in proportion to their length.
  *
- * A chain of thousands of elementwise layers was cubic somewhere.  The
+ * A chain of thousands of elementwise layers, tens of thousands of uses of
+ * one variable under --paths: each was quadratic or cubic somewhere.  The
  * bounds are CPU seconds (clock(), not wall time, which a loaded machine
  * stretches) with wide margins: the code as it is stays 20 to 50 times
  * under them, the code before the fixes went 10 to 100 times over.  And
@@ -69,6 +70,32 @@ START_TEST(tanh_chain_verifies)
     ck_assert_int_eq(t_verify(p, &worst), 0);
     ck_assert_msg(worst < 1e-25, "worst relative error %g", worst);
     free(p);
+}
+END_TEST
+
+/* x1 = x0 + a, x2 = x1 + a, ...: --paths notes each of the 60000 uses of a
+ * with its line, which was found by reading the source from the top. */
+START_TEST(many_uses_paths_is_linear)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "x0, a : vector(n)\n");
+    for (int k = 1; k <= 60000; k++)
+        sb_printf(&b, "x%d = x%d + a\n", k, k - 1);
+    sb_puts(&b, "L = sum(x60000)\nwrt a\n");
+    double t0 = cpu_seconds();
+    char *out = t_emit(sb_str(&b), ND_PATHS);
+    double t = cpu_seconds() - t0;
+    ck_assert(out != NULL);
+    ck_assert_int_eq(count(out, "dL/da via a at "), 60000);
+    ck_assert_msg(strstr(out, "dL/da via a at 2:11 = vector(1)\n") != NULL, "%s",
+                  strrchr(out, 'v'));
+    ck_assert_msg(strstr(out, "dL/da via a at 60001:19 = vector(1)\n") != NULL, "%s",
+                  strrchr(out, 'v'));
+    ck_assert_msg(strstr(out, "\ndL/da = vector(60000)") != NULL, "%s", strrchr(out, 'v'));
+    ck_assert_msg(t < 4, "60000 uses took %.1f s of CPU", t);
+    nd_free(out);
+    sb_free(&b);
 }
 END_TEST
 
@@ -175,6 +202,7 @@ Suite *suite_scale(void)
     tcase_add_test(tc, naming_a_factor_resorts_the_product);
     tcase_add_test(tc, tanh_chain_verifies);
     tcase_add_test(tc, tanh_chain_is_linear);
+    tcase_add_test(tc, many_uses_paths_is_linear);
     suite_add_tcase(s, tc);
     return s;
 }
