@@ -784,24 +784,152 @@ static nd_node *build_emul(nd_ctx *ctx, nodelist *scal, nodelist *fac, int lo, i
     return mk_prod(ctx, scal->v, scal->n);
 }
 
+/* mk_emul(a, b) once a's factors are on the lists (a_ordered: as
+ * ordered_operand said of them). */
+static nd_node *emul_with(nd_ctx *ctx, nodelist *scal, nodelist *fac, int a_ordered,
+                          nd_node *b, nd_shape shape)
+{
+    int lo = 0, hi = a_ordered ? fac->n : 0;    /* the kids of an operand in order */
+    int mid = fac->n;
+    add_efactor(ctx, scal, fac, b);
+    if (fac->n - mid > hi && ordered_operand(b, fac->v + mid, fac->n - mid)) {
+        lo = mid;
+        hi = fac->n;
+    }
+    return build_emul(ctx, scal, fac, lo, hi, shape);
+}
+
 nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b)
 {
     if (expr_is_scalar(ctx, a) || expr_is_scalar(ctx, b))
         return mk_mul(ctx, a, b);
     nodelist scal = { 0 }, fac = { 0 };
-    int lo = 0, hi = 0;     /* the kids of an operand already in order */
     add_efactor(ctx, &scal, &fac, a);
-    if (ordered_operand(a, fac.v, fac.n))
-        hi = fac.n;
-    int mid = fac.n;
-    add_efactor(ctx, &scal, &fac, b);
-    if (fac.n - mid > hi && ordered_operand(b, fac.v + mid, fac.n - mid)) {
-        lo = mid;
-        hi = fac.n;
-    }
-    nd_node *r = build_emul(ctx, &scal, &fac, lo, hi, a->shape);
+    nd_node *r = emul_with(ctx, &scal, &fac, ordered_operand(a, fac.v, fac.n), b, a->shape);
     nl_free(&scal);
     nl_free(&fac);
+    return r;
+}
+
+/* ---- an elementwise product kept open (see mk.h) ---- */
+
+struct mk_open {
+    nodelist fac;           /* the kids of the product it stands for, in order */
+    nd_shape shape;
+    int ordered;            /* that product would carry a stamp that holds */
+    unsigned named;         /* named kids among them */
+    uint32_t *base, cap;    /* ids + 1 of their bases, open addressing */
+};
+
+/* The slot of a base's key (its id + 1) in the set. */
+static uint32_t *base_slot(const mk_open *o, uint32_t key)
+{
+    uint32_t h = (key * 0x9e3779b1u) & (o->cap - 1);
+    while (o->base[h] && o->base[h] != key)
+        h = (h + 1) & (o->cap - 1);
+    return &o->base[h];
+}
+
+static int has_base(const mk_open *o, const nd_node *b)
+{
+    return *base_slot(o, b->id + 1) != 0;
+}
+
+/* Records the base of x (the set stays at most half full). */
+static void add_base(mk_open *o, nd_node *x)
+{
+    if (2 * ((uint32_t)o->fac.n + 1) > o->cap) {
+        uint32_t *old = o->base, old_cap = o->cap;
+        o->cap = o->cap ? 2 * o->cap : 64;
+        while (2 * ((uint32_t)o->fac.n + 1) > o->cap)
+            o->cap *= 2;
+        o->base = xmalloc(o->cap * sizeof *o->base);
+        memset(o->base, 0, o->cap * sizeof *o->base);
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i])
+                *base_slot(o, old[i]) = old[i];
+        free(old);
+    }
+    *base_slot(o, base_of(x)->id + 1) = base_of(x)->id + 1;
+}
+
+void mk_open_free(mk_open *o)
+{
+    if (!o)
+        return;
+    nl_free(&o->fac);
+    free(o->base);
+    free(o);
+}
+
+/* mk_emul(EMUL(o), d) when it would be the ordered product with d's
+ * factors inserted: as insert_factors does it, the bases looked up in the
+ * set instead of among the kids. */
+int mk_emul_extend(nd_ctx *ctx, mk_open *o, nd_node *d)
+{
+    if (!o->ordered || expr_is_scalar(ctx, d))
+        return 0;
+    nodelist scal = { 0 }, fresh = { 0 };
+    add_efactor(ctx, &scal, &fresh, d);
+    int ok = scal.n == 0 && fresh.n <= MAX_INSERTED &&
+             !(fresh.n > o->fac.n && ordered_operand(d, fresh.v, fresh.n));
+    for (int i = 0; i < fresh.n && ok; i++) {
+        nd_node *b = base_of(fresh.v[i]);
+        ok = !mk_is_zero(fresh.v[i]) && !has_base(o, b) && !base_in(fresh.v, i, b);
+    }
+    int stable = 1;
+    for (int i = 0; i < fresh.n && ok; i++) {
+        if (mk_is_one(fresh.v[i]))
+            continue;
+        nl_push(&o->fac, NULL);     /* room for one more */
+        insert_ordered(ctx, o->fac.v, o->fac.n - 1, fresh.v[i], &stable);
+        add_base(o, fresh.v[i]);
+        o->named += is_named(fresh.v[i]);
+    }
+    if (ok)
+        o->ordered = stable && o->named + 1 < UINT16_MAX;
+    nl_free(&scal);
+    nl_free(&fresh);
+    return ok;
+}
+
+mk_open *mk_emul_open(nd_ctx *ctx, nd_node *g, nd_node *d)
+{
+    if (g->op != OP_EMUL || !g->sorted || expr_is_scalar(ctx, g))
+        return NULL;    /* not an ordered operand (the usual case): at once */
+    mk_open *o = xmalloc(sizeof *o);
+    memset(o, 0, sizeof *o);
+    o->shape = g->shape;
+    nodelist scal = { 0 };
+    add_efactor(ctx, &scal, &o->fac, g);
+    o->ordered = scal.n == 0 && ordered_operand(g, o->fac.v, o->fac.n);
+    nl_free(&scal);
+    if (o->ordered) {
+        o->named = g->sorted - 1u;
+        for (int i = 0; i < o->fac.n; i++)
+            add_base(o, o->fac.v[i]);
+    }
+    if (!o->ordered || !mk_emul_extend(ctx, o, d)) {
+        mk_open_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+nd_node *mk_emul_finish(nd_ctx *ctx, mk_open *o, nd_node *d)
+{
+    nd_node *r;
+    if (expr_is_scalar(ctx, d)) {   /* mk_emul scales the node: it must be made */
+        nd_node *e = expr_node(ctx, OP_EMUL, o->shape, o->fac.v, o->fac.n);
+        if (o->ordered)
+            stamp_in_order(e);
+        r = mk_mul(ctx, e, d);
+    } else {
+        nodelist scal = { 0 };
+        r = emul_with(ctx, &scal, &o->fac, o->ordered, d, o->shape);
+        nl_free(&scal);
+    }
+    mk_open_free(o);
     return r;
 }
 
