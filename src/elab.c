@@ -355,12 +355,26 @@ static void declare(elab *e, const ast_stmt *st)
 
 static nd_node *occurrence(elab *e, int var, const ast *a);
 
+static int split_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is name one of the variables --paths splits?  The names are sorted once
+ * (elab_pass): a variable may be used thousands of times. */
 static int is_split(const elab *e, const char *name)
 {
-    for (int i = 0; i < e->n_split; i++)
-        if (!strcmp(e->split[i], name))
-            return 1;
-    return 0;
+    return e->n_split &&
+           bsearch(&name, e->split, (size_t)e->n_split, sizeof *e->split, split_cmp) != NULL;
+}
+
+/* A sorted copy of the names in the arena. */
+static const char *const *sorted_names(nd_ctx *ctx, const char *const *names, int n)
+{
+    const char **v = arena_alloc(ctx->arena, ((size_t)n + 1) * sizeof *v);
+    memcpy(v, names, (size_t)n * sizeof *v);
+    qsort(v, (size_t)n, sizeof *v, split_cmp);
+    return v;
 }
 
 /* The shape of an undeclared name from its first letter, with fresh
@@ -973,7 +987,9 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
 /* One pass over the program (see "two passes" above). */
 static void elab_pass(nd_ctx *ctx, const elab_opts *opts, nd_prog *p, elab_hints *h, int second)
 {
-    elab e = { .ctx = ctx, .infer = 1, .split = opts ? opts->split : NULL,
+    elab e = { .ctx = ctx, .infer = 1,
+               .split = opts && opts->n_split ? sorted_names(ctx, opts->split, opts->n_split)
+                                              : NULL,
                .n_split = opts ? opts->n_split : 0, .hints = h, .second = second,
                .origins = opts && opts->origins ? p : NULL };
     if (p->n_origin)        /* a second pass numbers the nodes anew */

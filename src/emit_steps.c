@@ -152,12 +152,54 @@ void emit_steps(nd_ctx *ctx, const nd_prog *prog, int latex, strbuf *out)
 
 /* ---- --paths ---- */
 
+/* The start of each line of the source, for the notes of many uses
+ * (diag_line reads from the top each time: quadratic in long programs). */
+typedef struct line_index {
+    const nd_source *src;
+    const char **start;     /* of line 1, 2, ...; then the end */
+    int n;
+} line_index;
+
+static void index_lines(line_index *li, const nd_source *src)
+{
+    const char *p = src->text, *end = src->text + src->len;
+    int cap = 16;
+    li->src = src;
+    li->start = xmalloc((size_t)cap * sizeof *li->start);
+    li->n = 0;
+    for (;;) {
+        if (li->n + 1 >= cap)
+            li->start = xrealloc(li->start, (size_t)(cap *= 2) * sizeof *li->start);
+        li->start[li->n++] = p;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    li->start[li->n] = end;
+}
+
+/* diag_line's answer, from the index. */
+static const char *indexed_line(line_index *li, const nd_source *src, int line, size_t *len)
+{
+    if (!li->src)
+        index_lines(li, src);
+    if (li->src != src)
+        return diag_line(src, line, len);
+    const char *p = line >= 1 && line <= li->n ? li->start[line - 1] : li->start[li->n];
+    const char *e = p, *end = li->start[li->n];
+    while (e < end && *e != '\n' && *e != '\r')
+        e++;
+    *len = (size_t)(e - p);
+    return p;
+}
+
 /* " via W' at 5:8" (text) or \Big|_{\text{via } W^\top \text{ at 5:8}} (LaTeX). */
-static const char *use_note(nd_ctx *ctx, const nd_var *copy, int latex)
+static const char *use_note(nd_ctx *ctx, line_index *li, const nd_var *copy, int latex)
 {
     nd_loc loc = copy->loc;
     size_t len;
-    const char *line = diag_line(loc.src, loc.first_line, &len);
+    const char *line = indexed_line(li, loc.src, loc.first_line, &len);
     size_t after = (size_t)loc.last_column;
     int transposed = after < len && line[after] == '\'';
     strbuf b;
@@ -176,33 +218,48 @@ static const char *use_note(nd_ctx *ctx, const nd_var *copy, int latex)
     return r;
 }
 
-/* The copies of each variable: their indices, in source order. */
-static int copies_of(nd_ctx *ctx, int var, int *out)
+/* The copies of every variable, in source order, grouped by the variable
+ * they copy: those of v are list[first[v] .. first[v + 1]).  One pass, not
+ * one per variable. */
+static int *group_copies(nd_ctx *ctx, int **first)
 {
-    int n = 0;
-    for (int i = 0; i < ctx->n_vars; i++)
-        if (ctx->vars[i].origin == var)
-            out[n++] = i;
-    return n;
+    int n = ctx->n_vars, *at = xmalloc(((size_t)n + 1) * sizeof *at);
+    int *list = xmalloc(((size_t)n + 1) * sizeof *list);
+    memset(at, 0, ((size_t)n + 1) * sizeof *at);
+    for (int i = 0; i < n; i++)
+        if (ctx->vars[i].origin >= 0)
+            at[ctx->vars[i].origin + 1]++;
+    for (int v = 0; v < n; v++)
+        at[v + 1] += at[v];
+    int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
+    memcpy(fill, at, ((size_t)n + 1) * sizeof *fill);
+    for (int i = 0; i < n; i++)
+        if (ctx->vars[i].origin >= 0)
+            list[fill[ctx->vars[i].origin]++] = i;
+    free(fill);
+    *first = at;
+    return list;
 }
 
+/* The variable itself (not a copy) of that name, or -1: the symbol table
+ * knows the variables, and no copy is in it. */
 static int var_named(nd_ctx *ctx, const char *name)
 {
-    for (int i = 0; i < ctx->n_vars; i++)
-        if (ctx->vars[i].origin < 0 && !strcmp(ctx->vars[i].name, name))
-            return i;
-    return -1;
+    struct nd_sym *s = ctx_lookup(ctx, name);
+    if (!s || s->kind != SYM_VAR || ctx->vars[s->index].origin >= 0)
+        return -1;
+    return s->index;
 }
 
 /* Lines for one variable: each use's contribution, then the sum. */
 static int path_lines(nd_ctx *ctx, const nd_prog *prog, int var, nd_node **g, int *copies,
-                      int nc, int latex, emit_line *lines)
+                      int nc, int latex, line_index *li, emit_line *lines)
 {
     const char *l = label(ctx, ctx->binds[prog->objective].name, ctx->vars[var].name);
     for (int i = 0; i < nc; i++) {
         lines[i].label = l;
         lines[i].expr = g[i];
-        lines[i].note = use_note(ctx, &ctx->vars[copies[i]], latex);
+        lines[i].note = use_note(ctx, li, &ctx->vars[copies[i]], latex);
     }
     lines[nc].label = l;
     lines[nc].expr = nc ? mk_add(ctx, g, nc) : mk_zero(ctx, ctx->vars[var].shape);
@@ -217,20 +274,27 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
      * the bindings, the objective among them */
     int *copies = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *copies);
     int *group = xmalloc(((size_t)n_wrt + 1) * sizeof *group), *var = xmalloc(((size_t)n_wrt + 1) * sizeof *var);
-    int total = 0;
+    int total = 0, *first, *list = group_copies(ctx, &first);
     for (int w = 0; w < n_wrt; w++) {
         var[w] = var_named(ctx, wrt[w]);
-        group[w] = var[w] < 0 ? 0 : copies_of(ctx, var[w], copies + total);
+        group[w] = var[w] < 0 ? 0 : first[var[w] + 1] - first[var[w]];
+        if (group[w])
+            memcpy(copies + total, list + first[var[w]], (size_t)group[w] * sizeof *copies);
         total += group[w];
     }
+    free(list);
+    free(first);
     nd_node **g = xmalloc(((size_t)total + 1) * sizeof *g);
     derive_gradients(ctx, ctx->binds[prog->objective].node, copies, total, g);
     simplify_merge_copies(ctx, g, total);
     emit_line *lines = xmalloc(((size_t)total + (size_t)n_wrt + 1) * sizeof *lines);
     int nl = 0;
+    line_index li = { 0 };
     for (int w = 0, at = 0; w < n_wrt; at += group[w], w++)
         if (var[w] >= 0)
-            nl += path_lines(ctx, prog, var[w], g + at, copies + at, group[w], latex, lines + nl);
+            nl += path_lines(ctx, prog, var[w], g + at, copies + at, group[w], latex, &li,
+                             lines + nl);
+    free(li.start);
     nd_node **exprs = xmalloc(((size_t)nl + 1) * sizeof *exprs);
     for (int i = 0; i < nl; i++)
         exprs[i] = lines[i].expr;

@@ -18,6 +18,19 @@ static uint32_t mix(uint32_t h, uint32_t v)
     return h;
 }
 
+/* The table takes the low bits of the hash, and mix() of consecutive ids
+ * leaves them clustered (long probe runs for a chain of similar nodes):
+ * every input bit must reach the low ones (MurmurHash3's finalizer). */
+static uint32_t avalanche(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
 static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
 {
     switch ((enum nd_op)n->op) {
@@ -52,7 +65,7 @@ static uint32_t node_hash(nd_ctx *ctx, const nd_node *n)
         h = mix(h, (uint32_t)dim_find(ctx, n->shape.rows));
         h = mix(h, (uint32_t)dim_find(ctx, n->shape.cols));
     }
-    return h;
+    return avalanche(h);
 }
 
 static int payload_equal(nd_ctx *ctx, const nd_node *a, const nd_node *b)
@@ -253,16 +266,29 @@ static int cmp_int(long a, long b)
     return (a > b) - (a < b);
 }
 
-static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *budget)
+/* A comparison's state: the steps it may still take, and whether its
+ * answer read the dimensions (which may still merge, and change it). */
+typedef struct cmpstate {
+    int budget;
+    int used_dims;
+} cmpstate;
+
+static int cmp_dims(nd_ctx *ctx, nd_dim a, nd_dim b, cmpstate *st)
+{
+    st->used_dims = 1;
+    return cmp_int(dim_find(ctx, a), dim_find(ctx, b));
+}
+
+static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, cmpstate *st)
 {
     if (a == b)
         return 0;
-    if (--*budget < 0)
+    if (--st->budget < 0)
         return cmp_int(a->id, b->id);
     /* a broadcast sorts with its source (a bias after W*X), then after it */
     if ((a->op == OP_BCAST) != (b->op == OP_BCAST)) {
         int c = cmp_rec(ctx, a->op == OP_BCAST ? a->kid[0] : a,
-                        b->op == OP_BCAST ? b->kid[0] : b, budget);
+                        b->op == OP_BCAST ? b->kid[0] : b, st);
         return c ? c : cmp_int(a->op == OP_BCAST, b->op == OP_BCAST);
     }
     int c = cmp_int(rank(a), rank(b));
@@ -275,7 +301,7 @@ static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *budget)
         return cmp_int(a->u.var, b->u.var);
     case OP_DIMVAL:
     case OP_EYE:
-        return cmp_int(dim_find(ctx, a->u.dim), dim_find(ctx, b->u.dim));
+        return cmp_dims(ctx, a->u.dim, b->u.dim, st);
     case OP_SYM:
         return strcmp(a->u.name, b->u.name);
     case OP_MPOW:
@@ -286,20 +312,28 @@ static int cmp_rec(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *budget)
         break;
     }
     for (uint32_t i = 0; i < a->nkids && i < b->nkids; i++)
-        if ((c = cmp_rec(ctx, a->kid[i], b->kid[i], budget)))
+        if ((c = cmp_rec(ctx, a->kid[i], b->kid[i], st)))
             return c;
     if ((c = cmp_int(a->nkids, b->nkids)))
         return c;
-    if ((c = cmp_int(dim_find(ctx, a->shape.rows), dim_find(ctx, b->shape.rows))) ||
-        (c = cmp_int(dim_find(ctx, a->shape.cols), dim_find(ctx, b->shape.cols))))
+    if ((c = cmp_dims(ctx, a->shape.rows, b->shape.rows, st)) ||
+        (c = cmp_dims(ctx, a->shape.cols, b->shape.cols, st)))
         return c;
     return cmp_int(a->id, b->id);
 }
 
+static int cmp_top(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *stable)
+{
+    cmpstate st = { 2000, 0 };
+    int c = cmp_rec(ctx, a, b, &st);
+    if (st.used_dims && stable)
+        *stable = 0;
+    return c;
+}
+
 int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b)
 {
-    int budget = 2000;
-    return cmp_rec(ctx, a, b, &budget);
+    return cmp_top(ctx, a, b, NULL);
 }
 
 /* The bounded tree size, for ordering: small before big. */
@@ -328,10 +362,15 @@ static int factor_rank(const nd_node *n)
     }
 }
 
-int expr_cmp_factor(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+int expr_cmp_factor_stable(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *stable)
 {
     int c = cmp_int(factor_rank(a), factor_rank(b));
-    return c ? c : expr_cmp(ctx, a, b);
+    return c ? c : cmp_top(ctx, a, b, stable);
+}
+
+int expr_cmp_factor(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    return expr_cmp_factor_stable(ctx, a, b, NULL);
 }
 
 /* Terms: compound ones first, smaller before bigger, then variables and

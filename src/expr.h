@@ -6,7 +6,7 @@
  * index; children are always created first, so increasing ids are a
  * topological order and bottom-up passes are loops over ctx->nodes.
  *
- * Nodes are immutable once made, apart from `flags`. */
+ * Nodes are immutable once made, apart from `flags` and `sorted`. */
 #ifndef ND_EXPR_H
 #define ND_EXPR_H
 
@@ -60,6 +60,8 @@ enum nd_op {
 typedef struct nd_node {
     uint8_t op;
     uint8_t flags;
+    uint16_t sorted;    /* mk.c: 1 + the number of named kids when a sort last
+                           put the kids in canonical order; 0 unknown */
     uint32_t nkids;
     uint32_t id;
     uint32_t hash;
@@ -91,6 +93,9 @@ int expr_cmp(nd_ctx *ctx, const nd_node *a, const nd_node *b);
 /* The orders the printed forms use (both total, refining expr_cmp): the
  * factors of a product simple first, the terms of a sum by size. */
 int expr_cmp_factor(nd_ctx *ctx, const nd_node *a, const nd_node *b);
+/* expr_cmp_factor that clears *stable when the answer read the dimensions,
+ * which may still merge: only a stable answer can be remembered. */
+int expr_cmp_factor_stable(nd_ctx *ctx, const nd_node *a, const nd_node *b, int *stable);
 int expr_cmp_term(nd_ctx *ctx, const nd_node *a, const nd_node *b);
 
 int expr_is_const(const nd_node *n);            /* OP_CONST */

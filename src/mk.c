@@ -17,7 +17,8 @@ typedef struct nodelist {
 
 static void nl_push(nodelist *l, nd_node *x)
 {
-    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    if (l->n == l->cap)     /* not a call per push: long products push a lot */
+        l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     l->v[l->n++] = x;
 }
 
@@ -310,33 +311,182 @@ static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f)
         nl_push(&p->chain, f);
 }
 
+/* The base of x as base^exponent when the exponent is a constant. */
+static nd_node *base_of(nd_node *x)
+{
+    if (x->op == OP_EPOW && x->kid[1]->op == OP_CONST && !is_named(x))
+        return x->kid[0];
+    return x;
+}
+
 /* Splits x into base^exponent when the exponent is a constant. */
 static nd_node *pow_base(nd_node *x, mpq_t e)
 {
-    if (x->op == OP_EPOW && x->kid[1]->op == OP_CONST && !is_named(x)) {
+    nd_node *b = base_of(x);
+    if (b != x)
         mpq_set(e, x->kid[1]->u.q);
-        return x->kid[0];
-    }
-    mpq_set_ui(e, 1, 1);
-    return x;
+    else
+        mpq_set_ui(e, 1, 1);
+    return b;
 }
 
 static int base_cmp(const void *a, const void *b, void *ctx)
 {
-    mpq_t ea, eb;
-    mpq_inits(ea, eb, NULL);
-    int c = expr_cmp(ctx, pow_base(*(nd_node *const *)a, ea),
-                     pow_base(*(nd_node *const *)b, eb));
-    mpq_clears(ea, eb, NULL);
-    return c;
+    return expr_cmp(ctx, base_of(*(nd_node *const *)a), base_of(*(nd_node *const *)b));
 }
 
-/* x^a * x^b = x^(a+b) among commuting factors (sorted by base). */
-static void merge_powers(nd_ctx *ctx, nodelist *l)
+/* ---- long products kept in order ----
+ * A product built one factor at a time, like the adjoint through a chain of
+ * elementwise functions ((1 - x5000.^2).*(1 - x4999.^2).*...), is flattened
+ * and put in canonical order each time a factor joins; sorting it again
+ * from scratch costs n log n comparisons, each of which may walk two deep
+ * expressions.  A node whose kids a sort put in order carries a stamp
+ * (nd_node.sorted), and a few new factors are inserted among its kids
+ * instead.  The order reads the kids' NF_NAMED flags, the one part of a
+ * node that changes, and the flags are only ever set: the stamp records how
+ * many were set, and holds while that count stays.  A comparison that read
+ * the dimensions (which may still merge) leaves no stamp. */
+
+#define MAX_INSERTED 4      /* more new factors than this: sort them all again */
+#define MIN_STAMPED 4       /* shorter products sort again as cheaply */
+
+static unsigned named_kids(const nd_node *n)
 {
+    unsigned k = 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        k += is_named(n->kid[i]);
+    return k;
+}
+
+static void stamp_in_order(nd_node *n)
+{
+    unsigned k = named_kids(n);
+    if (k + 1 < UINT16_MAX)
+        n->sorted = (uint16_t)(k + 1);
+}
+
+/* Did x (an operand) put v[0..n) on the list as its kids, in an order a
+ * sort gave them, with distinct bases and no ones? */
+static int ordered_operand(const nd_node *x, nd_node *const *v, int n)
+{
+    if (x->op != OP_EMUL || is_named(x) || !x->sorted || x->nkids != (uint32_t)n ||
+        x->sorted != named_kids(x) + 1)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] != x->kid[i])
+            return 0;
+    return 1;
+}
+
+static int base_in(nd_node *const *v, int n, const nd_node *base)
+{
+    for (int i = 0; i < n; i++)
+        if (base_of(v[i]) == base)
+            return 1;
+    return 0;
+}
+
+/* Inserts x into v[0..n) (n >= 1), in order, at the place a sort would
+ * give it: at an end, the usual place, after one or two comparisons. */
+static void insert_ordered(nd_ctx *ctx, nd_node **v, int n, nd_node *x, int *stable)
+{
+    int lo, hi;     /* v[..lo) sort before x, v[hi..) after it */
+    if (expr_cmp_factor_stable(ctx, v[n - 1], x, stable) < 0) {
+        lo = hi = n;
+    } else if (n == 1 || expr_cmp_factor_stable(ctx, x, v[0], stable) < 0) {
+        lo = hi = 0;
+    } else {
+        lo = 1;
+        hi = n - 1;
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (expr_cmp_factor_stable(ctx, v[mid], x, stable) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(v + lo + 1, v + lo, (size_t)(n - lo) * sizeof *v);
+    v[lo] = x;
+}
+
+/* merge_powers when v[lo..hi) is in order and the rest have new bases: the
+ * rest, ones dropped, inserted among them.  Returns 0 when it does not
+ * apply (the list is untouched), else 1 and *stable as the comparisons say. */
+static int insert_factors(nd_ctx *ctx, nodelist *l, int lo, int hi, int *stable)
+{
+    int n_new = l->n - (hi - lo);
+    if (hi - lo < 2 || n_new > MAX_INSERTED)
+        return 0;
+    nd_node *fresh[MAX_INSERTED];
+    int k = 0;
+    for (int i = 0; i < l->n; i++) {
+        if (i >= lo && i < hi)
+            continue;
+        nd_node *b = base_of(l->v[i]);
+        if (base_in(l->v + lo, hi - lo, b) || base_in(fresh, k, b))
+            return 0;
+        fresh[k++] = l->v[i];
+    }
+    memmove(l->v, l->v + lo, (size_t)(hi - lo) * sizeof *l->v);
+    l->n = hi - lo;
+    for (int i = 0; i < k; i++)
+        if (!mk_is_one(fresh[i]))
+            insert_ordered(ctx, l->v, l->n++, fresh[i], stable);
+    return 1;
+}
+
+/* Are the bases of v[0..n) distinct?  (A set of node ids, open addressing.) */
+static int bases_distinct(nd_node *const *v, int n)
+{
+    uint32_t cap = 16;
+    while (cap < 2 * (uint32_t)n)
+        cap *= 2;
+    uint32_t *set = xmalloc(cap * sizeof *set);
+    memset(set, 0, cap * sizeof *set);
+    int distinct = 1;
+    for (int i = 0; i < n && distinct; i++) {
+        uint32_t id = base_of(v[i])->id, h = (id * 0x9e3779b1u) & (cap - 1);
+        while (set[h] && set[h] != id + 1)
+            h = (h + 1) & (cap - 1);
+        distinct = !set[h];
+        set[h] = id + 1;
+    }
+    free(set);
+    return distinct;
+}
+
+static int any_zero(nodelist *l);
+
+/* Is the merged list in order, with distinct bases and no zero, by stable
+ * comparisons?  (What a stamp says; a sort's result is in order unless the
+ * order read the dimensions.) */
+static int check_in_order(nd_ctx *ctx, nodelist *l)
+{
+    int stable = 1;
+    for (int i = 0; i + 1 < l->n && stable; i++)
+        if (expr_cmp_factor_stable(ctx, l->v[i], l->v[i + 1], &stable) >= 0)
+            return 0;
+    return stable && bases_distinct(l->v, l->n) && !any_zero(l);
+}
+
+/* x^a * x^b = x^(a+b) among commuting factors (sorted by base), then the
+ * factors in canonical order.  v[lo..hi) are the kids of one operand when
+ * ordered_operand said so (else lo == hi).  With in_order, says whether
+ * the result may be stamped. */
+static void merge_powers(nd_ctx *ctx, nodelist *l, int lo, int hi, int *in_order)
+{
+    int stable = 1;
+    if (in_order)
+        *in_order = 0;
     if (l->n < 2) {     /* the common case: nothing to sort or merge */
         if (l->n == 1 && mk_is_one(l->v[0]))
             l->n = 0;
+        return;
+    }
+    if (insert_factors(ctx, l, lo, hi, &stable)) {
+        if (in_order)
+            *in_order = stable;
         return;
     }
     nd_sort(l->v, (size_t)l->n, sizeof *l->v, base_cmp, ctx);
@@ -356,6 +506,8 @@ static void merge_powers(nd_ctx *ctx, nodelist *l)
     l->n = w;
     mpq_clears(e, e2, NULL);
     sort_nodes(ctx, l->v, l->n);
+    if (in_order && l->n >= MIN_STAMPED)
+        *in_order = check_in_order(ctx, l);
 }
 
 /* A chain factor as base^k: A^3, inv(A) = A^-1, inv(A)' = (A')^-1. */
@@ -475,7 +627,7 @@ static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
     nd_node *b = p->chain.v[0];
     p->chain.n = 0;
     add_factor(ctx, p, b->kid[0]);      /* flattened like any other factor */
-    merge_powers(ctx, &p->scalars);
+    merge_powers(ctx, &p->scalars, 0, 0, NULL);
     return mk_bcast(ctx, build_prod(ctx, p, shape_scalar()), shape);
 }
 
@@ -545,7 +697,7 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
                expr_is_scalar(ctx, p.chain.v[0]->kid[0])) {
         r = bcast_chain(ctx, &p, shape);
     } else {
-        merge_powers(ctx, &p.scalars);
+        merge_powers(ctx, &p.scalars, 0, 0, NULL);
         simplify_chain(ctx, &p.chain);
         if (!ones_outer(ctx, &p, shape, &r))
             r = build_prod(ctx, &p, shape);
@@ -606,27 +758,171 @@ static void add_efactor(nd_ctx *ctx, nodelist *scal, nodelist *fac, nd_node *f)
     }
 }
 
+/* The product of the factors add_efactor put on the lists; fac->v[lo..hi)
+ * came in order from one operand (see ordered_operand). */
+static nd_node *build_emul(nd_ctx *ctx, nodelist *scal, nodelist *fac, int lo, int hi,
+                           nd_shape shape)
+{
+    for (int i = 0; i < fac->n; i++)     /* an ordered operand has no zero */
+        if ((i < lo || i >= hi) && mk_is_zero(fac->v[i]))
+            return mk_zero(ctx, shape);
+    int in_order;
+    merge_powers(ctx, fac, lo, hi, &in_order);
+    nd_node *e = fac->n == 0   ? mk_ones(ctx, shape)
+                 : fac->n == 1 ? fac->v[0]
+                               : expr_node(ctx, OP_EMUL, shape, fac->v, fac->n);
+    if (in_order && e->op == OP_EMUL)
+        stamp_in_order(e);
+    nl_push(scal, e);
+    return mk_prod(ctx, scal->v, scal->n);
+}
+
+/* mk_emul(a, b) once a's factors are on the lists (a_ordered: as
+ * ordered_operand said of them). */
+static nd_node *emul_with(nd_ctx *ctx, nodelist *scal, nodelist *fac, int a_ordered,
+                          nd_node *b, nd_shape shape)
+{
+    int lo = 0, hi = a_ordered ? fac->n : 0;    /* the kids of an operand in order */
+    int mid = fac->n;
+    add_efactor(ctx, scal, fac, b);
+    if (fac->n - mid > hi && ordered_operand(b, fac->v + mid, fac->n - mid)) {
+        lo = mid;
+        hi = fac->n;
+    }
+    return build_emul(ctx, scal, fac, lo, hi, shape);
+}
+
 nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b)
 {
     if (expr_is_scalar(ctx, a) || expr_is_scalar(ctx, b))
         return mk_mul(ctx, a, b);
-    nd_shape shape = a->shape;
     nodelist scal = { 0 }, fac = { 0 };
     add_efactor(ctx, &scal, &fac, a);
-    add_efactor(ctx, &scal, &fac, b);
-    nd_node *r;
-    if (any_zero(&fac)) {
-        r = mk_zero(ctx, shape);
-    } else {
-        merge_powers(ctx, &fac);
-        nd_node *e = fac.n == 0   ? mk_ones(ctx, shape)
-                     : fac.n == 1 ? fac.v[0]
-                                  : expr_node(ctx, OP_EMUL, shape, fac.v, fac.n);
-        nl_push(&scal, e);
-        r = mk_prod(ctx, scal.v, scal.n);
-    }
+    nd_node *r = emul_with(ctx, &scal, &fac, ordered_operand(a, fac.v, fac.n), b, a->shape);
     nl_free(&scal);
     nl_free(&fac);
+    return r;
+}
+
+/* ---- an elementwise product kept open (see mk.h) ---- */
+
+struct mk_open {
+    nodelist fac;           /* the kids of the product it stands for, in order */
+    nd_shape shape;
+    int ordered;            /* that product would carry a stamp that holds */
+    unsigned named;         /* named kids among them */
+    uint32_t *base, cap;    /* ids + 1 of their bases, open addressing */
+};
+
+/* The slot of a base's key (its id + 1) in the set. */
+static uint32_t *base_slot(const mk_open *o, uint32_t key)
+{
+    uint32_t h = (key * 0x9e3779b1u) & (o->cap - 1);
+    while (o->base[h] && o->base[h] != key)
+        h = (h + 1) & (o->cap - 1);
+    return &o->base[h];
+}
+
+static int has_base(const mk_open *o, const nd_node *b)
+{
+    return *base_slot(o, b->id + 1) != 0;
+}
+
+/* Records the base of x (the set stays at most half full). */
+static void add_base(mk_open *o, nd_node *x)
+{
+    if (2 * ((uint32_t)o->fac.n + 1) > o->cap) {
+        uint32_t *old = o->base, old_cap = o->cap;
+        o->cap = o->cap ? 2 * o->cap : 64;
+        while (2 * ((uint32_t)o->fac.n + 1) > o->cap)
+            o->cap *= 2;
+        o->base = xmalloc(o->cap * sizeof *o->base);
+        memset(o->base, 0, o->cap * sizeof *o->base);
+        for (uint32_t i = 0; i < old_cap; i++)
+            if (old[i])
+                *base_slot(o, old[i]) = old[i];
+        free(old);
+    }
+    *base_slot(o, base_of(x)->id + 1) = base_of(x)->id + 1;
+}
+
+void mk_open_free(mk_open *o)
+{
+    if (!o)
+        return;
+    nl_free(&o->fac);
+    free(o->base);
+    free(o);
+}
+
+/* mk_emul(EMUL(o), d) when it would be the ordered product with d's
+ * factors inserted: as insert_factors does it, the bases looked up in the
+ * set instead of among the kids. */
+int mk_emul_extend(nd_ctx *ctx, mk_open *o, nd_node *d)
+{
+    if (!o->ordered || expr_is_scalar(ctx, d))
+        return 0;
+    nodelist scal = { 0 }, fresh = { 0 };
+    add_efactor(ctx, &scal, &fresh, d);
+    int ok = scal.n == 0 && fresh.n <= MAX_INSERTED &&
+             !(fresh.n > o->fac.n && ordered_operand(d, fresh.v, fresh.n));
+    for (int i = 0; i < fresh.n && ok; i++) {
+        nd_node *b = base_of(fresh.v[i]);
+        ok = !mk_is_zero(fresh.v[i]) && !has_base(o, b) && !base_in(fresh.v, i, b);
+    }
+    int stable = 1;
+    for (int i = 0; i < fresh.n && ok; i++) {
+        if (mk_is_one(fresh.v[i]))
+            continue;
+        nl_push(&o->fac, NULL);     /* room for one more */
+        insert_ordered(ctx, o->fac.v, o->fac.n - 1, fresh.v[i], &stable);
+        add_base(o, fresh.v[i]);
+        o->named += is_named(fresh.v[i]);
+    }
+    if (ok)
+        o->ordered = stable && o->named + 1 < UINT16_MAX;
+    nl_free(&scal);
+    nl_free(&fresh);
+    return ok;
+}
+
+mk_open *mk_emul_open(nd_ctx *ctx, nd_node *g, nd_node *d)
+{
+    if (g->op != OP_EMUL || !g->sorted || expr_is_scalar(ctx, g))
+        return NULL;    /* not an ordered operand (the usual case): at once */
+    mk_open *o = xmalloc(sizeof *o);
+    memset(o, 0, sizeof *o);
+    o->shape = g->shape;
+    nodelist scal = { 0 };
+    add_efactor(ctx, &scal, &o->fac, g);
+    o->ordered = scal.n == 0 && ordered_operand(g, o->fac.v, o->fac.n);
+    nl_free(&scal);
+    if (o->ordered) {
+        o->named = g->sorted - 1u;
+        for (int i = 0; i < o->fac.n; i++)
+            add_base(o, o->fac.v[i]);
+    }
+    if (!o->ordered || !mk_emul_extend(ctx, o, d)) {
+        mk_open_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+nd_node *mk_emul_finish(nd_ctx *ctx, mk_open *o, nd_node *d)
+{
+    nd_node *r;
+    if (expr_is_scalar(ctx, d)) {   /* mk_emul scales the node: it must be made */
+        nd_node *e = expr_node(ctx, OP_EMUL, o->shape, o->fac.v, o->fac.n);
+        if (o->ordered)
+            stamp_in_order(e);
+        r = mk_mul(ctx, e, d);
+    } else {
+        nodelist scal = { 0 };
+        r = emul_with(ctx, &scal, &o->fac, o->ordered, d, o->shape);
+        nl_free(&scal);
+    }
+    mk_open_free(o);
     return r;
 }
 

@@ -33,6 +33,23 @@ nd_node *mk_scale_si(nd_ctx *ctx, long num, long den, nd_node *x);
 nd_node *mk_div(nd_ctx *ctx, nd_node *x, nd_node *s);    /* x / scalar s */
 nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b);   /* a .* b */
 nd_node *mk_ediv(nd_ctx *ctx, nd_node *a, nd_node *b);   /* a ./ b */
+/* An elementwise product kept open, for reverse mode down a chain of
+ * elementwise functions: there the adjoint is g .* f'(x) at each layer, and
+ * mk_emul would make a node of each partial product (quadratic in the
+ * depth) of which only the last is used.  An open product is the list of
+ * kids that node would have, grown as mk_emul grows it, never made:
+ *   mk_emul_open(g, d)      mk_emul(g, d) kept open, or NULL (nothing done)
+ *                           when mk_emul would not just insert d's factors
+ *                           among g's;
+ *   mk_emul_extend(o, d)    o .* d kept open: 1, or 0 (o untouched) when
+ *                           mk_emul would not just insert;
+ *   mk_emul_finish(o, d)    the node mk_emul(o, d) gives, o itself not made;
+ *                           frees o. */
+typedef struct mk_open mk_open;
+mk_open *mk_emul_open(nd_ctx *ctx, nd_node *g, nd_node *d);
+int mk_emul_extend(nd_ctx *ctx, mk_open *o, nd_node *d);
+nd_node *mk_emul_finish(nd_ctx *ctx, mk_open *o, nd_node *d);
+void mk_open_free(mk_open *o);
 nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p);    /* x .^ p, p scalar */
 nd_node *mk_powi(nd_ctx *ctx, nd_node *x, long k);
 nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k);       /* square a, k >= 0 */

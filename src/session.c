@@ -269,8 +269,8 @@ static const char *c_prefix(nd_session *s, const nd_c_options *c, strbuf *b)
     }
     const char *base = strrchr(s->name, '/');
     base = base ? base + 1 : s->name;
-    while (*base == '_')    /* nd__ starts the generated file's helpers */
-        base++;
+    while (*base && !isalnum((unsigned char)*base))  /* nd__ starts the generated */
+        base++;                                         /* file's helpers */
     if (!strcmp(s->name, "<expr>") || !strcmp(s->name, "<stdin>") || !*base || *base == '.')
         base = "f";
     sb_puts(b, "nd_");

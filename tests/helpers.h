@@ -21,6 +21,7 @@ Suite *suite_dot(void);
 Suite *suite_infer(void);
 Suite *suite_diagnose(void);
 Suite *suite_findings(void);
+Suite *suite_scale(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */
