@@ -59,7 +59,7 @@ else
 PYTHONDIR ?= $(PREFIX)/lib/python$(PYTHON_VERSION)/dist-packages
 endif
 
-.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check lengths render
+.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python lengths render
 all: $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -211,6 +211,12 @@ bench-codegen: $(BIN)
 	    blas="GEN_AE_BLAS=$(BUILD)/bench/ae_blas.c GEN_MLP_BLAS=$(BUILD)/bench/mlp_blas.c"; \
 	else echo "bench-codegen: OpenBLAS not found, the --blas variants are skipped (apt-get install libopenblas-dev)"; blas=; fi; \
 	env GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c $$blas bench/run_codegen_bench.sh
+
+# The compiled Python callable against PyTorch autograd and hand-written
+# NumPy, one thread (bench/RESULTS.md; PyTorch is skipped when missing).
+bench-python: $(SHLIB)
+	PYTHONPATH=python NNDERIVE_LIBRARY="$(CURDIR)/$(SHLIB)" OPENBLAS_NUM_THREADS=1 \
+	    OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PYTHON) bench/bench_python.py
 
 # Pictures of the LaTeX output and of a graph for the README (needs pdflatex,
 # pdftoppm and graphviz: make deps-optional).
