@@ -13,10 +13,11 @@ with the system compiler.  python/README.md has the details.  The NumPy
 code generator of the command (--numpy) is not in the package yet.
 """
 
+import importlib
+
 from . import _lib
-from .program import (Error, NnderiveWarning, Place, Program, Report, Variable, Verdict,
-                      Verification)
-from .compiled import CompileError, ShapeError, cache_dir, compile
+from .program import (CompileError, Error, NnderiveWarning, Place, Program, Report, ShapeError,
+                      Variable, Verdict, Verification)
 
 __version__ = _lib.PACKAGE_VERSION
 library = _lib.path             # the libnnderive the package loaded
@@ -24,6 +25,14 @@ library = _lib.path             # the libnnderive the package loaded
 for _public in (Error, NnderiveWarning, Place, Program, Report, Variable, Verdict, Verification,
                 CompileError, ShapeError):
     _public.__module__ = __name__   # shown as nnderive.ShapeError, where users find them
+
+
+def __getattr__(name):
+    """compile and cache_dir come from nnderive.compiled, imported on first
+    use: it needs NumPy, which Program does not."""
+    if name in ("compile", "cache_dir"):
+        return getattr(importlib.import_module(".compiled", __name__), name)
+    raise AttributeError("module 'nnderive' has no attribute %r" % name)
 
 
 def version():

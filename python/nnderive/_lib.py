@@ -54,30 +54,32 @@ CHECK_EXPRESSION = 2
 
 
 def _candidates():
-    """Where the library may be, in the order tried: the environment variable,
-    beside the package (make install links it there), the loader path."""
+    """Where the library may be, in the order tried: the environment variable
+    (alone, when set), beside the package (make install links it there),
+    the loader path (find_library, which may run ldconfig, only last)."""
     env = os.environ.get("NNDERIVE_LIBRARY")
     if env:
-        return [env], True
+        yield env
+        return
     here = os.path.dirname(os.path.abspath(__file__))
-    names = [os.path.join(here, SONAME), os.path.join(here, "libnnderive.so"), SONAME]
+    for name in (SONAME, "libnnderive.so"):
+        if os.path.exists(os.path.join(here, name)):
+            yield os.path.join(here, name)
+    yield SONAME
     found = ctypes.util.find_library("nnderive")
-    if found and found not in names:
-        names.append(found)
-    return names, False
+    if found and found != SONAME:
+        yield found
 
 
 def _load():
-    names, explicit = _candidates()
     errors = []
-    for name in names:
-        if os.sep in name and not os.path.exists(name) and not explicit:
-            continue
+    for name in _candidates():
         try:
             return ctypes.CDLL(name), name
         except OSError as e:
             errors.append(str(e))
-    where = ("NNDERIVE_LIBRARY=%s" % names[0]) if explicit else (
+    env = os.environ.get("NNDERIVE_LIBRARY")
+    where = ("NNDERIVE_LIBRARY=%s" % env) if env else (
         "beside the package, on the loader path (%s)" % SONAME)
     raise ImportError("nnderive: cannot load libnnderive (looked %s): %s. Build it with "
                       "`make` and set NNDERIVE_LIBRARY=build/libnnderive.so.0, or install it "

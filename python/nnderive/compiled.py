@@ -23,10 +23,14 @@ import sys
 import tempfile
 import threading
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError as e:
+    raise ImportError("nnderive.compile needs NumPy (apt-get install python3-numpy): %s" % e) \
+        from None
 
 from . import _lib
-from .program import Error, Program, read_source, _wrt_list
+from .program import CompileError, Error, Program, ShapeError, read_source, _wrt_list
 
 __all__ = ["compile", "cache_dir", "CompileError", "ShapeError"]
 
@@ -39,20 +43,6 @@ stats = {"compiles": 0, "disk_hits": 0}
 
 _memo = {}                       # cache key -> the callable, within this process
 _memo_lock = threading.Lock()
-
-
-class CompileError(Error):
-    """The system C compiler failed on the generated code (``output`` holds
-    its messages) or could not be run."""
-
-    def __init__(self, message, output=""):
-        self.output = output
-        super().__init__(message + ("\n" + output.rstrip("\n") if output else ""))
-
-
-class ShapeError(ValueError):
-    """An argument of a compiled function has the wrong number of
-    dimensions, or sizes that disagree with another argument's."""
 
 
 def cache_dir():

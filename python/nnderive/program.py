@@ -28,6 +28,20 @@ class Error(Exception):
         super().__init__(self.diagnostics)
 
 
+class CompileError(Error):
+    """The system C compiler failed on the generated code (``output`` holds
+    its messages) or could not be run."""
+
+    def __init__(self, message, output=""):
+        self.output = output
+        super().__init__(message + ("\n" + output.rstrip("\n") if output else ""))
+
+
+class ShapeError(ValueError):
+    """An argument of a compiled function has the wrong number of
+    dimensions, or sizes that disagree with another argument's."""
+
+
 class NnderiveWarning(UserWarning):
     """A warning of the library about the program (``norm2(...)^2``)."""
 

@@ -14,6 +14,12 @@ BUILD = ROOT / os.environ.get("ND_BUILD", "build")
 
 _cache = tempfile.TemporaryDirectory(prefix="nnderive-pytest-")
 os.environ["XDG_CACHE_HOME"] = _cache.name
+# the tests start other processes, some in other directories: absolute paths
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "python")] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                              if p and p != "python"])
+if os.environ.get("NNDERIVE_LIBRARY"):
+    os.environ["NNDERIVE_LIBRARY"] = os.path.abspath(os.environ["NNDERIVE_LIBRARY"])
 
 
 @pytest.fixture

@@ -408,3 +408,19 @@ def test_the_gil_is_released_during_the_call():
     inside = [t for t in wakes if span["start"] + margin < t < span["end"] - margin]
     assert span["end"] - span["start"] > 0.02         # long enough to tell
     assert len(inside) >= 5, (len(inside), span["end"] - span["start"])
+
+
+def test_variables_named_like_python_keywords_and_builtins():
+    """`id` and `len` become parameters of the fast path (its own names are
+    all prefixed); `lambda` cannot, so that program takes the generic path,
+    keywords included."""
+    import inspect
+    a = [np.arange(3.0) + i for i in range(4)]
+    f = nnderive.compile("lambda, id, int, exp : vector(n); L = lambda'*id + sum(int.*exp)")
+    assert f.names == ["lambda", "id", "int", "exp"]
+    want = a[0] @ a[1] + a[2] @ a[3]
+    assert f(*a)[0] == want == f(**dict(zip(f.names, a)))[0]
+    assert close(f(*a)[1], a[1])
+    g = nnderive.compile("id, len : vector(n); L = id'*len")
+    assert list(inspect.signature(g).parameters) == ["id", "len"]
+    assert g(a[0], a[1])[0] == a[0] @ a[1] and close(g(id=a[0], len=a[1])[2], a[0])

@@ -3,6 +3,7 @@ verify, check with its diagnosis, and errors with their positions."""
 
 import pathlib
 import subprocess
+import sys
 import threading
 import warnings
 
@@ -213,3 +214,18 @@ def test_the_readme_examples_run(readme, count, monkeypatch):
     result = doctest.testfile(str(ROOT / readme), module_relative=False,
                               optionflags=doctest.ELLIPSIS)
     assert result.attempted >= count and result.failed == 0
+
+
+def test_program_needs_no_numpy():
+    """import nnderive and Program work without NumPy; compile says it needs it."""
+    code = ("import sys; sys.modules['numpy'] = None\n"
+            "import nnderive\n"
+            "print(nnderive.Program('L = x\\'*x').gradients().strip())\n"
+            "try:\n"
+            "    nnderive.compile('L = x\\'*x')\n"
+            "except ImportError as e:\n"
+            "    print(e)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    lines = run.stdout.splitlines()
+    assert lines[0] == "dL/dx = 2*x" and lines[1].startswith("nnderive.compile needs NumPy")
