@@ -127,7 +127,7 @@ check-python: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 	else \
 	    echo "PYTHONPATH=python NNDERIVE_LIBRARY=$(SHLIB) $(PYTHON) -m pytest python/tests"; \
 	    PYTHONPATH=python NNDERIVE_LIBRARY="$(CURDIR)/$(SHLIB)" PYTHONDONTWRITEBYTECODE=1 \
-	    ND_BUILD=$(BUILD) ND_OPT="$(OPT)" ND_LDFLAGS="$(LDFLAGS)" ND_PYTHON=$(PYTHON) \
+	    ND_BUILD=$(BUILD) ND_OPT="$(OPT)" ND_LDFLAGS="$(LDFLAGS)" \
 	    $(PYTHON) -m pytest -q -p no:cacheprovider python/tests; \
 	fi
 
