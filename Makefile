@@ -5,6 +5,7 @@
 #   make check-valgrind memcheck over representative runs of build/nnderive
 #   make check-tsan     sessions on several threads, -fsanitize=thread
 #   make fuzz           a fuzz campaign (FUZZ_SECONDS, FUZZ_MODE, FUZZER=afl)
+#   make check-python   the Python package's tests (part of make check)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps           the Debian packages (as root, or with sudo)
 
@@ -53,7 +54,18 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth bench-check lengths render
+# The Python package (python/): Debian's python3 has numpy and pytest.
+# make install puts it in PYTHONDIR, a directory Debian's python3 reads for
+# PREFIX=/usr and /usr/local (any other PREFIX needs PYTHONPATH).
+PYTHON ?= /usr/bin/python3
+PYTHON_VERSION = $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(PREFIX),/usr)
+PYTHONDIR ?= $(PREFIX)/lib/python3/dist-packages
+else
+PYTHONDIR ?= $(PREFIX)/lib/python$(PYTHON_VERSION)/dist-packages
+endif
+
+.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python lengths render
 all: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -116,8 +128,24 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/flags | $(GEN_HDRS)
 $(TEST_BIN): $(TEST_OBJS) $(LIB_ALL)
 	$(CC) $(CFLAGS_ND) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
-check: $(TEST_BIN) $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
+check: $(TEST_BIN) $(BIN) $(SHLIB) $(BUILD)/nnderive.pc check-python
 	ND_BUILD=$(BUILD) ND_OPT="$(OPT)" ND_LDFLAGS="$(LDFLAGS)" $(TEST_BIN)
+
+# The Python package's tests, before the Check suite (whose summary line
+# ends make check).  They need what make install needs: one test installs.
+# Skipped without pytest and numpy, and in the sanitizer build (python
+# cannot load a library built with ASan).
+check-python: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
+	@if ! $(PYTHON) -c 'import pytest, numpy' 2>/dev/null; then \
+	    echo "check-python: skipped: $(PYTHON) lacks pytest or numpy (apt-get install python3-pytest python3-numpy python3-setuptools)"; \
+	elif echo '$(OPT) $(LDFLAGS)' | grep -q -e -fsanitize; then \
+	    echo "check-python: skipped in the sanitizer build"; \
+	else \
+	    echo "PYTHONPATH=python NNDERIVE_LIBRARY=$(SHLIB) $(PYTHON) -m pytest python/tests"; \
+	    PYTHONPATH=python NNDERIVE_LIBRARY="$(CURDIR)/$(SHLIB)" PYTHONDONTWRITEBYTECODE=1 \
+	    ND_BUILD=$(BUILD) ND_OPT="$(OPT)" ND_LDFLAGS="$(LDFLAGS)" \
+	    $(PYTHON) -m pytest -q -p no:cacheprovider python/tests; \
+	fi
 
 # The sanitizer build lives in its own tree so it never mixes with build/.
 check-san:
@@ -202,6 +230,12 @@ install: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 	install -m 644 src/nnderive.h $(DESTDIR)$(INCLUDEDIR)/nnderive.h
 	install -m 644 $(BUILD)/nnderive.pc $(DESTDIR)$(LIBDIR)/pkgconfig/nnderive.pc
 	install -m 644 docs/nnderive.1 $(DESTDIR)$(MANDIR)/man1/nnderive.1
+	@if [ -n "$(PYTHON_VERSION)" ]; then \
+	    echo "install: the Python package in $(DESTDIR)$(PYTHONDIR)/nnderive"; \
+	    install -d $(DESTDIR)$(PYTHONDIR)/nnderive && \
+	    install -m 644 python/nnderive/*.py $(DESTDIR)$(PYTHONDIR)/nnderive/ && \
+	    ln -sf $(LIBDIR)/libnnderive.so.$(VERSION) $(DESTDIR)$(PYTHONDIR)/nnderive/$(SONAME); \
+	else echo "install: no $(PYTHON): the Python package is not installed"; fi
 
 clean:
 	rm -rf $(BUILD) build
@@ -260,6 +294,12 @@ bench-codegen: $(BIN)
 	    blas="GEN_AE_BLAS=$(BUILD)/bench/ae_blas.c GEN_MLP_BLAS=$(BUILD)/bench/mlp_blas.c"; \
 	else echo "bench-codegen: OpenBLAS not found, the --blas variants are skipped (apt-get install libopenblas-dev)"; blas=; fi; \
 	env GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c $$blas bench/run_codegen_bench.sh
+
+# The compiled Python callable against PyTorch autograd and hand-written
+# NumPy, one thread (bench/RESULTS.md; PyTorch is skipped when missing).
+bench-python: $(SHLIB)
+	PYTHONPATH=python NNDERIVE_LIBRARY="$(CURDIR)/$(SHLIB)" OPENBLAS_NUM_THREADS=1 \
+	    OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PYTHON) bench/bench_python.py
 
 # Pictures of the LaTeX output and of a graph for the README (needs pdflatex,
 # pdftoppm and graphviz: make deps-optional).
