@@ -993,34 +993,6 @@ nd_node *mk_mpow(nd_ctx *ctx, nd_node *a, long k)
 
 /* ---- transposes -------------------------------------------------------- */
 
-/* (a + b)' = a' + b', (a .* b)' = a' .* b', (s*A*B)' = s*B'*A'. */
-static nd_node *transpose_each(nd_ctx *ctx, nd_node *x)
-{
-    nodelist t = { 0 };
-    for (uint32_t i = 0; i < x->nkids; i++)
-        nl_push(&t, mk_transpose(ctx, x->kid[i]));
-    nd_node *r;
-    if (x->op == OP_ADD) {
-        r = mk_add(ctx, t.v, t.n);
-    } else if (x->op == OP_EMUL) {
-        r = t.v[0];
-        for (int i = 1; i < t.n; i++)
-            r = mk_emul(ctx, r, t.v[i]);
-    } else {    /* OP_PROD: scalars stay in front, the chain reverses */
-        int first = 0;
-        while (first < t.n && expr_is_scalar(ctx, t.v[first]))
-            first++;
-        for (int i = first, j = t.n - 1; i < j; i++, j--) {
-            nd_node *tmp = t.v[i];
-            t.v[i] = t.v[j];
-            t.v[j] = tmp;
-        }
-        r = mk_prod(ctx, t.v, t.n);
-    }
-    nl_free(&t);
-    return r;
-}
-
 static nd_node *transpose_of(nd_ctx *ctx, nd_node *x);
 
 nd_node *mk_transpose(nd_ctx *ctx, nd_node *x)
@@ -1049,30 +1021,16 @@ void mk_memo_transposes(nd_ctx *ctx, int on)
         memset(ctx->tr_memo, 0, ctx->tr_cap * sizeof *ctx->tr_memo);
 }
 
+/* (x)' by x's row of the table: a matrix that is always symmetric is its
+ * own transpose, x'' = x (named or not), a sum or product is transposed
+ * operand by operand (not through a named binding, which stays a name). */
 static nd_node *transpose_of(nd_ctx *ctx, nd_node *x)
 {
-    if (expr_is_scalar(ctx, x) || x->op == OP_EYE)
+    const nd_opinfo *o = &ops_table[x->op];
+    if (expr_is_scalar(ctx, x) || (o->symmetry == SYMM_ALWAYS && (!x->nkids || !is_named(x))))
         return x;
-    if (x->op == OP_TRANSPOSE)
-        return x->kid[0];
-    if (!is_named(x)) {
-        switch ((enum nd_op)x->op) {
-        case OP_ADD:
-        case OP_EMUL:
-        case OP_PROD:
-            return transpose_each(ctx, x);
-        case OP_BCAST:
-            return mk_bcast(ctx, mk_transpose(ctx, x->kid[0]), shape_transpose(x->shape));
-        case OP_EPOW:
-            return mk_pow(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
-        case OP_DIAGM:
-            return x;
-        case OP_MPOW:   /* (A^k)' = (A')^k */
-            return mk_mpow(ctx, mk_transpose(ctx, x->kid[0]), x->u.k);
-        default:
-            break;
-        }
-    }
+    if (o->transpose && (x->op == OP_TRANSPOSE || !is_named(x)))
+        return o->transpose(ctx, x);
     return expr_node(ctx, OP_TRANSPOSE, shape_transpose(x->shape), &x, 1);
 }
 
