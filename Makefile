@@ -4,6 +4,7 @@
 #   make check-san      the same, built with -fsanitize=address,undefined
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps           the Debian packages (as root, or with sudo)
+#   make web            the browser playground in build/web (web/web.mk)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -189,3 +190,6 @@ render: $(BIN)
 bench: $(BIN) $(BUILD)/bench/bench_derive
 	$(BUILD)/bench/bench_derive $(BIN) examples/*.nd
 	/usr/bin/python3 bench/peers/sympy_derive.py
+
+# The browser playground: make web-deps, make web, make check-web (web/web.mk).
+include web/web.mk
