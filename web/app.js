@@ -5,7 +5,8 @@
 
 // ---- the modes: one row per tab -------------------------------------------
 // `what` is the list of outputs glue.c computes (nnderive.h's format names,
-// "verify", "check"); `panel` is built from `kind` unless index.html has it.
+// "verify"); the panel is built from `kind` unless index.html has it.  The
+// check box is not a tab: it is checked with whatever tab is shown.
 // Adding the NumPy tab, once the library has ND_NUMPY, is one row:
 //   { id: 'numpy', label: 'NumPy', what: 'ND_NUMPY', kind: 'code' },
 const MODES = [
@@ -15,7 +16,6 @@ const MODES = [
   { id: 'graph', label: 'Graph', what: 'ND_DOT', kind: 'graph' },
   { id: 'c', label: 'C code', what: 'ND_C', kind: 'code' },
   { id: 'verify', label: 'Verify', what: 'verify', kind: 'verify' },
-  { id: 'check', label: 'Check answer', what: 'check', kind: 'check' },
   { id: 'explain', label: 'Declarations', what: 'ND_EXPLAIN', kind: 'code' },
 ];
 const PROGRAM_FILE = 'program.nd';     // the name glue.c gives the program
@@ -102,11 +102,14 @@ function update() {
   const answer = $('check-answer').value;
   let what = mode.what;
   if (mode.id === 'graph' && state.backward) what = 'ND_DOT_STEPS';
-  if (mode.id === 'check') what = answer.trim() ? 'ND_EXPLAIN,check' : 'ND_EXPLAIN';
+  // the declarations tell the program's variables, for the check's
+  // selector (they cost little next to the derivation)
+  if (mode.id !== 'explain') what += ',ND_EXPLAIN';
+  if (answer.trim()) what += ',check';
   // an expression answer is about one variable: the selector's, or the
   // link's while the program's variables are not known yet
   let wrt = '';
-  if (mode.id === 'check' && !answer.includes('='))
+  if (answer.trim() && !answer.includes('='))
     wrt = state.wrtList.length > 1 ? $('check-wrt').value : state.wrtList.length ? '' : state.wantWrt;
   const started = inputAt || performance.now();
   inputAt = 0;
@@ -152,13 +155,15 @@ function render(msg, mode, req) {
     showDiagnostics('The engine stopped (' + msg.crash + '): the program is too deep or too ' +
       'large for the browser (the command line has no such limit). It has been restarted.', true);
     SHOW[mode.kind]({ outputs: {} }, mode, marks, answerMarks);
+    showCheck({}, marks, answerMarks);
   } else {
     showDiagnostics(r.diagnostics, r.status === 2);
     markDiagnostics(r.diagnostics, marks, answerMarks);
     SHOW[mode.kind](r, mode, marks, answerMarks);
+    showCheck(r, marks, answerMarks);
     // a program of several variables: the check needs one, now known
     if (r.outputs && r.outputs.ND_EXPLAIN && updateWrtList(r.outputs.ND_EXPLAIN.text) &&
-        mode.id === 'check' && req.answer.trim() && !req.wrt && state.wrtList.length > 1)
+        req.answer.trim() && !req.wrt && state.wrtList.length > 1)
       scheduleUpdate();
   }
   editors.program.mark(marks);
@@ -249,7 +254,6 @@ const SHOW = {
     el.textContent = v ? v.text : '';
     el.className = 'code ' + (v && v.status === 0 ? 'good' : v ? 'bad' : '');
   },
-  check: showCheck,
 };
 
 // The checker quotes expressions in backquotes: they show as code.
@@ -262,12 +266,11 @@ function withCode(text) {
   });
 }
 
-function showCheck(r, mode, marks, answerMarks) {
+function showCheck(r, marks, answerMarks) {
   const out = $('check-result');
   out.replaceChildren();
   const c = r.check;
   if (!c) {
-    out.textContent = $('check-answer').value.trim() ? '' : 'Type your gradient above.';
     out.className = '';
     return;
   }
@@ -284,24 +287,15 @@ function showCheck(r, mode, marks, answerMarks) {
   const report = JSON.parse(c.json);
   out.className = c.status === 0 ? 'good' : 'bad';
   for (const line of report.lines) {
+    // as the command prints it: a line carried forward says only why
+    const carried = line.kind === 'carried-forward';
     const div = document.createElement('div');
-    div.className = 'verdict ' + (line.verdict === 'equivalent' ? 'good' : 'bad');
+    div.className = 'verdict ' + (line.verdict === 'equivalent' ? 'good' : carried ? 'carried' : 'bad');
     const head = document.createElement('strong');
-    head.textContent = `${line.name}: ${line.verdict}`;
+    head.textContent = carried ? line.name : `${line.name}: ${line.verdict}`;
     div.append(head);
-    if (line.reason) {
-      const why = document.createElement('span');
-      why.className = 'reason';
-      why.append(': ', ...withCode(line.reason));
-      div.append(why);
-    }
+    if (line.reason) div.append(': ', ...withCode(line.reason));
     if (line.kind) div.dataset.kind = line.kind;
-    if (line.fix) {
-      const fix = document.createElement('div');
-      fix.className = 'fix';
-      fix.textContent = 'right: ' + line.fix;
-      div.append(fix);
-    }
     out.append(div);
     for (const p of line.positions || []) {
       const mark = { line: p.line, column: p.column, cls: 'hint', title: line.reason };
@@ -312,7 +306,10 @@ function showCheck(r, mode, marks, answerMarks) {
   if (report.total > 1) {
     const sum = document.createElement('div');
     sum.className = 'summary';
-    sum.textContent = `${report.correct} of ${report.total} correct`;
+    const wrong = report.lines.find((l) => l.name === report.first_wrong);
+    sum.textContent = `${report.correct} of ${report.total} correct` +
+      (report.carried_forward ? ` (${report.carried_forward} more right given an earlier wrong line)` : '') +
+      (wrong ? `; the first wrong line is ${wrong.name} (line ${wrong.line})` : '');
     out.append(sum);
   }
 }
@@ -372,11 +369,14 @@ function columnIndex(lineText, column) {
   return i;
 }
 
-function makeEditor(textarea) {
+// The editor grows with its text, between minRows and maxRows lines.
+function makeEditor(textarea, minRows, maxRows) {
   const back = textarea.parentElement.querySelector('.editor-back');
   let marks = [];
   function draw() {
     const lines = textarea.value.split('\n');
+    const rows = Math.min(Math.max(lines.length + 1, minRows), maxRows);
+    textarea.parentElement.style.setProperty('--rows', rows);
     const at = new Map();      // "line:index" -> mark
     for (const m of marks) {
       if (m.line < 1 || m.line > lines.length) continue;
@@ -544,8 +544,8 @@ function setStatus(text, cls) {
 
 function init() {
   buildPanels();
-  editors.program = makeEditor($('program'));
-  editors.answer = makeEditor($('check-answer'));
+  editors.program = makeEditor($('program'), 8, 24);
+  editors.answer = makeEditor($('check-answer'), 2, 12);
   ND_EXAMPLES.forEach((ex, i) => $('examples').append(new Option(ex.name, String(i))));
   $('examples').addEventListener('change', (e) => {
     if (e.target.value === '') return;

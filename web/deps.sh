@@ -83,14 +83,25 @@ if [ -f "$prefix/stamp" ] && [ "$(cat "$prefix/stamp")" = "$stamp" ] &&
     exit 0
 fi
 
+# Runs a build step with its output in a log; on failure, the log's end.
+logged() {
+    local log=$work/$1.log
+    shift
+    if ! "$@" > "$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        say "failed: $* (the whole log: $log)" >&2
+        exit 2
+    fi
+}
+
 work=$prefix/src
 rm -rf "$work" "$prefix/lib" "$prefix/include" "$prefix/stamp"
 mkdir -p "$work"
 cd "$work"
 say "apt-get source --download-only gmp=$gmp_v mpfr4=$mpfr_v into $work"
-apt-get source --download-only "gmp=$gmp_v" "mpfr4=$mpfr_v"
-dpkg-source -x gmp_*.dsc gmp
-dpkg-source -x mpfr4_*.dsc mpfr
+logged apt-source apt-get source --download-only "gmp=$gmp_v" "mpfr4=$mpfr_v"
+logged dpkg-source-gmp dpkg-source -x gmp_*.dsc gmp
+logged dpkg-source-mpfr dpkg-source -x mpfr4_*.dsc mpfr
 
 say "GMP: configure and build with emscripten"
 cd "$work/gmp"
@@ -98,17 +109,17 @@ if [ ! -f doc/Makefile.in ]; then
     mkdir -p doc
     printf 'all:\ninstall:\n.PHONY: all install\n' > doc/Makefile.in
 fi
-emconfigure ./configure --disable-assembly --host=none --disable-shared --enable-static \
-    --prefix="$prefix" > "$work/gmp-configure.log"
-emmake make -j"$jobs" > "$work/gmp-make.log"
-emmake make install > "$work/gmp-install.log"
+logged gmp-configure emconfigure ./configure --disable-assembly --host=none \
+    --disable-shared --enable-static --prefix="$prefix"
+logged gmp-make emmake make -j"$jobs"
+logged gmp-install emmake make install
 
 say "MPFR: configure and build with emscripten"
 cd "$work/mpfr"
-emconfigure ./configure --host=none --disable-shared --enable-static \
-    --with-gmp="$prefix" --prefix="$prefix" > "$work/mpfr-configure.log"
-emmake make -j"$jobs" > "$work/mpfr-make.log"
-emmake make install > "$work/mpfr-install.log"
+logged mpfr-configure emconfigure ./configure --host=none --disable-shared --enable-static \
+    --with-gmp="$prefix" --prefix="$prefix"
+logged mpfr-make emmake make -j"$jobs"
+logged mpfr-install emmake make install
 
 printf '%s\n' "$stamp" > "$prefix/stamp"
 # the sources and objects are no longer needed; the logs stay for a look

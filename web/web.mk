@@ -57,6 +57,8 @@ $(WEB_OBJ)/formats.h: src/nnderive.h
 
 # The objects depend on the flags they were compiled with, as in the Makefile.
 $(WEB_OBJ)/flags: FORCE
+	@command -v $(EMCC) >/dev/null 2>&1 || \
+	    { echo "web: $(EMCC) not found: apt-get install emscripten" >&2; exit 2; }
 	@mkdir -p $(@D)
 	@echo '$(EMCC) $(WEB_CFLAGS) $(WEB_LDFLAGS)' | cmp -s - $@ || echo '$(EMCC) $(WEB_CFLAGS) $(WEB_LDFLAGS)' > $@
 
@@ -117,4 +119,9 @@ check-web:
 	    $(MAKE) --no-print-directory web-deps web && \
 	    ND_WEB=$(WEB) CHROMIUM=$(CHROMIUM) $(NODE) --test web/test/check_web.js; \
 	fi
+
+# Size and speed of the page (bench/RESULTS.md has the numbers).
+bench-web: web
+	ND_WEB=$(WEB) ND_ENGINE=$(WEB_OBJ)/nnderive.js CHROMIUM=$(CHROMIUM) $(NODE) web/test/bench_web.js
+
 -include $(wildcard $(WEB_OBJ)/*.d)

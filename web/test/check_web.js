@@ -117,13 +117,15 @@ test('the copy button copies the text form', async () => {
     5000, 'the button to say Copied');
 });
 
-test('check my answer: a wrong answer gets its diagnosis, marked in the program; a right one is equivalent', async () => {
+test('check my answer: a wrong answer gets its diagnosis, marked in the program or the answer; a right one is equivalent', async () => {
+  await selectTab('gradients');
   await typeProgram(example('autoencoder'));
-  await selectTab('check');
   await page.type('#check-answer', "W*(W'*W*x - x)*x'");
   let r = await settled();
   assert.equal(r.answer, "W*(W'*W*x - x)*x'");
   assert.equal(r.status, 1);
+  assert.equal(await page.eval('document.getElementById("check-wrt-label").hidden'), true,
+    'one variable: nothing to choose');
   const verdict = await text('check-result');
   assert.match(verdict, /dL\/dW: not equivalent: missing the contribution through W' at 5:5: W is used twice and the answer follows only W at 5:8/);
   assert.equal(await page.eval('document.querySelector("#check-result .verdict").dataset.kind'), 'missing-use');
@@ -150,6 +152,19 @@ test('check my answer: a wrong answer gets its diagnosis, marked in the program;
   assert.match(await text('check-result'), /<check>:1:7: error/);
   assert.deepEqual((await marks('check-answer')).map((m) => [m.cls, m.line, m.column]),
     [['hint', 1, 3], ['error', 1, 7]], 'the unclosed parenthesis and the end of the answer');
+  assert.match(await text('text-output'), /dL\/dW = /, 'the gradients stay while the answer is wrong');
+
+  // lines of a file, steps of the chain rule included, on the 2-layer network
+  await typeProgram(example('two_layer_swish'));
+  await page.type('#check-answer', fs.readFileSync(path.join(ROOT, 'examples', 'homework', 'two_layer_steps.txt'), 'utf8'));
+  r = await settled();
+  const lines = await text('check-result');
+  assert.match(lines, /dL\/dh1: not equivalent: shape mismatch/);
+  assert.match(lines, /dL\/dz1: right given your dL\/dh1, which is wrong/);
+  assert.match(lines, /3 of 7 correct \(3 more right given an earlier wrong line\); the first wrong line is dL\/dh1 \(line 6\)/);
+  await page.type('#check-answer', '');
+  r = await settled();
+  assert.equal(await text('check-result'), '');
 });
 
 test('a syntax error marks the right line and column', async () => {
@@ -202,15 +217,18 @@ test('the graph: an SVG where the node W has two outgoing edges', async () => {
 
 test('a #program= link restores the program, the tab and the answer', async () => {
   const program = example('two_layer_swish');
-  const hash = `#program=${enc(program)}&mode=check&check=${enc('softmax(z2) - y')}&wrt=b2`;
+  const hash = `#program=${enc(program)}&mode=steps&check=${enc('softmax(z2) - y')}&wrt=b2`;
   await page.navigate('about:blank');
   await page.navigate(pageURL(hash));
   let r = await settled();
   assert.equal(await value('program'), program);
-  assert.equal(r.mode, 'check');
-  assert.equal(await page.eval('document.getElementById("tab-check").getAttribute("aria-selected")'), 'true');
+  assert.equal(r.mode, 'steps');
+  assert.equal(await page.eval('document.getElementById("tab-steps").getAttribute("aria-selected")'), 'true');
+  assert.match(await text('steps-output'), /^dL\/dz2 = softmax\(z2\) - y$/m);
   assert.equal(await value('check-answer'), 'softmax(z2) - y');
   assert.equal(await value('check-wrt'), 'b2');
+  assert.equal(await page.eval('document.getElementById("check-wrt-label").hidden'), false,
+    'a program of several variables: the answer\'s is chosen');
   assert.match(await text('check-result'), /^dL\/db2: equivalent$/);
   assert.equal(await value('examples'), String(
     await page.eval('ND_EXAMPLES.findIndex((e) => e.name === "two_layer_swish")')));
@@ -316,8 +334,8 @@ test('served over HTTP on 127.0.0.1, as a static host would', async () => {
 });
 
 test('the README\'s screenshot', async () => {
-  const p = await browser.newPage(1100, 560);
-  const hash = `#program=${enc(example('autoencoder'))}&mode=check&check=${enc("W*(W'*W*x - x)*x'")}`;
+  const p = await browser.newPage(1100, 640);
+  const hash = `#program=${enc(example('autoencoder'))}&check=${enc("W*(W'*W*x - x)*x'")}`;
   await p.navigate(pageURL(hash));
   await p.waitFor('window.ndPlayground && ndPlayground.idle() && ndPlayground.rendered', 20000);
   await p.screenshot(path.join(SHOTS, 'playground.png'));
