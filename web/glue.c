@@ -16,6 +16,7 @@
  * Formats are named as in nnderive.h (ND_TEXT, ND_LATEX, ...): the table
  * below is generated from its enum, so a format added there (ND_NUMPY) is
  * available to the page with no change here. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,12 @@ static int run_verify(nd_session *s, ndw_buf *out)
     char *report = NULL;
     double err = 0;
     int st = nd_verify(s, &report, &err);
-    buf_printf(out, ", \"verify\": {\"status\": %d, \"worst\": %.3g, \"text\": ", st, err);
+    buf_printf(out, ", \"verify\": {\"status\": %d, \"worst\": ", st);
+    if (isfinite(err))      /* JSON has no NaN nor infinity */
+        buf_printf(out, "%.3g", err);
+    else
+        buf_str(out, "null");
+    buf_str(out, ", \"text\": ");
     buf_json(out, report);
     buf_str(out, "}");
     nd_free(report);
