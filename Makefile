@@ -4,7 +4,7 @@
 #   make check-san      the same, built with -fsanitize=address,undefined
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps           the Debian packages (as root, or with sudo)
-#   make web            the browser playground in build/web (web/web.mk)
+#   make web            the browser playground in build/web; make check-web tests it (web/web.mk)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
