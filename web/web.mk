@@ -26,8 +26,8 @@ WEB_WARN := $(WARN) -Wno-format-nonliteral
 # "thread for deep programs" too (glue.c); it comes first in memory, so an
 # overflow traps instead of overwriting data.
 WEB_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createNnderive -sSINGLE_FILE=1 \
-    -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=33554432 \
-    -sINITIAL_MEMORY=50331648 -Wl,--stack-first \
+    -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=8388608 \
+    -sINITIAL_MEMORY=16777216 -Wl,--stack-first \
     -sEXPORTED_FUNCTIONS=_ndw_run,_ndw_free,_ndw_version,_malloc,_free \
     -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
 WEB_OBJS := $(LIB_SRCS:src/%.c=$(WEB_OBJ)/%.o) $(WEB_OBJ)/parser.o $(WEB_OBJ)/lexer.o \
