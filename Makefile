@@ -8,6 +8,7 @@
 #   make check-python   the Python package's tests (part of make check)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps           the Debian packages (as root, or with sudo)
+#   make web            the browser playground in build/web; make check-web tests it (web/web.mk)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -312,3 +313,6 @@ render: $(BIN)
 bench: $(BIN) $(BUILD)/bench/bench_derive
 	$(BUILD)/bench/bench_derive $(BIN) examples/*.nd
 	/usr/bin/python3 bench/peers/sympy_derive.py
+
+# The browser playground: make web-deps, make web, make check-web (web/web.mk).
+include web/web.mk
