@@ -118,35 +118,32 @@ static int palindrome(simp *S, nd_node *x)
     return m % 2 == 0 || is_sym(S, x->kid[c0 + m / 2]);
 }
 
+/* The row's symmetry (ops.def) decides; a non-square value never is. */
 static int compute_sym(simp *S, nd_node *x)
 {
     if (expr_is_scalar(S->ctx, x))
         return 1;
     if (!square(S, x))
         return 0;
-    switch ((enum nd_op)x->op) {
-    case OP_VAR: {
+    switch (ops_table[x->op].symmetry) {
+    case SYMM_ALWAYS:
+        return 1;
+    case SYMM_KIDS:
+        return all_kids_sym(S, x);
+    case SYMM_FIRST:
+        return x->nkids > 0 && is_sym(S, x->kid[0]);
+    case SYMM_PALINDROME:
+        return palindrome(S, x);
+    case SYMM_SCALAR:
+        return x->nkids > 0 && expr_is_scalar(S->ctx, x->kid[0]);
+    case SYMM_ASSUMED: {
         enum nd_assume a = S->ctx->vars[x->u.var].assume;
         return a == AS_SYMMETRIC || a == AS_SPD;
     }
-    case OP_EYE:
-    case OP_DIAGM:
-        return 1;
-    case OP_BCAST:
-        return expr_is_scalar(S->ctx, x->kid[0]);
-    case OP_ADD:
-    case OP_EMUL:
-        return all_kids_sym(S, x);
-    case OP_EPOW:
-    case OP_MPOW:
-    case OP_TRANSPOSE:
-    case OP_INV:
-        return is_sym(S, x->kid[0]);
-    case OP_PROD:
-        return palindrome(S, x);
-    default:
-        return ops_table[x->op].cls == OPC_ELEM && is_sym(S, x->kid[0]);
+    case SYMM_NO:
+        return 0;
     }
+    return 0;
 }
 
 static int is_sym(simp *S, nd_node *x)
@@ -423,26 +420,12 @@ static nd_node *rules(simp *S, nd_node *n)
     }
 }
 
-/* n rebuilt over new children through the smart constructors. */
+/* n rebuilt over new children through the smart constructors: the row's
+ * rebuild (a sum's, a product's), else the generic call. */
 static nd_node *rebuild(simp *S, nd_node *n, nd_node **k)
 {
-    nd_ctx *ctx = S->ctx;
-    int nk = (int)n->nkids;
-    switch ((enum nd_op)n->op) {
-    case OP_ADD: return mk_add(ctx, k, nk);
-    case OP_PROD: return mk_prod(ctx, k, nk);
-    case OP_EMUL: {
-        nd_node *r = k[0];
-        for (int i = 1; i < nk; i++)
-            r = mk_emul(ctx, r, k[i]);
-        return r;
-    }
-    case OP_EPOW: return mk_pow(ctx, k[0], k[1]);
-    case OP_MPOW: return mk_mpow(ctx, k[0], n->u.k);
-    case OP_TRANSPOSE: return mk_transpose(ctx, k[0]);
-    case OP_BCAST: return mk_bcast(ctx, k[0], n->shape);
-    default: return mk_call(ctx, (enum nd_op)n->op, k, nk);
-    }
+    const nd_opinfo *o = &ops_table[n->op];
+    return o->rebuild ? o->rebuild(S->ctx, n, k) : mk_call(S->ctx, (enum nd_op)n->op, k, (int)n->nkids);
 }
 
 static nd_node *simp_node(simp *S, nd_node *n)
