@@ -4,6 +4,7 @@
  * form says both. */
 #include "print.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,6 +322,35 @@ static void latex_factors(printer *p, const nd_node *const *f, int n, const mpq_
     sb_putc(p->out, '}');
 }
 
+static int ident_char(char c)
+{
+    return c == '_' || isalnum((unsigned char)c);
+}
+
+/* Whether the '/' at text[slash] joins dA/dB, which an answer reads as
+ * the name of an adjoint (the lexer's T_ADJ): an identifier starting with
+ * d on each side. */
+static int reads_as_adjoint(const char *text, size_t slash)
+{
+    size_t i = slash;
+    while (i > 0 && ident_char(text[i - 1]))
+        i--;
+    if (i + 2 > slash || text[i] != 'd' || isdigit((unsigned char)text[i + 1]))
+        return 0;
+    const char *r = text + slash + 1;
+    return r[0] == 'd' && (r[1] == '_' || isalpha((unsigned char)r[1]));
+}
+
+/* x/y written x / y. */
+static void space_slash(strbuf *b, size_t slash)
+{
+    char *rest = xstrdup(sb_str(b) + slash + 1);
+    sb_truncate(b, slash);
+    sb_puts(b, " / ");
+    sb_puts(b, rest);
+    free(rest);
+}
+
 /* coef * f[0] * ... (coef >= 0): "num/den" in text; see latex_factors. */
 static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_t coef,
                           int elementwise)
@@ -333,12 +363,15 @@ static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_
                (mpz_cmp_ui(mpq_denref(coef), 1) != 0);
     if (!nden)
         return;
+    size_t slash = strlen(sb_str(p->out));
     sb_puts(p->out, elementwise ? "./" : "/");
     if (nden > 1)
         sb_putc(p->out, '(');
     print_denominator(p, f, n, coef, elementwise);
     if (nden > 1)
         sb_putc(p->out, ')');
+    if (!elementwise && reads_as_adjoint(sb_str(p->out), slash))
+        space_slash(p->out, slash);
 }
 
 static void print_prod(printer *p, const nd_node *n, int negate)
