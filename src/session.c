@@ -121,9 +121,10 @@ int nd_first_error(const nd_session *s, nd_position *pos)
     const nd_ctx *ctx = s->ctx;
     if (!ctx->err_msg)
         return 0;
-    pos->file = ctx->err_loc.src ? ctx->err_loc.src->name : NULL;
-    pos->line = ctx->err_loc.src ? ctx->err_loc.first_line : 0;
-    pos->column = ctx->err_loc.src ? ctx->err_loc.first_column : 0;
+    nd_loc at = diag_origin(ctx->err_loc);     /* a LaTeX answer's: in the .tex file */
+    pos->file = at.src ? at.src->name : NULL;
+    pos->line = at.src ? at.first_line : 0;
+    pos->column = at.src ? at.first_column : 0;
     pos->message = ctx->err_msg;
     return 1;
 }
