@@ -45,7 +45,15 @@ struct checker {
     user_def *defs;
     int n_defs, cap_defs;
     int line_var;               /* the wrt index of the line being diagnosed */
+    check_sink sink;            /* graders (grade.c) */
+    void *sink_user;
 };
+
+void check_set_sink(checker *c, check_sink fn, void *user)
+{
+    c->sink = fn;
+    c->sink_user = user;
+}
 
 /* ---- opening ---- */
 
@@ -725,6 +733,15 @@ static int run_lines(checker *c, const ast_program *lines, const nd_source *src,
                 json_verdict(&r, label, line, out);
             else
                 text_verdict(&r, label, out);
+            if (c->sink) {
+                strbuf why;
+                sb_init(&why);
+                text_verdict(&r, NULL, &why);
+                sb_truncate(&why, why.len ? why.len - 1 : 0);     /* without its newline */
+                c->sink(c->sink_user, label, line, v == V_RIGHT ? 0 : v == V_WRONG ? 1 : 2,
+                        sb_str(&why));
+                sb_free(&why);
+            }
             if (fmt == CHECK_JSON && st->next)
                 sb_puts(out, ",\n");
             t->lines++;

@@ -9,6 +9,8 @@ int main(void)
     srunner_add_suite(sr, suite_shape());
     srunner_add_suite(sr, suite_infer());
     srunner_add_suite(sr, suite_diagnose());
+    srunner_add_suite(sr, suite_latex());
+    srunner_add_suite(sr, suite_grade());
     srunner_add_suite(sr, suite_rules());
     srunner_add_suite(sr, suite_simplify());
     srunner_add_suite(sr, suite_cookbook());

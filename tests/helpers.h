@@ -20,6 +20,8 @@ Suite *suite_codegen(void);
 Suite *suite_dot(void);
 Suite *suite_infer(void);
 Suite *suite_diagnose(void);
+Suite *suite_latex(void);
+Suite *suite_grade(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */
