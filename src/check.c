@@ -432,6 +432,9 @@ static int paths_reason(void *user, const char *answer, int max_changes, reason 
         CTX_END_TRY(ctx, jb);
     }
     free(msg);
+    for (int i = 0; i < out->n_pos; i++)    /* the names outlive the ctx they came from */
+        if (out->pos[i].text)
+            out->pos[i].text = arena_strdup(c->ctx->arena, out->pos[i].text);
     ctx_free(ctx);
     return job.found;
 }

@@ -125,7 +125,7 @@ static char *canonical_dot(const char *dot)
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         char *id_end;
-        long id = p[4] == 'n' ? strtol(p + 5, &id_end, 10) : -1;
+        long id = len > 5 && p[4] == 'n' ? strtol(p + 5, &id_end, 10) : -1;
         if (id >= 0 && id < DOT_MAX && !strncmp(id_end, " [label=", 8))
             labels[id] = strndup(id_end + 8, (size_t)(p + len - id_end - 8));
         p += len + (end != NULL);
