@@ -2,6 +2,7 @@
 #include "grade.h"
 
 #include <ctype.h>
+#include <mpfr.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,10 +272,11 @@ static const nd_source *answers_source(const grade_env *env, nd_arena *arena, co
     src->len = len;
     if (!latex)
         return src;
-    if (len > ND_MAX_INPUT) {
+    if (len > LR_MAX_INPUT) {
         strbuf m;
         sb_init(&m);
-        sb_printf(&m, "'%s' is too large (the limit is %d MiB)", name, (int)(ND_MAX_INPUT >> 20));
+        sb_printf(&m, "'%s' is too large for LaTeX answers (the limit is %d MiB)", name,
+                  (int)(LR_MAX_INPUT >> 20));
         diag_format(diag, DIAG_ERROR, (nd_loc){ 0, 0, 0, 0, NULL }, sb_str(&m));
         sb_free(&m);
         return NULL;
@@ -363,9 +365,11 @@ static void *class_worker(void *arg)
         int i = j->next++;
         pthread_mutex_unlock(&j->lock);
         if (i >= j->n)
-            return NULL;
+            break;
         grade_file(j, i);
     }
+    mpfr_free_cache();      /* MPFR's constants are cached per thread */
+    return NULL;
 }
 
 /* A CSV field: quoted when it holds a comma, a quote or a newline. */

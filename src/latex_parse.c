@@ -5,8 +5,8 @@
  * which binds tighter, so that \delta \odot W x is \delta \odot (W x);
  * then scripts (^\top, ', ^{-1}, ^{\circ 2}, ^2) and atoms.  A number over
  * a number (1/2) binds tightest.  TeX's rule for unbraced scripts holds:
- * W_12 is W_1 times 2, x^Tx is x^T x. */
-#include "latex_impl.h"
+ * W_12 is W_1 times 2, x^Tx is x^T x.  Names are latex_names.c's. */
+#include "latex_parse.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -15,31 +15,19 @@
 #include <string.h>
 #include <strings.h>
 
-#define LP_MAX_DEPTH 200    /* nesting of the LaTeX itself */
-#define LP_MAX_WORD 64      /* a word longer than this is not split into names */
-
-typedef struct lp {
-    lr_ctx *L;
-    lt_tok **t;             /* the parser's copy: scripts split words in place */
-    int n, i;
-    int abs_depth, norm_depth, depth;
-    int lhs;                /* the left side of a row: unknown words name new things */
-    int nosplit;            /* in a lookahead: never split a token */
-} lp;
-
 /* ---- tokens ---- */
 
 /* The next token, \quad skipped; NULL at the end. */
-static lt_tok *peek(lp *p)
+lt_tok *lp_peek(lp *p)
 {
     while (p->i < p->n && p->t[p->i]->kind == LT_SPACE)
         p->i++;
     return p->i < p->n ? p->t[p->i] : NULL;
 }
 
-static lt_tok *peek2(lp *p)
+lt_tok *lp_peek2(lp *p)
 {
-    if (!peek(p))
+    if (!lp_peek(p))
         return NULL;
     int j = p->i + 1;
     while (j < p->n && p->t[j]->kind == LT_SPACE)
@@ -47,25 +35,25 @@ static lt_tok *peek2(lp *p)
     return j < p->n ? p->t[j] : NULL;
 }
 
-static lt_tok *take(lp *p)
+lt_tok *lp_take(lp *p)
 {
-    lt_tok *t = peek(p);
+    lt_tok *t = lp_peek(p);
     if (t)
         p->i++;
     return t;
 }
 
-static int is_char(const lt_tok *t, int c)
+int lp_is_char(const lt_tok *t, int c)
 {
     return t && t->kind == LT_CHAR && t->ch == c;
 }
 
-static int is_cmd(const lt_tok *t, const char *name)
+int lp_is_cmd(const lt_tok *t, const char *name)
 {
     return t && t->kind == LT_CMD && !strcmp(t->text, name);
 }
 
-static int cmd_in(const lt_tok *t, const char *const *names)
+int lp_cmd_in(const lt_tok *t, const char *const *names)
 {
     if (!t || t->kind != LT_CMD)
         return 0;
@@ -76,21 +64,19 @@ static int cmd_in(const lt_tok *t, const char *const *names)
 }
 
 /* Where the text ends, for an error at the end. */
-static size_t end_at(lp *p)
+size_t lp_end_at(lp *p)
 {
     return p->n ? p->t[p->n - 1]->to : 0;
 }
 
-static int failed(lp *p)
+int lp_failed(lp *p)
 {
     return p->L->err.set;
 }
 
-static void *fail_at(lp *p, const lt_tok *t, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void *fail_at(lp *p, const lt_tok *t, const char *fmt, ...)
+void *lp_fail_at(lp *p, const lt_tok *t, const char *fmt, ...)
 {
-    size_t from = t ? t->from : end_at(p), to = t ? t->to : end_at(p) + 1;
+    size_t from = t ? t->from : lp_end_at(p), to = t ? t->to : lp_end_at(p) + 1;
     char msg[320];
     va_list ap;
     va_start(ap, fmt);
@@ -101,7 +87,7 @@ static void *fail_at(lp *p, const lt_tok *t, const char *fmt, ...)
 }
 
 /* What a token says in a message: "'\\frac'", "'x'", "the end of the row". */
-static const char *shown(lp *p, const lt_tok *t)
+const char *lp_shown(lp *p, const lt_tok *t)
 {
     if (!t)
         return "end of the row";
@@ -113,35 +99,35 @@ static const char *shown(lp *p, const lt_tok *t)
     return s;
 }
 
-static void *unexpected(lp *p, const lt_tok *t, const char *what)
+void *lp_unexpected(lp *p, const lt_tok *t, const char *what)
 {
     strbuf b;
     sb_init(&b);
-    sb_printf(&b, "unexpected %s%s%s", shown(p, t), what ? ", expected " : "", what ? what : "");
+    sb_printf(&b, "unexpected %s%s%s", lp_shown(p, t), what ? ", expected " : "", what ? what : "");
     const char *m = arena_strdup(p->L->arena, sb_str(&b));
     sb_free(&b);
-    return fail_at(p, t, "%s", m);
+    return lp_fail_at(p, t, "%s", m);
 }
 
 /* Takes the character c, or fails: "unexpected X, expected 'c'". */
-static int expect(lp *p, int c)
+int lp_expect(lp *p, int c)
 {
-    lt_tok *t = peek(p);
-    if (is_char(t, c))
-        return take(p), 1;
+    lt_tok *t = lp_peek(p);
+    if (lp_is_char(t, c))
+        return lp_take(p), 1;
     char want[8];
     snprintf(want, sizeof want, "'%c'", c);
-    unexpected(p, t, want);
+    lp_unexpected(p, t, want);
     return 0;
 }
 
 /* The first character of the current word or number, split off it (TeX
  * reads one character after an unbraced ^ or _); NULL in a lookahead. */
-static lt_tok *take_char(lp *p)
+lt_tok *lp_take_char(lp *p)
 {
-    lt_tok *t = peek(p);
+    lt_tok *t = lp_peek(p);
     if (!t || (t->kind != LT_WORD && t->kind != LT_NUM) || strlen(t->text) == 1)
-        return take(p);
+        return lp_take(p);
     if (p->nosplit)
         return NULL;
     lt_tok *first = arena_alloc(p->L->arena, sizeof *first), *rest = arena_alloc(p->L->arena, sizeof *rest);
@@ -177,7 +163,7 @@ static lt_tok *take_char(lp *p)
 
 /* ---- nodes ---- */
 
-static lnode *node(lp *p, enum ln_kind kind, size_t from, size_t to)
+lnode *lp_node(lp *p, enum ln_kind kind, size_t from, size_t to)
 {
     lnode *n = arena_alloc(p->L->arena, sizeof *n);
     n->kind = kind;
@@ -186,9 +172,9 @@ static lnode *node(lp *p, enum ln_kind kind, size_t from, size_t to)
     return n;
 }
 
-static lnode *unary(lp *p, enum ln_kind kind, lnode *a, size_t op_from, size_t op_to)
+lnode *lp_unary(lp *p, enum ln_kind kind, lnode *a, size_t op_from, size_t op_to)
 {
-    lnode *n = node(p, kind, op_from < a->from ? op_from : a->from, op_to > a->to ? op_to : a->to);
+    lnode *n = lp_node(p, kind, op_from < a->from ? op_from : a->from, op_to > a->to ? op_to : a->to);
     n->op_from = op_from;
     n->op_to = op_to;
     n->kids = arena_alloc(p->L->arena, sizeof *n->kids);
@@ -197,9 +183,9 @@ static lnode *unary(lp *p, enum ln_kind kind, lnode *a, size_t op_from, size_t o
     return n;
 }
 
-static lnode *binary(lp *p, enum ln_kind kind, lnode *a, lnode *b, size_t op_from, size_t op_to)
+lnode *lp_binary(lp *p, enum ln_kind kind, lnode *a, lnode *b, size_t op_from, size_t op_to)
 {
-    lnode *n = node(p, kind, a->from, b->to);
+    lnode *n = lp_node(p, kind, a->from, b->to);
     n->op_from = op_from;
     n->op_to = op_to;
     n->kids = arena_alloc(p->L->arena, 2 * sizeof *n->kids);
@@ -209,10 +195,10 @@ static lnode *binary(lp *p, enum ln_kind kind, lnode *a, lnode *b, size_t op_fro
     return n;
 }
 
-static lnode *call(lp *p, const char *fn, lnode **args, int nargs, size_t from, size_t to,
+lnode *lp_call(lp *p, const char *fn, lnode **args, int nargs, size_t from, size_t to,
                    size_t name_to)
 {
-    lnode *n = node(p, LN_CALL, from, to);
+    lnode *n = lp_node(p, LN_CALL, from, to);
     n->text = fn;
     n->op_to = name_to;
     n->kids = arena_alloc(p->L->arena, (size_t)(nargs ? nargs : 1) * sizeof *n->kids);
@@ -221,15 +207,15 @@ static lnode *call(lp *p, const char *fn, lnode **args, int nargs, size_t from, 
     return n;
 }
 
-static lnode *scalar_num(lp *p, const char *text, size_t from, size_t to)
+lnode *lp_scalar_num(lp *p, const char *text, size_t from, size_t to)
 {
-    lnode *n = node(p, LN_NUM, from, to);
+    lnode *n = lp_node(p, LN_NUM, from, to);
     n->text = text;
     n->shape.rows = n->shape.cols = "1";
     return n;
 }
 
-static const char *cat(lp *p, const char *a, const char *b, const char *c)
+const char *lp_cat(lp *p, const char *a, const char *b, const char *c)
 {
     strbuf s;
     sb_init(&s);
@@ -240,12 +226,6 @@ static const char *cat(lp *p, const char *a, const char *b, const char *c)
 }
 
 /* ---- functions ---- */
-
-typedef struct fn_info {
-    const char *tex, *name;
-    const char *deriv;      /* f'(%), or NULL */
-    int deriv_level;        /* the printed level of the derivative (latex_read.c) */
-} fn_info;
 
 /* Levels as latex_read.c prints them: 2 a product, 3 a negation, 6 an atom. */
 static const fn_info functions[] = {
@@ -278,465 +258,12 @@ static const fn_info functions[] = {
 
 /* A function by its LaTeX name: exactly for a command (\Sigma is a
  * letter), in any case for a word or \operatorname{ReLU}. */
-static const fn_info *function_named(const char *s, int any_case)
+const fn_info *lp_function_named(const char *s, int any_case)
 {
     for (size_t i = 0; i < sizeof functions / sizeof *functions; i++)
         if (any_case ? !strcasecmp(functions[i].tex, s) : !strcmp(functions[i].tex, s))
             return &functions[i];
     return NULL;
-}
-
-/* ---- names ---- */
-
-static const char *const greek[] = {
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "varrho", "sigma",
-    "varsigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta",
-    "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", NULL,
-};
-
-/* A name as written: its bases (\lambda: lambda or lam), a decoration
- * (\hat: "hat") and a subscript (W_{2}, W^{(2)}: "2"). */
-typedef struct atom {
-    const char *base[3];
-    int nbase;
-    char suffix[32];
-    char sub[64];
-    int objective;          /* \mathcal{L}: the objective, whatever its name */
-    size_t from, to;
-} atom;
-
-#define MAX_CANDS 12
-
-/* The names the atom may stand for, most likely first. */
-static int candidates(lp *p, const atom *a, const char **out)
-{
-    int n = 0, digits = a->sub[0] && strspn(a->sub, "0123456789") == strlen(a->sub);
-    for (int i = 0; i < a->nbase && n + 4 <= MAX_CANDS; i++) {
-        const char *b = a->base[i];
-        if (!a->sub[0]) {
-            out[n++] = cat(p, b, a->suffix, "");
-            continue;
-        }
-        const char *tight = cat(p, cat(p, b, a->suffix, ""), a->sub, "");
-        const char *under = cat(p, cat(p, b, a->suffix, "_"), a->sub, "");
-        out[n++] = digits ? tight : under;
-        out[n++] = digits ? under : tight;
-        if (a->suffix[0]) {
-            out[n++] = cat(p, b, a->sub, a->suffix);
-            out[n++] = cat(p, cat(p, b, "_", a->sub), a->suffix, "");
-        }
-    }
-    return n;
-}
-
-static const char *mapped(lp *p, const char *name)
-{
-    const lr_names *nm = p->L->names;
-    for (int i = 0; i < nm->n_map; i++)
-        if (!strcmp(nm->map_from[i], name))
-            return nm->map_to[i];
-    return NULL;
-}
-
-/* The adjoint name dOBJ/dX (X a name of the program or not). */
-static const char *adjoint_label(lp *p, const char *x)
-{
-    return cat(p, cat(p, "d", p->L->names->objective, "/d"), x, "");
-}
-
-/* Whether text is one name (dL/dz2 counts as one). */
-static int plain_name(const char *s)
-{
-    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
-        return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '/')
-            return 0;
-    return 1;
-}
-
-static lnode *name_node(lp *p, const char *text, size_t from, size_t to);
-
-/* The shape of an adjoint name dL/dX: X's. */
-static lr_shape adjoint_shape(lp *p, const char *label)
-{
-    lr_shape s = { 0 };
-    const char *slash = strchr(label, '/');
-    if (slash && slash[1] == 'd')
-        lr_lookup(p->L, slash + 2, &s);
-    return s;
-}
-
-static lnode *name_node(lp *p, const char *text, size_t from, size_t to)
-{
-    const char *inl = lr_inline_text(p->L, text);
-    lnode *n = node(p, plain_name(text) && !inl ? LN_NAME : LN_TEXT, from, to);
-    n->text = inl ? inl : text;
-    if (lr_lookup(p->L, text, &n->shape) == LR_NONE && strchr(text, '/'))
-        n->shape = adjoint_shape(p, text);
-    return n;
-}
-
-/* The default table of adjoint names: delta_k (or delta^{(k)}) is the
- * adjoint of z_k, the intermediate it is the error signal of: dL/dzk, else
- * dL/dZk (a batch), dL/dz_k, dL/dZ_k; delta alone is dL/dz. */
-static const char *delta_adjoint(lp *p, const atom *a)
-{
-    int is_delta = 0;
-    for (int i = 0; i < a->nbase; i++)
-        is_delta |= !strcmp(a->base[i], "delta") && !a->suffix[0];
-    if (!is_delta)
-        return NULL;
-    static const char *const bases[] = { "z", "Z" };
-    for (int b = 0; b < 2; b++)
-        for (int under = 0; under < 2; under++) {
-            const char *z = a->sub[0] ? cat(p, bases[b], under ? "_" : "", a->sub) : bases[b];
-            lr_shape s;
-            if (lr_lookup(p->L, z, &s) == LR_BIND)
-                return adjoint_label(p, z);
-            if (!a->sub[0])
-                break;
-        }
-    return NULL;
-}
-
-/* The atom as a node: a --names entry, a known name, a default adjoint
- * name, or (unknown) its first candidate, which the checker reports. */
-static lnode *resolve(lp *p, const atom *a)
-{
-    if (a->objective && !a->sub[0] && !a->suffix[0])
-        return name_node(p, p->L->names->objective, a->from, a->to);
-    const char *c[MAX_CANDS];
-    int n = candidates(p, a, c);
-    for (int i = 0; i < n; i++) {
-        const char *m = mapped(p, c[i]);
-        if (m)
-            return name_node(p, m, a->from, a->to);
-    }
-    lr_shape s;
-    for (int i = 0; i < n; i++)
-        if (lr_lookup(p->L, c[i], &s) != LR_NONE)
-            return name_node(p, c[i], a->from, a->to);
-    const char *d = delta_adjoint(p, a);
-    return name_node(p, d ? d : c[0], a->from, a->to);
-}
-
-/* Whether the atom names something known (mapped, the program's, an
- * earlier row's, a default adjoint name). */
-static int atom_known(lp *p, const atom *a)
-{
-    if (a->objective)
-        return 1;
-    const char *c[MAX_CANDS];
-    int n = candidates(p, a, c);
-    lr_shape s;
-    for (int i = 0; i < n; i++)
-        if (mapped(p, c[i]) || lr_lookup(p->L, c[i], &s) != LR_NONE)
-            return 1;
-    return delta_adjoint(p, a) != NULL;
-}
-
-static void atom_base(atom *a, const char *base)
-{
-    if (a->nbase < 3)
-        a->base[a->nbase++] = base;
-}
-
-static lnode *expr(lp *p);
-static lnode *postfix(lp *p);
-static int script_text(lp *p, char *out, size_t size);
-
-/* The scripts that belong to a name: _2, _{out}, ^{(2)}, ^{[2]}. */
-static int name_scripts(lp *p, atom *a)
-{
-    for (;;) {
-        lt_tok *t = peek(p), *u = peek2(p);
-        if (is_char(t, '_')) {
-            if (a->sub[0])
-                return fail_at(p, t, "a second subscript on one name"), 0;
-            take(p);
-            if (!script_text(p, a->sub, sizeof a->sub))
-                return 0;
-            a->to = p->t[p->i - 1]->to;
-        } else if (is_char(t, '^') && is_char(u, '{') && p->i + 2 < p->n &&
-                   (is_char(p->t[p->i + 2], '(') || is_char(p->t[p->i + 2], '['))) {
-            int close = p->i + 2;   /* W^{(2)}: a layer's index */
-            int want = p->t[close]->ch == '(' ? ')' : ']';
-            if (close + 3 >= p->n || !is_char(p->t[close + 2], want) || !is_char(p->t[close + 3], '}') ||
-                (p->t[close + 1]->kind != LT_NUM && p->t[close + 1]->kind != LT_WORD) || a->sub[0])
-                return 1;   /* a power of a parenthesized exponent */
-            snprintf(a->sub, sizeof a->sub, "%s", p->t[close + 1]->text);
-            a->to = p->t[close + 3]->to;
-            p->i = close + 4;
-        } else {
-            return 1;
-        }
-    }
-}
-
-/* A subscript's text: 2, {12}, {out}, {\mathrm{out}}, \alpha, {i,j}. */
-static int script_text(lp *p, char *out, size_t size)
-{
-    lt_tok *t = peek(p);
-    if (!t)
-        return unexpected(p, t, "a subscript"), 0;
-    if (!is_char(t, '{')) {
-        t = take_char(p);
-        if (!t)
-            return 0;
-        if (t->kind != LT_WORD && t->kind != LT_NUM && t->kind != LT_ROMAN &&
-            !cmd_in(t, greek))
-            return unexpected(p, t, "a subscript"), 0;
-        snprintf(out, size, "%s", t->text);
-        return 1;
-    }
-    take(p);
-    size_t len = 0;
-    for (t = take(p); t && !is_char(t, '}'); t = take(p)) {
-        const char *s = t->kind == LT_WORD || t->kind == LT_NUM || t->kind == LT_ROMAN ||
-                                cmd_in(t, greek) ? t->text
-                        : is_char(t, ',') ? "" : NULL;
-        if (!s)
-            return fail_at(p, t, "%s cannot be part of a name's subscript", shown(p, t)), 0;
-        size_t k = strlen(s);
-        if (len + k + 1 > size)
-            return fail_at(p, t, "this subscript is too long"), 0;
-        memcpy(out + len, s, k + 1);
-        len += k;
-    }
-    if (!t)
-        return unexpected(p, t, "'}'"), 0;
-    if (!len)
-        return fail_at(p, t, "an empty subscript"), 0;
-    return 1;
-}
-
-static const char *const decorations[][2] = {
-    { "hat", "hat" },     { "widehat", "hat" },   { "tilde", "tilde" }, { "widetilde", "tilde" },
-    { "bar", "bar" },     { "overline", "bar" },  { "dot", "dot" },     { "ddot", "ddot" },
-    { "check", "check" }, { "breve", "breve" },
-};
-
-static const char *decoration(const lt_tok *t)
-{
-    for (size_t i = 0; t && t->kind == LT_CMD && i < sizeof decorations / sizeof *decorations; i++)
-        if (!strcmp(t->text, decorations[i][0]))
-            return decorations[i][1];
-    return NULL;
-}
-
-static int atom_at(lp *p, atom *a);
-
-/* The base of a name from its token: a word, \mathrm{text}, a Greek
- * letter, \mathcal{L}, or a decorated name (\hat{y}, \hat y). */
-static int atom_base_token(lp *p, atom *a)
-{
-    lt_tok *t = peek(p);
-    const char *deco = decoration(t);
-    a->from = t ? t->from : end_at(p);
-    if (deco) {
-        size_t from = a->from;
-        take(p);
-        if (is_char(peek(p), '{')) {
-            take(p);
-            if (!atom_at(p, a))
-                return 0;
-            if (!expect(p, '}'))
-                return 0;
-        } else {                        /* \hat y: one letter */
-            lt_tok *u = peek(p);
-            u = u && u->kind == LT_WORD ? take_char(p) : cmd_in(u, greek) ? take(p) : NULL;
-            if (!u)
-                return failed(p) || p->nosplit ? 0 : (unexpected(p, peek(p), "a letter"), 0);
-            atom_base(a, u->text);
-        }
-        if (strlen(a->suffix) + strlen(deco) + 1 > sizeof a->suffix)
-            return fail_at(p, t, "too many decorations"), 0;
-        strcat(a->suffix, deco);
-        a->from = from;
-        a->to = p->t[p->i - 1]->to;
-        return 1;
-    }
-    if (!t)
-        return unexpected(p, t, "a name"), 0;
-    if (t->kind == LT_WORD || t->kind == LT_ROMAN) {
-        take(p);
-        atom_base(a, t->text);
-    } else if (t->kind == LT_CAL) {
-        take(p);
-        int obj = !strcmp(t->text, "L") || !strcmp(t->text, "J") || !strcmp(t->text, "ell");
-        a->objective = obj;
-        atom_base(a, obj ? p->L->names->objective : t->text);
-    } else if (cmd_in(t, greek)) {
-        take(p);
-        const char *g = t->text;
-        if (!strncmp(g, "var", 3) && strcmp(g, "varsigma") != 0)
-            g += 3;     /* \varepsilon is epsilon */
-        atom_base(a, g);
-        if (!strcmp(g, "lambda"))
-            atom_base(a, "lam");
-        else if (!strcmp(g, "epsilon"))
-            atom_base(a, "eps");
-    } else {
-        return unexpected(p, t, "a name"), 0;
-    }
-    a->to = t->to;
-    return 1;
-}
-
-/* A name with its scripts. */
-static int atom_at(lp *p, atom *a)
-{
-    if (p->depth++ > LP_MAX_DEPTH)
-        return fail_at(p, peek(p), "the LaTeX is nested too deeply"), 0;
-    int ok = atom_base_token(p, a) && name_scripts(p, a);
-    p->depth--;
-    return ok;
-}
-
-/* ---- derivatives written as names: dL/dW, \frac{\partial L}{\partial W} ---- */
-
-/* A name after \partial or d: \partial z_2, \partial \hat{x}, \partial
- * \mathcal{L}; for the objective, a following (W) is dropped on the left
- * side (\mathcal{L}(W)). */
-static int differential(lp *p, atom *a, int numerator)
-{
-    if (!atom_at(p, a))
-        return 0;
-    if (numerator && p->lhs && (a->objective || !strcmp(a->base[0], p->L->names->objective)) &&
-        is_char(peek(p), '(')) {
-        int depth = 0;
-        for (lt_tok *t; (t = take(p));) {
-            depth += is_char(t, '(') - is_char(t, ')');
-            if (depth == 0)
-                break;
-        }
-    }
-    return 1;
-}
-
-/* The adjoint name of the derivative of a w.r.t. b.  A numerator that
- * names nothing of the program (f, J, \ell, loss) is the objective. */
-static lnode *derivative_name(lp *p, const atom *a, const atom *b, size_t from, size_t to)
-{
-    lnode *of = resolve(p, a), *wrt = resolve(p, b);
-    lr_shape s;
-    const char *obj = of->kind == LN_NAME && lr_lookup(p->L, of->text, &s) == LR_NONE
-                          ? p->L->names->objective : of->text;
-    lnode *n = name_node(p, cat(p, "d", obj, cat(p, "/d", wrt->text, "")), from, to);
-    if (!n->shape.rows && !n->shape.cols)
-        n->shape = wrt->shape;
-    return n;
-}
-
-/* d, \mathrm{d} or \partial: the start of a differential.  A word "dL"
- * counts too: its tail is the name (returned in *tail). */
-static int differential_start(lp *p, const char **tail)
-{
-    lt_tok *t = peek(p);
-    *tail = NULL;
-    if (is_cmd(t, "partial") || (t && t->kind == LT_ROMAN && !strcmp(t->text, "d")) ||
-        (t && t->kind == LT_WORD && !strcmp(t->text, "d"))) {
-        take(p);
-        return 1;
-    }
-    if (t && t->kind == LT_WORD && t->text[0] == 'd' && t->text[1]) {
-        *tail = t->text + 1;
-        return 1;
-    }
-    return 0;
-}
-
-/* The name after a differential start: the word's tail, or an atom. */
-static int differential_name(lp *p, const char *tail, atom *a, int numerator)
-{
-    if (!tail)
-        return differential(p, a, numerator);
-    lt_tok *t = take(p);
-    memset(a, 0, sizeof *a);
-    atom_base(a, arena_strdup(p->L->arena, tail));
-    a->from = t->from;
-    a->to = t->to;
-    a->objective = !strcmp(tail, p->L->names->objective);
-    return name_scripts(p, a);
-}
-
-/* \frac{\partial X}{\partial Y} (or d X / d Y), with the \frac taken:
- * NULL, and nothing taken, when it is not one. */
-static lnode *frac_derivative(lp *p, size_t from)
-{
-    int save = p->i, saved_nosplit = p->nosplit;
-    const char *tail;
-    atom a = { 0 }, b = { 0 };
-    p->nosplit = 1;
-    int ok = is_char(take(p), '{') && differential_start(p, &tail);
-    if (ok && !tail && is_char(peek(p), '}')) {     /* \frac{\partial}{\partial X} f(X) */
-        atom_base(&a, p->L->names->objective);
-        a.objective = 1;
-    } else {
-        ok = ok && differential_name(p, tail, &a, 1);
-    }
-    ok = ok && is_char(take(p), '}') &&
-             is_char(take(p), '{') && differential_start(p, &tail) &&
-             differential_name(p, tail, &b, 0) && is_char(peek(p), '}');
-    p->nosplit = saved_nosplit;
-    if (!ok) {
-        p->L->err.set = 0;      /* a lookahead's error is no error */
-        p->i = save;
-        return NULL;
-    }
-    lt_tok *close = take(p);
-    return derivative_name(p, &a, &b, from, close->to);
-}
-
-/* dL/dW and \partial L / \partial W in a row: NULL, nothing taken, when
- * what follows is not one. */
-static lnode *inline_derivative(lp *p)
-{
-    int save = p->i, saved_nosplit = p->nosplit;
-    const char *tail;
-    atom a = { 0 }, b = { 0 };
-    size_t from = peek(p)->from;
-    p->nosplit = 1;
-    int ok = differential_start(p, &tail) && differential_name(p, tail, &a, 1) &&
-             is_char(take(p), '/') && differential_start(p, &tail) &&
-             differential_name(p, tail, &b, 0);
-    p->nosplit = saved_nosplit;
-    int objective = ok && (a.objective || (a.nbase && !strcmp(a.base[0], "L")));
-    if (!ok || (!objective && !p->lhs)) {
-        p->L->err.set = 0;
-        p->i = save;
-        return NULL;
-    }
-    return derivative_name(p, &a, &b, from, p->t[p->i - 1]->to);
-}
-
-/* \nabla_W L, \nabla_{W_2} \mathcal{L}, \nabla_W (of the objective). */
-static lnode *nabla(lp *p, lt_tok *t)
-{
-    atom a = { 0 }, b = { 0 };
-    if (!is_char(take(p), '_'))
-        return fail_at(p, t, "\\nabla needs the variable as a subscript: \\nabla_W L");
-    int braced = is_char(peek(p), '{');
-    if (braced)
-        take(p);
-    if (!atom_at(p, &b) || (braced && !expect(p, '}')))
-        return NULL;
-    lt_tok *u = peek(p);
-    size_t to = p->t[p->i - 1]->to;
-    int of_objective = u && (u->kind == LT_CAL ||
-                             (u->kind == LT_WORD && (!strcmp(u->text, p->L->names->objective) ||
-                                                     !strcmp(u->text, "L"))));
-    if (of_objective) {
-        if (!differential(p, &a, 1))
-            return NULL;
-        to = p->t[p->i - 1]->to;
-    } else {
-        atom_base(&a, p->L->names->objective);
-        a.objective = 1;
-    }
-    return derivative_name(p, &a, &b, t->from, to);
 }
 
 /* ---- atoms ---- */
@@ -745,22 +272,22 @@ static lnode *nabla(lp *p, lt_tok *t)
  * groups only (TeX shows no braces). */
 static lnode *group(lp *p, int close, const char *close_cmd)
 {
-    lt_tok *open = take(p);
-    lnode *e = expr(p);
+    lt_tok *open = lp_take(p);
+    lnode *e = lp_expr(p);
     if (!e)
         return NULL;
-    lt_tok *t = peek(p);
-    if (is_char(t, ',') || is_char(t, ';'))
-        return fail_at(p, t, "blocks of matrices ([A, B], [a; b]) are not supported");
-    if (!(close_cmd ? is_cmd(t, close_cmd) : is_char(t, close))) {
+    lt_tok *t = lp_peek(p);
+    if (lp_is_char(t, ',') || lp_is_char(t, ';'))
+        return lp_fail_at(p, t, "blocks of matrices ([A, B], [a; b]) are not supported");
+    if (!(close_cmd ? lp_is_cmd(t, close_cmd) : lp_is_char(t, close))) {
         char want[48];
         if (close_cmd)
-            snprintf(want, sizeof want, "'\\%s' (for %s)", close_cmd, shown(p, open));
+            snprintf(want, sizeof want, "'\\%s' (for %s)", close_cmd, lp_shown(p, open));
         else
-            snprintf(want, sizeof want, "'%c' (for %s)", close, shown(p, open));
-        return unexpected(p, t, want);
+            snprintf(want, sizeof want, "'%c' (for %s)", close, lp_shown(p, open));
+        return lp_unexpected(p, t, want);
     }
-    take(p);
+    lp_take(p);
     e->split = 0;
     if (open->kind == LT_CHAR && open->ch == '{')
         return e;
@@ -778,80 +305,80 @@ static lnode *group(lp *p, int close, const char *close_cmd)
 /* A function's arguments: (a, b), [a], {a}, or the next factor (\log x). */
 static int arguments(lp *p, lnode **args, int max, size_t *to)
 {
-    lt_tok *t = peek(p);
-    int close = is_char(t, '(') ? ')' : is_char(t, '[') ? ']' : is_char(t, '{') ? '}' : 0;
+    lt_tok *t = lp_peek(p);
+    int close = lp_is_char(t, '(') ? ')' : lp_is_char(t, '[') ? ']' : lp_is_char(t, '{') ? '}' : 0;
     if (!close) {
-        if (!t || is_char(t, '+') || is_char(t, '-') || is_char(t, '=') || is_char(t, ')') ||
-            is_char(t, '}') || is_char(t, ','))
-            return unexpected(p, t, "its argument"), -1;
-        args[0] = postfix(p);
+        if (!t || lp_is_char(t, '+') || lp_is_char(t, '-') || lp_is_char(t, '=') || lp_is_char(t, ')') ||
+            lp_is_char(t, '}') || lp_is_char(t, ','))
+            return lp_unexpected(p, t, "its argument"), -1;
+        args[0] = lp_postfix(p);
         *to = args[0] ? args[0]->to : 0;
         return args[0] ? 1 : -1;
     }
-    take(p);
+    lp_take(p);
     int n = 0;
     for (;;) {
         if (n == max)
-            return fail_at(p, peek(p), "too many arguments"), -1;
-        if (!(args[n++] = expr(p)))
+            return lp_fail_at(p, lp_peek(p), "too many arguments"), -1;
+        if (!(args[n++] = lp_expr(p)))
             return -1;
-        t = take(p);
-        if (is_char(t, close)) {
+        t = lp_take(p);
+        if (lp_is_char(t, close)) {
             *to = t->to;
             return n;
         }
-        if (!is_char(t, ','))
-            return unexpected(p, t, close == ')' ? "',' or ')'" : "','"), -1;
+        if (!lp_is_char(t, ','))
+            return lp_unexpected(p, t, close == ')' ? "',' or ')'" : "','"), -1;
     }
 }
 
 /* f'(x), \tanh^2 x, \log\det A: a function and its argument. */
-static lnode *apply(lp *p, const fn_info *f, lt_tok *name)
+lnode *lp_apply(lp *p, const fn_info *f, lt_tok *name)
 {
     int deriv = 0;
     lnode *power = NULL;
     for (;;) {
-        lt_tok *t = peek(p), *u = peek2(p);
-        if (is_char(t, '\'')) {
-            take(p);
+        lt_tok *t = lp_peek(p), *u = lp_peek2(p);
+        if (lp_is_char(t, '\'')) {
+            lp_take(p);
             deriv++;
-        } else if (is_char(t, '^') && (is_cmd(u, "prime") || is_char(u, '\''))) {
-            take(p);
-            take(p);
+        } else if (lp_is_char(t, '^') && (lp_is_cmd(u, "prime") || lp_is_char(u, '\''))) {
+            lp_take(p);
+            lp_take(p);
             deriv++;
-        } else if (is_char(t, '^') && is_char(u, '{') && p->i + 3 < p->n &&
-                   (is_cmd(p->t[p->i + 2], "prime") || is_char(p->t[p->i + 2], '\'')) &&
-                   is_char(p->t[p->i + 3], '}')) {
+        } else if (lp_is_char(t, '^') && lp_is_char(u, '{') && p->i + 3 < p->n &&
+                   (lp_is_cmd(p->t[p->i + 2], "prime") || lp_is_char(p->t[p->i + 2], '\'')) &&
+                   lp_is_char(p->t[p->i + 3], '}')) {
             p->i += 4;
             deriv++;
-        } else if (is_char(t, '^') && !power) {
-            take(p);
-            lt_tok *v = peek(p);
-            if (is_char(v, '{')) {
-                take(p);
-                power = expr(p);
-                if (power && !expect(p, '}'))
+        } else if (lp_is_char(t, '^') && !power) {
+            lp_take(p);
+            lt_tok *v = lp_peek(p);
+            if (lp_is_char(v, '{')) {
+                lp_take(p);
+                power = lp_expr(p);
+                if (power && !lp_expect(p, '}'))
                     return NULL;
             } else {
-                v = take_char(p);
-                power = v && v->kind == LT_NUM ? scalar_num(p, v->text, v->from, v->to) : NULL;
+                v = lp_take_char(p);
+                power = v && v->kind == LT_NUM ? lp_scalar_num(p, v->text, v->from, v->to) : NULL;
                 if (!power)
-                    return unexpected(p, v, "a power");
+                    return lp_unexpected(p, v, "a power");
             }
             if (!power)
                 return NULL;
-        } else if (is_char(t, '_')) {
-            return fail_at(p, t, "a subscript on %s is not supported", shown(p, name));
+        } else if (lp_is_char(t, '_')) {
+            return lp_fail_at(p, t, "a subscript on %s is not supported", lp_shown(p, name));
         } else {
             break;
         }
     }
     if (deriv > 1 || (deriv && !f->deriv))
-        return fail_at(p, name, "the derivative of %s is not known: write it out",
-                       shown(p, name));
-    if (!strcmp(f->name, "log") && !deriv && is_cmd(peek(p), "det")) {
-        take(p);
-        f = function_named("logdet", 0);
+        return lp_fail_at(p, name, "the derivative of %s is not known: write it out",
+                       lp_shown(p, name));
+    if (!strcmp(f->name, "log") && !deriv && lp_is_cmd(lp_peek(p), "det")) {
+        lp_take(p);
+        f = lp_function_named("logdet", 0);
     }
     lnode *args[4];
     size_t to = name->to;
@@ -861,8 +388,8 @@ static lnode *apply(lp *p, const fn_info *f, lt_tok *name)
     lnode *r;
     if (!strcmp(f->name, "sech")) {     /* sech^2(u) = 1 - tanh(u)^2 */
         if (deriv || n != 1 || !power || power->kind != LN_NUM || strcmp(power->text, "2"))
-            return fail_at(p, name, "of sech only sech^2 is supported (1 - tanh^2)");
-        r = unary(p, LN_DERIV, args[0], name->from, name->to);
+            return lp_fail_at(p, name, "of sech only sech^2 is supported (1 - tanh^2)");
+        r = lp_unary(p, LN_DERIV, args[0], name->from, name->to);
         r->text = "(1 - tanh(%).^2)";
         r->level = 6;
         r->to = to;
@@ -870,15 +397,15 @@ static lnode *apply(lp *p, const fn_info *f, lt_tok *name)
     }
     if (deriv) {
         if (n != 1)
-            return fail_at(p, name, "%s' takes one argument", shown(p, name));
-        r = unary(p, LN_DERIV, args[0], name->from, name->to);
+            return lp_fail_at(p, name, "%s' takes one argument", lp_shown(p, name));
+        r = lp_unary(p, LN_DERIV, args[0], name->from, name->to);
         r->text = f->deriv;
         r->level = f->deriv_level;
         r->to = to;
     } else {
-        r = call(p, f->name, args, n, name->from, to, name->to);
+        r = lp_call(p, f->name, args, n, name->from, to, name->to);
     }
-    return power ? binary(p, LN_POW, r, power, power->from, power->to) : r;
+    return power ? lp_binary(p, LN_POW, r, power, power->from, power->to) : r;
 }
 
 static const char *const norm_open[] = { "|", "lVert", "Vert", NULL };
@@ -887,44 +414,44 @@ static const char *const norm_open[] = { "|", "lVert", "Vert", NULL };
 static lnode *norm(lp *p, lt_tok *open, int double_bar)
 {
     if (double_bar)
-        take(p);
+        lp_take(p);
     p->norm_depth++;
     p->abs_depth += double_bar;     /* inside ||x||, a bar closes */
-    lnode *e = expr(p);
+    lnode *e = lp_expr(p);
     p->abs_depth -= double_bar;
     p->norm_depth--;
     if (!e)
         return NULL;
-    lt_tok *t = take(p);
-    int closed = double_bar ? is_char(t, '|') && is_char(peek(p), '|')
-                            : cmd_in(t, (const char *const[]){ "|", "rVert", "Vert", NULL });
+    lt_tok *t = lp_take(p);
+    int closed = double_bar ? lp_is_char(t, '|') && lp_is_char(lp_peek(p), '|')
+                            : lp_cmd_in(t, (const char *const[]){ "|", "rVert", "Vert", NULL });
     if (!closed)
-        return unexpected(p, t, "the norm's closing bars");
+        return lp_unexpected(p, t, "the norm's closing bars");
     if (double_bar)
-        t = take(p);
+        t = lp_take(p);
     size_t to = t->to;
     char sub[64] = "";
     int squared = 0;
     lnode *power = NULL;
     for (int k = 0; k < 2; k++) {
-        lt_tok *s = peek(p);
-        if (is_char(s, '_') && !sub[0]) {
-            take(p);
-            if (!script_text(p, sub, sizeof sub))
+        lt_tok *s = lp_peek(p);
+        if (lp_is_char(s, '_') && !sub[0]) {
+            lp_take(p);
+            if (!lp_script_text(p, sub, sizeof sub))
                 return NULL;
-        } else if (is_char(s, '^') && !squared && !power) {
-            take(p);
-            lt_tok *v = peek(p);
-            int braced = is_char(v, '{') && p->i + 2 < p->n && p->t[p->i + 1]->kind == LT_NUM &&
-                         is_char(p->t[p->i + 2], '}');
-            v = braced ? (take(p), take(p)) : take_char(p);
+        } else if (lp_is_char(s, '^') && !squared && !power) {
+            lp_take(p);
+            lt_tok *v = lp_peek(p);
+            int braced = lp_is_char(v, '{') && p->i + 2 < p->n && p->t[p->i + 1]->kind == LT_NUM &&
+                         lp_is_char(p->t[p->i + 2], '}');
+            v = braced ? (lp_take(p), lp_take(p)) : lp_take_char(p);
             if (braced)
-                take(p);
+                lp_take(p);
             if (!v || v->kind != LT_NUM)
-                return unexpected(p, v, "a number as the norm's power");
+                return lp_unexpected(p, v, "a number as the norm's power");
             squared = !strcmp(v->text, "2");
             if (!squared)
-                power = scalar_num(p, v->text, v->from, v->to);
+                power = lp_scalar_num(p, v->text, v->from, v->to);
         } else {
             break;
         }
@@ -933,61 +460,61 @@ static lnode *norm(lp *p, lt_tok *open, int double_bar)
     const char *fn = !strcmp(sub, "1") ? "norm1" : squared ? "norm2" : "norm";
     if (sub[0] && strcmp(sub, "1") && strcmp(sub, "2") && strcasecmp(sub, "F") &&
         strcasecmp(sub, "fro"))
-        return fail_at(p, open, "the %s-norm is not supported (only 1, 2 and F)", sub);
+        return lp_fail_at(p, open, "the %s-norm is not supported (only 1, 2 and F)", sub);
     if (!strcmp(sub, "1") && squared)
-        power = scalar_num(p, "2", to - 1, to);
-    lnode *n = call(p, fn, &e, 1, open->from, to, open->to);
-    return power ? binary(p, LN_POW, n, power, power->from, power->to) : n;
+        power = lp_scalar_num(p, "2", to - 1, to);
+    lnode *n = lp_call(p, fn, &e, 1, open->from, to, open->to);
+    return power ? lp_binary(p, LN_POW, n, power, power->from, power->to) : n;
 }
 
 /* |x|, \lvert x \rvert: abs. */
 static lnode *absolute(lp *p, lt_tok *open)
 {
     p->abs_depth++;
-    lnode *e = expr(p);
+    lnode *e = lp_expr(p);
     p->abs_depth--;
     if (!e)
         return NULL;
-    lt_tok *t = take(p);
-    if (!is_char(t, '|') && !cmd_in(t, (const char *const[]){ "rvert", "vert", NULL }))
-        return unexpected(p, t, "'|'");
-    return call(p, "abs", &e, 1, open->from, t->to, open->to);
+    lt_tok *t = lp_take(p);
+    if (!lp_is_char(t, '|') && !lp_cmd_in(t, (const char *const[]){ "rvert", "vert", NULL }))
+        return lp_unexpected(p, t, "'|'");
+    return lp_call(p, "abs", &e, 1, open->from, t->to, open->to);
 }
 
 /* A \frac's argument: {expr}, or one character or command (\frac12). */
-static lnode *frac_arg(lp *p)
+lnode *lp_frac_arg(lp *p)
 {
-    lt_tok *t = peek(p);
-    if (is_char(t, '{')) {
-        take(p);
-        lnode *e = expr(p);
-        if (e && !expect(p, '}'))
+    lt_tok *t = lp_peek(p);
+    if (lp_is_char(t, '{')) {
+        lp_take(p);
+        lnode *e = lp_expr(p);
+        if (e && !lp_expect(p, '}'))
             return NULL;
         return e;
     }
     if (t && (t->kind == LT_NUM || t->kind == LT_WORD)) {
-        t = take_char(p);
+        t = lp_take_char(p);
         if (t->kind == LT_NUM)
-            return scalar_num(p, t->text, t->from, t->to);
+            return lp_scalar_num(p, t->text, t->from, t->to);
         atom a = { 0 };
-        atom_base(&a, t->text);
+        lp_atom_base(&a, t->text);
         a.from = t->from;
         a.to = t->to;
-        return resolve(p, &a);
+        return lp_resolve(p, &a);
     }
-    return postfix(p);
+    return lp_postfix(p);
 }
 
 static lnode *fraction(lp *p, lt_tok *t)
 {
-    lnode *d = frac_derivative(p, t->from);
-    if (d || failed(p))
+    lnode *d = lp_frac_derivative(p, t->from);
+    if (d || lp_failed(p))
         return d;
-    lnode *num = frac_arg(p);
-    lnode *den = num ? frac_arg(p) : NULL;
+    lnode *num = lp_frac_arg(p);
+    lnode *den = num ? lp_frac_arg(p) : NULL;
     if (!den)
         return NULL;
-    lnode *n = binary(p, LN_DIV, num, den, t->from, t->to);
+    lnode *n = lp_binary(p, LN_DIV, num, den, t->from, t->to);
     n->from = t->from;
     n->to = p->t[p->i - 1]->to;
     return n;
@@ -996,27 +523,27 @@ static lnode *fraction(lp *p, lt_tok *t)
 /* \langle a, b \rangle: sum(a .* b). */
 static lnode *inner_product(lp *p, lt_tok *open)
 {
-    lnode *a = expr(p);
+    lnode *a = lp_expr(p);
     if (!a)
         return NULL;
-    lt_tok *comma = take(p);
-    if (!is_char(comma, ','))
-        return unexpected(p, comma, "','");
-    lnode *b = expr(p);
+    lt_tok *comma = lp_take(p);
+    if (!lp_is_char(comma, ','))
+        return lp_unexpected(p, comma, "','");
+    lnode *b = lp_expr(p);
     if (!b)
         return NULL;
-    lt_tok *close = take(p);
-    if (!is_cmd(close, "rangle"))
-        return unexpected(p, close, "'\\rangle'");
-    lnode *prod = binary(p, LN_EMUL, a, b, comma->from, comma->to);
-    return call(p, "sum", &prod, 1, open->from, close->to, open->to);
+    lt_tok *close = lp_take(p);
+    if (!lp_is_cmd(close, "rangle"))
+        return lp_unexpected(p, close, "'\\rangle'");
+    lnode *prod = lp_binary(p, LN_EMUL, a, b, comma->from, comma->to);
+    return lp_call(p, "sum", &prod, 1, open->from, close->to, open->to);
 }
 
 /* I, I_n: the identity (when I is not a name); a subscript that is a
  * dimension (or a number) is its size. */
-static lnode *identity(lp *p, const atom *a)
+lnode *lp_identity(lp *p, const atom *a)
 {
-    lnode *n = node(p, LN_EYE, a->from, a->to);
+    lnode *n = lp_node(p, LN_EYE, a->from, a->to);
     lr_shape s;
     if (a->sub[0] && (lr_lookup(p->L, a->sub, &s) == LR_DIM ||
                       strspn(a->sub, "0123456789") == strlen(a->sub)))
@@ -1027,172 +554,17 @@ static lnode *identity(lp *p, const atom *a)
 /* \mathbf{1}, \mathbf{1}_n: a vector of ones. */
 static lnode *ones(lp *p, lt_tok *t)
 {
-    lnode *n = node(p, LN_ONES, t->from, t->to);
+    lnode *n = lp_node(p, LN_ONES, t->from, t->to);
     n->shape.cols = "1";
-    if (is_char(peek(p), '_')) {
+    if (lp_is_char(lp_peek(p), '_')) {
         char sub[64];
-        take(p);
-        if (!script_text(p, sub, sizeof sub))
+        lp_take(p);
+        if (!lp_script_text(p, sub, sizeof sub))
             return NULL;
         n->shape.rows = arena_strdup(p->L->arena, sub);
         n->to = p->t[p->i - 1]->to;
     }
     return n;
-}
-
-/* ---- words: names, products of names, functions ---- */
-
-typedef struct split {
-    int cut[LP_MAX_WORD + 1];   /* piece k is word[cut[k] .. cut[k+1]) */
-    int n;
-} split;
-
-static int piece_known(lp *p, const char *w, int from, int to, const char *sub)
-{
-    char buf[LP_MAX_WORD + 1];
-    snprintf(buf, sizeof buf, "%.*s", to - from, w + from);
-    atom a = { 0 };
-    atom_base(&a, buf);
-    snprintf(a.sub, sizeof a.sub, "%s", sub);
-    lr_shape s;
-    if (!sub[0] && !strcmp(buf, "I") && lr_lookup(p->L, "I", &s) == LR_NONE)
-        return 1;   /* the identity */
-    return atom_known(p, &a);
-}
-
-/* The ways w splits into known names, the last taking the subscript; the
- * first (longest pieces first) in *first.  Counts up to 2. */
-static int splits(lp *p, const char *w, int at, int len, const char *sub, split *cur,
-                  split *first, int found)
-{
-    if (at == len) {
-        if (!found)
-            *first = *cur;
-        return found + 1;
-    }
-    for (int e = len; e > at && found < 2; e--) {
-        if (!piece_known(p, w, at, e, e == len ? sub : ""))
-            continue;
-        cur->cut[cur->n++] = at;
-        found = splits(p, w, e, len, sub, cur, first, found);
-        cur->n--;
-    }
-    return found;
-}
-
-/* A piece of a split word as a node. */
-static lnode *piece(lp *p, lt_tok *t, int from, int to, const char *sub, size_t sub_to)
-{
-    char buf[LP_MAX_WORD + 1];
-    snprintf(buf, sizeof buf, "%.*s", to - from, t->text + from);
-    atom a = { 0 };
-    atom_base(&a, arena_strdup(p->L->arena, buf));
-    snprintf(a.sub, sizeof a.sub, "%s", sub);
-    a.from = t->from + (size_t)from;
-    a.to = sub[0] ? sub_to : t->from + (size_t)to;
-    lr_shape s;
-    if (!sub[0] && !strcmp(buf, "I") && lr_lookup(p->L, "I", &s) == LR_NONE && !mapped(p, "I"))
-        return node(p, LN_EYE, a.from, a.to);
-    return resolve(p, &a);
-}
-
-static void *cannot_split(lp *p, lt_tok *t, int ways)
-{
-    strbuf b;
-    sb_init(&b);
-    if (ways > 1)
-        sb_printf(&b, "'%s' splits into names of the program in more than one way: write a "
-                      "space or \\cdot between the factors", t->text);
-    else
-        sb_printf(&b, "'%s' is not a name of the program, nor a product of its names: write "
-                      "a space or \\cdot between the factors (or define it on a row of its "
-                      "own)", t->text);
-    lr_fail(&p->L->err, t->from, t->to, "%s", sb_str(&b));
-    sb_free(&b);
-    return NULL;
-}
-
-/* A word: a name (h1, yhat, W_out), a product of names (Wx), a function
- * (softmax), e^{x}, the identity I. */
-static lnode *word(lp *p)
-{
-    lt_tok *t = peek(p);
-    lnode *d = t->text[0] == 'd' ? inline_derivative(p) : NULL;
-    if (d || failed(p))
-        return d;
-    take(p);
-    atom whole = { 0 };
-    atom_base(&whole, t->text);
-    whole.from = t->from;
-    whole.to = t->to;
-    if (!name_scripts(p, &whole))
-        return NULL;
-    size_t sub_to = p->t[p->i - 1]->to;
-    if (atom_known(p, &whole))
-        return resolve(p, &whole);
-    const fn_info *f = whole.sub[0] ? NULL : function_named(t->text, 1);
-    if (f)
-        return apply(p, f, t);
-    if (!strcmp(t->text, "e") && !whole.sub[0] && is_char(peek(p), '^')) {
-        take(p);
-        lnode *x = frac_arg(p);
-        return x ? call(p, "exp", &x, 1, t->from, x->to, t->to) : NULL;
-    }
-    if (!strcmp(t->text, "I") && !mapped(p, "I")) {
-        whole.to = sub_to;
-        return identity(p, &whole);
-    }
-    int len = (int)strlen(t->text);
-    if (len == 1 || p->lhs)
-        return resolve(p, &whole);      /* unknown: the checker says so */
-    if (len > LP_MAX_WORD)
-        return cannot_split(p, t, 0);
-    split cur = { .n = 0 }, first = { .n = 0 };
-    int ways = splits(p, t->text, 0, len, whole.sub, &cur, &first, 0);
-    if (ways != 1)
-        return cannot_split(p, t, ways);
-    lnode *r = NULL;
-    for (int k = 0; k < first.n; k++) {
-        int e = k + 1 < first.n ? first.cut[k + 1] : len;
-        lnode *x = piece(p, t, first.cut[k], e, e == len ? whole.sub : "", sub_to);
-        r = r ? binary(p, LN_MUL, r, x, x->from, x->from + 1) : x;
-        r->split = k > 0;
-    }
-    return r;
-}
-
-/* \mathrm{softmax}, \operatorname{tr}, \text{logits}. */
-static lnode *roman_word(lp *p)
-{
-    lt_tok *t = take(p);
-    const fn_info *f = function_named(t->text, 1);
-    atom a = { 0 };
-    atom_base(&a, t->text);
-    a.from = t->from;
-    a.to = t->to;
-    if (f && !atom_known(p, &a))
-        return apply(p, f, t);
-    if (!name_scripts(p, &a))
-        return NULL;
-    return resolve(p, &a);
-}
-
-/* A Greek letter: a name, \sigma as sigmoid when sigma names nothing,
- * \delta_2 through the table of adjoint names. */
-static lnode *greek_letter(lp *p)
-{
-    lt_tok *t = peek(p);
-    if (!strcmp(t->text, "sigma")) {
-        atom a = { 0 };
-        atom_base(&a, "sigma");
-        lt_tok *u = peek2(p);
-        if (!atom_known(p, &a) && !is_char(u, '_')) {
-            take(p);
-            return apply(p, function_named("sigma", 0), t);
-        }
-    }
-    atom a = { 0 };
-    return atom_at(p, &a) ? resolve(p, &a) : NULL;
 }
 
 static const char *const relations[] = {
@@ -1204,71 +576,71 @@ static lnode *command_atom(lp *p, lt_tok *t)
 {
     const char *c = t->text;
     if (!strcmp(c, "frac") || !strcmp(c, "dfrac") || !strcmp(c, "tfrac") || !strcmp(c, "cfrac"))
-        return take(p), fraction(p, t);
+        return lp_take(p), fraction(p, t);
     if (!strcmp(c, "sqrt")) {
-        take(p);
-        if (is_char(peek(p), '['))
-            return fail_at(p, t, "roots other than \\sqrt are not supported");
-        return apply(p, function_named("sqrt", 0), t);
+        lp_take(p);
+        if (lp_is_char(lp_peek(p), '['))
+            return lp_fail_at(p, t, "roots other than \\sqrt are not supported");
+        return lp_apply(p, lp_function_named("sqrt", 0), t);
     }
-    if (cmd_in(t, norm_open))
-        return take(p), norm(p, t, 0);
+    if (lp_cmd_in(t, norm_open))
+        return lp_take(p), norm(p, t, 0);
     if (!strcmp(c, "lvert") || !strcmp(c, "vert"))
-        return take(p), absolute(p, t);
+        return lp_take(p), absolute(p, t);
     if (!strcmp(c, "lbrace") || !strcmp(c, "lbrack"))
         return group(p, 0, !strcmp(c, "lbrace") ? "rbrace" : "rbrack");
     if (!strcmp(c, "langle"))
-        return take(p), inner_product(p, t);
+        return lp_take(p), inner_product(p, t);
     if (!strcmp(c, "ones"))
-        return take(p), ones(p, t);
+        return lp_take(p), ones(p, t);
     if (!strcmp(c, "partial")) {
-        lnode *d = inline_derivative(p);
-        return d || failed(p) ? d
-                              : fail_at(p, t, "write a derivative as \\frac{\\partial L}{\\partial W}"
+        lnode *d = lp_inline_derivative(p);
+        return d || lp_failed(p) ? d
+                              : lp_fail_at(p, t, "write a derivative as \\frac{\\partial L}{\\partial W}"
                                               " or \\partial L / \\partial W");
     }
     if (!strcmp(c, "nabla"))
-        return take(p), nabla(p, t);
-    if (decoration(t) || cmd_in(t, greek)) {
+        return lp_take(p), lp_nabla(p, t);
+    if (lp_decoration(t) || lp_cmd_in(t, lp_greek)) {
         atom a = { 0 };
-        if (decoration(t) || strcmp(c, "sigma"))
-            return atom_at(p, &a) ? resolve(p, &a) : NULL;
-        return greek_letter(p);
+        if (lp_decoration(t) || strcmp(c, "sigma"))
+            return lp_atom_at(p, &a) ? lp_resolve(p, &a) : NULL;
+        return lp_greek_letter(p);
     }
     if (!strcmp(c, "sum") || !strcmp(c, "prod")) {
-        lt_tok *u = peek2(p);
-        if (!strcmp(c, "prod") || is_char(u, '_') || is_char(u, '^'))
-            return fail_at(p, t, "sums over indices are not supported: write "
+        lt_tok *u = lp_peek2(p);
+        if (!strcmp(c, "prod") || lp_is_char(u, '_') || lp_is_char(u, '^'))
+            return lp_fail_at(p, t, "sums over indices are not supported: write "
                                  "\\operatorname{sum}(X), X \\mathbf{1} or x^\\top y");
-        take(p);
-        return apply(p, function_named("sum", 0), t);
+        lp_take(p);
+        return lp_apply(p, lp_function_named("sum", 0), t);
     }
-    const fn_info *f = function_named(c, 0);
+    const fn_info *f = lp_function_named(c, 0);
     if (f) {
-        take(p);
-        return apply(p, f, t);
+        lp_take(p);
+        return lp_apply(p, f, t);
     }
-    if (cmd_in(t, relations))
-        return unexpected(p, t, "an expression");
-    return fail_at(p, t, "%s is not supported in answers", shown(p, t));
+    if (lp_cmd_in(t, relations))
+        return lp_unexpected(p, t, "an expression");
+    return lp_fail_at(p, t, "%s is not supported in answers", lp_shown(p, t));
 }
 
 static lnode *primary(lp *p)
 {
-    lt_tok *t = peek(p);
+    lt_tok *t = lp_peek(p);
     if (!t)
-        return unexpected(p, t, "an expression");
+        return lp_unexpected(p, t, "an expression");
     switch (t->kind) {
     case LT_NUM:
-        take(p);
-        return scalar_num(p, t->text, t->from, t->to);
+        lp_take(p);
+        return lp_scalar_num(p, t->text, t->from, t->to);
     case LT_WORD:
-        return word(p);
+        return lp_word(p);
     case LT_ROMAN:
-        return roman_word(p);
+        return lp_roman_word(p);
     case LT_CAL: {
         atom a = { 0 };
-        return atom_at(p, &a) ? resolve(p, &a) : NULL;
+        return lp_atom_at(p, &a) ? lp_resolve(p, &a) : NULL;
     }
     case LT_CMD:
         return command_atom(p, t);
@@ -1276,18 +648,18 @@ static lnode *primary(lp *p)
         if (t->ch == '(' || t->ch == '[' || t->ch == '{')
             return group(p, t->ch == '(' ? ')' : t->ch == '[' ? ']' : '}', NULL);
         if (t->ch == '|') {
-            take(p);
-            lt_tok *u = peek(p);
-            return is_char(u, '|') && u->from == t->to ? norm(p, t, 1) : absolute(p, t);
+            lp_take(p);
+            lt_tok *u = lp_peek(p);
+            return lp_is_char(u, '|') && u->from == t->to ? norm(p, t, 1) : absolute(p, t);
         }
         if (t->ch == '-' || t->ch == '+') {
-            take(p);
-            lnode *x = postfix(p);
-            return !x || t->ch == '+' ? x : unary(p, LN_NEG, x, t->from, t->to);
+            lp_take(p);
+            lnode *x = lp_postfix(p);
+            return !x || t->ch == '+' ? x : lp_unary(p, LN_NEG, x, t->from, t->to);
         }
-        return unexpected(p, t, "an expression");
+        return lp_unexpected(p, t, "an expression");
     default:
-        return unexpected(p, t, "an expression");
+        return lp_unexpected(p, t, "an expression");
     }
 }
 
@@ -1298,81 +670,82 @@ static const char *const transpose_marks[] = { "top", "intercal", "prime", "T", 
 static int is_transpose_mark(const lt_tok *t)
 {
     return t && ((t->kind == LT_WORD && !strcmp(t->text, "T")) ||
-                 (t->kind == LT_ROMAN && !strcmp(t->text, "T")) || is_char(t, '\'') ||
-                 cmd_in(t, transpose_marks));
+                 (t->kind == LT_ROMAN && !strcmp(t->text, "T")) || lp_is_char(t, '\'') ||
+                 lp_cmd_in(t, transpose_marks));
 }
 
 /* The superscript of x, the ^ taken. */
 static lnode *superscript(lp *p, lnode *x, lt_tok *hat)
 {
-    lt_tok *t = peek(p);
+    lt_tok *t = lp_peek(p);
     if (!t)
-        return unexpected(p, t, "a superscript");
-    if (!is_char(t, '{')) {
-        if (is_char(t, '-') && p->i + 1 < p->n) {   /* x^-1, x^-T: not TeX, but meant */
+        return lp_unexpected(p, t, "a superscript");
+    if (!lp_is_char(t, '{')) {
+        if (lp_is_char(t, '-') && p->i + 1 < p->n) {   /* x^-1, x^-T: not TeX, but meant */
             lt_tok *u = p->t[p->i + 1];
             if (u->kind == LT_NUM && !strcmp(u->text, "1"))
-                return p->i += 2, unary(p, LN_INV, x, hat->from, u->to);
+                return p->i += 2, lp_unary(p, LN_INV, x, hat->from, u->to);
             if (is_transpose_mark(u)) {
                 p->i += 2;
-                return unary(p, LN_T, unary(p, LN_INV, x, hat->from, u->to), hat->from, u->to);
+                return lp_unary(p, LN_T, lp_unary(p, LN_INV, x, hat->from, u->to), hat->from, u->to);
             }
         }
         if (t->kind == LT_WORD && t->text[0] == 'T') {
-            t = take_char(p);
-            return t ? unary(p, LN_T, x, hat->from, t->to) : NULL;
+            t = lp_take_char(p);
+            return t ? lp_unary(p, LN_T, x, hat->from, t->to) : NULL;
         }
         if (is_transpose_mark(t))
-            return take(p), unary(p, LN_T, x, hat->from, t->to);
-        lnode *k = frac_arg(p);
-        return k ? binary(p, LN_POW, x, k, hat->from, k->to) : NULL;
+            return lp_take(p), lp_unary(p, LN_T, x, hat->from, t->to);
+        lnode *k = lp_frac_arg(p);
+        return k ? lp_binary(p, LN_POW, x, k, hat->from, k->to) : NULL;
     }
     int open = p->i;
-    take(p);
-    lt_tok *a = peek(p), *b = peek2(p);
-    if (is_transpose_mark(a) && is_char(b, '}')) {
+    lp_take(p);
+    lt_tok *a = lp_peek(p), *b = lp_peek2(p);
+    if (is_transpose_mark(a) && lp_is_char(b, '}')) {
         p->i += 2;
-        return unary(p, LN_T, x, hat->from, b->to);
+        return lp_unary(p, LN_T, x, hat->from, b->to);
     }
-    if (is_char(a, '-') && p->i + 2 < p->n && is_char(p->t[p->i + 2], '}')) {
+    if (lp_is_char(a, '-') && p->i + 2 < p->n && lp_is_char(p->t[p->i + 2], '}')) {
         lt_tok *u = p->t[p->i + 1];
         if (u->kind == LT_NUM && !strcmp(u->text, "1"))
-            return p->i += 3, unary(p, LN_INV, x, hat->from, p->t[p->i - 1]->to);
+            return p->i += 3, lp_unary(p, LN_INV, x, hat->from, p->t[p->i - 1]->to);
         if (is_transpose_mark(u)) {
             p->i += 3;
             size_t to = p->t[p->i - 1]->to;
-            return unary(p, LN_T, unary(p, LN_INV, x, hat->from, to), hat->from, to);
+            return lp_unary(p, LN_T, lp_unary(p, LN_INV, x, hat->from, to), hat->from, to);
         }
     }
-    if (cmd_in(a, (const char *const[]){ "circ", "odot", NULL })) {
-        take(p);
-        lnode *k = expr(p);
-        lt_tok *close = k ? take(p) : NULL;
-        if (k && !is_char(close, '}'))
-            return unexpected(p, close, "'}'");
-        return k ? binary(p, LN_EPOW, x, k, hat->from, close->to) : NULL;
+    if (lp_cmd_in(a, (const char *const[]){ "circ", "odot", NULL })) {
+        lp_take(p);
+        lnode *k = lp_expr(p);
+        lt_tok *close = k ? lp_take(p) : NULL;
+        if (k && !lp_is_char(close, '}'))
+            return lp_unexpected(p, close, "'}'");
+        return k ? lp_binary(p, LN_EPOW, x, k, hat->from, close->to) : NULL;
     }
     p->i = open + 1;
-    lnode *k = expr(p);
-    lt_tok *close = k ? take(p) : NULL;
-    if (k && !is_char(close, '}'))
-        return unexpected(p, close, "'}'");
-    return k ? binary(p, LN_POW, x, k, hat->from, close->to) : NULL;
+    lnode *k = lp_expr(p);
+    lt_tok *close = k ? lp_take(p) : NULL;
+    if (k && !lp_is_char(close, '}'))
+        return lp_unexpected(p, close, "'}'");
+    return k ? lp_binary(p, LN_POW, x, k, hat->from, close->to) : NULL;
 }
 
-static lnode *postfix(lp *p)
+lnode *lp_postfix(lp *p)
 {
     if (p->depth++ > LP_MAX_DEPTH)
-        return fail_at(p, peek(p), "the LaTeX is nested too deeply");
+        return lp_fail_at(p, lp_peek(p), "the LaTeX is nested too deeply (the limit is %d levels)",
+                       LP_MAX_DEPTH);
     lnode *x = primary(p);
     while (x) {
-        lt_tok *t = peek(p);
+        lt_tok *t = lp_peek(p);
         lnode **last = &x;      /* Wx^T: the script is x's */
         while ((*last)->split)
             last = &(*last)->kids[1];
-        if (is_char(t, '\'') || is_char(t, '^')) {
-            take(p);
-            lnode *y = t->ch == '^' ? superscript(p, *last, t) : unary(p, LN_T, *last, t->from, t->to);
+        if (lp_is_char(t, '\'') || lp_is_char(t, '^')) {
+            lp_take(p);
+            lnode *y = t->ch == '^' ? superscript(p, *last, t) : lp_unary(p, LN_T, *last, t->from, t->to);
             if (!y) {
                 x = NULL;
                 break;
@@ -1380,11 +753,24 @@ static lnode *postfix(lp *p)
             *last = y;
             for (lnode *m = x; m != y; m = m->kids[1])
                 m->to = y->to;
-        } else if (is_char(t, '_')) {
-            x = fail_at(p, t, "a subscript here is not part of a name: write the name whole "
+        } else if (lp_is_char(t, '_') && x->kind == LN_T && x->kids[0]->kind == LN_NAME &&
+                   !strchr(x->kids[0]->text, '/')) {
+            atom a = { 0 };     /* W^\top_2: the subscript is still the name's */
+            lp_take(p);
+            if (!lp_script_text(p, a.sub, sizeof a.sub)) {
+                x = NULL;
+                break;
+            }
+            lp_atom_base(&a, x->kids[0]->text);
+            a.from = x->kids[0]->from;
+            a.to = x->kids[0]->to;
+            x->kids[0] = lp_resolve(p, &a);
+            x->to = p->t[p->i - 1]->to;
+        } else if (lp_is_char(t, '_')) {
+            x = lp_fail_at(p, t, "a subscript here is not part of a name: write the name whole "
                               "(W_{2}) or put it in braces");
-        } else if (is_char(t, '!')) {
-            x = unexpected(p, t, NULL);
+        } else if (lp_is_char(t, '!')) {
+            x = lp_unexpected(p, t, NULL);
         } else {
             break;
         }
@@ -1418,7 +804,7 @@ static int starts_factor(lp *p, const lt_tok *t)
             return p->norm_depth == 0;
         if (!strcmp(t->text, "vert"))
             return p->abs_depth == 0;
-        return !cmd_in(t, closers) && !cmd_in(t, relations);
+        return !lp_cmd_in(t, closers) && !lp_cmd_in(t, relations);
     case LT_CHAR:
         return t->ch == '(' || t->ch == '[' || t->ch == '{' || (t->ch == '|' && p->abs_depth == 0);
     default:
@@ -1429,12 +815,12 @@ static int starts_factor(lp *p, const lt_tok *t)
 /* A factor: a postfix expression, or a number over one (1/2, 1/N). */
 static lnode *factor(lp *p)
 {
-    lnode *x = postfix(p);
-    lt_tok *t = peek(p);
-    if (x && x->kind == LN_NUM && is_char(t, '/') && starts_factor(p, peek2(p))) {
-        take(p);
-        lnode *y = postfix(p);
-        x = y ? binary(p, LN_DIV, x, y, t->from, t->to) : NULL;
+    lnode *x = lp_postfix(p);
+    lt_tok *t = lp_peek(p);
+    if (x && x->kind == LN_NUM && lp_is_char(t, '/') && starts_factor(p, lp_peek2(p))) {
+        lp_take(p);
+        lnode *y = lp_postfix(p);
+        x = y ? lp_binary(p, LN_DIV, x, y, t->from, t->to) : NULL;
     }
     return x;
 }
@@ -1442,20 +828,20 @@ static lnode *factor(lp *p)
 static lnode *juxtaposition(lp *p)
 {
     lnode *x = factor(p);
-    while (x && starts_factor(p, peek(p))) {
+    while (x && starts_factor(p, lp_peek(p))) {
         lnode *y = factor(p);
-        x = y ? binary(p, LN_MUL, x, y, y->from, y->from + 1) : NULL;
+        x = y ? lp_binary(p, LN_MUL, x, y, y->from, y->from + 1) : NULL;
     }
     return x;
 }
 
 static lnode *signed_juxtaposition(lp *p)
 {
-    lt_tok *t = peek(p);
-    if (is_char(t, '-') || is_char(t, '+')) {
-        take(p);
+    lt_tok *t = lp_peek(p);
+    if (lp_is_char(t, '-') || lp_is_char(t, '+')) {
+        lp_take(p);
         lnode *x = juxtaposition(p);
-        return !x || t->ch == '+' ? x : unary(p, LN_NEG, x, t->from, t->to);
+        return !x || t->ch == '+' ? x : lp_unary(p, LN_NEG, x, t->from, t->to);
     }
     return juxtaposition(p);
 }
@@ -1463,13 +849,13 @@ static lnode *signed_juxtaposition(lp *p)
 /* The operator of an explicit product at t, or LN_NUM when there is none. */
 static enum ln_kind product_op(const lt_tok *t)
 {
-    if (cmd_in(t, mul_ops))
-        return is_cmd(t, "div") ? LN_DIV : LN_MUL;
-    if (cmd_in(t, emul_ops))
+    if (lp_cmd_in(t, mul_ops))
+        return lp_is_cmd(t, "div") ? LN_DIV : LN_MUL;
+    if (lp_cmd_in(t, emul_ops))
         return LN_EMUL;
-    if (is_cmd(t, "oslash"))
+    if (lp_is_cmd(t, "oslash"))
         return LN_EDIV;
-    return is_char(t, '*') ? LN_MUL : is_char(t, '/') ? LN_DIV : LN_NUM;
+    return lp_is_char(t, '*') ? LN_MUL : lp_is_char(t, '/') ? LN_DIV : LN_NUM;
 }
 
 /* Explicit products, left to right; a sign may follow the operator. */
@@ -1477,39 +863,40 @@ static lnode *product(lp *p)
 {
     lnode *x = juxtaposition(p);
     for (;;) {
-        lt_tok *t = peek(p);
+        lt_tok *t = lp_peek(p);
         enum ln_kind k = product_op(t);
         if (!x || k == LN_NUM)
             return x;
-        take(p);
+        lp_take(p);
         lnode *y = signed_juxtaposition(p);
-        x = y ? binary(p, k, x, y, t->from, t->to) : NULL;
+        x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
     }
 }
 
-static lnode *expr(lp *p)
+lnode *lp_expr(lp *p)
 {
     if (p->depth++ > LP_MAX_DEPTH)
-        return fail_at(p, peek(p), "the LaTeX is nested too deeply");
-    lt_tok *sign = peek(p);
-    if (is_char(sign, '-') || is_char(sign, '+'))
-        take(p);
+        return lp_fail_at(p, lp_peek(p), "the LaTeX is nested too deeply (the limit is %d levels)",
+                       LP_MAX_DEPTH);
+    lt_tok *sign = lp_peek(p);
+    if (lp_is_char(sign, '-') || lp_is_char(sign, '+'))
+        lp_take(p);
     else
         sign = NULL;
     lnode *x = product(p);
     if (x && sign && sign->ch == '-')
-        x = unary(p, LN_NEG, x, sign->from, sign->to);
+        x = lp_unary(p, LN_NEG, x, sign->from, sign->to);
     while (x) {
-        lt_tok *t = peek(p);
-        if (is_cmd(t, "pm") || is_cmd(t, "mp")) {
-            x = fail_at(p, t, "'\\pm' is not an answer: write the two signs apart");
+        lt_tok *t = lp_peek(p);
+        if (lp_is_cmd(t, "pm") || lp_is_cmd(t, "mp")) {
+            x = lp_fail_at(p, t, "'\\pm' is not an answer: write the two signs apart");
             break;
         }
-        if (!is_char(t, '+') && !is_char(t, '-'))
+        if (!lp_is_char(t, '+') && !lp_is_char(t, '-'))
             break;
-        take(p);
+        lp_take(p);
         lnode *y = product(p);
-        x = y ? binary(p, t->ch == '+' ? LN_ADD : LN_SUB, x, y, t->from, t->to) : NULL;
+        x = y ? lp_binary(p, t->ch == '+' ? LN_ADD : LN_SUB, x, y, t->from, t->to) : NULL;
     }
     p->depth--;
     return x;
@@ -1520,14 +907,14 @@ lnode *lr_parse_expr(lr_ctx *L, lt_tok *const *t, int n)
     lp p = { .L = L, .n = n };
     p.t = xmalloc(((size_t)n + 1) * sizeof *p.t);
     memcpy(p.t, t, (size_t)n * sizeof *t);
-    lnode *x = expr(&p);
-    lt_tok *rest = x ? peek(&p) : NULL;
-    if (x && rest && (is_char(rest, ')') || is_char(rest, '}') || is_char(rest, ']')))
-        x = fail_at(&p, rest, "this '%s' closes nothing", rest->text);
+    lnode *x = lp_expr(&p);
+    lt_tok *rest = x ? lp_peek(&p) : NULL;
+    if (x && rest && (lp_is_char(rest, ')') || lp_is_char(rest, '}') || lp_is_char(rest, ']')))
+        x = lp_fail_at(&p, rest, "this '%s' closes nothing", rest->text);
     else if (x && rest)
-        x = unexpected(&p, rest, NULL);
+        x = lp_unexpected(&p, rest, NULL);
     free(p.t);
-    return failed(&p) ? NULL : x;
+    return lp_failed(&p) ? NULL : x;
 }
 
 /* The left side of a row: a name, or a derivative as a name.  NULL after
@@ -1538,12 +925,12 @@ lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n)
     lp p = { .L = L, .n = n, .lhs = 1 };
     p.t = xmalloc(((size_t)n + 1) * sizeof *p.t);
     memcpy(p.t, t, (size_t)n * sizeof *t);
-    lnode *x = postfix(&p);
-    lt_tok *rest = x ? peek(&p) : NULL;
+    lnode *x = lp_postfix(&p);
+    lt_tok *rest = x ? lp_peek(&p) : NULL;
     if (x && x->kind == LN_NAME && strchr(x->text, '/'))
         rest = NULL;    /* \nabla_X tr(X A), \frac{\partial}{\partial X} f(X): the objective */
     if (x && (rest || x->kind != LN_NAME))
         x->kind = LN_NUM;   /* a statement (\sigma'(z) = ...), not an answer: none */
     free(p.t);
-    return failed(&p) ? NULL : x;
+    return lp_failed(&p) ? NULL : x;
 }

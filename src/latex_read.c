@@ -493,6 +493,8 @@ typedef struct rows {
 
 static void rhs_append(equation *e, lt_tok **t, int n)
 {
+    if (n <= 0)
+        return;
     if (e->n_rhs + n > e->cap_rhs) {
         e->cap_rhs = (e->n_rhs + n) * 2;
         e->rhs = xrealloc(e->rhs, (size_t)e->cap_rhs * sizeof *e->rhs);
@@ -772,9 +774,13 @@ int lr_translate(nd_arena *arena, const nd_source *src, enum lr_mode mode,
     }
     if (L.err.set) {
         nd_loc loc = diag_loc_at(src, L.err.from, L.err.to - 1);
-        diag_format(diag, DIAG_ERROR, loc, L.err.msg);
+        strbuf msg;     /* a long name quoted in it is shortened, as in every message */
+        sb_init(&msg);
+        diag_abbrev(&msg, L.err.msg, strlen(L.err.msg));
+        diag_format(diag, DIAG_ERROR, loc, sb_str(&msg));
         *err_loc = loc;
-        *err_msg = xstrdup(L.err.msg);
+        *err_msg = xstrdup(sb_str(&msg));
+        sb_free(&msg);
         st = 2;
     } else {
         *result = translated(&L, &o);

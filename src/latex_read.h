@@ -42,6 +42,9 @@ typedef struct lr_names {
 
 void lr_sort_names(lr_name *names, int n);
 
+/* The longest LaTeX answer file (4 MiB): a longer one is refused whole. */
+#define LR_MAX_INPUT ((size_t)4 << 20)
+
 enum lr_mode {
     LR_LINES,           /* answer lines: LHS = RHS rows */
     LR_EXPRESSION,      /* one answer (--check-latex): the right side of any = */

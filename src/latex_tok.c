@@ -33,7 +33,10 @@ typedef struct tz {
     lt_list *out;
     lr_error *err;
     int bare;               /* no delimiters: a newline ends a row */
+    int depth;              /* wrappers in wrappers: \mathbf{\mathbf{...}} */
 } tz;
+
+#define LT_MAX_DEPTH 200
 
 static int is_letter(char c)
 {
@@ -211,9 +214,16 @@ static size_t wrapped(tz *z, const char *cmd, size_t p, size_t cmd_from)
         lr_fail(z->err, q, q + 1, "this '{' is not closed");
         return z->n;
     }
+    if (z->depth >= LT_MAX_DEPTH) {
+        lr_fail(z->err, cmd_from, p, "the LaTeX is nested too deeply (the limit is %d levels)",
+                LT_MAX_DEPTH);
+        return z->n;
+    }
     int first = z->out->n;
     push(z, LT_CHAR, "{", q, q + 1)->ch = '{';
+    z->depth++;
     tokenize_range(z, q + 1, close);
+    z->depth--;
     int count = z->out->n - first - 1;
     if (count != 1) {       /* several tokens: the group keeps them together */
         push(z, LT_CHAR, "}", close, close + 1)->ch = '}';
@@ -550,7 +560,7 @@ static int has_delimiters(tz *z)
 
 int lt_tokenize(nd_arena *arena, const nd_source *src, lt_list *out, lr_error *err)
 {
-    tz z = { arena, src->text, src->len, out, err, 0 };
+    tz z = { arena, src->text, src->len, out, err, 0, 0 };
     size_t p = src->len >= 3 && !memcmp(src->text, DIAG_BOM, 3) ? 3 : 0;
     if (!has_delimiters(&z)) {
         z.bare = 1;

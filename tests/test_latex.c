@@ -111,6 +111,8 @@ static const pair pairs[] = {
       "dL/db1 = W2*(softmax(z2) - y).*" SWISHD, 0, 1, NULL },
     { NET, "\\frac{\\partial L}{\\partial W_1} = (W_2^T (\\mathrm{softmax}(z_2) - y)) \\odot " SWISHT,
       "dL/dW1 = W2'*(softmax(z2) - y).*" SWISHD, 0, 1, NULL },
+    { NET, "\\frac{\\partial L}{\\partial h_1} = W^\\top_2 (\\mathrm{softmax}(z_2) - y)",
+      "dL/dh1 = W2'*(softmax(z2) - y)", 0, 1, NULL },
     { NET, "\\frac{\\partial L}{\\partial W_2} = h_1 (\\mathrm{softmax}(z_2) - y)^T",
       "dL/dW2 = h1*(softmax(z2) - y)'", 0, 1, NULL },
     /* the same network on a batch */
@@ -372,6 +374,60 @@ START_TEST(error_positions_in_tex)
 }
 END_TEST
 
+/* Limits: nesting, long words, big files: located errors, never a crash. */
+START_TEST(limits)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "\\frac{\\partial L}{\\partial W} = ");
+    for (int i = 0; i < 300; i++)
+        sb_puts(&b, "\\left(");
+    sb_puts(&b, "W r x^T");
+    for (int i = 0; i < 300; i++)
+        sb_puts(&b, "\\right)");
+    t_result r = run_file("examples/autoencoder.nd", "build/latex_lim.tex", sb_str(&b), NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "nested too deeply (the limit is 200 levels)"),
+                  "%s", r.err);
+    t_result_free(&r);
+    sb_clear(&b);
+    sb_puts(&b, "dL/dW = ");
+    for (int i = 0; i < 300; i++)
+        sb_puts(&b, "\\mathbf{");
+    r = run_file("examples/autoencoder.nd", "build/latex_lim.tex", sb_str(&b), NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, ":1:"), "%s", r.err);
+    t_result_free(&r);
+    sb_clear(&b);
+    sb_puts(&b, "dL/dW = ");
+    for (int i = 0; i < 100; i++)
+        sb_putc(&b, i % 2 ? 'x' : 'r');     /* xrxr...: splits only one way, but too long */
+    r = run_file("examples/autoencoder.nd", "build/latex_lim.tex", sb_str(&b), NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "'rxrxrxrxrxrxrxrxrxrxrxrxrxrxrx...rxrxrxrxrx'"),
+                  "%s", r.err);
+    t_result_free(&r);
+    sb_clear(&b);
+    sb_puts(&b, "dL/dW = ");
+    for (int i = 0; i < 60; i++)        /* W and WW, x and xx: many ways, found fast */
+        sb_putc(&b, i < 30 ? 'W' : 'x');
+    FILE *f = fopen("build/latex_lim.tex", "w");
+    fputs(sb_str(&b), f);
+    fclose(f);
+    const char *prog = "W, WW : matrix(n, n)\nx, xx : vector(n)\nL = x'*W*xx + sum(WW)\nwrt W";
+    const char *argv[] = { "nnderive", "-e", prog, "--check-file", "build/latex_lim.tex" };
+    r = t_cli(5, argv, NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "more than one way"), "%s", r.err);
+    t_result_free(&r);
+    sb_clear(&b);
+    while (b.len <= ((size_t)4 << 20))
+        sb_puts(&b, "% a long comment, to be over the limit of LaTeX answers\n");
+    r = run_file("examples/autoencoder.nd", "build/latex_lim.tex", sb_str(&b), NULL);
+    ck_assert_msg(r.status == 2 && strstr(r.err, "too large for LaTeX answers (the limit is 4 MiB)"),
+                  "%s", r.err);
+    t_result_free(&r);
+    sb_free(&b);
+    remove("build/latex_lim.tex");
+}
+END_TEST
+
 /* A LaTeX line that is right given an earlier wrong one: error carried
  * forward, as for text. */
 START_TEST(carried_forward)
@@ -470,6 +526,7 @@ Suite *suite_latex(void)
     tcase_add_test(tc, random_programs_read_back);
     tcase_add_test(tc, reason_positions_in_tex);
     tcase_add_test(tc, error_positions_in_tex);
+    tcase_add_test(tc, limits);
     tcase_add_test(tc, carried_forward);
     tcase_add_test(tc, documents);
     tcase_add_test(tc, options);
