@@ -47,7 +47,7 @@ TEST_BIN := $(BUILD)/tests/check_nnderive
 
 DEB_PACKAGES := flex bison libgmp-dev libmpfr-dev check pkg-config
 
-.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth bench-check lengths render
+.PHONY: FORCE all lib check check-san clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-grade lengths render
 all: $(BIN) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -155,6 +155,13 @@ $(BUILD)/bench/bench_check: bench/bench_check.c bench/bench_time.h $(LIB)
 # --check with its diagnosis on the seed's examples (bench/RESULTS.md).
 bench-check: $(BUILD)/bench/bench_check
 	$(BUILD)/bench/bench_check
+
+# A class of 200 generated submissions of the seed's 2-layer network graded
+# at once, text and LaTeX, right and wrong (bench/RESULTS.md).
+bench-grade: $(BIN)
+	rm -rf $(BUILD)/bench/class
+	sh bench/gen_class.sh $(BUILD)/bench/class 200
+	sh bench/run_grade_bench.sh $(BIN) $(BUILD)/bench/class
 
 # Derivation and code generation against depth (bench/RESULTS.md).
 bench-depth: $(BUILD)/bench/bench_depth
