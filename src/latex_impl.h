@@ -108,9 +108,10 @@ enum lr_kind lr_lookup(lr_ctx *L, const char *name, lr_shape *shape);
 const char *lr_inline_text(lr_ctx *L, const char *name);
 
 /* Parses the tokens t[0..n) as one expression, or as the left side of a
- * row (a name, or a derivative written as a name).  NULL after an error. */
+ * row (a name, or a derivative written as a name; *statement set when it
+ * is something else: \sigma'(z) = ...).  NULL after an error. */
 lnode *lr_parse_expr(lr_ctx *L, lt_tok *const *t, int n);
-lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n);
+lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n, int *statement);
 
 /* The shapes of n's nodes, as far as the names (and the shape the line
  * must have, target) tell them; decides the powers and divisions that are

@@ -920,7 +920,7 @@ lnode *lr_parse_expr(lr_ctx *L, lt_tok *const *t, int n)
 /* The left side of a row: a name, or a derivative as a name.  NULL after
  * an error. */
 
-lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n)
+lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n, int *statement)
 {
     lp p = { .L = L, .n = n, .lhs = 1 };
     p.t = xmalloc(((size_t)n + 1) * sizeof *p.t);
@@ -929,8 +929,7 @@ lnode *lr_parse_lhs(lr_ctx *L, lt_tok *const *t, int n)
     lt_tok *rest = x ? lp_peek(&p) : NULL;
     if (x && x->kind == LN_NAME && strchr(x->text, '/'))
         rest = NULL;    /* \nabla_X tr(X A), \frac{\partial}{\partial X} f(X): the objective */
-    if (x && (rest || x->kind != LN_NAME))
-        x->kind = LN_NUM;   /* a statement (\sigma'(z) = ...), not an answer: none */
+    *statement = x && (rest || x->kind != LN_NAME);     /* \sigma'(z) = ...: not an answer */
     free(p.t);
     return lp_failed(&p) ? NULL : x;
 }

@@ -652,10 +652,8 @@ static int is_program_name(lr_ctx *L, const char *name)
                                   by_name) != NULL;
 }
 
-/* The left side as a node (its text the line's label: dL/dW, a helper
- * name); NULL with *skip set when the row restates the program (z_1 = W_1
- * x + b_1, a Jacobian dz2/dh1), NULL alone after an error. */
-/* Whether the left side meant a derivative (\partial, \nabla, d.../d...). */
+/* Whether the left side meant a derivative (\partial, \nabla, d.../d...):
+ * then an error in it is one, not a statement to pass over. */
 static int means_derivative(const equation *e)
 {
     for (int i = 0; i < e->n_lhs; i++) {
@@ -667,10 +665,15 @@ static int means_derivative(const equation *e)
     return 0;
 }
 
+/* The left side as a node (its text the line's label: dL/dW, a helper
+ * name); NULL with *skip set when the row is not an answer (it restates
+ * the program, z_1 = W_1 x + b_1, a Jacobian dz2/dh1, or is a statement),
+ * NULL alone after an error. */
 static lnode *left_side(lr_ctx *L, const equation *e, int *skip)
 {
+    int statement;
     *skip = 0;
-    lnode *n = lr_parse_lhs(L, e->lhs, e->n_lhs);
+    lnode *n = lr_parse_lhs(L, e->lhs, e->n_lhs, &statement);
     if (!n && !means_derivative(e)) {
         L->err.set = 0;         /* a statement in notation of its own: not an answer */
         *skip = 1;
@@ -678,7 +681,7 @@ static lnode *left_side(lr_ctx *L, const equation *e, int *skip)
     }
     if (!n)
         return NULL;
-    if (n->kind != LN_NAME) {   /* sigma'(z) = ..., L = -sum ...: a statement */
+    if (statement) {            /* sigma'(z) = ..., L = -sum ...: a statement */
         *skip = 1;
         return NULL;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "identities.h"
 #include "randprog.h"
 
 #define AE "W : matrix(m, n)\nx : vector(n)\nr = W'*W*x - x\nL = 0.5*norm2(r)\nwrt W\n"
@@ -230,6 +231,45 @@ START_TEST(latex_as_text)
     ck_assert_msg(sa == sb && !strcmp(sb_str(&a), sb_str(&b)),
                   "pair %d: %s\nLaTeX (status %d):\n%s\ntext (status %d):\n%s", _i, p->latex, sa,
                   sb_str(&a), sb, sb_str(&b));
+    sb_free(&a);
+    sb_free(&b);
+}
+END_TEST
+
+/* The Matrix Cookbook's identities (tests/identities.h) as the Cookbook
+ * and lecture notes typeset them: each reads as right. */
+static const char *const cookbook_latex[] = {
+    /* (69) */ "a", "a b^T", "b a^\\top", "X(b c^T + c b^T)",
+    /* (78) */ "B^\\top C (D x + d) + D^\\top C^\\top (B x + b)", "(B + B^T) x",
+    /* (82) */ "D^T X b c^T + D X c b^T", "(D + D^\\top)(X b + c) b^\\top",
+    /* (84) */ "2 D (X b + c) b^T", "-2 A^T W (x - A s)", "-2 W (x - A s) s^\\top",
+    /* (97) */ "\\frac{x - a}{\\|x - a\\|_2}", "I", "A^T", "A^T B^T", "B A", "A", "A",
+    /* (107) */ "2 X^\\top", "(X B + B X)^\\top", "B X + B^\\top X", "X B^T + X B",
+    /* (115) */ "A^T X^T B^T + B^T X^T A^T", "2X", "C^T X B B^T + C X B B^T",
+    /* (119) */ "B X C + B^T X C^T", "A^\\top C^\\top X B^\\top + C A X B",
+    /* (121) */ "2 A^T (A X B + C) B^T", "3 (X^2)^\\top",
+    /* (49) */ "\\det(X) X^{-T}", "\\det(A X B) X^{-\\top}", "2 (X X^\\top)^{-1} X", "X^{-T}",
+    /* (57) */ "3 \\det(X^3) (X^{-1})^T", "-X^{-T} a b^T X^{-T}",
+    /* (63) */ "-\\left(X^{-1} B A X^{-1}\\right)^\\top",
+    /* (124) */ "-\\left((X + A)^{-1} (X + A)^{-1}\\right)^\\top",
+    /* ||Ax - b||^2 */ "2 A^\\top (A x - b)", "2 (A x - b) x^\\top",
+    /* (x'a)^2 */ "2 a a^\\top x", "2 X",
+    /* sigmoid */ "a \\odot \\sigma(x) \\odot (1 - \\sigma(x))",
+    /* logsumexp */ "\\operatorname{softmax}(x)", "\\mathrm{softmax}(z) - y",
+    /* general y */ "\\operatorname{softmax}(z)\\, \\mathbf{1}^\\top y - y",
+};
+
+START_TEST(cookbook_in_latex)
+{
+    ck_assert_int_eq(sizeof cookbook_latex / sizeof *cookbook_latex, N_IDENTITIES);
+    const struct identity *id = &identities[_i];
+    pair p = { id->program, cookbook_latex[_i], id->answer, 1, 0, NULL };
+    strbuf a, b;
+    sb_init(&a);
+    sb_init(&b);
+    int sa = report(&p, 1, &a), sb = report(&p, 0, &b);
+    ck_assert_msg(sa == 0 && sb == 0, "%s: %s\nLaTeX (status %d): %s\ntext (status %d): %s",
+                  id->name, cookbook_latex[_i], sa, sb_str(&a), sb, sb_str(&b));
     sb_free(&a);
     sb_free(&b);
 }
@@ -522,6 +562,7 @@ Suite *suite_latex(void)
     TCase *tc = tcase_create("latex");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, latex_as_text, 0, (int)(sizeof pairs / sizeof *pairs));
+    tcase_add_loop_test(tc, cookbook_in_latex, 0, (int)N_IDENTITIES);
     tcase_add_loop_test(tc, examples_read_back, 0, T_N_EXAMPLES);
     tcase_add_test(tc, random_programs_read_back);
     tcase_add_test(tc, reason_positions_in_tex);
