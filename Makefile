@@ -66,7 +66,7 @@ else
 PYTHONDIR ?= $(PREFIX)/lib/python$(PYTHON_VERSION)/dist-packages
 endif
 
-.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python lengths render
+.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python bench-grade lengths render
 all: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -273,6 +273,13 @@ $(BUILD)/bench/bench_check: bench/bench_check.c bench/bench_time.h $(LIB_ALL)
 # --check with its diagnosis on the seed's examples (bench/RESULTS.md).
 bench-check: $(BUILD)/bench/bench_check
 	$(BUILD)/bench/bench_check
+
+# A class of 200 generated submissions of the seed's 2-layer network graded
+# at once, text and LaTeX, right and wrong (bench/RESULTS.md).
+bench-grade: $(BIN)
+	rm -rf $(BUILD)/bench/class
+	sh bench/gen_class.sh $(BUILD)/bench/class 200
+	sh bench/run_grade_bench.sh $(BIN) $(BUILD)/bench/class
 
 # Derivation and code generation against depth (bench/RESULTS.md).
 bench-depth: $(BUILD)/bench/bench_depth

@@ -45,7 +45,15 @@ struct checker {
     user_def *defs;
     int n_defs, cap_defs;
     int line_var;               /* the wrt index of the line being diagnosed */
+    check_sink sink;            /* graders (grade.c) */
+    void *sink_user;
 };
+
+void check_set_sink(checker *c, check_sink fn, void *user)
+{
+    c->sink = fn;
+    c->sink_user = user;
+}
 
 /* ---- opening ---- */
 
@@ -629,7 +637,8 @@ static void json_verdict(const line_result *r, const char *label, int line, strb
         json_string(out, sb_str(&r->why.text));
         sb_puts(out, ", \"positions\": [");
         for (int p = 0; p < r->why.n_pos; p++) {
-            const nd_loc *l = &r->why.pos[p].loc;
+            nd_loc at = diag_origin(r->why.pos[p].loc);   /* in the .tex file, for LaTeX */
+            const nd_loc *l = &at;
             sb_printf(out, "%s{\"file\": ", p ? ", " : "");
             json_string(out, l->src ? l->src->name : NULL);
             sb_printf(out, ", \"line\": %d, \"column\": %d", l->first_line, l->first_column);
@@ -711,6 +720,7 @@ static int run_lines(checker *c, const ast_program *lines, const nd_source *src,
             continue;
         }
         line_target tg = target_of(c, st);
+        int line = diag_origin(st->loc).first_line;     /* as written (a .tex line) */
         char label[300];
         snprintf(label, sizeof label, "%.140s/%.140s", st->names.v[0].name, st->names.v[1].name);
         line_result r;
@@ -720,9 +730,18 @@ static int run_lines(checker *c, const ast_program *lines, const nd_source *src,
         int v = check_line(c, &tg, st->expr, src, &r, diag);
         if (v != V_ERROR) {
             if (fmt == CHECK_JSON)
-                json_verdict(&r, label, st->loc.first_line, out);
+                json_verdict(&r, label, line, out);
             else
                 text_verdict(&r, label, out);
+            if (c->sink) {
+                strbuf why;
+                sb_init(&why);
+                text_verdict(&r, NULL, &why);
+                sb_truncate(&why, why.len ? why.len - 1 : 0);     /* without its newline */
+                c->sink(c->sink_user, label, line, v == V_RIGHT ? 0 : v == V_WRONG ? 1 : 2,
+                        sb_str(&why));
+                sb_free(&why);
+            }
             if (fmt == CHECK_JSON && st->next)
                 sb_puts(out, ",\n");
             t->lines++;
@@ -730,7 +749,7 @@ static int run_lines(checker *c, const ast_program *lines, const nd_source *src,
             t->carried += v == V_CARRIED;
             if (v != V_RIGHT && !t->first_wrong) {
                 t->first_wrong = arena_strdup(c->ctx->arena, label);
-                t->first_wrong_line = st->loc.first_line;
+                t->first_wrong_line = line;
             }
             if (tg.i >= 0) {
                 char *text = reason_answer_text(src, st->expr);

@@ -34,6 +34,13 @@ void check_close(checker *c);
 int check_expression(checker *c, const nd_source *answer, enum check_format fmt, strbuf *out,
                      strbuf *diag);
 
+/* For graders: each line's verdict as it is found, with its label (dL/dW),
+ * its line as written (in the .tex file for LaTeX), the verdict (0 right,
+ * 1 wrong, 2 right given earlier wrong lines) and the reason as text. */
+typedef void (*check_sink)(void *user, const char *label, int line, int verdict,
+                           const char *reason);
+void check_set_sink(checker *c, check_sink fn, void *user);
+
 /* A file of answer lines: one verdict per line and a summary (text), or
  * the same as JSON.  Returns 0 when every line is right, 1 when one is
  * not, 2 after an error (in diag). */

@@ -2,6 +2,7 @@
  * into the library (nnderive.h), output. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -11,24 +12,34 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "latex_read.h"
 #include "nnderive.h"
 #include "strbuf.h"
 #include "verify.h"
 
 enum mode {
     MODE_TEXT, MODE_LATEX_DOC, MODE_STEPS, MODE_PATHS, MODE_C, MODE_DOT, MODE_VERIFY,
-    MODE_CHECK, MODE_CHECK_FILE, MODE_JACOBIAN, MODE_HESSIAN, MODE_EXPLAIN,
+    MODE_CHECK, MODE_CHECK_FILE, MODE_JACOBIAN, MODE_HESSIAN, MODE_EXPLAIN, MODE_CHECK_LATEX,
+    MODE_GRADE,
 };
 
 static const char *const mode_flags[] = {
     "(text)", "--latex-doc", "--steps", "--paths", "--c", "--dot", "--verify",
-    "--check", "--check-file", "--jacobian", "--hessian", "--explain",
+    "--check", "--check-file", "--jacobian", "--hessian", "--explain", "--check-latex",
+    "--grade",
 };
+
+/* How answers are written: by the file's extension (.tex), or as told. */
+enum answers { ANSWERS_AUTO, ANSWERS_TEXT, ANSWERS_LATEX };
 
 typedef struct options {
     enum mode mode;
     int mode_set, latex, dot_steps, json;
     const char *file, *program, *output, *check_expr, *check_file, *header;
+    const char *grade_dir, *rubric, *format;
+    enum answers answers;
+    char **names;               /* --names, in order */
+    int n_names;
     nd_config cfg;
     nd_c_options c;
     char **wrt;
@@ -59,7 +70,11 @@ static const char usage_text[] =
     "  --verify           compare with high-precision central differences\n"
     "  --check 'EXPR'     is EXPR the gradient w.r.t. the single --wrt variable?\n"
     "  --check-file FILE  check each line `dL/dW = EXPR` of FILE (and steps such as\n"
-    "                     `dL/dz2 = EXPR`), then a summary; --json: as JSON\n"
+    "                     `dL/dz2 = EXPR`), then a summary; --json: as JSON; a .tex\n"
+    "                     FILE holds LaTeX answers (docs/latex-answers.md)\n"
+    "  --check-latex 'EXPR'  --check for an answer written in LaTeX\n"
+    "  --grade DIR        check every answer file in DIR: a table of scores (with -o:\n"
+    "                     a CSV too)\n"
     "  --jacobian         the Jacobian of a vector objective w.r.t. a vector\n"
     "  --hessian          the Hessian of a scalar objective w.r.t. a vector\n"
     "  --explain          the declarations in force, inferred ones included\n"
@@ -73,9 +88,17 @@ static const char usage_text[] =
     "  --points N         random points of --verify and --check (default 3)\n"
     "  --precision BITS   MPFR precision of --verify and --check (default 256,\n"
     "                     64 to 4096)\n"
+    "  --answers KIND     latex or text: how --check-file and --grade answers are\n"
+    "                     written (default: LaTeX for .tex files)\n"
+    "  --names N=WHAT     in LaTeX answers, N stands for WHAT: --names delta2=dL/dz2\n"
+    "                     (comma-separated, repeatable)\n"
+    "  --format gradescope  with --check-file: a Gradescope autograder results.json\n"
+    "  --rubric FILE      the answers graded and their points (lines `dL/dW2 2`), for\n"
+    "                     --format gradescope and --grade\n"
     "  --help, --version\n"
     "\n"
-    "exit status: 0 success, 1 verification failed or not equivalent, 2 bad input\n";
+    "exit status: 0 success, 1 verification failed or not equivalent, 2 bad input;\n"
+    "  --grade: 0 every file graded, 1 some could not be, 2 bad input\n";
 
 /* ---- options ---- */
 
@@ -184,6 +207,29 @@ static int flag_option(cli *c, const char *name)
     return -1;
 }
 
+static void add_name_list(options *o, const char *v)
+{
+    o->names = xrealloc(o->names, (size_t)(o->n_names + 1) * sizeof *o->names);
+    o->names[o->n_names++] = xstrdup(v);
+}
+
+static int answers_kind(cli *c, const char *v)
+{
+    if (strcmp(v, "latex") && strcmp(v, "text"))
+        return usage_error(c, "--answers takes latex or text, not '%s'", v);
+    c->opt.answers = v[0] == 'l' ? ANSWERS_LATEX : ANSWERS_TEXT;
+    return 0;
+}
+
+static int format_kind(cli *c, const char *v)
+{
+    if (strcmp(v, "gradescope") && strcmp(v, "json") && strcmp(v, "text"))
+        return usage_error(c, "--format takes gradescope, json or text, not '%s'", v);
+    c->opt.format = v;
+    c->opt.json |= !strcmp(v, "json");
+    return 0;
+}
+
 static int value_option(cli *c, const char *name, const char *v)
 {
     options *o = &c->opt;
@@ -200,6 +246,18 @@ static int value_option(cli *c, const char *name, const char *v)
         return o->check_expr = v, set_mode(c, MODE_CHECK);
     else if (!strcmp(name, "--check-file"))
         return o->check_file = v, set_mode(c, MODE_CHECK_FILE);
+    else if (!strcmp(name, "--check-latex"))
+        return o->check_expr = v, set_mode(c, MODE_CHECK_LATEX);
+    else if (!strcmp(name, "--grade"))
+        return o->grade_dir = v, set_mode(c, MODE_GRADE);
+    else if (!strcmp(name, "--rubric"))
+        o->rubric = v;
+    else if (!strcmp(name, "--names"))
+        add_name_list(o, v);
+    else if (!strcmp(name, "--answers"))
+        return answers_kind(c, v);
+    else if (!strcmp(name, "--format"))
+        return format_kind(c, v);
     else if (!strcmp(name, "--header"))
         o->header = v;
     else if (!strcmp(name, "--name"))
@@ -222,7 +280,8 @@ static int takes_value(const char *name)
 {
     static const char *const names[] = {
         "--wrt", "--of", "-e", "-o", "--check", "--check-file", "--header", "--name",
-        "--dims", "--seed", "--points", "--precision",
+        "--dims", "--seed", "--points", "--precision", "--check-latex", "--grade",
+        "--rubric", "--names", "--answers", "--format",
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i]))
@@ -246,6 +305,11 @@ static int one_option(cli *c, int argc, char **argv, int *i)
         return usage_error(c, "option '%s' takes no value", name);
     int st = flag_option(c, name);
     return st == -1 ? usage_error(c, "unknown option '%s'", a) : st;
+}
+
+static int gradescope(const options *o)
+{
+    return o->format && !strcmp(o->format, "gradescope");
 }
 
 /* Returns -1 to go on, or an exit status (0 after --help and --version). */
@@ -274,6 +338,18 @@ static int parse_options(cli *c, int argc, char **argv)
         return usage_error(c, "no input: give a FILE, - or -e PROGRAM");
     if (o->wrt_given && o->n_wrt == 0)
         return usage_error(c, "--wrt needs at least one name");
+    if (gradescope(o) && o->mode != MODE_CHECK_FILE)
+        return usage_error(c, "--format gradescope goes with --check-file");
+    if (gradescope(o) && o->json)
+        return usage_error(c, "--format gradescope and --json cannot be combined");
+    if (o->rubric && o->mode != MODE_GRADE && !gradescope(o))
+        return usage_error(c, "--rubric goes with --grade or --format gradescope");
+    if (o->n_names && o->mode != MODE_CHECK_FILE && o->mode != MODE_GRADE &&
+        o->mode != MODE_CHECK_LATEX)
+        return usage_error(c, "--names is for LaTeX answers: --check-file, --check-latex or "
+                              "--grade");
+    if (o->answers && o->mode != MODE_CHECK_FILE)
+        return usage_error(c, "--answers goes with --check-file");
     o->cfg.wrt = (const char *const *)o->wrt;
     o->cfg.n_wrt = o->n_wrt;
     return -1;
@@ -374,9 +450,9 @@ static int check_outputs(cli *c)
 {
     const options *o = &c->opt;
     const char *outs[2][2] = { { "-o", o->output }, { "--header", o->header } };
-    const char *ins[2] = { o->program ? NULL : o->file, o->check_file };
+    const char *ins[3] = { o->program ? NULL : o->file, o->check_file, o->rubric };
     for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2 && outs[i][1]; j++) {
+        for (int j = 0; j < 3 && outs[i][1]; j++) {
             struct stat st;
             if (ins[j] && input_stat(c, ins[j], &st) && is_file(outs[i][1], &st))
                 return cli_error(c, "%s '%s' is the input %s%s%s: it would be overwritten",
@@ -473,26 +549,137 @@ static enum nd_format format_of(const options *o)
     }
 }
 
-/* The result, and with --c --header FILE the header (both malloc'd). */
+/* --names and --rubric, given to the session before the answers. */
+static int answer_options(cli *c, nd_session *s)
+{
+    options *o = &c->opt;
+    for (int i = 0; i < o->n_names; i++)
+        if (nd_set_latex_names(s, o->names[i]))
+            return 2;
+    if (!o->rubric)
+        return 0;
+    size_t len;
+    char *text = read_file(c, o->rubric, &len);
+    int st = text ? nd_set_rubric(s, o->rubric, text, len) : 2;
+    free(text);
+    return st;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of DIR (not hidden), sorted; -1 when DIR cannot be read. */
+static int list_dir(cli *c, const char *dir, char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return cli_error(c, "cannot read the directory '%s': %s", dir, strerror(errno)), -1;
+    int n = 0;
+    *out = NULL;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        strbuf path;
+        sb_init(&path);
+        sb_printf(&path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(sb_str(&path), &st) == 0 && S_ISREG(st.st_mode)) {
+            *out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
+            (*out)[n++] = xstrdup(e->d_name);
+        }
+        sb_free(&path);
+    }
+    closedir(d);
+    if (n)
+        qsort(*out, (size_t)n, sizeof **out, by_name);
+    return n;
+}
+
+/* --grade DIR: every file read (one that cannot be is its own row), then
+ * graded by the library.  The table in *result, the CSV in *csv. */
+static int grade_dir(cli *c, nd_session *s, char **result, char **csv)
+{
+    char **names;
+    int n = list_dir(c, c->opt.grade_dir, &names);
+    if (n <= 0) {
+        if (n == 0)
+            cli_error(c, "no answer files in '%s'", c->opt.grade_dir);
+        return 2;
+    }
+    char **texts = xmalloc((size_t)n * sizeof *texts), **errors = xmalloc((size_t)n * sizeof *errors);
+    size_t *lens = xmalloc((size_t)n * sizeof *lens);
+    for (int i = 0; i < n; i++) {
+        strbuf path;
+        sb_init(&path);
+        sb_printf(&path, "%s/%s", c->opt.grade_dir, names[i]);
+        FILE *f = fopen(sb_str(&path), "rb");
+        texts[i] = f ? read_stream(f, &lens[i]) : NULL;
+        errors[i] = NULL;
+        if (!texts[i]) {
+            strbuf m;
+            sb_init(&m);
+            sb_printf(&m, "nnderive: error: cannot read '%s': %s", sb_str(&path), strerror(errno));
+            errors[i] = xstrdup(sb_str(&m));
+            sb_free(&m);
+        }
+        if (f)
+            fclose(f);
+        sb_free(&path);
+    }
+    int st = nd_grade(s, n, (const char *const *)names, (const char *const *)texts, lens,
+                      (const char *const *)errors, result, csv);
+    for (int i = 0; i < n; i++) {
+        free(names[i]);
+        free(texts[i]);
+        free(errors[i]);
+    }
+    free(names);
+    free(texts);
+    free(errors);
+    free(lens);
+    return st;
+}
+
+/* The flags of --check-file: JSON, LaTeX (by the extension or --answers),
+ * Gradescope. */
+static int check_flags(const options *o)
+{
+    int latex = o->answers == ANSWERS_LATEX ||
+                (o->answers == ANSWERS_AUTO && lr_is_latex_name(o->check_file));
+    return (o->json ? ND_CHECK_JSON : 0) | (latex ? ND_CHECK_LATEX : 0) |
+           (gradescope(o) ? ND_CHECK_GRADESCOPE : 0);
+}
+
+/* The result, and with --c --header FILE the header (both malloc'd); with
+ * --grade, the CSV in *header. */
 static int run_mode(cli *c, nd_session *s, char **result, char **header)
 {
     options *o = &c->opt;
     double worst;
     size_t len;
+    if (answer_options(c, s))
+        return 2;
     switch (o->mode) {
     case MODE_VERIFY:
         return nd_verify(s, result, &worst);
     case MODE_CHECK:
+    case MODE_CHECK_LATEX:
         return nd_check_file(s, "<check>", o->check_expr, strlen(o->check_expr),
-                             ND_CHECK_EXPRESSION | (o->json ? ND_CHECK_JSON : 0), result);
+                             ND_CHECK_EXPRESSION | (o->json ? ND_CHECK_JSON : 0) |
+                                 (o->mode == MODE_CHECK_LATEX ? ND_CHECK_LATEX : 0),
+                             result);
     case MODE_CHECK_FILE: {
         char *text = read_file(c, o->check_file, &len);
         if (!text)
             return 2;
-        int st = nd_check_file(s, o->check_file, text, len, o->json ? ND_CHECK_JSON : 0, result);
+        int st = nd_check_file(s, o->check_file, text, len, check_flags(o), result);
         free(text);
         return st;
     }
+    case MODE_GRADE:
+        return grade_dir(c, s, result, header);
     default: {
         int st = nd_emit(s, format_of(o), &o->c, result);
         if (st == 0 && o->mode == MODE_C && o->header)
@@ -500,6 +687,29 @@ static int run_mode(cli *c, nd_session *s, char **result, char **header)
         return st;
     }
     }
+}
+
+/* Grades are whole whatever the status says of the answers (a wrong
+ * answer, a submission that does not read): results.json and the CSV are
+ * written when they were made at all. */
+static int complete_anyway(const options *o, const char *result)
+{
+    return (o->mode == MODE_GRADE || gradescope(o)) && result && result[0];
+}
+
+/* --grade: the table on standard output, the CSV to -o; --format
+ * gradescope: results.json to -o or standard output. */
+static int write_graded(cli *c, int st, const char *result, const char *csv)
+{
+    const options *o = &c->opt;
+    if (o->mode != MODE_GRADE) {
+        int w = write_results(c, result, NULL);
+        return w ? w : st;
+    }
+    pending p = { .path = o->output, .text = csv ? csv : "" };
+    int w = o->output ? write_outputs(c, &p, 1) : 0;
+    fputs(result, c->out);
+    return w ? w : st;
 }
 
 static int run(cli *c)
@@ -520,7 +730,9 @@ static int run(cli *c)
     if (st == 0)
         st = run_mode(c, s, &result, &header);
     fputs(nd_diagnostics(s), c->err);
-    if (st == 0)
+    if (complete_anyway(o, result))
+        st = write_graded(c, st, result, header);
+    else if (st == 0)
         st = write_results(c, result, header);
     else if (result)
         fputs(result, c->out);
@@ -544,5 +756,8 @@ int cli_main(int argc, char **argv, FILE *in, FILE *out, FILE *err)
     for (int i = 0; i < c.opt.n_wrt; i++)
         free(c.opt.wrt[i]);
     free(c.opt.wrt);
+    for (int i = 0; i < c.opt.n_names; i++)
+        free(c.opt.names[i]);
+    free(c.opt.names);
     return st;
 }

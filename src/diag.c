@@ -180,6 +180,7 @@ void diag_abbrev(strbuf *out, const char *s, size_t n)
 
 void diag_format(strbuf *out, enum diag_kind kind, nd_loc loc, const char *msg)
 {
+    loc = diag_origin(loc);
     if (!loc.src) {
         sb_printf(out, "nnderive: %s: %s\n", kind_names[kind], msg);
         return;
@@ -195,4 +196,60 @@ nd_loc diag_span(nd_loc a, nd_loc b)
     r.last_line = b.last_line;
     r.last_column = b.last_column;
     return r;
+}
+
+/* ---- translated sources ---- */
+
+/* Where line 1 starts: after a byte order mark (columns count from there). */
+static size_t text_start(const nd_source *src)
+{
+    return src->len >= 3 && !memcmp(src->text, DIAG_BOM, 3) ? 3 : 0;
+}
+
+size_t diag_offset(const nd_source *src, int line, int column)
+{
+    size_t len;
+    const char *l = diag_line(src, line, &len);
+    size_t off = (size_t)(l - src->text) + (size_t)(column > 0 ? column - 1 : 0);
+    return off < src->len ? off : src->len;
+}
+
+/* Line and column of byte `at` (1-based; the column counts bytes). */
+static void line_col(const nd_source *src, size_t at, int *line, int *col)
+{
+    size_t start = text_start(src), bol = start;
+    int l = 1;
+    if (at > src->len)
+        at = src->len;
+    for (size_t i = start; i < at; i++)
+        if (src->text[i] == '\n') {
+            l++;
+            bol = i + 1;
+        }
+    *line = l;
+    *col = at >= bol ? (int)(at - bol) + 1 : 1;
+}
+
+nd_loc diag_loc_at(const nd_source *src, size_t from, size_t last)
+{
+    nd_loc loc = { 0, 0, 0, 0, src };
+    if (last < from)
+        last = from;
+    line_col(src, from, &loc.first_line, &loc.first_column);
+    line_col(src, last, &loc.last_line, &loc.last_column);
+    return loc;
+}
+
+nd_loc diag_origin(nd_loc loc)
+{
+    for (int hops = 0; loc.src && loc.src->origin && loc.src->origin_at && hops < 8; hops++) {
+        const nd_source *t = loc.src;
+        size_t from = diag_offset(t, loc.first_line, loc.first_column);
+        size_t last = diag_offset(t, loc.last_line, loc.last_column);
+        if (loc.last_line < loc.first_line ||
+            (loc.last_line == loc.first_line && loc.last_column < loc.first_column))
+            last = from;
+        loc = diag_loc_at(t->origin, t->origin_at[from], t->origin_at[last]);
+    }
+    return loc;
 }

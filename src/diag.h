@@ -7,11 +7,17 @@
 
 #include "strbuf.h"
 
-/* A source text: a file, "<stdin>", "<expr>" for -e, "<check>" for an answer. */
+/* A source text: a file, "<stdin>", "<expr>" for -e, "<check>" for an answer.
+ * A text translated from another one (LaTeX answers, latex_read.h) has an
+ * origin: origin_at[i] is the byte of origin->text that byte i of text came
+ * from (len + 1 entries), and every message located in it is shown at that
+ * place of the origin instead. */
 typedef struct nd_source {
     const char *name;
     const char *text;       /* NUL-terminated copy of the whole input */
     size_t len;
+    const struct nd_source *origin;     /* NULL: the text is its own origin */
+    const size_t *origin_at;
 } nd_source;
 
 /* Positions are 1-based; the field names are the ones bison's YYLLOC_DEFAULT
@@ -32,6 +38,14 @@ void diag_format(strbuf *out, enum diag_kind kind, nd_loc loc, const char *msg);
 const char *diag_line(const nd_source *src, int line, size_t *len);
 
 nd_loc diag_span(nd_loc a, nd_loc b);    /* from the start of a to the end of b */
+
+/* The byte offset of (line, column) in src, and the position of the bytes
+ * from..last (inclusive) of src. */
+size_t diag_offset(const nd_source *src, int line, int column);
+nd_loc diag_loc_at(const nd_source *src, size_t from, size_t last);
+/* Where loc was written: its place in the origin of a translated source
+ * (through every translation), or loc itself. */
+nd_loc diag_origin(nd_loc loc);
 
 /* The UTF-8 byte order mark, skipped at the start of a source. */
 #define DIAG_BOM "\xEF\xBB\xBF"

@@ -591,28 +591,26 @@ static nd_node *combine(elab *e, const ast *a, nd_node *l, nd_node *r)
     abort();
 }
 
-/* a + b - c + ...: the left operand of a chain is the chain so far (see
- * ast_chain_level).  Collects the spine, innermost first. */
-static const ast **chain_spine(elab *e, const ast *a, int *n)
+/* The next link of a chain below s, or NULL at its start. */
+static const ast *chain_next(const ast *s, int level)
 {
-    int level = ast_chain_level(a->op), len = 1;
-    for (const ast *s = a; s->kids[0]->kind == AST_BINARY && level &&
-                           ast_chain_level(s->kids[0]->op) == level; s = s->kids[0])
-        len++;
-    /* in the arena: an error inside the chain unwinds past this frame */
-    const ast **spine = arena_alloc(e->ctx->arena, (size_t)len * sizeof *spine);
+    const ast *l = s->kids[0];
+    return l->kind == AST_BINARY && level && ast_chain_level(l->op) == level ? l : NULL;
+}
+
+/* a + b - c + ...: the left operand of a chain is the chain so far (see
+ * ast_chain_level).  Collects the spine, innermost first, in the arena: an
+ * error inside the chain longjmps past any free. */
+static const ast **chain_spine(nd_ctx *ctx, const ast *a, int *n)
+{
+    int level = ast_chain_level(a->op);
     *n = 0;
-    for (const ast *s = a;; s = s->kids[0]) {
-        spine[(*n)++] = s;
-        const ast *l = s->kids[0];
-        if (l->kind != AST_BINARY || !level || ast_chain_level(l->op) != level)
-            break;
-    }
-    for (int i = 0, j = *n - 1; i < j; i++, j--) {
-        const ast *t = spine[i];
-        spine[i] = spine[j];
-        spine[j] = t;
-    }
+    for (const ast *s = a; s; s = chain_next(s, level))
+        (*n)++;
+    const ast **spine = arena_alloc(ctx->arena, (size_t)*n * sizeof *spine);
+    int i = *n;
+    for (const ast *s = a; s; s = chain_next(s, level))
+        spine[--i] = s;
     return spine;
 }
 
@@ -622,7 +620,7 @@ static const ast **chain_spine(elab *e, const ast *a, int *n)
 static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *first)
 {
     nd_ctx *ctx = e->ctx;
-    nd_node **terms = arena_alloc(ctx->arena, ((size_t)n + 1) * sizeof *terms);
+    nd_node **terms = arena_alloc(ctx->arena, ((size_t)n + 1) * sizeof *terms);  /* see chain_spine */
     int nt = 0;
     terms[nt++] = first;
     for (int i = 0; i < n; i++) {
@@ -643,7 +641,7 @@ static nd_node *sum_chain(elab *e, const ast *const *spine, int n, nd_node *firs
 static nd_node *elab_binary(elab *e, const ast *a)
 {
     int n;
-    const ast **spine = chain_spine(e, a, &n);
+    const ast **spine = chain_spine(e->ctx, a, &n);
     nd_node *acc = elab_expr(e, spine[0]->kids[0]);
     if (ast_chain_level(a->op) == 1 && n > 1) {
         acc = sum_chain(e, spine, n, acc);

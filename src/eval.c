@@ -89,7 +89,9 @@ long eval_dim(nd_evalenv *env, nd_dim d)
     d = dim_find(ctx, d);
     if (ctx->dims[d].value > 0)
         return ctx->dims[d].value;
-    return env->dimval[d];
+    /* a dimension made after the sizes were drawn (a free one of a candidate
+     * answer, vector(1) with nothing to fix its size) has none: 2 */
+    return d < env->n_dimval ? env->dimval[d] : 2;
 }
 
 /* Distinct random sizes from 2 up, so that a transposed or mismatched
@@ -101,6 +103,7 @@ void eval_random_dims(nd_evalenv *env, nd_rng *rng)
     clear_vars(env, env->nvars);
     free(env->dimval);
     env->dimval = xmalloc((size_t)ctx->n_dims * sizeof *env->dimval);
+    env->n_dimval = ctx->n_dims;
     int count = 0;
     for (int i = 0; i < ctx->n_dims; i++)
         count += dim_find(ctx, i) == i && ctx->dims[i].value == 0;

@@ -19,6 +19,7 @@ typedef struct nd_evalenv {
     nd_ctx *ctx;
     mpfr_prec_t prec;
     long *dimval;           /* by dimension index, roots hold the value */
+    int n_dimval;           /* the dimensions drawn (later ones: see eval_dim) */
     nd_mat *vars;           /* by variable index */
     int nvars;              /* entries of vars allocated */
     nd_mat *vals;           /* by node id */

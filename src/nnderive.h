@@ -95,8 +95,29 @@ ND_API int nd_check_lines(nd_session *s, const char *name, const char *text, siz
  * for the only variable, as nd_check does. */
 #define ND_CHECK_JSON 1
 #define ND_CHECK_EXPRESSION 2
+/* ND_CHECK_LATEX: the text is LaTeX, answers as students write them
+ * (docs/latex-answers.md); messages point into it.  ND_CHECK_GRADESCOPE:
+ * the output is a Gradescope autograder's results.json (the points from
+ * nd_set_rubric, else from `% points: N` comments, else 1 per line). */
+#define ND_CHECK_LATEX 4
+#define ND_CHECK_GRADESCOPE 8
 ND_API int nd_check_file(nd_session *s, const char *name, const char *text, size_t len,
                          int flags, char **verdicts);
+
+/* LaTeX answers: names that stand for others, "delta2=dL/dz2,e=dL/dz1"
+ * (repeatable; 2 and a message on a bad list). */
+ND_API int nd_set_latex_names(nd_session *s, const char *spec);
+/* The answers graded and their points, lines `dL/dW2 2` (2 after an error
+ * in the text). */
+ND_API int nd_set_rubric(nd_session *s, const char *name, const char *text, size_t len);
+/* A class: n answer files (texts[i], lens[i] bytes, named names[i]: LaTeX
+ * when the name ends in .tex; a NULL text could not be read, errors[i]
+ * says why), graded on several threads (ND_JOBS in the environment, else
+ * one per processor).  *table: file, score, first wrong line and its
+ * reason; *csv the same as CSV.  Returns 0 when every file was graded, 1
+ * when some could not be, 2 on bad input. */
+ND_API int nd_grade(nd_session *s, int n, const char *const *names, const char *const *texts,
+                    const size_t *lens, const char *const *errors, char **table, char **csv);
 
 ND_API void nd_close(nd_session *s);
 ND_API void nd_free(void *p);

@@ -191,9 +191,11 @@ static const char *fmt_arena(R *r, const char *fmt, ...)
     return s;
 }
 
-/* "at 1:5" for a place in the answer. */
+/* "at 1:5" for a place in the answer (where it was written: in the .tex
+ * file for a LaTeX answer). */
 static const char *where(R *r, nd_loc loc)
 {
+    loc = diag_origin(loc);
     return fmt_arena(r, "at %d:%d", loc.first_line, loc.first_column);
 }
 

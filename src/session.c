@@ -9,12 +9,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cg.h"
 #include "check.h"
 #include "derive.h"
 #include "elab.h"
 #include "emit.h"
+#include "grade.h"
 #include "latex.h"
 #include "parse.h"
 #include "shape.h"
@@ -28,6 +30,10 @@ struct nd_session {
     int status;
     verify_opts verify;
     nd_node **grads;        /* derived once, on first use */
+    grade_env *grading;     /* LaTeX answers and grades: made on first use */
+    const char **grading_wrt;
+    const char **map_from, **map_to;    /* --names */
+    int n_map;
 };
 
 const char *nd_version(void)
@@ -101,6 +107,10 @@ void nd_close(nd_session *s)
         return;
     prog_free(&s->prog);
     free(s->grads);
+    free(s->grading_wrt);
+    free(s->grading);
+    free(s->map_from);
+    free(s->map_to);
     ctx_free(s->ctx);
     free(s->text);
     free(s->name);
@@ -122,9 +132,10 @@ int nd_first_error(const nd_session *s, nd_position *pos)
     const nd_ctx *ctx = s->ctx;
     if (!ctx->err_msg)
         return 0;
-    pos->file = ctx->err_loc.src ? ctx->err_loc.src->name : NULL;
-    pos->line = ctx->err_loc.src ? ctx->err_loc.first_line : 0;
-    pos->column = ctx->err_loc.src ? ctx->err_loc.first_column : 0;
+    nd_loc at = diag_origin(ctx->err_loc);     /* a LaTeX answer's: in the .tex file */
+    pos->file = at.src ? at.src->name : NULL;
+    pos->line = at.src ? at.first_line : 0;
+    pos->column = at.src ? at.first_column : 0;
     pos->message = ctx->err_msg;
     return 1;
 }
@@ -435,6 +446,45 @@ static checker *open_checker(nd_session *s)
     return c;
 }
 
+/* What grade.h needs, made once: the checker's options, the names of the
+ * program for the LaTeX reader, the rubric's items kept from before. */
+static grade_env *grading(nd_session *s)
+{
+    if (!s->grading) {
+        grade_env *g = xmalloc(sizeof *g);
+        memset(g, 0, sizeof *g);
+        const char *of = s->ctx->binds[s->prog.objective].name;
+        g->program = &s->src;
+        s->grading_wrt = wrt_names(s);
+        g->eo = (elab_opts){ .of = of, .wrt = s->grading_wrt, .n_wrt = s->prog.n_wrt };
+        g->vo = s->verify;
+        grade_names(s->ctx, of, s->ctx->arena, &g->names);
+        s->grading = g;
+    }
+    s->grading->names.map_from = s->map_from;
+    s->grading->names.map_to = s->map_to;
+    s->grading->names.n_map = s->n_map;
+    return s->grading;
+}
+
+/* LaTeX answers and Gradescope's results (grade.h). */
+static int grade_impl(nd_session *s, const char *name, const char *text, size_t len, int flags,
+                      strbuf *out)
+{
+    if ((flags & ND_CHECK_GRADESCOPE) && (flags & (ND_CHECK_JSON | ND_CHECK_EXPRESSION))) {
+        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "the Gradescope format is for a file of answers, and it is JSON already");
+        return fail(s);
+    }
+    enum grade_format fmt = flags & ND_CHECK_GRADESCOPE ? GRADE_GRADESCOPE
+                            : flags & ND_CHECK_JSON ? GRADE_JSON : GRADE_TEXT;
+    int st = grade_one(grading(s), name, text, len, (flags & ND_CHECK_LATEX) != 0,
+                       (flags & ND_CHECK_EXPRESSION) != 0, fmt, out, &s->ctx->diag, NULL);
+    if (st == 2)
+        s->status = 2;
+    return st;
+}
+
 static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
                             int flags, char **out)
 {
@@ -446,6 +496,11 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
                   "--check compares the gradient w.r.t. one variable; the program has %d: "
                   "pick one with --wrt", s->prog.n_wrt);
         st = fail(s);
+    }
+    if (!st && (flags & (ND_CHECK_LATEX | ND_CHECK_GRADESCOPE))) {
+        st = grade_impl(s, name, text, len, flags, &b);
+        *out = take(&b);
+        return st;
     }
     checker *c = st ? NULL : open_checker(s);
     if (!st && !c)
@@ -578,4 +633,58 @@ int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len
                    char **verdicts)
 {
     return nd_check_file(s, name, text, len, 0, verdicts);
+}
+
+/* ---- LaTeX names, rubrics, classes ---- */
+
+int nd_set_latex_names(nd_session *s, const char *spec)
+{
+    char *err = NULL;
+    if (lr_parse_names(s->ctx->arena, spec, &s->map_from, &s->map_to, &s->n_map, &err)) {
+        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s", err);
+        free(err);
+        return 2;
+    }
+    return 0;
+}
+
+int nd_set_rubric(nd_session *s, const char *name, const char *text, size_t len)
+{
+    if (s->status)
+        return s->status;
+    if (require_scalar(s))
+        return s->status;
+    grade_env *g = grading(s);
+    g->rubric = NULL;
+    g->n_rubric = 0;
+    if (grade_rubric(g, s->ctx->arena, keep_source(s, name, text, len), &s->ctx->diag))
+        return fail(s);
+    return 0;
+}
+
+/* Threads for a class: ND_JOBS, else one per processor (at most 16). */
+static int grading_jobs(void)
+{
+    const char *e = getenv("ND_JOBS");
+    long n = e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+int nd_grade(nd_session *s, int n, const char *const *names, const char *const *texts,
+             const size_t *lens, const char *const *errors, char **table, char **csv)
+{
+    strbuf t, c;
+    sb_init(&t);
+    sb_init(&c);
+    int st = require_scalar(s);
+    if (!st) {
+        size_t stack = (size_t)s->ctx->n_nodes * STACK_PER_NODE;
+        if (stack < ((size_t)16 << 20))
+            stack = (size_t)16 << 20;
+        st = grade_class(grading(s), n, names, texts, lens, errors, grading_jobs(), stack, &t,
+                         &c);
+    }
+    *table = take(&t);
+    *csv = take(&c);
+    return st;
 }

@@ -10,6 +10,8 @@ int main(void)
     srunner_add_suite(sr, suite_infer());
     srunner_add_suite(sr, suite_diagnose());
     srunner_add_suite(sr, suite_findings());
+    srunner_add_suite(sr, suite_latex());
+    srunner_add_suite(sr, suite_grade());
     srunner_add_suite(sr, suite_rules());
     srunner_add_suite(sr, suite_simplify());
     srunner_add_suite(sr, suite_cookbook());

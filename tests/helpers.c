@@ -121,6 +121,7 @@ void t_result_free(t_result *r)
 
 void t_internal_open(t_internal *t, const char *program)
 {
+    memset(&t->src, 0, sizeof t->src);
     t->src.name = "<test>";
     t->src.text = program;
     t->src.len = strlen(program);

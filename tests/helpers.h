@@ -22,6 +22,8 @@ Suite *suite_infer(void);
 Suite *suite_diagnose(void);
 Suite *suite_findings(void);
 Suite *suite_scale(void);
+Suite *suite_latex(void);
+Suite *suite_grade(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */

@@ -375,8 +375,8 @@ static int readme_example(const char *doc, char **lines, int n, int at)
 }
 
 /* The documents whose examples are run (each must have some). */
-static const char *const docs[] = { "README.md", "docs/checking.md" };
-static const int min_examples[] = { 5, 1 };
+static const char *const docs[] = { "README.md", "docs/checking.md", "docs/latex-answers.md" };
+static const int min_examples[] = { 5, 1, 2 };
 
 START_TEST(readme_examples)
 {

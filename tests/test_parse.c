@@ -355,6 +355,7 @@ Suite *suite_parse(void)
 {
     Suite *s = suite_create("parse");
     TCase *tc = tcase_create("parse");
+    tcase_set_timeout(tc, 60);      /* 300k-term chains take 2 s under ASan, more on a busy machine */
     tcase_add_loop_test(tc, precedence_by_value, 0, (int)N_VALUES);
     tcase_add_test(tc, precedence_wrong_value_rejected);
     tcase_add_test(tc, transpose_precedence);

@@ -230,7 +230,7 @@ START_TEST(paths_contributions_verify)
     const char **names = xmalloc((size_t)n_split * sizeof *names);
     for (int i = 0; i < n_split; i++)
         names[i] = ctx->vars[t.prog.wrt[i]].name;
-    nd_source src = { "<paths>", program, strlen(program) };
+    nd_source src = { .name = "<paths>", .text = program, .len = strlen(program) };
     nd_ctx *c2 = ctx_new(&src);
     ast_program tree = { 0 };
     nd_loc loc;

@@ -94,7 +94,7 @@ END_TEST
 /* The ops of a program's objective DAG, marked in seen[]. */
 static void mark_ops(const char *program, unsigned char *seen)
 {
-    nd_source src = { "<test>", program, strlen(program) };
+    nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
     nd_ctx *ctx = ctx_new(&src);
     ast_program tree = { 0 };
     nd_loc loc;
@@ -144,7 +144,7 @@ enum corruption { SCALED, TRANSPOSED, MASKED, INTACT };
  * transpose, a factor 101/100, or mask/100 (a few wrong entries). */
 static int verify_corrupted(const char *program, enum corruption how)
 {
-    nd_source src = { "<test>", program, strlen(program) };
+    nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
     nd_ctx *ctx = ctx_new(&src);
     ast_program tree = { 0 };
     nd_loc loc;
