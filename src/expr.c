@@ -1,6 +1,7 @@
 /* expr.c: hash-consed node construction, ordering, reachability. */
 #include "expr.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ static uint32_t avalanche(uint32_t h)
     return h;
 }
 
-static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
+static uint32_t payload_hash(const nd_node *n)
 {
     switch ((enum nd_op)n->op) {
     case OP_CONST:
@@ -41,7 +42,7 @@ static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
         return (uint32_t)n->u.var;
     case OP_DIMVAL:
     case OP_EYE:
-        return (uint32_t)dim_find(ctx, n->u.dim);
+        return 0;       /* dimensions are not hashed: see node_hash */
     case OP_MPOW:
         return (uint32_t)n->u.k;
     case OP_SYM: {
@@ -55,16 +56,17 @@ static uint32_t payload_hash(nd_ctx *ctx, const nd_node *n)
     }
 }
 
-static uint32_t node_hash(nd_ctx *ctx, const nd_node *n)
+/* The hash leaves dimensions out: a unification later changes which
+ * dimension is a class's root, and a node's hash must not change, or the
+ * same vector(1) built before and after it would be two nodes.  Nodes that
+ * differ only in dimensions share a chain; node_equal tells them apart
+ * with the unification as it is then. */
+static uint32_t node_hash(const nd_node *n)
 {
     uint32_t h = mix(n->op, n->nkids);
     for (uint32_t i = 0; i < n->nkids; i++)
         h = mix(h, n->kid[i]->id);
-    h = mix(h, payload_hash(ctx, n));
-    if (shape_is_payload(n->op)) {
-        h = mix(h, (uint32_t)dim_find(ctx, n->shape.rows));
-        h = mix(h, (uint32_t)dim_find(ctx, n->shape.cols));
-    }
+    h = mix(h, payload_hash(n));
     return avalanche(h);
 }
 
@@ -129,7 +131,7 @@ static int depends_on_dims(enum nd_op op)
 /* Returns the existing node equal to the candidate, or registers it. */
 static nd_node *intern(nd_ctx *ctx, nd_node *cand)
 {
-    cand->hash = node_hash(ctx, cand);
+    cand->hash = node_hash(cand);
     if (2 * (ctx->hcount + 1) > ctx->hcap)
         table_grow(ctx);
     uint32_t i = cand->hash & (ctx->hcap - 1);
@@ -159,10 +161,18 @@ static nd_node *intern(nd_ctx *ctx, nd_node *cand)
     return n;
 }
 
-/* A candidate node on the heap of the caller's size. */
-static nd_node *candidate(enum nd_op op, nd_shape shape, int n)
+/* Room for a candidate node: on the caller's stack up to CAND_KIDS
+ * children (every node but a long sum or product), else on the heap. */
+#define CAND_KIDS 8
+typedef union cand_buf {
+    nd_node node;
+    unsigned char room[sizeof(nd_node) + CAND_KIDS * sizeof(nd_node *)];
+    max_align_t align;
+} cand_buf;
+
+static nd_node *candidate(cand_buf *buf, enum nd_op op, nd_shape shape, int n)
 {
-    nd_node *c = xmalloc(sizeof *c + (size_t)n * sizeof(nd_node *));
+    nd_node *c = n <= CAND_KIDS ? &buf->node : xmalloc(sizeof *c + (size_t)n * sizeof(nd_node *));
     memset(c, 0, sizeof *c);
     c->op = (uint8_t)op;
     c->nkids = (uint32_t)n;
@@ -170,69 +180,82 @@ static nd_node *candidate(enum nd_op op, nd_shape shape, int n)
     return c;
 }
 
+static void candidate_free(cand_buf *buf, nd_node *c)
+{
+    if (c != &buf->node)
+        free(c);
+}
+
 nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
                    nd_node *const *kids, int n)
 {
-    nd_node *c = candidate(op, shape, n);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, op, shape, n);
     if (n)
         memcpy(c->kid, kids, (size_t)n * sizeof *kids);
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q)
 {
-    nd_node *c = candidate(OP_CONST, shape_scalar(), 0);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_CONST, shape_scalar(), 0);
     *c->u.q = *q;       /* shallow: intern copies it if new */
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_var(nd_ctx *ctx, int var)
 {
-    nd_node *c = candidate(OP_VAR, ctx->vars[var].shape, 0);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_VAR, ctx->vars[var].shape, 0);
     c->u.var = var;
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_dimval(nd_ctx *ctx, nd_dim d)
 {
-    nd_node *c = candidate(OP_DIMVAL, shape_scalar(), 0);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_DIMVAL, shape_scalar(), 0);
     c->u.dim = d;
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_eye(nd_ctx *ctx, nd_dim d)
 {
-    nd_node *c = candidate(OP_EYE, shape_make(d, d), 0);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_EYE, shape_make(d, d), 0);
     c->u.dim = d;
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_sym(nd_ctx *ctx, const char *name, nd_shape shape)
 {
-    nd_node *c = candidate(OP_SYM, shape, 0);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_SYM, shape, 0);
     c->u.name = arena_strdup(ctx->arena, name);
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 
 nd_node *expr_mpow(nd_ctx *ctx, nd_node *a, long k)
 {
-    nd_node *c = candidate(OP_MPOW, a->shape, 1);
+    cand_buf buf;
+    nd_node *c = candidate(&buf, OP_MPOW, a->shape, 1);
     c->kid[0] = a;
     c->u.k = k;
     nd_node *r = intern(ctx, c);
-    free(c);
+    candidate_free(&buf, c);
     return r;
 }
 

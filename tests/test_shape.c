@@ -2,7 +2,11 @@
  * broadcasting, the 1x1-is-scalar rule, and shape errors. */
 #include <string.h>
 
+#include "ctx.h"
+#include "expr.h"
 #include "helpers.h"
+#include "mk.h"
+#include "shape.h"
 
 START_TEST(inference_by_first_letter)
 {
@@ -107,6 +111,32 @@ START_TEST(answers_add_no_constraints)
 }
 END_TEST
 
+/* Hash-consing does not depend on unification: the broadcast of 1 to a
+ * vector of a fresh dimension, built again after that dimension was
+ * unified with another, is the same node (pointer equality is structural
+ * equality, expr.h); so are eye() and a dimension's value. */
+START_TEST(hash_consing_survives_unification)
+{
+    nd_source src = { .name = "<t>", .text = "", .len = 0 };
+    nd_ctx *ctx = ctx_new(&src);
+    nd_dim a = dim_fresh(ctx, "a_rows"), b = dim_fresh(ctx, "b_rows");
+    nd_dim c = dim_declared(ctx, "n");     /* a declared name: the class's root */
+    nd_node *one = mk_int(ctx, 1);
+    nd_node *va = mk_bcast(ctx, one, shape_make(a, dim_const(ctx, 1)));
+    nd_node *ea = expr_eye(ctx, a), *sa = mk_dim(ctx, a);
+    ck_assert(dim_unify(ctx, b, a) && dim_unify(ctx, a, c));
+    ck_assert_int_eq(dim_find(ctx, a), dim_find(ctx, c));
+    ck_assert_ptr_eq(mk_bcast(ctx, one, shape_make(c, dim_const(ctx, 1))), va);
+    ck_assert_ptr_eq(mk_bcast(ctx, one, shape_make(b, dim_const(ctx, 1))), va);
+    ck_assert_ptr_eq(expr_eye(ctx, c), ea);
+    ck_assert_ptr_eq(mk_dim(ctx, b), sa);
+    nd_dim d = dim_fresh(ctx, "d_rows");     /* not unified: another node */
+    ck_assert_ptr_ne(mk_bcast(ctx, one, shape_make(d, dim_const(ctx, 1))), va);
+    ck_assert_ptr_ne(expr_eye(ctx, d), ea);
+    ctx_free(ctx);
+}
+END_TEST
+
 Suite *suite_shape(void)
 {
     Suite *s = suite_create("shape");
@@ -121,6 +151,7 @@ Suite *suite_shape(void)
     tcase_add_test(tc, assumption_types);
     tcase_add_test(tc, function_shapes);
     tcase_add_test(tc, answers_add_no_constraints);
+    tcase_add_test(tc, hash_consing_survives_unification);
     suite_add_tcase(s, tc);
     return s;
 }
