@@ -820,6 +820,8 @@ int check_file(checker *c, const nd_source *answers, enum check_format fmt, strb
         sb_puts(diag, sb_str(&ctx->diag) + diag_len);
         st = 2;
     }
+    for (int i = 0; i < ctx->n_binds; i++)     /* their expressions go with the lines */
+        ctx->binds[i].expr_inline = NULL;
     program_free(&lines);
     return st;
 }

@@ -40,6 +40,10 @@ typedef struct nd_binding {
     const char *name;
     nd_loc loc;             /* the name on the left of '=' */
     struct nd_node *node;
+    /* An answer's helper whose size nothing in it fixes (t = matrix(c)):
+     * its expression, elaborated again at each use so that the place fixes
+     * the size (elab.c); NULL otherwise, and once the answers are freed. */
+    const struct ast *expr_inline;
 } nd_binding;
 
 struct nd_dimrec {

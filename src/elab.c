@@ -437,6 +437,8 @@ static nd_node *elab_name(elab *e, const ast *a)
             ctx_note(ctx, b->loc, "'%s' is assigned here", a->text);
             ctx_throw(ctx);
         }
+        if (b->expr_inline && !e->infer)
+            return elab_expr(e, b->expr_inline);
         return b->node;
     }
     if (!e->infer) {        /* an answer: the output names inferred dimensions too */
@@ -1051,12 +1053,14 @@ void prog_free(nd_prog *p)
 typedef struct dim_snapshot {
     struct nd_dimrec *dims;
     int n_dims, links;
+    uint32_t n_nodes;       /* the nodes made after it are unlisted */
 } dim_snapshot;
 
 static void dims_save(nd_ctx *ctx, dim_snapshot *d)
 {
     d->n_dims = ctx->n_dims;
     d->links = ctx->dim_links;
+    d->n_nodes = ctx->n_nodes;
     d->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *d->dims);
     memcpy(d->dims, ctx->dims, (size_t)ctx->n_dims * sizeof *d->dims);
 }
@@ -1066,6 +1070,7 @@ static void dims_restore(nd_ctx *ctx, const dim_snapshot *d)
     memcpy(ctx->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
     ctx->n_dims = d->n_dims;
     ctx->dim_links = d->links;
+    expr_unlist_from(ctx, d->n_nodes);
 }
 
 /* An answer's two passes: the first finds the shapes of its fills (and
@@ -1104,6 +1109,21 @@ nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
     return n;
 }
 
+/* Whether a dimension of shape is the answer's own: made by the answer
+ * just elaborated (at or past dims_frozen: a fill's, as in matrix(c)), not
+ * a number.  The next answer freezes it: a helper t = matrix(c) would keep
+ * sizes that its uses cannot fix. */
+static int has_free_dim(nd_ctx *ctx, nd_shape shape)
+{
+    nd_dim d[2] = { dim_find(ctx, shape.rows), dim_find(ctx, shape.cols) };
+    for (int i = 0; i < 2; i++) {
+        const struct nd_dimrec *r = &ctx->dims[d[i]];
+        if (d[i] != DIM_ONE && d[i] >= ctx->dims_frozen && r->value <= 0)
+            return 1;
+    }
+    return 0;
+}
+
 void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr)
 {
     struct nd_sym *s = ctx_lookup(ctx, name);
@@ -1112,5 +1132,7 @@ void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *e
     nd_node *n = elab_answer(ctx, expr, NULL);
     int b = ctx_add_binding(ctx, name, loc);
     ctx->binds[b].node = n;
+    if (has_free_dim(ctx, n->shape))
+        ctx->binds[b].expr_inline = expr;
     ctx_define(ctx, name, SYM_BIND, b);
 }

@@ -128,6 +128,23 @@ static int depends_on_dims(enum nd_op op)
     return op == OP_DIMVAL || op == OP_EYE || op == OP_BCAST;
 }
 
+/* Nodes from id `first` on are no longer found by construction: an
+ * answer's first pass made them over dimensions that dims_restore
+ * (elab.c) takes back, and the second pass must not meet them.  They stay
+ * in ctx->nodes (ids are not reused, nothing dangles); the table is
+ * rebuilt without them. */
+void expr_unlist_from(nd_ctx *ctx, uint32_t first)
+{
+    if (first >= ctx->n_nodes)
+        return;
+    memset(ctx->htab, 0, ctx->hcap * sizeof *ctx->htab);
+    ctx->hcount = 0;
+    for (uint32_t id = 0; id < first; id++) {
+        table_insert(ctx->htab, ctx->hcap, ctx->nodes[id]);
+        ctx->hcount++;
+    }
+}
+
 /* Returns the existing node equal to the candidate, or registers it. */
 static nd_node *intern(nd_ctx *ctx, nd_node *cand)
 {

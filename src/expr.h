@@ -76,6 +76,9 @@ typedef struct nd_node {
     struct nd_node *kid[];
 } nd_node;
 
+/* Nodes from id first on are no longer found by construction (elab.c's
+ * two passes over an answer). */
+void expr_unlist_from(nd_ctx *ctx, uint32_t first);
 nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
                    nd_node *const *kids, int n);
 nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q);

@@ -438,9 +438,41 @@ static int term_negative(printer *p, const nd_node *t)
            is_negative(t);
 }
 
+/* The term printed first: the first one with the sum's own shape when
+ * the broadcast terms before it do not add up left to right (x' + x + A
+ * reads back as an error, since x' + x is not defined; A + x' + x and
+ * x' + A are fine), else the first. */
+static uint32_t sum_lead(printer *p, const nd_node *sum)
+{
+    if (!implicit_broadcast(sum))
+        return 0;
+    const nd_node *row = NULL;     /* the first non-scalar broadcast term */
+    int clash = 0;
+    for (uint32_t j = 0; j < sum->nkids; j++) {
+        const nd_node *t = unbroadcast(sum->kid[j], 1);
+        if (shape_equal(p->ctx, t->shape, sum->shape))
+            return clash ? j : 0;
+        if (expr_is_scalar(p->ctx, t))
+            continue;
+        if (!row)
+            row = t;
+        else if (!shape_equal(p->ctx, t->shape, row->shape))
+            clash = 1;
+    }
+    return 0;
+}
+
+/* The i-th term of the sum as printed: the lead, then the others in order. */
+static const nd_node *sum_term(printer *p, const nd_node *sum, uint32_t i)
+{
+    uint32_t lead = sum_lead(p, sum);
+    uint32_t k = i == 0 ? lead : i <= lead ? i - 1 : i;
+    return sum->kid[k];
+}
+
 void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
 {
-    const nd_node *t = unbroadcast(sum->kid[i], implicit_broadcast(sum));
+    const nd_node *t = unbroadcast(sum_term(p, sum, i), implicit_broadcast(sum));
     int neg = term_negative(p, t);
     if (i == 0 && neg)
         sb_putc(p->out, '-');

@@ -11,6 +11,7 @@
 #include "derive.h"
 #include "emit.h"
 #include "helpers.h"
+#include "randprog.h"
 #include "parse.h"
 #include "simplify.h"
 
@@ -293,6 +294,67 @@ START_TEST(paths_autoencoder)
 }
 END_TEST
 
+/* ---- the text output reads back ---- */
+
+/* The status of the text output (ND_TEXT or ND_STEPS) of program read
+ * back through --check-file; -1 when there is no output.  *why: the
+ * verdicts or the error, for the message. */
+static int text_read_back(const char *program, enum nd_format fmt, char **why)
+{
+    nd_session *s = nd_open("prog.nd", program, strlen(program), NULL);
+    char *out = NULL;
+    int st = nd_emit(s, fmt, NULL, &out);
+    nd_close(s);
+    if (st) {
+        nd_free(out);
+        return -1;
+    }
+    s = nd_open("prog.nd", program, strlen(program), NULL);
+    char *v = NULL;
+    st = nd_check_file(s, "out.txt", out, strlen(out), 0, &v);
+    strbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s--- read back:\n%s%s", out, v ? v : "", st == 2 ? nd_diagnostics(s) : "");
+    *why = xstrdup(sb_str(&b));
+    sb_free(&b);
+    nd_free(v);
+    nd_free(out);
+    nd_close(s);
+    return st;
+}
+
+/* Every gradient printed, of the examples and of 300 random programs, reads
+ * back as equivalent: helpers such as t = matrix(c) take their size from
+ * where they are used, and a sum never starts with broadcasts that do not
+ * add up (x' + x + A). */
+START_TEST(text_reads_back)
+{
+    int checked = 0;
+    for (int i = -T_N_EXAMPLES; i < 300; i++) {
+        char *program;
+        if (i < 0) {
+            program = t_slurp(t_examples[i + T_N_EXAMPLES]);
+        } else {
+            strbuf p;
+            sb_init(&p);
+            randprog((uint64_t)i + 7000, 3, &p);
+            program = xstrdup(sb_str(&p));
+            sb_free(&p);
+        }
+        for (int f = 0; f < 2; f++) {
+            char *why = NULL;
+            int st = text_read_back(program, f ? ND_STEPS : ND_TEXT, &why);
+            ck_assert_msg(st <= 0, "program %d (%s) reads back with status %d:\n%s\n%s", i,
+                          f ? "--steps" : "text", st, program, why);
+            checked += st == 0;
+            free(why);
+        }
+        free(program);
+    }
+    ck_assert_int_ge(checked, 300);
+}
+END_TEST
+
 Suite *suite_readable(void)
 {
     Suite *s = suite_create("readable");
@@ -306,6 +368,7 @@ Suite *suite_readable(void)
     tcase_add_loop_test(tc, paths_contributions_verify, 0, T_N_EXAMPLES);
     tcase_add_loop_test(tc, paths_sum_is_gradient, 0, T_N_EXAMPLES);
     tcase_add_test(tc, paths_autoencoder);
+    tcase_add_test(tc, text_reads_back);
     suite_add_tcase(s, tc);
     return s;
 }

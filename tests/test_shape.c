@@ -137,6 +137,18 @@ START_TEST(hash_consing_survives_unification)
 }
 END_TEST
 
+/* An answer's first pass makes nodes over dimensions its second pass
+ * takes back: the second must not find them (this read freed dimension
+ * records, a crash or an MPFR abort, before expr_unlist_from). */
+START_TEST(answer_passes_do_not_share_nodes)
+{
+    const char *prog = "x : vector(n)\nu : vector(m)\nL = sum(x)";
+    ck_assert_int_eq(t_check(prog, "(matrix(2)*u).*x"), 1);
+    ck_assert_int_eq(t_check(prog, "x.*(matrix(2)*u)"), 1);
+    ck_assert_int_eq(t_check(prog, "vector(1) + 0*(matrix(2)*u).*x"), 0);
+}
+END_TEST
+
 Suite *suite_shape(void)
 {
     Suite *s = suite_create("shape");
@@ -152,6 +164,7 @@ Suite *suite_shape(void)
     tcase_add_test(tc, function_shapes);
     tcase_add_test(tc, answers_add_no_constraints);
     tcase_add_test(tc, hash_consing_survives_unification);
+    tcase_add_test(tc, answer_passes_do_not_share_nodes);
     suite_add_tcase(s, tc);
     return s;
 }
