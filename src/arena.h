@@ -1,10 +1,18 @@
-/* arena.h: one bump allocator per run.
+/* arena.h: one bump allocator per run (the nd_ctx's, see ctx.h).
  *
- * Ownership rule of nnderive: everything a run builds (AST strings, DAG
- * nodes, dimension records, symbol tables) lives in the run's arena and is
- * released at once by arena_free.  The only exceptions are GMP/MPFR numbers,
- * which the owner of the arena clears through the lists it keeps (see ctx.h),
- * and the AST during parsing, which bison's %destructor releases on errors. */
+ * What lives in a ctx's arena, released at once by ctx_free: the DAG's
+ * nodes; the names of variables, bindings, symbols and dimensions; source
+ * lines cut for messages; scratch that a pass may leave behind when an
+ * error longjmps out of it (an expression chain's spine and terms in
+ * elab.c, reachability marks); the checker's and the LaTeX reader's
+ * strings and trees (check.c, reason.c, latex_*.c, grade.c), which die
+ * with their ctx.
+ * What does not: the growable tables of the ctx (nodes by id, the hash
+ * table, dimension records, variables, bindings, symbols: xrealloc'd,
+ * freed by ctx_free), GMP and MPFR numbers (mpq_t in constant nodes is
+ * cleared by expr_release), the parse tree (malloc'd by the parser, freed
+ * by ast_program_free; bison's %destructor frees it on a syntax error),
+ * and everything of the library's callers (output strings: nd_free). */
 #ifndef ND_ARENA_H
 #define ND_ARENA_H
 
