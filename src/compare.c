@@ -110,7 +110,7 @@ static int noise_floor(cmp_set *c, int k, nd_node *a, nd_node *b, mpfr_t floor)
 
 int cmp_equal(cmp_set *c, nd_node *a, nd_node *b)
 {
-    if (c->n == 0)
+    if (c->n == 0 || !a || !b)     /* a candidate not made is no match */
         return 0;
     mpfr_t r, floor;
     mpfr_init2(r, 64);

@@ -109,7 +109,27 @@ typedef struct R {
     const ast **sub;        /* its subexpressions, smallest first */
     const ast **parent;
     int n_sub;
+    uint32_t node_limit;    /* past it the hypotheses stop: see spent() */
 } R;
+
+/* Every hypothesis builds nodes (a candidate elaborated, a derivative
+ * rederived), and the comparison evaluates each new one at the instances:
+ * the nodes made are the work done.  A diagnosis makes at most
+ * REASON_NODE_BUDGET of them; past that, the remaining hypotheses find
+ * nothing and the reason is the counterexample.  On the examples a whole
+ * diagnosis makes a few thousand; down a 5000-layer chain one rederivation
+ * makes about 15000, and the 64 of the activation hypotheses alone took 40 s. */
+#define REASON_NODE_BUDGET 200000u
+/* A derivation with a rule changed keeps no chain open (derive.c): down a
+ * chain of n activations it makes O(n^2) nodes, and the budget is looked
+ * at only between derivations.  Past this many nodes in the program the
+ * activation hypotheses are not tried (a 5000-layer chain: 40 s, 4 GB). */
+#define REASON_MAX_REDERIVE 3000u
+
+static int spent(const R *r)
+{
+    return r->ctx->n_nodes > r->node_limit;
+}
 
 /* The text of subexpression a (an arena copy). */
 static const char *span(R *r, const ast *a)
@@ -143,6 +163,8 @@ static nd_node *comparable(R *r, nd_node *n)
 
 static nd_node *candidate(R *r, const char *text)
 {
+    if (spent(r))
+        return NULL;
     return r->in->elaborate(r->in->user, text);
 }
 
@@ -645,6 +667,8 @@ static nd_node *change_rule(void *user, nd_node *n, int i, nd_node *g)
 static nd_node *changed_derivative(R *r, nd_node *at, enum change how, nd_node *with)
 {
     const reason_in *in = r->in;
+    if (spent(r))
+        return NULL;
     change_hook h = { r->ctx, at, how, with };
     derive_hooks hooks = { .rule = change_rule, .user = &h };
     nd_node **adj = derive_adjoints(r->ctx, in->objective, mk_int(r->ctx, 1), in->want, &hooks);
@@ -705,7 +729,7 @@ static const char *derivative_text(R *r, nd_node *n)
  * derivative of swish). */
 static int activation(R *r)
 {
-    if (!r->in->objective || !r->in->answer)
+    if (!r->in->objective || !r->in->answer || r->in->objective->id > REASON_MAX_REDERIVE)
         return 0;
     nd_node *acts[32];
     int n = activations(r, acts, 32);
@@ -1174,6 +1198,7 @@ void reason_find(const reason_in *in, reason *out)
     r.in = in;
     r.ctx = in->ctx;
     r.out = out;
+    r.node_limit = r.ctx->n_nodes + REASON_NODE_BUDGET;
     char *text = reason_answer_text(in->src, in->expr);
     r.text = text;
     r.base = start_of(in->src, in->expr->loc);
