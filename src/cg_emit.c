@@ -10,10 +10,25 @@
 #include "ops.h"
 #include "shape.h"
 
-/* Helpers the generated file defines when it uses them. ORDER HELPER */
-enum helper {
-    H_MAX, H_SQ, H_SIGMOID, H_SWISH, H_SOFTPLUS, H_RELU, H_STEP, H_SIGN, H_DET, H_INV,
-    H_MPOW, H_SOFTMAX, H_LOGSUMEXP, H_XENT, H_DOT, H_AXPY, N_HELPERS
+/* Helpers the generated file defines when it uses them: the C of
+ * src/cg_helpers.c.in, one string each (build/gen/cg_helpers.h). */
+#define CGH_BIT(h) (1u << CGH_##h)
+enum cg_helper {
+#define CG_HELPER(name, needs, text) CGH_##name,
+#include "cg_helpers.h"
+#undef CG_HELPER
+    CGH__COUNT
+};
+_Static_assert(CGH__COUNT <= 32, "the helpers are bits of an unsigned");
+
+static const struct cg_helper_text {
+    const char *name;       /* the function is nd__<name> */
+    unsigned needs;         /* helpers it calls (defined above it) */
+    const char *text;
+} helper_table[CGH__COUNT] = {
+#define CG_HELPER(name, needs, text) { #name, needs, text },
+#include "cg_helpers.h"
+#undef CG_HELPER
 };
 
 typedef struct emitter {
@@ -179,7 +194,7 @@ static void power(emitter *E, const nd_node *n, const char *ri, const char *ci, 
         if (k < 0)
             sb_puts(out, "(1.0 / ");
         if (abs((int)k) == 2 && !single_access(E, x)) {
-            E->helpers |= 1u << H_SQ;
+            E->helpers |= 1u << CGH_sq;
             sb_printf(out, "nd__sq(%s)", base);
         } else {
             sb_putc(out, '(');
@@ -223,17 +238,23 @@ static void prod_elem(emitter *E, const nd_node *n, const char *ri, const char *
     sb_putc(out, ')');
 }
 
-static const enum helper elem_helper[OP__COUNT] = {
-    [OP_SIGMOID] = H_SIGMOID, [OP_SWISH] = H_SWISH, [OP_SOFTPLUS] = H_SOFTPLUS,
-    [OP_RELU] = H_RELU, [OP_STEP] = H_STEP, [OP_SIGN] = H_SIGN,
-};
+/* The helper a C function name of a row names (nd__sigmoid), if any, is used. */
+static void use_helper(emitter *E, const char *c_name)
+{
+    if (strncmp(c_name, "nd__", 4))
+        return;
+    for (int h = 0; h < CGH__COUNT; h++)
+        if (!strcmp(c_name + 4, helper_table[h].name))
+            E->helpers |= 1u << h;
+}
+
 
 static void function_elem(emitter *E, const nd_node *n, const char *ri, const char *ci,
                           strbuf *out)
 {
     const nd_opinfo *o = &ops_table[n->op];
-    if (elem_helper[n->op])
-        E->helpers |= 1u << elem_helper[n->op];
+    if (o->c_name)
+        use_helper(E, o->c_name);
     if (!o->c_name || o->cls != OPC_ELEM)
         bug(E, n, "the plan computes an operation element by element that has no element form");
     sb_printf(out, "%s(", o->c_name ? o->c_name : "nd__missing");
@@ -363,7 +384,7 @@ static void kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, str
     strbuf b;
     sb_init(&b);
     dim_text(E, len, &b);
-    E->helpers |= 1u << H_DOT;
+    E->helpers |= 1u << CGH_dot;
     line(out, ind, "acc = nd__dot(%s, %s, %s);", sb_str(&b), x, y);
     sb_free(&b);
 }
@@ -562,7 +583,7 @@ static void kernel_axpy(emitter *E, const char *scale, const char *x, const char
     strbuf b;
     sb_init(&b);
     dim_text(E, len, &b);
-    E->helpers |= 1u << H_AXPY;
+    E->helpers |= 1u << CGH_axpy;
     line(out, ind, "nd__axpy(%s, %s, %s, %s);", sb_str(&b), scale, x, y);
     sb_free(&b);
 }
@@ -782,30 +803,30 @@ static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
         sb_printf(&T, "s%d", v->index);
     const char *t = sb_str(&T), *A_ = sb_str(&A), *r = sb_str(&R), *c = sb_str(&C), *sc = sb_str(&S);
     switch ((enum nd_op)n->op) {
-    case OP_INV: E->helpers |= 1u << H_INV; line(out, ind, "nd__inv(%s, %s, %s, %s);", r, A_, sc, t); break;
+    case OP_INV: E->helpers |= 1u << CGH_inv; line(out, ind, "nd__inv(%s, %s, %s, %s);", r, A_, sc, t); break;
     case OP_MPOW:
-        E->helpers |= 1u << H_MPOW;
+        E->helpers |= 1u << CGH_mpow;
         line(out, ind, "nd__mpow(%s, %s, %ld, %s, %s);", r, A_, n->u.k, sc, t);
         break;
-    case OP_DET: E->helpers |= 1u << H_DET; line(out, ind, "%s = nd__det(%s, %s, %s);", t, r, A_, sc); break;
+    case OP_DET: E->helpers |= 1u << CGH_det; line(out, ind, "%s = nd__det(%s, %s, %s);", t, r, A_, sc); break;
     case OP_LOGDET:
-        E->helpers |= 1u << H_DET;
+        E->helpers |= 1u << CGH_det;
         line(out, ind, "%s = log(nd__det(%s, %s, %s));", t, r, A_, sc);
         break;
     case OP_SOFTMAX:
     case OP_LOGSOFTMAX:
-        E->helpers |= 1u << H_SOFTMAX;
+        E->helpers |= 1u << CGH_softmax;
         line(out, ind, "nd__softmax(%s, %s, %s, %s, %d);", r, c, A_, t, n->op == OP_LOGSOFTMAX);
         break;
     case OP_LOGSUMEXP:
-        E->helpers |= 1u << H_LOGSUMEXP;
+        E->helpers |= 1u << CGH_logsumexp;
         line(out, ind, "nd__logsumexp(%s, %s, %s, %s);", r, c, A_, t);
         break;
     default: {  /* crossentropy */
         strbuf Y;
         sb_init(&Y);
         text_of(E, n->kid[1], &Y);
-        E->helpers |= 1u << H_XENT;
+        E->helpers |= 1u << CGH_xent;
         line(out, ind, "%s = nd__xent(%s, %s, %s, %s);", t, r, c, A_, sb_str(&Y));
         sb_free(&Y);
     }
@@ -1003,139 +1024,17 @@ static void groups(emitter *E, strbuf *out)
 
 /* ---- helpers ---- */
 
-static const char *const helper_text[N_HELPERS] = {
-    [H_MAX] = "static size_t nd__max(size_t a, size_t b)\n{\n    return a > b ? a : b;\n}\n",
-    [H_SQ] = "static double nd__sq(double x)\n{\n    return x * x;\n}\n",
-    [H_SIGMOID] =
-        "/* 1/(1 + exp(-x)) without overflow for any x */\n"
-        "static double nd__sigmoid(double x)\n{\n"
-        "    double e;\n"
-        "    if (x >= 0)\n        return 1.0 / (1.0 + exp(-x));\n"
-        "    e = exp(x);\n    return e / (1.0 + e);\n}\n",
-    [H_SWISH] = "static double nd__swish(double x)\n{\n    return x * nd__sigmoid(x);\n}\n",
-    [H_SOFTPLUS] =
-        "/* log(1 + exp(x)) without overflow for any x */\n"
-        "static double nd__softplus(double x)\n{\n"
-        "    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));\n}\n",
-    [H_RELU] = "static double nd__relu(double x)\n{\n    return x > 0 ? x : 0.0;\n}\n",
-    [H_STEP] = "static double nd__step(double x)\n{\n    return x > 0 ? 1.0 : 0.0;\n}\n",
-    [H_SIGN] = "static double nd__sign(double x)\n{\n    return (double)((x > 0) - (x < 0));\n}\n",
-    [H_DET] =
-        "/* det(a) by elimination with partial pivoting on a copy in lu */\n"
-        "static double nd__det(long n, const double *a, double *lu)\n{\n"
-        "    long i, j, c, p;\n    double det = 1.0, f, t;\n"
-        "    for (i = 0; i < n * n; i++)\n        lu[i] = a[i];\n"
-        "    for (c = 0; c < n; c++) {\n"
-        "        p = c;\n"
-        "        for (i = c + 1; i < n; i++)\n"
-        "            if (fabs(lu[i * n + c]) > fabs(lu[p * n + c]))\n                p = i;\n"
-        "        if (lu[p * n + c] == 0.0)\n            return 0.0;\n"
-        "        if (p != c) {\n"
-        "            for (j = 0; j < n; j++) {\n"
-        "                t = lu[p * n + j];\n                lu[p * n + j] = lu[c * n + j];\n"
-        "                lu[c * n + j] = t;\n            }\n"
-        "            det = -det;\n        }\n"
-        "        det *= lu[c * n + c];\n"
-        "        for (i = c + 1; i < n; i++) {\n"
-        "            f = lu[i * n + c] / lu[c * n + c];\n"
-        "            for (j = c; j < n; j++)\n                lu[i * n + j] -= f * lu[c * n + j];\n"
-        "        }\n    }\n    return det;\n}\n",
-    [H_INV] =
-        "/* inv(a) by Gauss-Jordan elimination with partial pivoting; lu: scratch */\n"
-        "static void nd__inv(long n, const double *a, double *lu, double *out)\n{\n"
-        "    long i, j, c, p;\n    double f, t;\n"
-        "    for (i = 0; i < n * n; i++) {\n        lu[i] = a[i];\n"
-        "        out[i] = i / n == i % n ? 1.0 : 0.0;\n    }\n"
-        "    for (c = 0; c < n; c++) {\n"
-        "        p = c;\n"
-        "        for (i = c + 1; i < n; i++)\n"
-        "            if (fabs(lu[i * n + c]) > fabs(lu[p * n + c]))\n                p = i;\n"
-        "        for (j = 0; j < n && p != c; j++) {\n"
-        "            t = lu[p * n + j]; lu[p * n + j] = lu[c * n + j]; lu[c * n + j] = t;\n"
-        "            t = out[p * n + j]; out[p * n + j] = out[c * n + j]; out[c * n + j] = t;\n"
-        "        }\n"
-        "        f = lu[c * n + c];\n"
-        "        for (j = 0; j < n; j++) {\n            lu[c * n + j] /= f;\n            out[c * n + j] /= f;\n        }\n"
-        "        for (i = 0; i < n; i++) {\n"
-        "            if (i == c)\n                continue;\n"
-        "            f = lu[i * n + c];\n"
-        "            for (j = 0; j < n; j++) {\n"
-        "                lu[i * n + j] -= f * lu[c * n + j];\n"
-        "                out[i * n + j] -= f * out[c * n + j];\n            }\n"
-        "        }\n    }\n}\n",
-    [H_MPOW] =
-        "/* out = a^k (k >= 2) by repeated products; tmp: scratch */\n"
-        "static void nd__mpow(long n, const double *a, long k, double *tmp, double *out)\n{\n"
-        "    long i, j, l, t;\n    double s;\n"
-        "    for (i = 0; i < n * n; i++)\n        out[i] = a[i];\n"
-        "    for (t = 1; t < k; t++) {\n"
-        "        for (i = 0; i < n; i++)\n            for (j = 0; j < n; j++) {\n"
-        "                s = 0.0;\n"
-        "                for (l = 0; l < n; l++)\n                    s += out[i * n + l] * a[l * n + j];\n"
-        "                tmp[i * n + j] = s;\n            }\n"
-        "        for (i = 0; i < n * n; i++)\n            out[i] = tmp[i];\n    }\n}\n",
-    [H_SOFTMAX] =
-        "/* softmax (or its log) of each column of the r x c matrix z, shifted by\n"
-        " * the column's maximum so that exp cannot overflow */\n"
-        "static void nd__softmax(long r, long c, const double *z, double *out, int logarithm)\n{\n"
-        "    long i, j;\n    double m, s;\n"
-        "    for (j = 0; j < c; j++) {\n"
-        "        m = z[j];\n"
-        "        for (i = 1; i < r; i++)\n            if (z[i * c + j] > m)\n                m = z[i * c + j];\n"
-        "        s = 0.0;\n"
-        "        for (i = 0; i < r; i++)\n            s += exp(z[i * c + j] - m);\n"
-        "        for (i = 0; i < r; i++)\n"
-        "            out[i * c + j] = logarithm ? z[i * c + j] - m - log(s) : exp(z[i * c + j] - m) / s;\n"
-        "    }\n}\n",
-    [H_LOGSUMEXP] =
-        "/* log(sum(exp(.))) of each column of z, shifted by the column's maximum */\n"
-        "static void nd__logsumexp(long r, long c, const double *z, double *out)\n{\n"
-        "    long i, j;\n    double m, s;\n"
-        "    for (j = 0; j < c; j++) {\n"
-        "        m = z[j];\n"
-        "        for (i = 1; i < r; i++)\n            if (z[i * c + j] > m)\n                m = z[i * c + j];\n"
-        "        s = 0.0;\n"
-        "        for (i = 0; i < r; i++)\n            s += exp(z[i * c + j] - m);\n"
-        "        out[j] = m + log(s);\n    }\n}\n",
-    [H_DOT] =
-        "/* x . y, in four independent sums (without -ffast-math one sum would\n"
-        " * be a chain of dependent additions) */\n"
-        "static double nd__dot(long n, const double *restrict x, const double *restrict y)\n{\n"
-        "    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;\n    long k = 0;\n"
-        "    for (; k + 4 <= n; k += 4) {\n"
-        "        s0 += x[k] * y[k];\n        s1 += x[k + 1] * y[k + 1];\n"
-        "        s2 += x[k + 2] * y[k + 2];\n        s3 += x[k + 3] * y[k + 3];\n    }\n"
-        "    for (; k < n; k++)\n        s0 += x[k] * y[k];\n"
-        "    return (s0 + s1) + (s2 + s3);\n}\n",
-    [H_AXPY] =
-        "/* y += a*x */\n"
-        "static void nd__axpy(long n, double a, const double *restrict x, double *restrict y)\n{\n"
-        "    long j = 0;\n"
-        "    for (; j + 4 <= n; j += 4) {\n"
-        "        y[j] += a * x[j];\n        y[j + 1] += a * x[j + 1];\n"
-        "        y[j + 2] += a * x[j + 2];\n        y[j + 3] += a * x[j + 3];\n    }\n"
-        "    for (; j < n; j++)\n        y[j] += a * x[j];\n}\n",
-    [H_XENT] =
-        "/* -sum(y .* logsoftmax(z)), column-wise log-sum-exp shifted by the maximum */\n"
-        "static double nd__xent(long r, long c, const double *z, const double *y)\n{\n"
-        "    long i, j;\n    double m, s, lse, total = 0.0;\n"
-        "    for (j = 0; j < c; j++) {\n"
-        "        m = z[j];\n"
-        "        for (i = 1; i < r; i++)\n            if (z[i * c + j] > m)\n                m = z[i * c + j];\n"
-        "        s = 0.0;\n"
-        "        for (i = 0; i < r; i++)\n            s += exp(z[i * c + j] - m);\n"
-        "        lse = m + log(s);\n"
-        "        for (i = 0; i < r; i++)\n            total -= y[i * c + j] * (z[i * c + j] - lse);\n"
-        "    }\n    return total;\n}\n",
-};
 
+/* The helpers used, with the ones they call (defined above them), in
+ * the order of cg_helpers.c.in. */
 static void helpers(emitter *E, strbuf *out)
 {
-    if (E->helpers & (1u << H_SWISH))
-        E->helpers |= 1u << H_SIGMOID;
-    for (int h = 0; h < N_HELPERS; h++)
+    for (int h = CGH__COUNT; h-- > 0;)
         if (E->helpers & (1u << h))
-            sb_printf(out, "\n%s", helper_text[h]);
+            E->helpers |= helper_table[h].needs;
+    for (int h = 0; h < CGH__COUNT; h++)
+        if (E->helpers & (1u << h))
+            sb_printf(out, "\n%s", helper_table[h].text);
 }
 
 /* ---- the functions of the ABI ---- */
@@ -1188,7 +1087,7 @@ static void slot_size(emitter *E, int slot, strbuf *out)
             sizes[n++] = one.s;
     }
     for (int k = 0; k + 1 < n; k++) {
-        E->helpers |= 1u << H_MAX;
+        E->helpers |= 1u << CGH_max;
         sb_printf(out, "nd__max(%s, ", sizes[k]);
     }
     sb_puts(out, n ? sizes[n - 1] : "0");
