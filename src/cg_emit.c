@@ -45,8 +45,17 @@ typedef struct emitter {
     int *group_buf, n_group_buf;    /* the buffers used_buf marks, for clearing */
     int *slot_head, *slot_next;     /* each slot's buffers, ascending */
     int uses_offsets;           /* the code reads off[] */
+    unsigned uses;              /* the function's locals and parameters it names (U_) */
     char *bug;                  /* the first inconsistency of the plan, or NULL */
 } emitter;
+
+/* The locals and parameters of the eval function that the code written so
+ * far names, by bit: each is declared (or voided) only when named. */
+enum {
+    U_NEED = 1u << 0, U_I = 1u << 1, U_J = 1u << 2, U_K = 1u << 3, U_ACC = 1u << 4,
+    U_VI = 1u << 5, U_AIK = 1u << 6, U_ACC4 = 1u << 7,     /* acc0 to acc3 */
+    U_DIMS = 1u << 8, U_IN = 1u << 9, U_GRAD = 1u << 10, U_WORK = 1u << 11,
+};
 
 static void line(strbuf *out, int indent, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -116,6 +125,7 @@ static void pointer_text(emitter *E, const nd_node *n, strbuf *out)
     if (v->kind != V_BUFFER) {
         bug(E, n, "the plan reads an array it never made");
         sb_puts(out, "work");
+        E->uses |= U_WORK;
         return;
     }
     cg_buffer *b = &E->p->buf[v->index];
@@ -239,12 +249,22 @@ static void prod_elem(emitter *E, const nd_node *n, const char *ri, const char *
 }
 
 /* The helper a C function name of a row names (nd__sigmoid), if any, is used. */
+static int word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The helper that a function name of a row names (nd__sigmoid, or
+ * nd__det in a call's template) is used. */
 static void use_helper(emitter *E, const char *c_name)
 {
     if (strncmp(c_name, "nd__", 4))
         return;
+    size_t n = 4;
+    while (word_char(c_name[n]))
+        n++;
     for (int h = 0; h < CGH__COUNT; h++)
-        if (!strcmp(c_name + 4, helper_table[h].name))
+        if (strlen(helper_table[h].name) == n - 4 && !strncmp(c_name + 4, helper_table[h].name, n - 4))
             E->helpers |= 1u << h;
 }
 
@@ -279,35 +299,36 @@ static void constant(strbuf *out, const nd_node *n)
     sb_free(&b);
 }
 
-/* The expression of n's own operation (n inline, or the node being computed). */
+/* The expression of n's own operation (n inline, or the node being
+ * computed), in the form its row gives (ops.def's cg column). */
 static void expand(emitter *E, const nd_node *n, const char *ri, const char *ci, strbuf *out)
 {
-    switch ((enum nd_op)n->op) {
-    case OP_CONST: constant(out, n); break;
-    case OP_DIMVAL:
+    switch (ops_table[n->op].c_form) {
+    case CGF_CONST: constant(out, n); break;
+    case CGF_DIM:
         sb_puts(out, "(double)");
         dim_text(E, n->u.dim, out);
         break;
-    case OP_EYE:
+    case CGF_EYE:
         if (!strcmp(ri, ci))
             sb_puts(out, "1.0");    /* on the diagonal */
         else
             sb_printf(out, "(%s == %s ? 1.0 : 0.0)", ri, ci);
         break;
-    case OP_TRANSPOSE: elem(E, n->kid[0], ci, ri, out); break;
-    case OP_BCAST: bcast_elem(E, n, ri, ci, out); break;
-    case OP_DIAGM:
+    case CGF_TRANSPOSE: elem(E, n->kid[0], ci, ri, out); break;
+    case CGF_BCAST: bcast_elem(E, n, ri, ci, out); break;
+    case CGF_DIAGM:
         if (strcmp(ri, ci))
             sb_printf(out, "(%s == %s ? ", ri, ci);
         elem(E, n->kid[0], ri, "0", out);
         if (strcmp(ri, ci))
             sb_puts(out, " : 0.0)");
         break;
-    case OP_DIAGV: elem(E, n->kid[0], ri, ri, out); break;
-    case OP_ADD: join(E, n, " + ", ri, ci, out); break;
-    case OP_EMUL: join(E, n, " * ", ri, ci, out); break;
-    case OP_PROD: prod_elem(E, n, ri, ci, out); break;
-    case OP_EPOW: power(E, n, ri, ci, out); break;
+    case CGF_DIAGV: elem(E, n->kid[0], ri, ri, out); break;
+    case CGF_SUM: join(E, n, " + ", ri, ci, out); break;
+    case CGF_EPROD: join(E, n, " * ", ri, ci, out); break;
+    case CGF_PROD: prod_elem(E, n, ri, ci, out); break;
+    case CGF_POWER: power(E, n, ri, ci, out); break;
     default: function_elem(E, n, ri, ci, out); break;
     }
 }
@@ -385,6 +406,7 @@ static void kernel_dot(emitter *E, const char *x, const char *y, nd_dim len, str
     sb_init(&b);
     dim_text(E, len, &b);
     E->helpers |= 1u << CGH_dot;
+    E->uses |= U_ACC;
     line(out, ind, "acc = nd__dot(%s, %s, %s);", sb_str(&b), x, y);
     sb_free(&b);
 }
@@ -421,6 +443,7 @@ static int open_loop(emitter *E, strbuf *out, int indent, const char *v, nd_dim 
     strbuf b;
     sb_init(&b);
     dim_text(E, bound, &b);
+    E->uses |= v[0] == 'i' ? U_I : v[0] == 'j' ? U_J : U_K;
     line(out, indent, "for (%s = 0; %s < %s; %s++) {", v, v, sb_str(&b), v);
     sb_free(&b);
     return 1;
@@ -479,6 +502,7 @@ static void dot(emitter *E, const cg_ins *in, const char *ri, term_fn term, nd_d
     sb_init(&y);
     sb_init(&b);
     dim_text(E, bound, &b);
+    E->uses |= U_ACC;
     if (dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8) {   /* short: plain */
         line(out, ind, "acc = 0.0;");
         int lk = open_loop(E, out, ind, "k", bound);
@@ -486,6 +510,7 @@ static void dot(emitter *E, const cg_ins *in, const char *ri, term_fn term, nd_d
         line(out, ind + lk, "acc += %s * %s;", sb_str(&x), sb_str(&y));
         close_loop(out, ind, lk);
     } else {
+        E->uses |= U_ACC4 | U_K;
         line(out, ind, "acc0 = acc1 = acc2 = acc3 = 0.0;");
         line(out, ind, "for (k = 0; k + 4 <= %s; k += 4) {", sb_str(&b));
         for (int u = 0; u < 4; u++) {
@@ -547,6 +572,7 @@ static void axpy(emitter *E, const cg_ins *in, const char *ri, const char *scale
     dim_text(E, bound, &b);
     int unroll = !(dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8);
     if (unroll) {
+        E->uses |= U_J;
         line(out, ind, "for (j = 0; j + 4 <= %s; j += 4) {", sb_str(&b));
         for (int u = 0; u < 4; u++) {
             sb_clear(&t);
@@ -595,6 +621,7 @@ static void body_mvt(emitter *E, const cg_ins *in, const char *ri, strbuf *out, 
     sb_init(&a);
     sb_init(&t);
     velem(E, in->b, ri, &v);
+    E->uses |= U_VI;
     line(out, ind, "vi = %s;", sb_str(&v));
     if (contig_row(E, in->a, ri, &a)) {
         target_row(E, in, "0", &t);
@@ -648,6 +675,7 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
         line(out, ind + lj, "%s = 0.0;", sb_str(&t));
         close_loop(out, ind, lj);
         int lk = open_loop(E, out, ind, "k", in->a->shape.cols);
+        E->uses |= U_AIK;
         line(out, ind + lk, "aik = %s;", sb_str(&a));
         kernel_axpy(E, "aik", sb_str(&rb), sb_str(&rc), n->shape.cols, out, ind + lk);
         close_loop(out, ind, lk);
@@ -657,6 +685,7 @@ static void body_mm(emitter *E, const cg_ins *in, const char *ri, strbuf *out, i
         line(out, ind + lj, "%s = 0.0;", sb_str(&t));
         close_loop(out, ind, lj);
         int lk = open_loop(E, out, ind, "k", in->a->shape.cols);
+        E->uses |= U_AIK;
         line(out, ind + lk, "aik = %s;", sb_str(&a));
         axpy(E, in, ri, "aik", mm_at, n->shape.cols, out, ind + lk);
         close_loop(out, ind, lk);
@@ -682,7 +711,7 @@ static void body_reduce(emitter *E, const cg_ins *in, const char *ri, strbuf *ou
         velem(E, n->kid[1], ri, &e);
         line(out, ind, "s%d += %s * %s;", s, sb_str(&u), sb_str(&e));
         sb_free(&u);
-    } else if (n->op == OP_TR) {
+    } else if (ops_table[n->op].c_term == CGT_DIAGONAL) {
         elem(E, n->kid[0], ri, ri, &e);
         line(out, ind, "s%d += %s;", s, sb_str(&e));
     } else {
@@ -690,12 +719,14 @@ static void body_reduce(emitter *E, const cg_ins *in, const char *ri, strbuf *ou
         const char *cj = index_or_zero(E, x->shape.cols, "j");
         int lj = open_loop(E, out, ind, "j", x->shape.cols);
         elem(E, x, ri, cj, &e);
-        if (n->op == OP_NORM2 || n->op == OP_NORM) {
+        enum cg_term term = ops_table[n->op].c_term;
+        if (term == CGT_SQUARE) {
+            E->uses |= U_ACC;
             line(out, ind + lj, "acc = %s;", sb_str(&e));
             line(out, ind + lj, "s%d += acc * acc;", s);
         } else {
-            line(out, ind + lj, "s%d += %s%s%s;", s, n->op == OP_NORM1 ? "fabs(" : "",
-                 sb_str(&e), n->op == OP_NORM1 ? ")" : "");
+            line(out, ind + lj, "s%d += %s%s%s;", s, term == CGT_ABS ? "fabs(" : "",
+                 sb_str(&e), term == CGT_ABS ? ")" : "");
         }
         close_loop(out, ind, lj);
     }
@@ -737,9 +768,9 @@ static void epilogue(emitter *E, const cg_ins *in, strbuf *out, int ind)
     if (in->kind != I_REDUCE)
         return;
     int s = cg_val(E->p, n)->index;
-    if (n->op == OP_NORM) {
+    if (ops_table[n->op].c_finish == CGE_SQRT) {
         line(out, ind, "s%d = sqrt(s%d);", s, s);
-    } else if (n->op == OP_MEAN) {
+    } else if (ops_table[n->op].c_finish == CGE_MEAN) {
         strbuf sz;
         sb_init(&sz);
         size_text(E, n->kid[0]->shape, &sz);
@@ -771,71 +802,54 @@ static void text_of(emitter *E, const nd_node *n, strbuf *out)
         pointer_text(E, n, out);
 }
 
-/* Helpers that write their result through a pointer. */
-static int writes_array(const nd_node *n)
-{
-    return n->op == OP_INV || n->op == OP_MPOW || n->op == OP_SOFTMAX ||
-           n->op == OP_LOGSOFTMAX || n->op == OP_LOGSUMEXP;
-}
-
+/* A helper's call as its row's template says (ops.def): $a, $b the
+ * operands, $r, $c the first one's rows and columns, $k the node's
+ * integer, $s the scratch, $t the result, which the helper writes through
+ * unless the template assigns it ("$t = ..."): then a scalar result is
+ * passed by its address. */
 static void call_ins(emitter *E, const cg_ins *in, strbuf *out, int ind)
 {
     nd_node *n = in->node, *a = n->kid[0];
-    strbuf A, R, C, T, S;
-    sb_init(&A);
-    sb_init(&R);
-    sb_init(&C);
-    sb_init(&T);
-    sb_init(&S);
-    text_of(E, a, &A);
-    dim_text(E, a->shape.rows, &R);
-    dim_text(E, a->shape.cols, &C);
-    if (in->scratch >= 0) {
-        sb_printf(&S, "b%d", in->scratch);
-        use_buf(E, in->scratch);
+    const char *call = ops_table[n->op].c_call;
+    if (!call) {
+        bug(E, n, "the plan calls a helper for an operation that has none");
+        call = "nd__missing()";
     }
-    cg_value *v = cg_val(E->p, n);
-    if (v->kind == V_BUFFER)
-        pointer_text(E, n, &T);
-    else if (writes_array(n))   /* one number (logsumexp of a vector), by address */
-        sb_printf(&T, "&s%d", v->index);
-    else
-        sb_printf(&T, "s%d", v->index);
-    const char *t = sb_str(&T), *A_ = sb_str(&A), *r = sb_str(&R), *c = sb_str(&C), *sc = sb_str(&S);
-    switch ((enum nd_op)n->op) {
-    case OP_INV: E->helpers |= 1u << CGH_inv; line(out, ind, "nd__inv(%s, %s, %s, %s);", r, A_, sc, t); break;
-    case OP_MPOW:
-        E->helpers |= 1u << CGH_mpow;
-        line(out, ind, "nd__mpow(%s, %s, %ld, %s, %s);", r, A_, n->u.k, sc, t);
-        break;
-    case OP_DET: E->helpers |= 1u << CGH_det; line(out, ind, "%s = nd__det(%s, %s, %s);", t, r, A_, sc); break;
-    case OP_LOGDET:
-        E->helpers |= 1u << CGH_det;
-        line(out, ind, "%s = log(nd__det(%s, %s, %s));", t, r, A_, sc);
-        break;
-    case OP_SOFTMAX:
-    case OP_LOGSOFTMAX:
-        E->helpers |= 1u << CGH_softmax;
-        line(out, ind, "nd__softmax(%s, %s, %s, %s, %d);", r, c, A_, t, n->op == OP_LOGSOFTMAX);
-        break;
-    case OP_LOGSUMEXP:
-        E->helpers |= 1u << CGH_logsumexp;
-        line(out, ind, "nd__logsumexp(%s, %s, %s, %s);", r, c, A_, t);
-        break;
-    default: {  /* crossentropy */
-        strbuf Y;
-        sb_init(&Y);
-        text_of(E, n->kid[1], &Y);
-        E->helpers |= 1u << CGH_xent;
-        line(out, ind, "%s = nd__xent(%s, %s, %s, %s);", t, r, c, A_, sb_str(&Y));
-        sb_free(&Y);
+    int returns = !strncmp(call, "$t = ", 5);
+    strbuf text;
+    sb_init(&text);
+    for (const char *c = call; *c; c++) {
+        if (*c != '$' || !c[1]) {
+            sb_putc(&text, *c);
+            if (!strncmp(c, "nd__", 4) && (c == call || !word_char(c[-1])))
+                use_helper(E, c);
+            continue;
+        }
+        switch (*++c) {
+        case 'a': text_of(E, a, &text); break;
+        case 'b': text_of(E, n->kid[n->nkids > 1], &text); break;
+        case 'r': dim_text(E, a->shape.rows, &text); break;
+        case 'c': dim_text(E, a->shape.cols, &text); break;
+        case 'k': sb_printf(&text, "%ld", n->u.k); break;
+        case 's':
+            if (in->scratch >= 0) {
+                sb_printf(&text, "b%d", in->scratch);
+                use_buf(E, in->scratch);
+            }
+            break;
+        case 't': {
+            cg_value *v = cg_val(E->p, n);
+            if (v->kind == V_BUFFER)
+                pointer_text(E, n, &text);
+            else    /* one number (logsumexp of a vector): by address */
+                sb_printf(&text, returns ? "s%d" : "&s%d", v->index);
+            break;
+        }
+        default: sb_putc(&text, *c); break;
+        }
     }
-    }
-    sb_free(&A);
-    sb_free(&R);
-    sb_free(&C);
-    sb_free(&T);
-    sb_free(&S);
+    line(out, ind, "%s;", sb_str(&text));
+    sb_free(&text);
 }
 
 /* ---- CBLAS (--blas) ----
@@ -914,6 +928,7 @@ static int open_guard(emitter *E, strbuf *out, int ind, cg_mask mask, cg_mask ou
     const cg_maskdef *m = &E->p->masks[mask];
     for (int i = 0; i < ind; i++)
         sb_puts(out, "    ");
+    E->uses |= U_NEED;
     sb_puts(out, "if (");
     for (int k = 0; k < m->n; k++) {
         if (need_words(E->p) == 1)
@@ -1039,32 +1054,6 @@ static void helpers(emitter *E, strbuf *out)
 
 /* ---- the functions of the ABI ---- */
 
-static int word_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Does the C text use identifier id as a whole word?  One pass over the
- * words (strstr from each match was quadratic for "i" under ASan, whose
- * strstr measures the whole rest of the text). */
-static int uses_ident(const char *text, const char *id)
-{
-    size_t n = strlen(id);
-    for (const char *s = text; *s;) {
-        if (!word_char(*s)) {
-            s++;
-            continue;
-        }
-        const char *e = s;
-        while (word_char(*e))
-            e++;
-        if ((size_t)(e - s) == n && !memcmp(s, id, n))
-            return 1;
-        s = e;
-    }
-    return 0;
-}
-
 /* A slot's size: the largest of its buffers' sizes (distinct ones only). */
 static void slot_size(emitter *E, int slot, strbuf *out)
 {
@@ -1142,6 +1131,7 @@ static void buffer_decls(emitter *E, strbuf *out, int ind)
         int b = E->group_buf[k];
         if (p->buf[b].slot < 0)
             continue;
+        E->uses |= U_WORK;
         if (p->buf[b].slot == 0)
             line(out, ind, "double *const restrict b%d = work;", b);
         else
@@ -1154,8 +1144,10 @@ static void buffer_decls(emitter *E, strbuf *out, int ind)
 static void dim_locals(emitter *E, strbuf *out)
 {
     for (int d = 0; d < E->p->n_dims; d++)
-        if (E->used_dim[dim_find(E->ctx, E->p->dims[d])])
+        if (E->used_dim[dim_find(E->ctx, E->p->dims[d])]) {
+            E->uses |= U_DIMS;
             line(out, 1, "const long %s = dims[%d];", E->dim_c[E->p->dims[d]], d);
+        }
 }
 
 static void eval_locals(emitter *E, strbuf *out)
@@ -1164,17 +1156,23 @@ static void eval_locals(emitter *E, strbuf *out)
     nd_ctx *ctx = E->ctx;
     dim_locals(E, out);
     for (int v = 0; v < ctx->n_vars; v++)
-        if (ctx->vars[v].origin < 0 && E->used_var[v])
+        if (ctx->vars[v].origin < 0 && E->used_var[v]) {
+            E->uses |= U_IN;
             line(out, 1, "const double *const restrict %s = in[%d];", E->var_c[v], v);
+        }
     for (int g = 0; g < p->n_grads; g++)
-        if (E->used_grad[g])
+        if (E->used_grad[g]) {
+            E->uses |= U_GRAD;
             line(out, 1, "double *const restrict %s = grad[%d];", grad_name(E, g), g);
+        }
 }
 
 /* need: bit 0 the objective (always), bit g + 1 whether grad[g] is wanted. */
 static void need_decl(emitter *E, strbuf *out)
 {
     int n = E->p->n_grads, words = need_words(E->p);
+    if (n)
+        E->uses |= U_GRAD;
     if (words == 1)
         sb_puts(out, "    const unsigned need = 1u");
     else
@@ -1189,18 +1187,22 @@ static void need_decl(emitter *E, strbuf *out)
     sb_puts(out, words == 1 ? ";\n" : "\n    };\n");
 }
 
-static void eval_scratch(emitter *E, const char *text, strbuf *out)
+/* The declarations of the locals the code names (E->uses). */
+static void eval_scratch(emitter *E, strbuf *out)
 {
     cg_plan *p = E->p;
-    if (uses_ident(text, "need"))
+    if (E->uses & U_NEED)
         need_decl(E, out);
-    const char *ints[] = { "i", "j", "k" },
-               *reals[] = { "acc", "vi", "aik", "acc0", "acc1", "acc2", "acc3" };
+    static const char *const ints[] = { "i", "j", "k" },
+                      *const reals[] = { "acc", "vi", "aik", "acc0", "acc1", "acc2", "acc3" };
+    static const unsigned int_use[] = { U_I, U_J, U_K },
+                          real_use[] = { U_ACC, U_VI, U_AIK, U_ACC4, U_ACC4, U_ACC4, U_ACC4 };
     for (int pass = 0; pass < 2; pass++) {
-        const char **names = pass ? reals : ints;
+        const char *const *names = pass ? reals : ints;
+        const unsigned *use = pass ? real_use : int_use;
         int any = 0;
         for (int k = 0; k < (pass ? 7 : 3); k++)
-            if (uses_ident(text, names[k]))
+            if (E->uses & use[k])
                 sb_printf(out, "%s%s", any++ ? ", " : pass ? "    double " : "    long ", names[k]);
         if (any)
             sb_puts(out, ";\n");
@@ -1218,11 +1220,12 @@ static void eval_scratch(emitter *E, const char *text, strbuf *out)
 }
 
 /* (void) for the parameters the function does not use. */
-static void unused(strbuf *out, const char *text)
+static void unused(emitter *E, strbuf *out)
 {
-    const char *params[] = { "dims", "in", "grad", "work" };
+    static const char *const params[] = { "dims", "in", "grad", "work" };
+    static const unsigned use[] = { U_DIMS, U_IN, U_GRAD, U_WORK };
     for (int k = 0; k < 4; k++)
-        if (!uses_ident(text, params[k]))
+        if (!(E->uses & use[k]))
             line(out, 1, "(void)%s;", params[k]);
 }
 
@@ -1234,6 +1237,7 @@ static void clear_usage(emitter *E)
     memset(E->used_grad, 0, (size_t)E->p->n_grads + 1);
     memset(E->used_local, 0, (size_t)E->p->n_buf + 1);
     E->uses_offsets = 0;
+    E->uses = 0;
 }
 
 static void eval_function(emitter *E, strbuf *out)
@@ -1249,14 +1253,14 @@ static void eval_function(emitter *E, strbuf *out)
     sb_printf(&code, "    return %s;\n", sb_str(&result));
     offsets(E, &offs);      /* names dimensions too: before their declarations */
     eval_locals(E, &decl);
-    eval_scratch(E, sb_str(&code), &decl);
+    eval_scratch(E, &decl);
     strbuf all;
     sb_init(&all);
     sb_printf(&all, "%s%s%s", sb_str(&decl), sb_str(&offs), sb_str(&code));
     sb_free(&offs);
     sb_printf(out, "\ndouble %s_eval(const long *dims, const double *const *in, "
                    "double *const *grad, double *work)\n{\n", E->name);
-    unused(out, sb_str(&all));
+    unused(E, out);
     sb_puts(out, sb_str(&all));
     sb_puts(out, "}\n");
     sb_free(&code);
