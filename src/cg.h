@@ -1,5 +1,6 @@
 /* cg.h: the C code generator's plan, shared by cg_plan.c (deciding what is
- * computed where and when) and cg_emit.c (writing the C).  Internal.
+ * computed where and when) and the writer of the C (cg_emit.h: cg_abi.c,
+ * cg_group.c, cg_loop.c, cg_expr.c).  Internal.
  *
  * The DAG of the objective and the gradients is normalized (each matrix
  * chain associated by a cost model into binary products), then every node
