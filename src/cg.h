@@ -137,6 +137,9 @@ int cg_check_prefix(nd_ctx *ctx, const char *prefix);
 void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const char **dim_c,
               const char **grad_c);
 
+/* The plan as text into out (cg_dump.c; ND_DUMP_PLAN=1 with --c). */
+void cg_plan_dump(cg_plan *p, strbuf *out);
+
 /* The C source (header_only: the prototypes) into out. */
 int cg_emit(cg_plan *p, int header_only, strbuf *out);
 
