@@ -41,7 +41,7 @@ SRCS := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 GEN_OBJS := $(BUILD)/obj/parser.o $(BUILD)/obj/lexer.o
-GEN_HDRS := $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+GEN_HDRS := $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h $(BUILD)/gen/cg_helpers.h
 LIB := $(BUILD)/libnnderive.a
 LIB_ALL := $(BUILD)/libnnderive-internal.a
 LD ?= ld
@@ -77,6 +77,18 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y
 $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: grammar/lexer.l $(BUILD)/gen/parser.h
 	@mkdir -p $(@D)
 	$(FLEX) --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+
+# The helpers of the generated C are C99 in src/cg_helpers.c.in: compiled
+# as such (as a check: a helper that is not strict C99 fails the build),
+# then embedded in the generator as one string per helper.
+HELPER_CFLAGS := -std=c99 -pedantic -Werror $(WARN) -Wno-unused-function
+$(BUILD)/gen/cg_helpers.o: src/cg_helpers.c.in
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) $(OPT) -x c -c -o $@ $<
+
+$(BUILD)/gen/cg_helpers.h: src/cg_helpers.c.in src/cg_helpers.awk $(BUILD)/gen/cg_helpers.o
+	awk -f src/cg_helpers.awk $< > $@.tmp
+	mv $@.tmp $@
 
 .SECONDARY: $(GEN_HDRS) $(BUILD)/gen/parser.c $(BUILD)/gen/lexer.c
 

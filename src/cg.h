@@ -1,5 +1,6 @@
 /* cg.h: the C code generator's plan, shared by cg_plan.c (deciding what is
- * computed where and when) and cg_emit.c (writing the C).  Internal.
+ * computed where and when) and the writer of the C (cg_emit.h: cg_abi.c,
+ * cg_group.c, cg_loop.c, cg_expr.c).  Internal.
  *
  * The DAG of the objective and the gradients is normalized (each matrix
  * chain associated by a cost model into binary products), then every node
@@ -135,6 +136,9 @@ int cg_check_prefix(nd_ctx *ctx, const char *prefix);
  * and gradients: distinct, and clashing with nothing C gives a meaning. */
 void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const char **dim_c,
               const char **grad_c);
+
+/* The plan as text into out (cg_dump.c; ND_DUMP_PLAN=1 with --c). */
+void cg_plan_dump(cg_plan *p, strbuf *out);
 
 /* The C source (header_only: the prototypes) into out. */
 int cg_emit(cg_plan *p, int header_only, strbuf *out);

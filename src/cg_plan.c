@@ -390,21 +390,17 @@ static int is_product(cg_plan *p, const nd_node *n)
            !is_outer(p, n);
 }
 
-/* Computed by a helper function of the generated file. */
+/* Computed by a helper function of the generated file (its row's call). */
 static int is_helper(const nd_node *n)
 {
-    switch ((enum nd_op)n->op) {
-    case OP_INV: case OP_MPOW: case OP_SOFTMAX: case OP_LOGSOFTMAX: case OP_LOGSUMEXP:
-    case OP_DET: case OP_LOGDET: case OP_CROSSENTROPY:
-        return 1;
-    default:
-        return 0;
-    }
+    return ops_table[n->op].c_form == CGF_HELPER;
 }
 
+/* The operand itself at other indices (ops.def's cg column). */
 static int is_view(const nd_node *n)
 {
-    return n->op == OP_TRANSPOSE || n->op == OP_BCAST || n->op == OP_DIAGM || n->op == OP_DIAGV;
+    enum cg_form f = ops_table[n->op].c_form;
+    return f == CGF_TRANSPOSE || f == CGF_BCAST || f == CGF_DIAGM || f == CGF_DIAGV;
 }
 
 /* Cheap to read anywhere: a variable, a number, something materialized
@@ -416,6 +412,13 @@ static int trivial(cg_plan *p, const nd_node *n)
     return is_view(n) && trivial(p, n->kid[0]);
 }
 
+/* A number, a dimension's value or eye: an expression where it is read. */
+static int inline_leaf(const nd_node *n)
+{
+    enum cg_form f = ops_table[n->op].c_form;
+    return f == CGF_CONST || f == CGF_DIM || f == CGF_EYE;
+}
+
 static void classify(cg_plan *p, nd_node *n)
 {
     cg_value *v = cg_val(p, n);
@@ -423,7 +426,7 @@ static void classify(cg_plan *p, nd_node *n)
         v->kind = V_INPUT;
         int origin = p->ctx->vars[n->u.var].origin;
         v->index = origin >= 0 ? origin : n->u.var;
-    } else if ((n->op == OP_CONST || n->op == OP_DIMVAL || n->op == OP_EYE) && !v->needs_buffer) {
+    } else if (inline_leaf(n) && !v->needs_buffer) {
         v->kind = V_INLINE;
     } else if (scalar(p, n)) {  /* whatever it was built as: a 1 x 1 is a number */
         v->kind = V_SCALAR;
@@ -543,11 +546,11 @@ static void product_ins(cg_plan *p, nd_node *n, cg_mask mask)
     }
 }
 
+/* A scratch array of the operand's shape, when the call's template has $s. */
 static int helper_scratch(cg_plan *p, const nd_node *n)
 {
-    nd_node *a = n->kid[0];
-    if (n->op == OP_DET || n->op == OP_LOGDET || n->op == OP_INV || n->op == OP_MPOW)
-        return new_buffer(p, a->shape, -1);
+    if (strstr(ops_table[n->op].c_call, "$s"))
+        return new_buffer(p, n->kid[0]->shape, -1);
     return -1;
 }
 
@@ -651,23 +654,23 @@ static void walk(cg_plan *p, nd_node *n, char ri, char ci, reads *r)
 static void expand_reads(cg_plan *p, nd_node *n, char ri, char ci, reads *r)
 {
     nd_ctx *ctx = p->ctx;
-    switch ((enum nd_op)n->op) {
-    case OP_TRANSPOSE:
+    switch (ops_table[n->op].c_form) {
+    case CGF_TRANSPOSE:
         walk(p, n->kid[0], ci, ri, r);
         return;
-    case OP_BCAST: {
+    case CGF_BCAST: {
         nd_node *x = n->kid[0];
         walk(p, x, dim_is_one(ctx, x->shape.rows) ? '0' : ri,
              dim_is_one(ctx, x->shape.cols) ? '0' : ci, r);
         return;
     }
-    case OP_DIAGM:
+    case CGF_DIAGM:
         walk(p, n->kid[0], ri, '0', r);
         return;
-    case OP_DIAGV:
+    case CGF_DIAGV:
         walk(p, n->kid[0], ri, ri, r);
         return;
-    case OP_PROD:
+    case CGF_PROD:
         if (is_outer(p, n)) {
             walk(p, n->kid[0], ri, '0', r);
             walk(p, n->kid[1], '0', ci, r);
@@ -720,7 +723,7 @@ static void ins_reads(cg_plan *p, const cg_ins *in, reads *r)
             walk_vector(p, n->kid[0], 'i', r);
             walk_vector(p, n->kid[1], 'i', r);
         } else {
-            walk(p, n->kid[0], 'i', n->op == OP_TR ? 'i' : 'j', r);
+            walk(p, n->kid[0], 'i', ops_table[n->op].c_term == CGT_DIAGONAL ? 'i' : 'j', r);
         }
         break;
     case I_SCALAR:

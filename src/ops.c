@@ -21,28 +21,33 @@
 #define WRAP(open, close, close_m) \
     .latex_form = LATEX_WRAP, .latex = open, .latex_close = close, .latex_close_matrix = close_m
 #define SUPER(sup) .latex_form = LATEX_SUPER, .latex = sup
+#define INLINE(form) .c_form = CGF_##form
+#define LOOP(term, finish) .c_form = CGF_LOOP, .c_term = CGT_##term, .c_finish = CGE_##finish
+#define HELPER(call) .c_form = CGF_HELPER, .c_call = call
+#define NOCODE .c_form = CGF_NONE
 
-#define LEAF(E, c, nm, pl, sy) \
+#define LEAF(E, c, nm, pl, sy, cg) \
     [OP_##E] = { .name = nm, .cls = OPC_LEAF, .eval = op_##c##_eval, \
-                 .payload = PAYLOAD_##pl, .symmetry = SYMM_##sy },
-#define ARITH(E, c, nm, tr, sy, rb) \
+                 .payload = PAYLOAD_##pl, .symmetry = SYMM_##sy, cg },
+#define ARITH(E, c, nm, tr, sy, rb, cg) \
     [OP_##E] = { .name = nm, .cls = OPC_ARITH, .adjoint = op_##c##_adjoint, \
                  .eval = op_##c##_eval, .transpose = OPS_TR_##tr(c), \
-                 .rebuild = OPS_RB_##rb(c), .symmetry = SYMM_##sy },
+                 .rebuild = OPS_RB_##rb(c), .symmetry = SYMM_##sy, cg },
 #define ELEM(E, c, nm, lx, cn, d, f) \
     [OP_##E] = { .name = nm, .cls = OPC_ELEM, .nargs = 1, .shape = op_same_shape, \
                  .simplify = op_elem_simplify, .adjoint = op_elem_adjoint, \
                  .eval = op_elem_eval, .eval1 = op_##c##_eval1, .deriv = OPS_DERIV_##d(c), \
-                 .fold = OPS_FOLD_##f(c), .symmetry = SYMM_FIRST, lx, .c_name = cn },
-#define REDUCE(E, c, nm, b, s, lx, ch) \
+                 .fold = OPS_FOLD_##f(c), .symmetry = SYMM_FIRST, lx, .c_name = cn, \
+                 .c_form = CGF_FUNCTION },
+#define REDUCE(E, c, nm, b, s, lx, cg) \
     [OP_##E] = { .name = nm, .cls = OPC_REDUCE, .nargs = 1, .build = op_##b##_build, \
                  .shape = op_scalar_shape, .simplify = OPS_SIMP_##s(c), \
-                 .adjoint = op_##c##_adjoint, .eval = op_##c##_eval, lx, .c_helper = ch },
-#define FUNC(E, c, nm, n, b, sh, s, sy, lx, ch) \
+                 .adjoint = op_##c##_adjoint, .eval = op_##c##_eval, lx, cg },
+#define FUNC(E, c, nm, n, b, sh, s, sy, lx, cg) \
     [OP_##E] = { .name = nm, .cls = OPC_FUNC, .nargs = n, .build = op_##b##_build, \
                  .shape = op_##sh##_shape, .simplify = OPS_SIMP_##s(c), \
                  .adjoint = op_##c##_adjoint, .eval = op_##c##_eval, .symmetry = SYMM_##sy, \
-                 lx, .c_helper = ch },
+                 lx, cg },
 
 const nd_opinfo ops_table[OP__COUNT] = {
 #include "ops.def"

@@ -46,6 +46,19 @@ enum op_symmetry { SYMM_NO, SYMM_ALWAYS, SYMM_KIDS, SYMM_FIRST, SYMM_PALINDROME,
  * (close_matrix for a matrix argument), or x with a superscript. */
 enum op_latex { LATEX_CALL, LATEX_WRAP, LATEX_SUPER };
 
+/* How the C generator computes a value (ops.def's cg column, cg.h). */
+enum cg_form {
+    CGF_NONE,                   /* an input, or nothing the generator computes */
+    CGF_CONST, CGF_DIM, CGF_EYE,                        /* inline leaves */
+    CGF_TRANSPOSE, CGF_BCAST, CGF_DIAGM, CGF_DIAGV,     /* views of the operand */
+    CGF_SUM, CGF_EPROD, CGF_PROD, CGF_POWER,            /* inline arithmetic */
+    CGF_FUNCTION,               /* c_name(x), element by element */
+    CGF_LOOP,                   /* a reduction: c_term summed, then c_finish */
+    CGF_HELPER,                 /* a call of generated helpers: c_call */
+};
+enum cg_term { CGT_PLAIN, CGT_ABS, CGT_SQUARE, CGT_DIAGONAL };
+enum cg_finish { CGE_NONE, CGE_SQRT, CGE_MEAN };
+
 typedef struct nd_opinfo {
     const char *name;           /* spelling in the language (internal ops too) */
     enum op_class cls;
@@ -80,7 +93,10 @@ typedef struct nd_opinfo {
     const char *latex;          /* CALL: the command; WRAP: the opening; SUPER: the superscript */
     const char *latex_close, *latex_close_matrix;   /* WRAP */
     const char *c_name;         /* C99 function of an element (elementwise), or NULL */
-    const char *c_helper;       /* the generated code's helper the plan calls, or NULL */
+    enum cg_form c_form;        /* how the C generator computes it */
+    enum cg_term c_term;        /* CGF_LOOP */
+    enum cg_finish c_finish;    /* CGF_LOOP */
+    const char *c_call;         /* CGF_HELPER: the call's template (ops.def) */
 } nd_opinfo;
 
 extern const nd_opinfo ops_table[OP__COUNT];

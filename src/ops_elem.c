@@ -123,6 +123,24 @@ int op_softplus_eval1(mpfr_t y, const mpfr_t x)
     return EV_OK;
 }
 int op_step_eval1(mpfr_t y, const mpfr_t x) { mpfr_set_ui(y, mpfr_sgn(x) > 0, R); return EV_OK; }
+int op_erf_eval1(mpfr_t y, const mpfr_t x) { mpfr_erf(y, x, R); return EV_OK; }
+
+/* gelu(x) = x Phi(x), Phi(x) = erfc(-x/sqrt(2))/2 the normal distribution
+ * function: erfc keeps Phi's small values for negative x, where 1 + erf
+ * would cancel. */
+int op_gelu_eval1(mpfr_t y, const mpfr_t x)
+{
+    mpfr_t t;
+    mpfr_init2(t, mpfr_get_prec(y));
+    mpfr_sqrt_ui(t, 2, R);
+    mpfr_div(t, x, t, R);
+    mpfr_neg(t, t, R);
+    mpfr_erfc(t, t, R);
+    mpfr_mul(y, x, t, R);
+    mpfr_div_2ui(y, y, 1, R);
+    mpfr_clear(t);
+    return EV_OK;
+}
 
 /* ---- derivatives f'(x), given x and fx = f(x) ---- */
 
@@ -155,6 +173,35 @@ DERIV(op_swish_deriv)
 }
 DERIV(op_relu_deriv) { (void)fx; return mk_fn(ctx, OP_STEP, x); }
 DERIV(op_softplus_deriv) { (void)fx; return mk_fn(ctx, OP_SIGMOID, x); }
+
+/* sqrt(k arctan(1)) = sqrt(k pi/4): pi has no exact number, arctan(1) is
+ * its node (arccos(-1) is outside arccos's domain, which is open). */
+static nd_node *sqrt_pi_quarters(nd_ctx *ctx, long k)
+{
+    nd_node *pi4 = mk_fn(ctx, OP_ARCTAN, mk_int(ctx, 1));
+    return mk_fn(ctx, OP_SQRT, mk_scale_si(ctx, k, 1, pi4));
+}
+
+/* erf'(x) = 2/sqrt(pi) exp(-x^2) = exp(-x^2)/sqrt(arctan(1)) */
+DERIV(op_erf_deriv)
+{
+    (void)fx;
+    nd_node *e = mk_fn(ctx, OP_EXP, mk_neg(ctx, mk_powi(ctx, x, 2)));
+    return mk_div(ctx, e, sqrt_pi_quarters(ctx, 1));
+}
+
+/* gelu'(x) = Phi(x) + x phi(x): Phi(x) = (1 + erf(x/sqrt(2)))/2 and
+ * phi(x) = exp(-x^2/2)/sqrt(2 pi) = exp(-x^2/2)/sqrt(8 arctan(1)). */
+DERIV(op_gelu_deriv)
+{
+    (void)fx;
+    nd_node *s2 = mk_fn(ctx, OP_SQRT, mk_int(ctx, 2));
+    nd_node *ex = mk_fn(ctx, OP_ERF, mk_div(ctx, x, s2));
+    nd_node *cdf = mk_scale_si(ctx, 1, 2, mk_add2(ctx, mk_ones(ctx, x->shape), ex));
+    nd_node *e = mk_fn(ctx, OP_EXP, mk_scale_si(ctx, -1, 2, mk_powi(ctx, x, 2)));
+    nd_node *pdf = mk_div(ctx, e, sqrt_pi_quarters(ctx, 8));
+    return mk_add2(ctx, cdf, mk_emul(ctx, x, pdf));
+}
 
 /* ---- exact values ---- */
 

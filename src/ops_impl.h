@@ -33,7 +33,7 @@
 #define OPS_PROTO_RB_OWN(c) REBUILD(op_##c##_rebuild);
 #define OPS_PROTO_RB_CALL(c)
 #define LEAF(E, c, ...) EVAL(op_##c##_eval);
-#define ARITH(E, c, nm, tr, sy, rb) \
+#define ARITH(E, c, nm, tr, sy, rb, ...) \
     EVAL(op_##c##_eval); ADJ(op_##c##_adjoint); OPS_PROTO_TR_##tr(c) OPS_PROTO_RB_##rb(c)
 #define ELEM(E, c, nm, lx, cn, d, f) EVAL1(op_##c##_eval1); OPS_PROTO_##d(c) OPS_PROTO_##f(c)
 #define REDUCE(E, c, nm, b, s, ...) EVAL(op_##c##_eval); ADJ(op_##c##_adjoint); OPS_PROTO_##s(c)

@@ -309,7 +309,10 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
     c_arg *a = arg;
     cg_plan plan;
     int st = cg_plan_build(&plan, ctx, prog, a->o);
-    if (!st)
+    const char *dump = getenv("ND_DUMP_PLAN");  /* a debug hook: the plan instead of C */
+    if (!st && dump && *dump && strcmp(dump, "0"))
+        cg_plan_dump(&plan, a->out);
+    else if (!st)
         st = cg_emit(&plan, a->header, a->out);
     cg_plan_free(&plan);
     return st;

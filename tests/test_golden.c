@@ -4,6 +4,7 @@
  *     # what the case is about
  *     args: -e "L = x'*x" --explain      (words; "..." knows \n \" \\)
  *     stdin: L = sum(x)                  (optional; \n makes lines)
+ *     env: ND_DUMP_PLAN=1                (optional: set during the run)
  *     status: 0
  *     --- stdout
  *     ...the expected standard output...
@@ -26,6 +27,7 @@ typedef struct golden {
     char *args[64];
     int argc;
     char *stdin_text;
+    char *env;              /* NAME=VALUE, or NULL */
     int status;
     char *out, *err;        /* expected */
 } golden;
@@ -81,6 +83,8 @@ static void header_line(golden *g, const char *line)
             g->args[g->argc++] = w;
     } else if (!strncmp(line, "status:", 7)) {
         g->status = atoi(line + 7);
+    } else if (!strncmp(line, "env:", 4)) {
+        g->env = strdup(line + 4 + (line[4] == ' '));
     } else if (!strncmp(line, "stdin:", 6)) {
         g->stdin_text = unescape(line + 6 + (line[6] == ' '));
     }
@@ -128,6 +132,7 @@ static void unload(golden *g)
         free(g->args[i]);
     free(g->header);
     free(g->stdin_text);
+    free(g->env);
     free(g->out);
     free(g->err);
 }
@@ -174,7 +179,14 @@ START_TEST(golden_case)
     snprintf(path, sizeof path, GOLDEN_DIR "/%s", case_names[_i]);
     golden g;
     ck_assert_msg(load(&g, path), "cannot read %s", path);
+    char *eq = g.env ? strchr(g.env, '=') : NULL;
+    if (eq) {   /* unset again below: with CK_FORK=no the cases share a process */
+        *eq = '\0';
+        setenv(g.env, eq + 1, 1);
+    }
     t_result r = t_cli(g.argc, (const char *const *)g.args, g.stdin_text);
+    if (eq)
+        unsetenv(g.env);
     if (getenv("ND_UPDATE_GOLDEN")) {
         rewrite(path, &g, &r);
     } else {

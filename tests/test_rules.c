@@ -53,6 +53,8 @@ static const char *const programs[] = {
     DECL "L = w'*relu(x)\nwrt x",
     DECL "L = w'*softplus(x)\nwrt x",
     DECL "L = w'*step(x) + a*sum(x)\nwrt x, a",
+    DECL "L = w'*erf(x) + sum(erf(A*X))\nwrt x, A, X",
+    DECL "L = w'*gelu(x) + sum(gelu(3*A*X - 1))\nwrt x, A, X",
     /* reductions */
     DECL "L = sum(A*x)\nwrt A, x",
     DECL "L = norm1(A*x)\nwrt A, x",

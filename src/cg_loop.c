@@ -1,0 +1,481 @@
+/* cg_loop.c: the bodies of the row loops (element loops, matrix-vector
+ * and matrix-matrix products, reductions), the kernels they call, and the
+ * CBLAS calls that replace products with --blas. */
+#include <string.h>
+
+#include "cg_emit.h"
+#include "ops.h"
+#include "shape.h"
+
+/* ---- contiguous rows, for the kernels ---- */
+
+/* A plain array in memory: an input, or a buffer that is not a local. */
+static int plain(cg_emitter *E, const nd_node *n)
+{
+    cg_value *v = cg_val(E->p, n);
+    return n != E->self && (v->kind == V_INPUT || (v->kind == V_BUFFER && !v->row_local));
+}
+
+/* Row ri of n, contiguous in memory: its address in ptr. */
+static int contig_row(cg_emitter *E, const nd_node *n, const char *ri, strbuf *ptr)
+{
+    if (!plain(E, n))
+        return 0;
+    cg_pointer_text(E, n, ptr);
+    if (!dim_is_one(E->ctx, n->shape.rows) && strcmp(ri, "0")) {
+        sb_printf(ptr, " + (size_t)%s * ", ri);
+        cg_dim_text(E, n->shape.cols, ptr);
+    }
+    return 1;
+}
+
+/* A vector (a column, a row, or the transpose of one), contiguous. */
+static int contig_vec(cg_emitter *E, const nd_node *v, strbuf *ptr)
+{
+    if (v->op == OP_TRANSPOSE && cg_val(E->p, v)->kind == V_INLINE)
+        v = v->kid[0];      /* x' has x's memory */
+    if (!plain(E, v))
+        return 0;
+    cg_pointer_text(E, v, ptr);
+    return 1;
+}
+
+/* Row ri of an instruction's buffer (only element loops write outputs
+ * directly, through target()). */
+static void target_row(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *ptr)
+{
+    nd_node *n = in->node;
+    cg_pointer_text(E, n, ptr);
+    if (!dim_is_one(E->ctx, n->shape.rows) && !dim_is_one(E->ctx, n->shape.cols) &&
+        strcmp(ri, "0")) {
+        sb_printf(ptr, " + (size_t)%s * ", ri);
+        cg_dim_text(E, n->shape.cols, ptr);
+    }
+}
+
+/* Kernels with restrict parameters: GCC vectorizes those reliably. */
+static void kernel_dot(cg_emitter *E, const char *x, const char *y, nd_dim len, strbuf *out, int ind)
+{
+    strbuf b;
+    sb_init(&b);
+    cg_dim_text(E, len, &b);
+    E->helpers |= 1u << CGH_dot;
+    E->uses |= U_ACC;
+    cg_line(out, ind, "acc = nd__dot(%s, %s, %s);", sb_str(&b), x, y);
+    sb_free(&b);
+}
+
+/* ---- loops ---- */
+
+/* The target of an instruction's result, element (ri, ci). */
+static void target(cg_emitter *E, const cg_ins *in, const char *ri, const char *ci, strbuf *out)
+{
+    if (in->out < 0) {
+        cg_access(E, in->node, ri, ci, out);
+        return;
+    }
+    sb_puts(out, cg_grad_name(E, in->out));
+    cg_index_text(E, in->node->shape, ri, ci, out);
+}
+
+/* A loop "for (v = 0; v < bound; v++)" over a dimension, or nothing when it is 1. */
+int cg_open_loop(cg_emitter *E, strbuf *out, int indent, const char *v, nd_dim bound)
+{
+    if (dim_is_one(E->ctx, bound))
+        return 0;
+    strbuf b;
+    sb_init(&b);
+    cg_dim_text(E, bound, &b);
+    E->uses |= v[0] == 'i' ? U_I : v[0] == 'j' ? U_J : U_K;
+    cg_line(out, indent, "for (%s = 0; %s < %s; %s++) {", v, v, sb_str(&b), v);
+    sb_free(&b);
+    return 1;
+}
+
+void cg_close_loop(strbuf *out, int indent, int opened)
+{
+    if (opened)
+        cg_line(out, indent, "}");
+}
+
+const char *cg_index_or_zero(cg_emitter *E, nd_dim bound, const char *v)
+{
+    return dim_is_one(E->ctx, bound) ? "0" : v;
+}
+
+static void body_elem(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    nd_node *n = in->node;
+    const char *cj = cg_index_or_zero(E, n->shape.cols, "j");
+    int lj = cg_open_loop(E, out, ind, "j", n->shape.cols);
+    strbuf t, e;
+    sb_init(&t);
+    sb_init(&e);
+    target(E, in, ri, cj, &t);
+    E->self = in->out < 0 ? n : NULL;
+    cg_elem(E, n, ri, cj, &e);
+    E->self = NULL;
+    cg_line(out, ind + lj, "%s = %s;", sb_str(&t), sb_str(&e));
+    cg_close_loop(out, ind, lj);
+    sb_free(&t);
+    sb_free(&e);
+}
+
+/* The element j of a vector result (column or row). */
+static void vtarget(cg_emitter *E, const cg_ins *in, const char *c, strbuf *out)
+{
+    if (dim_is_one(E->ctx, in->node->shape.rows))
+        target(E, in, "0", c, out);
+    else
+        target(E, in, c, "0", out);
+}
+
+/* The two factors of a dot product's term at index k. */
+typedef void (*term_fn)(cg_emitter *E, const cg_ins *in, const char *ri, const char *k,
+                        strbuf *x, strbuf *y);
+
+/* acc = sum over k < bound of x(k)*y(k), unrolled by four into independent
+ * sums: without -ffast-math one sum is a chain of dependent additions. */
+static void dot(cg_emitter *E, const cg_ins *in, const char *ri, term_fn term, nd_dim bound,
+                strbuf *out, int ind)
+{
+    static const char *const ks[] = { "k", "(k + 1)", "(k + 2)", "(k + 3)" };
+    strbuf x, y, b;
+    sb_init(&x);
+    sb_init(&y);
+    sb_init(&b);
+    cg_dim_text(E, bound, &b);
+    E->uses |= U_ACC;
+    if (dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8) {   /* short: plain */
+        cg_line(out, ind, "acc = 0.0;");
+        int lk = cg_open_loop(E, out, ind, "k", bound);
+        term(E, in, ri, "k", &x, &y);
+        cg_line(out, ind + lk, "acc += %s * %s;", sb_str(&x), sb_str(&y));
+        cg_close_loop(out, ind, lk);
+    } else {
+        E->uses |= U_ACC4 | U_K;
+        cg_line(out, ind, "acc0 = acc1 = acc2 = acc3 = 0.0;");
+        cg_line(out, ind, "for (k = 0; k + 4 <= %s; k += 4) {", sb_str(&b));
+        for (int u = 0; u < 4; u++) {
+            sb_clear(&x);
+            sb_clear(&y);
+            term(E, in, ri, ks[u], &x, &y);
+            cg_line(out, ind + 1, "acc%d += %s * %s;", u, sb_str(&x), sb_str(&y));
+        }
+        cg_line(out, ind, "}");
+        sb_clear(&x);
+        sb_clear(&y);
+        term(E, in, ri, "k", &x, &y);
+        cg_line(out, ind, "for (; k < %s; k++)", sb_str(&b));
+        cg_line(out, ind + 1, "acc0 += %s * %s;", sb_str(&x), sb_str(&y));
+        cg_line(out, ind, "acc = (acc0 + acc1) + (acc2 + acc3);");
+    }
+    sb_free(&x);
+    sb_free(&y);
+    sb_free(&b);
+}
+
+static void mv_term(cg_emitter *E, const cg_ins *in, const char *ri, const char *k, strbuf *x,
+                    strbuf *y)
+{
+    cg_elem(E, in->a, ri, k, x);
+    cg_velem(E, in->b, k, y);
+}
+
+/* y(i) = sum_k M(i, k) v(k): one dot product per row of M. */
+static void body_mv(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    strbuf t, a, v;
+    sb_init(&t);
+    sb_init(&a);
+    sb_init(&v);
+    vtarget(E, in, ri, &t);
+    if (contig_row(E, in->a, ri, &a) && contig_vec(E, in->b, &v))
+        kernel_dot(E, sb_str(&a), sb_str(&v), in->a->shape.cols, out, ind);
+    else
+        dot(E, in, ri, mv_term, in->a->shape.cols, out, ind);
+    cg_line(out, ind, "%s = acc;", sb_str(&t));
+    sb_free(&t);
+    sb_free(&a);
+    sb_free(&v);
+}
+
+/* target(j) += scale * source(j) for j < bound, unrolled by four. */
+typedef void (*axpy_fn)(cg_emitter *E, const cg_ins *in, const char *ri, const char *j,
+                        strbuf *target, strbuf *source);
+
+static void axpy(cg_emitter *E, const cg_ins *in, const char *ri, const char *scale, axpy_fn at,
+                 nd_dim bound, strbuf *out, int ind)
+{
+    static const char *const js[] = { "j", "(j + 1)", "(j + 2)", "(j + 3)" };
+    strbuf t, x, b;
+    sb_init(&t);
+    sb_init(&x);
+    sb_init(&b);
+    cg_dim_text(E, bound, &b);
+    int unroll = !(dim_value(E->ctx, bound) > 0 && dim_value(E->ctx, bound) < 8);
+    if (unroll) {
+        E->uses |= U_J;
+        cg_line(out, ind, "for (j = 0; j + 4 <= %s; j += 4) {", sb_str(&b));
+        for (int u = 0; u < 4; u++) {
+            sb_clear(&t);
+            sb_clear(&x);
+            at(E, in, ri, js[u], &t, &x);
+            cg_line(out, ind + 1, "%s += %s * %s;", sb_str(&t), scale, sb_str(&x));
+        }
+        cg_line(out, ind, "}");
+    }
+    sb_clear(&t);
+    sb_clear(&x);
+    at(E, in, ri, "j", &t, &x);
+    if (unroll)
+        cg_line(out, ind, "for (; j < %s; j++)", sb_str(&b));
+    int lj = unroll ? 1 : cg_open_loop(E, out, ind, "j", bound);
+    cg_line(out, ind + lj, "%s += %s * %s;", sb_str(&t), scale, sb_str(&x));
+    if (!unroll)
+        cg_close_loop(out, ind, lj);
+    sb_free(&t);
+    sb_free(&x);
+    sb_free(&b);
+}
+
+static void mvt_at(cg_emitter *E, const cg_ins *in, const char *ri, const char *j, strbuf *t,
+                   strbuf *x)
+{
+    vtarget(E, in, j, t);
+    cg_elem(E, in->a, ri, j, x);
+}
+
+static void kernel_axpy(cg_emitter *E, const char *scale, const char *x, const char *y,
+                        nd_dim len, strbuf *out, int ind)
+{
+    strbuf b;
+    sb_init(&b);
+    cg_dim_text(E, len, &b);
+    E->helpers |= 1u << CGH_axpy;
+    cg_line(out, ind, "nd__axpy(%s, %s, %s, %s);", sb_str(&b), scale, x, y);
+    sb_free(&b);
+}
+
+static void body_mvt(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    strbuf v, a, t;
+    sb_init(&v);
+    sb_init(&a);
+    sb_init(&t);
+    cg_velem(E, in->b, ri, &v);
+    E->uses |= U_VI;
+    cg_line(out, ind, "vi = %s;", sb_str(&v));
+    if (contig_row(E, in->a, ri, &a)) {
+        target_row(E, in, "0", &t);
+        kernel_axpy(E, "vi", sb_str(&a), sb_str(&t), in->a->shape.cols, out, ind);
+    } else {
+        axpy(E, in, ri, "vi", mvt_at, in->a->shape.cols, out, ind);
+    }
+    sb_free(&v);
+    sb_free(&a);
+    sb_free(&t);
+}
+
+static void mm_at(cg_emitter *E, const cg_ins *in, const char *ri, const char *j, strbuf *t,
+                  strbuf *x)
+{
+    target(E, in, ri, j, t);
+    cg_elem(E, in->b, "k", j, x);
+}
+
+static void mm_term(cg_emitter *E, const cg_ins *in, const char *ri, const char *k, strbuf *x,
+                    strbuf *y)
+{
+    cg_elem(E, in->a, ri, k, x);
+    cg_elem(E, in->b, "j", k, y);
+}
+
+static void body_mm(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    nd_node *n = in->node;
+    strbuf a, b, t;
+    sb_init(&a);
+    sb_init(&b);
+    sb_init(&t);
+    cg_elem(E, in->a, ri, "k", &a);
+    target(E, in, ri, "j", &t);
+    strbuf ra, rb, rc;
+    sb_init(&ra);
+    sb_init(&rb);
+    sb_init(&rc);
+    if (in->b_transposed) {     /* dot products: both read along rows */
+        int lj = cg_open_loop(E, out, ind, "j", n->shape.cols);
+        if (contig_row(E, in->a, ri, &ra) && contig_row(E, in->b, "j", &rb))
+            kernel_dot(E, sb_str(&ra), sb_str(&rb), in->a->shape.cols, out, ind + lj);
+        else
+            dot(E, in, ri, mm_term, in->a->shape.cols, out, ind + lj);
+        cg_line(out, ind + lj, "%s = acc;", sb_str(&t));
+        cg_close_loop(out, ind, lj);
+    } else if (contig_row(E, in->b, "k", &rb)) {    /* rows of B into row i of C */
+        target_row(E, in, ri, &rc);
+        int lj = cg_open_loop(E, out, ind, "j", n->shape.cols);
+        cg_line(out, ind + lj, "%s = 0.0;", sb_str(&t));
+        cg_close_loop(out, ind, lj);
+        int lk = cg_open_loop(E, out, ind, "k", in->a->shape.cols);
+        E->uses |= U_AIK;
+        cg_line(out, ind + lk, "aik = %s;", sb_str(&a));
+        kernel_axpy(E, "aik", sb_str(&rb), sb_str(&rc), n->shape.cols, out, ind + lk);
+        cg_close_loop(out, ind, lk);
+    } else {                    /* i-k-j: rows of B added into the row of C */
+        cg_elem(E, in->b, "k", "j", &b);
+        int lj = cg_open_loop(E, out, ind, "j", n->shape.cols);
+        cg_line(out, ind + lj, "%s = 0.0;", sb_str(&t));
+        cg_close_loop(out, ind, lj);
+        int lk = cg_open_loop(E, out, ind, "k", in->a->shape.cols);
+        E->uses |= U_AIK;
+        cg_line(out, ind + lk, "aik = %s;", sb_str(&a));
+        axpy(E, in, ri, "aik", mm_at, n->shape.cols, out, ind + lk);
+        cg_close_loop(out, ind, lk);
+    }
+    sb_free(&a);
+    sb_free(&b);
+    sb_free(&t);
+    sb_free(&ra);
+    sb_free(&rb);
+    sb_free(&rc);
+}
+
+static void body_reduce(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    nd_node *n = in->node;
+    int s = cg_val(E->p, n)->index;
+    strbuf e;
+    sb_init(&e);
+    if (n->op == OP_PROD) {     /* a dot product */
+        strbuf u;
+        sb_init(&u);
+        cg_velem(E, n->kid[0], ri, &u);
+        cg_velem(E, n->kid[1], ri, &e);
+        cg_line(out, ind, "s%d += %s * %s;", s, sb_str(&u), sb_str(&e));
+        sb_free(&u);
+    } else if (ops_table[n->op].c_term == CGT_DIAGONAL) {
+        cg_elem(E, n->kid[0], ri, ri, &e);
+        cg_line(out, ind, "s%d += %s;", s, sb_str(&e));
+    } else {
+        nd_node *x = n->kid[0];
+        const char *cj = cg_index_or_zero(E, x->shape.cols, "j");
+        int lj = cg_open_loop(E, out, ind, "j", x->shape.cols);
+        cg_elem(E, x, ri, cj, &e);
+        enum cg_term term = ops_table[n->op].c_term;
+        if (term == CGT_SQUARE) {
+            E->uses |= U_ACC;
+            cg_line(out, ind + lj, "acc = %s;", sb_str(&e));
+            cg_line(out, ind + lj, "s%d += acc * acc;", s);
+        } else {
+            cg_line(out, ind + lj, "s%d += %s%s%s;", s, term == CGT_ABS ? "fabs(" : "",
+                 sb_str(&e), term == CGT_ABS ? ")" : "");
+        }
+        cg_close_loop(out, ind, lj);
+    }
+    sb_free(&e);
+}
+
+void cg_body(cg_emitter *E, const cg_ins *in, const char *ri, strbuf *out, int ind)
+{
+    switch (in->kind) {
+    case I_ELEM: body_elem(E, in, ri, out, ind); break;
+    case I_MV: body_mv(E, in, ri, out, ind); break;
+    case I_MVT: body_mvt(E, in, ri, out, ind); break;
+    case I_MM: body_mm(E, in, ri, out, ind); break;
+    case I_REDUCE: body_reduce(E, in, ri, out, ind); break;
+    default: break;
+    }
+}
+
+/* Before the loop: accumulators start at zero. */
+void cg_prologue(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
+{
+    if (in->kind == I_REDUCE) {
+        cg_line(out, ind, "s%d = 0.0;", cg_val(E->p, in->node)->index);
+    } else if (in->kind == I_MVT) {
+        strbuf t;
+        sb_init(&t);
+        vtarget(E, in, "j", &t);
+        int lj = cg_open_loop(E, out, ind, "j", in->a->shape.cols);
+        cg_line(out, ind + lj, "%s = 0.0;", sb_str(&t));
+        cg_close_loop(out, ind, lj);
+        sb_free(&t);
+    }
+}
+
+/* After the loop: what a reduction does with its sum. */
+void cg_epilogue(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
+{
+    nd_node *n = in->node;
+    if (in->kind != I_REDUCE)
+        return;
+    int s = cg_val(E->p, n)->index;
+    if (ops_table[n->op].c_finish == CGE_SQRT) {
+        cg_line(out, ind, "s%d = sqrt(s%d);", s, s);
+    } else if (ops_table[n->op].c_finish == CGE_MEAN) {
+        strbuf sz;
+        sb_init(&sz);
+        cg_size_text(E, n->kid[0]->shape, &sz);
+        cg_line(out, ind, "s%d /= (double)(%s);", s, sb_str(&sz));
+        sb_free(&sz);
+    }
+}
+
+/* ---- CBLAS (--blas) ----
+ *
+ * Matrix-vector and matrix-matrix products become dgemv and dgemm.  Outer
+ * products stay loops, not dger: dger adds x*y' into a matrix, so a
+ * gradient that is an outer product (dz*h') would take a pass to clear it
+ * and a pass to add, and a sum of them (W*(r*x' + x*r')) one pass per
+ * term, where the fused loop writes each entry once. */
+
+/* A product operand as BLAS sees it: a plain array, maybe transposed. */
+static int blas_operand(cg_emitter *E, const nd_node *n, strbuf *ptr)
+{
+    int t = n->op == OP_TRANSPOSE && cg_val(E->p, n)->kind == V_INLINE;
+    cg_pointer_text(E, t ? n->kid[0] : n, ptr);
+    return t;
+}
+
+int cg_is_blas(cg_emitter *E, const cg_ins *in)
+{
+    return E->p->opt->blas && (in->kind == I_MV || in->kind == I_MVT || in->kind == I_MM);
+}
+
+int cg_blas_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
+{
+    if (!cg_is_blas(E, in))
+        return 0;
+    strbuf A, B, T, R, C, K, LDA, LDB;
+    strbuf *all[] = { &A, &B, &T, &R, &C, &K, &LDA, &LDB };
+    for (size_t i = 0; i < 8; i++)
+        sb_init(all[i]);
+    int ta = blas_operand(E, in->a, &A);
+    blas_operand(E, in->b, &B);
+    cg_pointer_text(E, in->node, &T);
+    const nd_node *a = ta ? in->a->kid[0] : in->a;
+    cg_dim_text(E, a->shape.rows, &R);
+    cg_dim_text(E, a->shape.cols, &C);
+    if (in->kind != I_MM) {
+        cg_line(out, ind, "cblas_dgemv(CblasRowMajor, %s, %s, %s, 1.0, %s, %s, %s, 1, 0.0, %s, 1);",
+             in->kind == I_MVT ? "CblasTrans" : "CblasNoTrans", sb_str(&R), sb_str(&C), sb_str(&A),
+             sb_str(&C), sb_str(&B), sb_str(&T));
+    } else {
+        nd_node *n = in->node;
+        sb_clear(&R);
+        sb_clear(&C);
+        cg_dim_text(E, n->shape.rows, &R);
+        cg_dim_text(E, n->shape.cols, &C);
+        cg_dim_text(E, in->a->shape.cols, &K);
+        cg_dim_text(E, a->shape.cols, &LDA);
+        cg_dim_text(E, in->b->shape.cols, &LDB);
+        cg_line(out, ind, "cblas_dgemm(CblasRowMajor, %s, %s, %s, %s, %s, 1.0, %s, %s, %s, %s, 0.0, %s, %s);",
+             ta ? "CblasTrans" : "CblasNoTrans", in->b_transposed ? "CblasTrans" : "CblasNoTrans",
+             sb_str(&R), sb_str(&C), sb_str(&K), sb_str(&A), sb_str(&LDA), sb_str(&B), sb_str(&LDB),
+             sb_str(&T), sb_str(&C));
+    }
+    for (size_t i = 0; i < 8; i++)
+        sb_free(all[i]);
+    return 1;
+}
