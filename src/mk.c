@@ -1073,6 +1073,11 @@ nd_node *mk_colsum(nd_ctx *ctx, nd_node *x)
     if (x->op == OP_VAR && (ctx->vars[x->u.var].assume == AS_SIMPLEX ||
                             ctx->vars[x->u.var].assume == AS_ONEHOT))
         return mk_ones(ctx, shape_make(DIM_ONE, x->shape.cols));
+    if (x->op == OP_PROD && !is_named(x) && x->nkids >= 2 &&
+        x->kid[x->nkids - 1]->op == OP_VAR && expr_is_scalar(ctx, x->kid[x->nkids - 2]))
+        /* c*Y, as -y from -sum(y .* logsoftmax(z)): the label's sum is still 1 */
+        return mk_mul(ctx, mk_prod(ctx, x->kid, (int)x->nkids - 1),
+                      mk_colsum(ctx, x->kid[x->nkids - 1]));
     if (dim_is_one(ctx, x->shape.cols))
         return mk_fn(ctx, OP_SUM, x);
     nd_node *ones = mk_ones(ctx, shape_make(x->shape.rows, DIM_ONE));

@@ -126,6 +126,11 @@ static const struct rewrite rewrites[] = {
       "dL/da = logsumexp(x)\n" },
     { "log(sum(exp(Z))): columns, then across them", D "L = a*log(sum(exp(A)))\nwrt a",
       "dL/da = logsumexp(logsumexp(A)')\n" },
+    /* a label's sum is 1 wherever it occurs, scaled or not */
+    { "hand-written cross-entropy, onehot label", "z : vector(n)\ny : onehot(n)\n"
+      "L = -sum(y .* log(softmax(z)))\nwrt z", "dL/dz = softmax(z) - y\n" },
+    { "batch cross-entropy, onehot labels", "Z : matrix(C, N)\nY : onehot(C, N)\n"
+      "L = -sum(Y .* logsoftmax(Z))/N\nwrt Z", "dL/dZ = (softmax(Z) - Y)/N\n" },
     /* products of sums multiplied out when something cancels */
     { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
       "dL/dc = -1\n" },
