@@ -131,6 +131,8 @@ static const struct rewrite rewrites[] = {
       "L = -sum(y .* log(softmax(z)))\nwrt z", "dL/dz = softmax(z) - y\n" },
     { "batch cross-entropy, onehot labels", "Z : matrix(C, N)\nY : onehot(C, N)\n"
       "L = -sum(Y .* logsoftmax(Z))/N\nwrt Z", "dL/dZ = (softmax(Z) - Y)/N\n" },
+    { "softmax's columns sum to 1", D "L = sum(softmax(A)) + a*sum(softmax(x))\nwrt A, x",
+      "dL/dA = matrix(0)\ndL/dx = vector(0)\n" },
     /* products of sums multiplied out when something cancels */
     { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
       "dL/dc = -1\n" },
