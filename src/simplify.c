@@ -488,6 +488,56 @@ static nd_node *expanded(simp *S, nd_node *n)
     return best;
 }
 
+/* ---- piecewise identities ----
+ * step(t).^k = step(t) (k > 0: it is 0 or 1), relu(t).*step(t) = relu(t),
+ * sign(u).*u = abs(u) (then abs(u)./abs(u) cancels: the gradient of
+ * log(abs(det(X))) is inv(X)'). */
+
+static nd_node *step_power(nd_node *n)
+{
+    nd_node *e = n->kid[1];
+    if (n->kid[0]->op == OP_STEP && e->op == OP_CONST && mpq_sgn(e->u.q) > 0)
+        return n->kid[0];
+    return n;
+}
+
+/* n (an elementwise product, or a product, whose scalar factors commute)
+ * with those identities applied, or n itself. */
+static nd_node *piecewise(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    int m = (int)n->nkids, c0 = n->op == OP_PROD ? 0 : m, changed = 0;
+    while (c0 < m && expr_is_scalar(ctx, n->kid[c0]))
+        c0++;
+    nd_node **f = xmalloc((size_t)m * sizeof *f);
+    memcpy(f, n->kid, (size_t)m * sizeof *f);
+    for (int i = 0; i < c0; i++) {
+        nd_node *u = f[i]->op == OP_STEP || f[i]->op == OP_SIGN ? f[i]->kid[0] : NULL;
+        nd_node *with = !u ? NULL : f[i]->op == OP_STEP ? mk_fn(ctx, OP_RELU, u) : u;
+        for (int j = 0; with && j < c0; j++) {
+            if (j == i || f[j] != with)
+                continue;
+            f[j] = f[i]->op == OP_STEP ? with : mk_fn(ctx, OP_ABS, u);
+            memmove(f + i, f + i + 1, (size_t)(m - i - 1) * sizeof *f);
+            m--;
+            c0--;
+            i--;
+            changed = 1;
+            break;
+        }
+    }
+    nd_node *r = n;
+    if (changed && n->op == OP_PROD) {
+        r = mk_prod(ctx, f, m);
+    } else if (changed) {
+        r = f[0];
+        for (int i = 1; i < m; i++)
+            r = mk_emul(ctx, r, f[i]);
+    }
+    free(f);
+    return r;
+}
+
 /* ---- expanding inverses of products ---- */
 
 /* inv(s*A*B) = inv(B)*inv(A)/s for square A and B; NULL when it does not apply. */
@@ -546,8 +596,13 @@ static nd_node *rules(simp *S, nd_node *n)
         return is_sym(S, n->kid[0]) ? n->kid[0] : n;
     case OP_ADD:
         return factor_sum(S, expanded(S, n));
+    case OP_EPOW:
+        return step_power(n);
     case OP_EMUL:
     case OP_PROD: {
+        nd_node *p = piecewise(S, n);
+        if (p != n)
+            return rules(S, p);
         nd_node *e = expanded(S, n);
         if (e != n)
             return e->op == OP_ADD ? factor_sum(S, e) : e;

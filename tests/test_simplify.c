@@ -16,6 +16,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "randprog.h"
+#include "shape.h"
 #include "refeval.h"
 #include "verify.h"
 
@@ -133,6 +134,14 @@ static const struct rewrite rewrites[] = {
       "L = -sum(Y .* logsoftmax(Z))/N\nwrt Z", "dL/dZ = (softmax(Z) - Y)/N\n" },
     { "softmax's columns sum to 1", D "L = sum(softmax(A)) + a*sum(softmax(x))\nwrt A, x",
       "dL/dA = matrix(0)\ndL/dx = vector(0)\n" },
+    /* piecewise and structural identities */
+    { "sum(eye(n).*A) = tr(A)", D "L = a*sum(eye(n).*A)\nwrt a", "dL/da = tr(A)\n" },
+    { "diag(vector(c)) = c*eye(n)", D "L = tr(diag(vector(a))*A)\nwrt A", "dL/dA = a*eye(n)\n" },
+    { "diag(vector(1)) = eye(n)", D "L = x'*diag(vector(1))*y\nwrt x", "dL/dx = y\n" },
+    { "relu(t).*step(t) = relu(t)", "h : vector(n)\nW : matrix(n, n)\n"
+      "L = h'*(relu(W*h).*step(W*h))\nwrt h", "dL/dh = relu(W*h) + W'*(h.*step(W*h))\n" },
+    { "sign(u)*u = abs(u): log(abs(det(X)))", D "L = log(abs(det(A)))\nwrt A",
+      "dL/dA = inv(A)'\n" },
     /* products of sums multiplied out when something cancels */
     { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
       "dL/dc = -1\n" },
@@ -222,6 +231,31 @@ START_TEST(log_fusions_keep_value)
 }
 END_TEST
 
+/* diag(vector(c)) = c*eye(n) on construction, against the diag node as
+ * written, in MPFR at random points. */
+START_TEST(diag_of_filled_keeps_value)
+{
+    t_internal t;
+    t_internal_open(&t, "a : scalar\nx : vector(n)\nL = a + sum(x)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *x = ctx->vars[1].node, *v = mk_bcast(ctx, ctx->vars[0].node, x->shape);
+    nd_shape sq = shape_make(x->shape.rows, x->shape.rows);
+    nd_node *roots[2] = { expr_node(ctx, OP_DIAGM, sq, &v, 1), mk_fn(ctx, OP_DIAGM, v) };
+    ck_assert_int_ne(roots[1]->op, OP_DIAGM);
+    nd_evalenv *env = eval_new(ctx, 128);
+    nd_rng rng = { 11 };
+    for (int p = 0; p < 4; p++) {
+        ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+        nd_mat *a = &env->vals[roots[0]->id], *b = &env->vals[roots[1]->id];
+        ck_assert_uint_eq(mat_len(a), mat_len(b));
+        for (size_t e = 0; e < mat_len(a); e++)
+            ck_assert(mpfr_equal_p(a->a[e], b->a[e]));
+    }
+    eval_free(env);
+    t_internal_free(&t);
+}
+END_TEST
+
 /* The printed gradient parses back to the same value (text mode's
  * contract): each example's output is checked as an answer. */
 START_TEST(output_parses_back)
@@ -259,6 +293,7 @@ Suite *suite_simplify(void)
     tcase_add_loop_test(tc, rewrite_keeps_value, 0, (int)N_REWRITES);
     tcase_add_loop_test(tc, output_parses_back, 0, 4);
     tcase_add_loop_test(tc, log_fusions_keep_value, 0, N_FUSIONS);
+    tcase_add_test(tc, diag_of_filled_keeps_value);
     suite_add_tcase(s, tc);
     return s;
 }
