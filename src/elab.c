@@ -744,6 +744,33 @@ static nd_node *elab_eye(elab *e, const ast *a)
     return expr_eye(ctx, s->index);
 }
 
+/* Silent pitfalls of a call, as warnings (the value is what was written):
+ * mean of a scalar divides by nothing (NumPy's mean(sum(...)) habit), and
+ * softmax of a product ending in a transpose (Q*K', X*W': rows are the
+ * examples) is most likely meant row-wise, while softmax is column-wise. */
+static void warn_call(elab *e, const ast *a, enum nd_op op, nd_node *const *args)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_node *x = args[0];
+    const ast *k = a->kids[0];
+    if (op == OP_MEAN && a->nkids == 1 && expr_is_scalar(ctx, x)) {
+        int of_sum = k->kind == AST_CALL && !strcmp(k->text, "sum") && k->nkids == 1;
+        ctx_warning(ctx, a->op_loc,
+                    "mean of a scalar is that scalar: this is %s, divided by nothing; did you "
+                    "mean %s%s%s?", text_of(e, k), of_sum ? "mean(" : "the mean of the entries",
+                    of_sum ? text_of(e, k->kids[0]) : "", of_sum ? ")" : "");
+    }
+    if ((op != OP_SOFTMAX && op != OP_LOGSOFTMAX) || a->nkids != 1 || x->op != OP_PROD ||
+        shape_is_col(ctx, x->shape) || shape_is_row(ctx, x->shape) || expr_is_scalar(ctx, x))
+        return;
+    nd_node *last = x->kid[x->nkids - 1];
+    if (last->op == OP_TRANSPOSE && !expr_is_scalar(ctx, last))
+        ctx_warning(ctx, a->op_loc,
+                    "%s is column-wise: each column of %s sums to one; if each row should "
+                    "(NumPy's axis=-1, as in attention), write %s((%s)')'",
+                    a->text, text_of(e, k), a->text, text_of(e, k));
+}
+
 static nd_node *elab_call(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
@@ -763,6 +790,7 @@ static nd_node *elab_call(elab *e, const ast *a)
         locs[i] = a->kids[i]->loc;
     }
     call_site cs = { a->text, a->loc, a->nkids, args, locs };
+    warn_call(e, a, (enum nd_op)op, args);
     if (o->build)
         return o->build(ctx, (enum nd_op)op, &cs);
     return mk_call(ctx, (enum nd_op)op, args, a->nkids);

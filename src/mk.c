@@ -1065,14 +1065,26 @@ nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b)
     return mk_fn(ctx, OP_SUM, mk_emul(ctx, a, b));
 }
 
-/* Column sums.  A label declared simplex/onehot sums to 1 per column: this
+/* Column sums.  A label declared simplex/onehot (and a softmax) sums to 1 per column: this
  * is used in derivative expressions only, where it holds at every point the
  * declaration allows, and never rewrites the objective itself. */
+static int columns_sum_to_one(nd_ctx *ctx, const nd_node *x)
+{
+    if (x->op == OP_SOFTMAX)    /* whatever it is of */
+        return 1;
+    return x->op == OP_VAR && (ctx->vars[x->u.var].assume == AS_SIMPLEX ||
+                               ctx->vars[x->u.var].assume == AS_ONEHOT);
+}
+
 nd_node *mk_colsum(nd_ctx *ctx, nd_node *x)
 {
-    if (x->op == OP_VAR && (ctx->vars[x->u.var].assume == AS_SIMPLEX ||
-                            ctx->vars[x->u.var].assume == AS_ONEHOT))
+    if (columns_sum_to_one(ctx, x))
         return mk_ones(ctx, shape_make(DIM_ONE, x->shape.cols));
+    if (x->op == OP_PROD && !is_named(x) && x->nkids >= 2 &&
+        columns_sum_to_one(ctx, x->kid[x->nkids - 1]) && expr_is_scalar(ctx, x->kid[x->nkids - 2]))
+        /* c*Y, as -y from -sum(y .* logsoftmax(z)): the label's sum is still 1 */
+        return mk_mul(ctx, mk_prod(ctx, x->kid, (int)x->nkids - 1),
+                      mk_colsum(ctx, x->kid[x->nkids - 1]));
     if (dim_is_one(ctx, x->shape.cols))
         return mk_fn(ctx, OP_SUM, x);
     nd_node *ones = mk_ones(ctx, shape_make(x->shape.rows, DIM_ONE));

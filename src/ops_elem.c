@@ -7,6 +7,44 @@
 
 /* ---- generic rules for the whole class ---- */
 
+/* log of the forms that overflow or underflow when computed as written,
+ * in their stable fused form (the generated C then never sees the
+ * intermediate): log(softmax(z)) = logsoftmax(z), log(sigmoid(z)) =
+ * -softplus(-z), log(1 - sigmoid(z)) = -softplus(z), log(1 + exp(z)) =
+ * softplus(z), log(sum(exp(z))) = logsumexp(z); NULL when none applies. */
+static nd_node *log_fused(nd_ctx *ctx, nd_node *x)
+{
+    if (x->op == OP_TRANSPOSE) {    /* a row-wise softmax is softmax(X')' */
+        nd_node *r = log_fused(ctx, x->kid[0]);
+        return r ? mk_transpose(ctx, r) : NULL;
+    }
+    if (x->op == OP_SOFTMAX)
+        return mk_fn(ctx, OP_LOGSOFTMAX, x->kid[0]);
+    if (x->op == OP_SIGMOID)
+        return mk_neg(ctx, mk_fn(ctx, OP_SOFTPLUS, mk_neg(ctx, x->kid[0])));
+    if (x->op == OP_SUM && x->kid[0]->op == OP_EXP) {
+        nd_node *z = x->kid[0]->kid[0];
+        if (shape_is_row(ctx, z->shape))
+            z = mk_transpose(ctx, z);
+        else if (!dim_is_one(ctx, z->shape.cols))   /* a matrix: columns, then across them */
+            z = mk_transpose(ctx, mk_fn(ctx, OP_LOGSUMEXP, z));
+        return mk_fn(ctx, OP_LOGSUMEXP, z);
+    }
+    if (x->op != OP_ADD || x->nkids != 2)
+        return NULL;
+    for (int i = 0; i < 2; i++) {   /* 1 + t, in either order */
+        nd_node *t = x->kid[1 - i];
+        if (!mk_is_one(x->kid[i]))
+            continue;
+        if (t->op == OP_EXP)
+            return mk_fn(ctx, OP_SOFTPLUS, t->kid[0]);
+        nd_node *s = mk_neg(ctx, t);
+        if (s->op == OP_SIGMOID)
+            return mk_neg(ctx, mk_fn(ctx, OP_SOFTPLUS, s->kid[0]));
+    }
+    return NULL;
+}
+
 /* f(c) folds when exact; f(matrix(s)) = matrix(f(s)). */
 SIMP(op_elem_simplify)
 {
@@ -23,6 +61,8 @@ SIMP(op_elem_simplify)
         return mk_bcast(ctx, mk_fn(ctx, op, x->kid[0]), x->shape);
     if (op == OP_LOG && x->op == OP_EXP)
         return x->kid[0];
+    if (op == OP_LOG)
+        return log_fused(ctx, x);
     return NULL;
 }
 

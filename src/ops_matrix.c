@@ -64,6 +64,18 @@ SHAPE(op_diagv_shape)
     return shape_make(k[0]->shape.rows, DIM_ONE);
 }
 
+/* diag(vector(c)) = c*eye(n), which keeps its size n (and reads back) */
+SIMP(op_diagm_simplify)
+{
+    (void)op;
+    nd_node *x = k[0];
+    if (x->op != OP_BCAST || !expr_is_scalar(ctx, x->kid[0]))
+        return NULL;
+    if (dim_is_one(ctx, x->shape.rows))
+        return x->kid[0];
+    return mk_mul(ctx, x->kid[0], expr_eye(ctx, x->shape.rows));
+}
+
 ADJ(op_diagm_adjoint)
 {
     (void)n;

@@ -50,6 +50,17 @@ SIMP(op_sum_simplify)
     if (x->op == OP_EMUL && x->nkids == 2 && !(x->flags & NF_NAMED) &&
         dim_is_one(ctx, x->shape.cols))     /* sum(a.*b) = a'*b for vectors */
         return mk_mul(ctx, mk_transpose(ctx, x->kid[0]), x->kid[1]);
+    if (x->op == OP_EMUL && !(x->flags & NF_NAMED)) {   /* sum(eye(n).*A) = tr(A) */
+        for (uint32_t i = 0; i < x->nkids; i++) {
+            if (x->kid[i]->op != OP_EYE)
+                continue;
+            nd_node *rest = NULL;
+            for (uint32_t j = 0; j < x->nkids; j++)
+                if (j != i)
+                    rest = rest ? mk_emul(ctx, rest, x->kid[j]) : x->kid[j];
+            return mk_fn(ctx, OP_TR, rest);
+        }
+    }
     if (x->op == OP_BCAST) {   /* each entry of the source counted r*c/|source| times */
         nd_node *src = x->kid[0];
         nd_node *count = mk_int(ctx, 1);

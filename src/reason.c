@@ -16,6 +16,7 @@
 #include "ops.h"
 #include "print.h"
 #include "shape.h"
+#include "simplify.h"
 
 void reason_init(reason *r)
 {
@@ -1100,19 +1101,26 @@ static int difference(R *r)
                                                                             : mk_neg(ctx, extra);
     if (!cmp_equal(&r->cmp, mk_add2(ctx, comparable(r, r->in->answer), d), r->in->expect))
         return 0;       /* the expansion lost something: say nothing */
-    const char *ms = missing ? show(r, missing) : NULL, *es = extra ? show(r, extra) : NULL;
+    /* shown simplified: -X'*(p.*y) - X'*(y.*sigmoid(-X*w)) is -X'*y */
+    nd_node *shown[3] = { missing, extra, d };
+    for (int i = 0; i < 3; i++)
+        if (shown[i])
+            emit_simplify_all(ctx, &shown[i], 1);
+    int gn = missing ? (shown[0]->op == OP_ADD ? 2 : 1) : 0;
+    int an = extra ? (shown[1]->op == OP_ADD ? 2 : 1) : 0;
+    const char *ms = missing ? show(r, shown[0]) : NULL, *es = extra ? show(r, shown[1]) : NULL;
     if ((ms && strlen(ms) > 80) || (es && strlen(es) > 80))
         return 0;
     if (!extra)
         reason_set(r->out, "missing-term", "missing the term%s `%s`: the gradient is the answer "
-                   "plus it", g.n > 1 ? "s" : "", ms);
+                   "plus it", gn > 1 ? "s" : "", ms);
     else if (!missing)
         reason_set(r->out, "extra-term", "the term%s `%s` should not be there: the gradient is the "
-                   "answer without %s", a.n > 1 ? "s" : "", es, a.n > 1 ? "them" : "it");
+                   "answer without %s", an > 1 ? "s" : "", es, an > 1 ? "them" : "it");
     else
         reason_set(r->out, "term", "`%s` should be `%s`: the gradient is the answer with that "
                    "term replaced", es, ms);
-    reason_fix(r->out, "(%s) + (%s)", r->text, show(r, d));
+    reason_fix(r->out, "(%s) + (%s)", r->text, show(r, shown[2]));
     return 1;
 }
 

@@ -353,6 +353,191 @@ static nd_node *distribute(simp *S, nd_node *n)
     return after < before && after != SIZE_MAX ? c : n;
 }
 
+/* ---- expanding products of sums ----
+ * A rational function of a few subexpressions cancels once multiplied out:
+ * p*(-y/p - (y - 1)/(1 - p))*(1 - p) = p - y (the smart constructors merge
+ * p*p^-1 and collect like terms).  With `complement`, sigmoid(-u) also
+ * expands to 1 - sigmoid(u), which is how -y*sigmoid(-z) + (1 - y)*sigmoid(z)
+ * becomes sigmoid(z) - y.  Kept only when the printed form is shorter. */
+
+#define EXPAND_TERMS 24     /* give up past this many terms */
+
+typedef struct terms {
+    nd_node **v;
+    int n, cap;
+} terms;
+
+static void terms_push(terms *t, nd_node *x)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 8;
+        t->v = xrealloc(t->v, (size_t)t->cap * sizeof *t->v);
+    }
+    t->v[t->n++] = x;
+}
+
+/* sigmoid(-u) as -u's u, or NULL */
+static nd_node *negated_sigmoid_arg(simp *S, nd_node *n)
+{
+    if (n->op != OP_SIGMOID)
+        return NULL;
+    nd_node *a = n->kid[0];
+    if (a->op != OP_PROD || is_named(a) || a->kid[0]->op != OP_CONST || mpq_sgn(a->kid[0]->u.q) >= 0)
+        return NULL;
+    return mk_neg(S->ctx, a);
+}
+
+static int expand_into(simp *S, nd_node *n, int complement, terms *out);
+
+/* The terms of the product (or elementwise product) n multiplied out. */
+static int expand_product(simp *S, nd_node *n, int complement, terms *out)
+{
+    nd_ctx *ctx = S->ctx;
+    terms cur = { 0 }, f = { 0 }, next = { 0 };
+    int ok = expand_into(S, n->kid[0], complement, &cur);
+    for (uint32_t i = 1; ok && i < n->nkids; i++) {
+        f.n = next.n = 0;
+        ok = expand_into(S, n->kid[i], complement, &f) && cur.n * f.n <= EXPAND_TERMS;
+        for (int a = 0; ok && a < cur.n; a++)
+            for (int b = 0; b < f.n; b++)
+                terms_push(&next, n->op == OP_EMUL ? mk_emul(ctx, cur.v[a], f.v[b])
+                                                  : mk_mul(ctx, cur.v[a], f.v[b]));
+        terms t = cur;
+        cur = next;
+        next = t;
+    }
+    for (int i = 0; ok && i < cur.n; i++)
+        terms_push(out, cur.v[i]);
+    free(cur.v);
+    free(f.v);
+    free(next.v);
+    return ok && out->n <= EXPAND_TERMS;
+}
+
+static int expand_into(simp *S, nd_node *n, int complement, terms *out)
+{
+    nd_node *u = complement ? negated_sigmoid_arg(S, n) : NULL;
+    if (u) {
+        terms_push(out, mk_ones(S->ctx, n->shape));
+        terms_push(out, mk_neg(S->ctx, mk_fn(S->ctx, OP_SIGMOID, u)));
+    } else if (is_named(n) || (n->op != OP_ADD && n->op != OP_PROD && n->op != OP_EMUL)) {
+        terms_push(out, n);
+    } else if (n->op == OP_ADD) {
+        for (uint32_t i = 0; i < n->nkids; i++)
+            if (!expand_into(S, n->kid[i], complement, out))
+                return 0;
+    } else {
+        return expand_product(S, n, complement, out);
+    }
+    return out->n <= EXPAND_TERMS;
+}
+
+/* Is there a sum inside a product (or a sigmoid(-u)) to multiply out? */
+static int expandable(simp *S, nd_node *n, int in_product, int depth)
+{
+    if (is_named(n) || depth > 6)
+        return 0;
+    if (n->op == OP_ADD && in_product)
+        return 1;
+    if (n->op == OP_SIGMOID)
+        return negated_sigmoid_arg(S, n) != NULL;
+    if (n->op != OP_ADD && n->op != OP_PROD && n->op != OP_EMUL)
+        return 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (expandable(S, n->kid[i], n->op != OP_ADD, depth + 1))
+            return 1;
+    return 0;
+}
+
+/* Occurrences of the atoms (anything but arithmetic and numbers), up to a
+ * budget: multiplying out must make fewer of them, or nothing cancelled
+ * (h.*(1 - t) = h - h.*t is shorter by its parentheses alone). */
+static int atoms(const nd_node *n, int budget)
+{
+    if (n->op == OP_CONST || n->op == OP_DIMVAL || (n->flags & NF_NUMERIC))
+        return 0;
+    if (is_named(n) || budget <= 0 ||
+        (n->op != OP_ADD && n->op != OP_PROD && n->op != OP_EMUL && n->op != OP_EPOW &&
+         n->op != OP_BCAST && n->op != OP_TRANSPOSE))
+        return 1;
+    int c = 0;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        c += atoms(n->kid[i], budget - c);
+    return c;
+}
+
+static nd_node *expanded(simp *S, nd_node *n)
+{
+    if (!expandable(S, n, 0, 0) || tree_size(n, MEASURE_LIMIT / 4) >= MEASURE_LIMIT / 4)
+        return n;
+    nd_node *best = n;
+    size_t best_len = length(S, n);
+    int before = atoms(n, MEASURE_LIMIT);
+    for (int complement = 0; complement < 2; complement++) {
+        terms t = { 0 };
+        if (expand_into(S, n, complement, &t)) {
+            nd_node *c = mk_add(S->ctx, t.v, t.n);
+            size_t len = atoms(c, before) < before ? length(S, c) : SIZE_MAX;
+            if (len < best_len) {
+                best = c;
+                best_len = len;
+            }
+        }
+        free(t.v);
+    }
+    return best;
+}
+
+/* ---- piecewise identities ----
+ * step(t).^k = step(t) (k > 0: it is 0 or 1), relu(t).*step(t) = relu(t),
+ * sign(u).*u = abs(u) (then abs(u)./abs(u) cancels: the gradient of
+ * log(abs(det(X))) is inv(X)'). */
+
+static nd_node *step_power(nd_node *n)
+{
+    nd_node *e = n->kid[1];
+    if (n->kid[0]->op == OP_STEP && e->op == OP_CONST && mpq_sgn(e->u.q) > 0)
+        return n->kid[0];
+    return n;
+}
+
+/* n (an elementwise product, or a product, whose scalar factors commute)
+ * with those identities applied, or n itself. */
+static nd_node *piecewise(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    int m = (int)n->nkids, c0 = n->op == OP_PROD ? 0 : m, changed = 0;
+    while (c0 < m && expr_is_scalar(ctx, n->kid[c0]))
+        c0++;
+    nd_node **f = xmalloc((size_t)m * sizeof *f);
+    memcpy(f, n->kid, (size_t)m * sizeof *f);
+    for (int i = 0; i < c0; i++) {
+        nd_node *u = f[i]->op == OP_STEP || f[i]->op == OP_SIGN ? f[i]->kid[0] : NULL;
+        nd_node *with = !u ? NULL : f[i]->op == OP_STEP ? mk_fn(ctx, OP_RELU, u) : u;
+        for (int j = 0; with && j < c0; j++) {
+            if (j == i || f[j] != with)
+                continue;
+            f[j] = f[i]->op == OP_STEP ? with : mk_fn(ctx, OP_ABS, u);
+            memmove(f + i, f + i + 1, (size_t)(m - i - 1) * sizeof *f);
+            m--;
+            c0--;
+            i--;
+            changed = 1;
+            break;
+        }
+    }
+    nd_node *r = n;
+    if (changed && n->op == OP_PROD) {
+        r = mk_prod(ctx, f, m);
+    } else if (changed) {
+        r = f[0];
+        for (int i = 1; i < m; i++)
+            r = mk_emul(ctx, r, f[i]);
+    }
+    free(f);
+    return r;
+}
+
 /* ---- expanding inverses of products ---- */
 
 /* inv(s*A*B) = inv(B)*inv(A)/s for square A and B; NULL when it does not apply. */
@@ -410,11 +595,19 @@ static nd_node *rules(simp *S, nd_node *n)
     case OP_TRANSPOSE:
         return is_sym(S, n->kid[0]) ? n->kid[0] : n;
     case OP_ADD:
-        return factor_sum(S, n);
+        return factor_sum(S, expanded(S, n));
+    case OP_EPOW:
+        return step_power(n);
     case OP_EMUL:
-        return distribute(S, n);
-    case OP_PROD:
-        return expand_inverses(S, n);
+    case OP_PROD: {
+        nd_node *p = piecewise(S, n);
+        if (p != n)
+            return rules(S, p);
+        nd_node *e = expanded(S, n);
+        if (e != n)
+            return e->op == OP_ADD ? factor_sum(S, e) : e;
+        return n->op == OP_EMUL ? distribute(S, n) : expand_inverses(S, n);
+    }
     default:
         return n;
     }

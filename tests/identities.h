@@ -70,6 +70,15 @@ static const struct identity identities[] = {
       "softmax(z) - y" },
     { "cross-entropy, general y", "z, y : vector(C)\nL = -y'*log(softmax(z))\nwrt z",
       "softmax(z)*sum(y) - y" },
+    /* the everyday losses written out (issue 10) */
+    { "logistic regression, written out", "w, x : vector(n)\ny : scalar\np = sigmoid(w'*x)\n"
+      "L = -y*log(p) - (1 - y)*log(1 - p)\nwrt w", "(p - y)*x" },
+    { "logistic regression, batch", "X : matrix(N, D)\nw : vector(D)\ny : vector(N)\n"
+      "p = sigmoid(X*w)\nL = -sum(y.*log(p) + (1 - y).*log(1 - p))/N\nwrt w", "X'*(p - y)/N" },
+    { "cross-entropy written out, onehot y", "z : vector(C)\ny : onehot(C)\n"
+      "L = -sum(y .* log(softmax(z)))\nwrt z", "softmax(z) - y" },
+    { "softmax regression, batch", "W : matrix(C, D)\nX : matrix(D, N)\nY : onehot(C, N)\n"
+      "L = -sum(Y .* log(softmax(W*X)))/N\nwrt W", "(softmax(W*X) - Y)*X'/N" },
 };
 
 

@@ -994,6 +994,112 @@ START_TEST(deep_chains_generate_fast)
 }
 END_TEST
 
+/* ---- extreme inputs ----
+ * The losses written out by hand, at points where the textbook forms are
+ * finite but the forms as written overflow or divide by an underflowed
+ * value (1/softmax(z) at logits [0, 1000], 1/(1 - p) at w'x = 40): the
+ * generated C must give the finite values, to 1e-12 (relative to
+ * max(1, |value|)).  All sizes are numbers, so the code takes no dims. */
+
+struct extreme {
+    const char *program;
+    double in[4];   /* the variables' entries, in declaration order */
+    int n_in;
+    int len[4];     /* how many of them each variable has */
+    double f, g[2]; /* the objective and the gradient (of the first wrt) */
+    int n_g;
+};
+
+static const struct extreme extremes[] = {
+    /* hand-written cross-entropy: softmax(z) - y exactly */
+    { "z : vector(2)\ny : onehot(2)\nL = -sum(y .* log(softmax(z)))\nwrt z",
+      { 0, 1000, 1, 0 }, 4, { 2, 2 }, 1000, { -1, 1 }, 2 },
+    { "z : vector(2)\ny : onehot(2)\nL = -sum(y .* log(softmax(z)))\nwrt z",
+      { 0, 1000, 0, 1 }, 4, { 2, 2 }, 0, { 0, 0 }, 2 },
+    /* the logistic loss written out, at w'x = 40: (p - y)*x */
+    { "w, x : vector(1)\ny : scalar\np = sigmoid(w'*x)\nL = -y*log(p) - (1 - y)*log(1 - p)\nwrt w",
+      { 40, 1, 1 }, 3, { 1, 1, 1 }, 4.248354255291589e-18, { 0 }, 1 },
+    { "w, x : vector(1)\ny : scalar\np = sigmoid(w'*x)\nL = -y*log(p) - (1 - y)*log(1 - p)\nwrt w",
+      { 40, 1, 0 }, 3, { 1, 1, 1 }, 40, { 1 }, 1 },
+    { "w, x : vector(1)\ny : scalar\np = sigmoid(w'*x)\nL = -y*log(p) - (1 - y)*log(1 - p)\nwrt w",
+      { -40, 1, 1 }, 3, { 1, 1, 1 }, 40, { -1 }, 1 },
+    /* each fusion at +-1000 */
+    { "z : vector(2)\na : vector(2)\nL = a'*log(softmax(z))\nwrt z",
+      { 1000, -1000, 1, 2 }, 4, { 2, 2 }, -4000, { -2, 2 }, 2 },
+    { "z : scalar\nL = log(sigmoid(z))\nwrt z", { 1000 }, 1, { 1 }, 0, { 0 }, 1 },
+    { "z : scalar\nL = log(sigmoid(z))\nwrt z", { -1000 }, 1, { 1 }, -1000, { 1 }, 1 },
+    { "z : scalar\nL = log(1 - sigmoid(z))\nwrt z", { 1000 }, 1, { 1 }, -1000, { -1 }, 1 },
+    { "z : scalar\nL = log(1 - sigmoid(z))\nwrt z", { -1000 }, 1, { 1 }, 0, { 0 }, 1 },
+    { "z : scalar\nL = log(1 + exp(z))\nwrt z", { 1000 }, 1, { 1 }, 1000, { 1 }, 1 },
+    { "z : scalar\nL = log(1 + exp(z))\nwrt z", { -1000 }, 1, { 1 }, 0, { 0 }, 1 },
+    { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { 1000, -1000 }, 2, { 2 }, 1000, { 1, 0 }, 2 },
+    { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { -1000, -1000 }, 2, { 2 },
+      -1000 + 0.69314718055994531, { 0.5, 0.5 }, 2 },
+};
+
+/* A driver for one program: its inputs as given, prints f and the gradient. */
+static void write_extreme_driver(const char *path, const struct extreme *e)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    fputs("#include <stdio.h>\n#include <stdlib.h>\n#include <stddef.h>\n"
+          "size_t p_work_size(const long *dims);\n"
+          "double p_eval(const long *dims, const double *const *in, double *const *grad, "
+          "double *work);\nextern const int p_n_in;\nint main(void)\n{\n"
+          "    long dims[1] = { 0 };\n    double v[4] = {", f);
+    for (int i = 0; i < e->n_in; i++)
+        fprintf(f, "%s%.17g", i ? ", " : " ", e->in[i]);
+    fputs(" };\n    const double *in[4] = { 0 };\n    double g[2] = { 0 };\n"
+          "    double *grad[1] = { g };\n", f);
+    /* each variable's entries follow the previous one's */
+    fputs("    int k, at = 0;\n    static const int len[4] = {", f);
+    for (int i = 0; i < 4 && e->len[i]; i++)
+        fprintf(f, "%s%d", i ? ", " : " ", e->len[i]);
+    fputs(" };\n    for (k = 0; k < p_n_in; k++) {\n        in[k] = v + at;\n"
+          "        at += len[k];\n    }\n"
+          "    double *work = malloc((p_work_size(dims) + 1) * sizeof *work);\n"
+          "    double L = p_eval(dims, in, grad, work);\n"
+          "    printf(\"%.17g %.17g %.17g\\n\", L, g[0], g[1]);\n"
+          "    free(work);\n    return 0;\n}\n", f);
+    fclose(f);
+}
+
+static int close_enough(double got, double want)
+{
+    return isfinite(got) && fabs(got - want) <= 1e-12 * fmax(1.0, fabs(want));
+}
+
+START_TEST(extreme_inputs_stay_finite)
+{
+    const struct extreme *e = &extremes[_i];
+    char dir[] = "/tmp/nd_extreme_XXXXXX", path[96], cmd[512];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = c_source(e->program, "p", 0, 0);
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    nd_free(src);
+    snprintf(path, sizeof path, "%s/main.c", dir);
+    write_extreme_driver(path, e);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 -O2 -o %s/run %s/p.c %s/main.c -lm && %s/run > %s/out",
+             dir, dir, dir, dir, dir);
+    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
+    snprintf(path, sizeof path, "%s/out", dir);
+    FILE *f = fopen(path, "r");
+    double got[3] = { 0, 0, 0 };
+    ck_assert(f != NULL);
+    ck_assert_int_eq(fscanf(f, "%lf %lf %lf", &got[0], &got[1], &got[2]), 3);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    ck_assert_msg(close_enough(got[0], e->f), "objective %.17g, want %.17g:\n%s", got[0], e->f,
+                  e->program);
+    for (int i = 0; i < e->n_g; i++)
+        ck_assert_msg(close_enough(got[1 + i], e->g[i]), "gradient[%d] %.17g, want %.17g:\n%s", i,
+                      got[1 + i], e->g[i], e->program);
+}
+END_TEST
+
 Suite *suite_codegen(void)
 {
     Suite *s = suite_create("codegen");
@@ -1014,6 +1120,8 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, long_stems_make_prefixes);
     tcase_add_test(tc, deep_chains_generate_fast);
     tcase_add_test(tc, huge_constants_compile);
+    tcase_add_loop_test(tc, extreme_inputs_stay_finite, 0,
+                        (int)(sizeof extremes / sizeof *extremes));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -257,6 +257,9 @@ static const char *const cookbook_latex[] = {
     /* sigmoid */ "a \\odot \\sigma(x) \\odot (1 - \\sigma(x))",
     /* logsumexp */ "\\operatorname{softmax}(x)", "\\mathrm{softmax}(z) - y",
     /* general y */ "\\operatorname{softmax}(z)\\, \\mathbf{1}^\\top y - y",
+    /* logistic */ "(p - y) x", "\\frac{X^\\top (p - y)}{N}",
+    /* cross-entropy written out */ "\\operatorname{softmax}(z) - y",
+    /* softmax regression */ "\\frac{1}{N} (\\operatorname{softmax}(W X) - Y) X^\\top",
 };
 
 START_TEST(cookbook_in_latex)

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "mk.h"
 #include "ops.h"
 #include "randprog.h"
+#include "shape.h"
 #include "refeval.h"
 #include "verify.h"
 
@@ -113,6 +115,41 @@ static const struct rewrite rewrites[] = {
       "dL/dA = exp(x' + A)\n" },
     { "broadcast scalars multiply", D "M : matrix(m, n)\nL = sum(M*(x + A))\nwrt x",
       "dL/dx = n*M'*vector(1)\n" },
+    /* the numerically safe forms of log */
+    { "log(softmax(z)) = logsoftmax(z)", D "L = w'*log(softmax(x))\nwrt w", "dL/dw = logsoftmax(x)\n" },
+    { "log(sigmoid(z)) = -softplus(-z)", D "L = w'*log(sigmoid(x))\nwrt w", "dL/dw = -softplus(-x)\n" },
+    { "log(1 - sigmoid(z)) = -softplus(z)", D "L = w'*log(1 - sigmoid(x))\nwrt w",
+      "dL/dw = -softplus(x)\n" },
+    { "log(1 + exp(z)) = softplus(z)", D "L = w'*log(exp(x) + 1)\nwrt w", "dL/dw = softplus(x)\n" },
+    { "log(sum(exp(z))) = logsumexp(z)", D "L = a*log(sum(exp(x)))\nwrt a",
+      "dL/da = logsumexp(x)\n" },
+    { "log(sum(exp(z'))) = logsumexp(z)", D "L = a*log(sum(exp(x')))\nwrt a",
+      "dL/da = logsumexp(x)\n" },
+    { "log(sum(exp(Z))): columns, then across them", D "L = a*log(sum(exp(A)))\nwrt a",
+      "dL/da = logsumexp(logsumexp(A)')\n" },
+    /* a label's sum is 1 wherever it occurs, scaled or not */
+    { "hand-written cross-entropy, onehot label", "z : vector(n)\ny : onehot(n)\n"
+      "L = -sum(y .* log(softmax(z)))\nwrt z", "dL/dz = softmax(z) - y\n" },
+    { "batch cross-entropy, onehot labels", "Z : matrix(C, N)\nY : onehot(C, N)\n"
+      "L = -sum(Y .* logsoftmax(Z))/N\nwrt Z", "dL/dZ = (softmax(Z) - Y)/N\n" },
+    { "softmax's columns sum to 1", D "L = sum(softmax(A)) + a*sum(softmax(x))\nwrt A, x",
+      "dL/dA = matrix(0)\ndL/dx = vector(0)\n" },
+    /* piecewise and structural identities */
+    { "sum(eye(n).*A) = tr(A)", D "L = a*sum(eye(n).*A)\nwrt a", "dL/da = tr(A)\n" },
+    { "diag(vector(c)) = c*eye(n)", D "L = tr(diag(vector(a))*A)\nwrt A", "dL/dA = a*eye(n)\n" },
+    { "diag(vector(1)) = eye(n)", D "L = x'*diag(vector(1))*y\nwrt x", "dL/dx = y\n" },
+    { "relu(t).*step(t) = relu(t)", "h : vector(n)\nW : matrix(n, n)\n"
+      "L = h'*(relu(W*h).*step(W*h))\nwrt h", "dL/dh = relu(W*h) + W'*(h.*step(W*h))\n" },
+    { "sign(u)*u = abs(u): log(abs(det(X)))", D "L = log(abs(det(A)))\nwrt A",
+      "dL/dA = inv(A)'\n" },
+    /* products of sums multiplied out when something cancels */
+    { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
+      "dL/dc = -1\n" },
+    { "logistic loss: p - y", "w, x : vector(n)\ny : scalar\np = sigmoid(w'*x)\n"
+      "L = -y*log(p) - (1 - y)*log(1 - p)\nwrt w", "p = sigmoid(w'*x)\ndL/dw = (p - y)*x\n" },
+    { "batch logistic loss: X'*(p - y)", "X : matrix(N, D)\nw : vector(D)\ny : vector(N)\n"
+      "p = sigmoid(X*w)\nL = -sum(y.*log(p) + (1 - y).*log(1 - p))/N\nwrt w",
+      "p = sigmoid(X*w)\ndL/dw = X'*(p - y)/N\n" },
     { "temporaries", D "L = sum(exp(A*x + y)) + w'*exp(A*x + y)\nwrt x, y",
       "t1 = exp(A*x + y).*(w + 1)\ndL/dx = A'*t1\ndL/dy = t1\n" },
 };
@@ -135,6 +172,87 @@ START_TEST(rewrite_keeps_value)
     compare_with_reference(rewrites[_i].program, 3);
     double worst = 1;
     ck_assert_int_eq(t_verify(rewrites[_i].program, &worst), 0);
+}
+END_TEST
+
+/* Each fusion of log, before (the log node made as written) and after
+ * (through the smart constructors), in MPFR at random points and at points
+ * of size 1000, where the written form overflows in double (2048 bits, so
+ * that even 1 - sigmoid(1000) = exp(-1000) keeps its digits). */
+enum { FUSE_SOFTMAX, FUSE_SOFTMAX_T, FUSE_SIGMOID, FUSE_ONE_MINUS, FUSE_ONE_PLUS, FUSE_SUM,
+       FUSE_SUM_ROW, FUSE_SUM_MATRIX, N_FUSIONS };
+
+static nd_node *fusion_arg(nd_ctx *ctx, int which, nd_node *z, nd_node *Z)
+{
+    switch (which) {
+    case FUSE_SOFTMAX: return mk_fn(ctx, OP_SOFTMAX, z);
+    case FUSE_SOFTMAX_T: return mk_transpose(ctx, mk_fn(ctx, OP_SOFTMAX, Z));
+    case FUSE_SIGMOID: return mk_fn(ctx, OP_SIGMOID, z);
+    case FUSE_ONE_MINUS: return mk_sub(ctx, mk_ones(ctx, z->shape), mk_fn(ctx, OP_SIGMOID, z));
+    case FUSE_ONE_PLUS: return mk_add2(ctx, mk_fn(ctx, OP_EXP, z), mk_ones(ctx, z->shape));
+    case FUSE_SUM: return mk_fn(ctx, OP_SUM, mk_fn(ctx, OP_EXP, z));
+    case FUSE_SUM_ROW: return mk_fn(ctx, OP_SUM, mk_fn(ctx, OP_EXP, mk_transpose(ctx, z)));
+    default: return mk_fn(ctx, OP_SUM, mk_fn(ctx, OP_EXP, Z));
+    }
+}
+
+START_TEST(log_fusions_keep_value)
+{
+    t_internal t;
+    t_internal_open(&t, "z : vector(n)\nZ : matrix(n, k)\nL = sum(z) + sum(Z)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *x = fusion_arg(ctx, _i, ctx->vars[0].node, ctx->vars[1].node);
+    nd_node *roots[2] = { expr_node(ctx, OP_LOG, x->shape, &x, 1), mk_fn(ctx, OP_LOG, x) };
+    nd_node *top = roots[1]->op == OP_TRANSPOSE ? roots[1]->kid[0] : roots[1];
+    ck_assert_msg(top->op != OP_LOG, "fusion %d did not apply", _i);
+    nd_evalenv *env = eval_new(ctx, 2048);
+    nd_rng rng = { 7 + (uint64_t)_i };
+    for (int p = 0; p < 8; p++) {
+        ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+        if (p >= 4) {   /* entries of +-1000 */
+            for (int v = 0; v < 2; v++)
+                for (size_t e = 0; e < mat_len(&env->vars[v]); e++)
+                    mpfr_set_si(env->vars[v].a[e], (e + (size_t)p) % 3 ? 1000 : -1000, MPFR_RNDN);
+            eval_forget(env);
+            ck_assert_int_eq(eval_node(env, roots[0]), EV_OK);
+            ck_assert_int_eq(eval_node(env, roots[1]), EV_OK);
+        }
+        nd_mat *a = &env->vals[roots[0]->id], *b = &env->vals[roots[1]->id];
+        ck_assert_uint_eq(mat_len(a), mat_len(b));
+        for (size_t e = 0; e < mat_len(a); e++) {
+            double d = fabs(mpfr_get_d(a->a[e], MPFR_RNDN) - mpfr_get_d(b->a[e], MPFR_RNDN));
+            ck_assert_msg(d <= 1e-25 * fmax(1.0, fabs(mpfr_get_d(a->a[e], MPFR_RNDN))),
+                          "fusion %d, point %d, entry %zu: %.17g against %.17g", _i, p, e,
+                          mpfr_get_d(a->a[e], MPFR_RNDN), mpfr_get_d(b->a[e], MPFR_RNDN));
+        }
+    }
+    eval_free(env);
+    t_internal_free(&t);
+}
+END_TEST
+
+/* diag(vector(c)) = c*eye(n) on construction, against the diag node as
+ * written, in MPFR at random points. */
+START_TEST(diag_of_filled_keeps_value)
+{
+    t_internal t;
+    t_internal_open(&t, "a : scalar\nx : vector(n)\nL = a + sum(x)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *x = ctx->vars[1].node, *v = mk_bcast(ctx, ctx->vars[0].node, x->shape);
+    nd_shape sq = shape_make(x->shape.rows, x->shape.rows);
+    nd_node *roots[2] = { expr_node(ctx, OP_DIAGM, sq, &v, 1), mk_fn(ctx, OP_DIAGM, v) };
+    ck_assert_int_ne(roots[1]->op, OP_DIAGM);
+    nd_evalenv *env = eval_new(ctx, 128);
+    nd_rng rng = { 11 };
+    for (int p = 0; p < 4; p++) {
+        ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+        nd_mat *a = &env->vals[roots[0]->id], *b = &env->vals[roots[1]->id];
+        ck_assert_uint_eq(mat_len(a), mat_len(b));
+        for (size_t e = 0; e < mat_len(a); e++)
+            ck_assert(mpfr_equal_p(a->a[e], b->a[e]));
+    }
+    eval_free(env);
+    t_internal_free(&t);
 }
 END_TEST
 
@@ -174,6 +292,8 @@ Suite *suite_simplify(void)
     tcase_add_loop_test(tc, rewrite_prints, 0, (int)N_REWRITES);
     tcase_add_loop_test(tc, rewrite_keeps_value, 0, (int)N_REWRITES);
     tcase_add_loop_test(tc, output_parses_back, 0, 4);
+    tcase_add_loop_test(tc, log_fusions_keep_value, 0, N_FUSIONS);
+    tcase_add_test(tc, diag_of_filled_keeps_value);
     suite_add_tcase(s, tc);
     return s;
 }
