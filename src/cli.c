@@ -19,13 +19,13 @@
 
 enum mode {
     MODE_TEXT, MODE_LATEX_DOC, MODE_STEPS, MODE_PATHS, MODE_C, MODE_DOT, MODE_VERIFY,
-    MODE_CHECK, MODE_CHECK_FILE, MODE_JACOBIAN, MODE_HESSIAN, MODE_EXPLAIN, MODE_CHECK_LATEX,
+    MODE_CHECK, MODE_CHECK_FILE, MODE_EXPLAIN, MODE_CHECK_LATEX,
     MODE_GRADE,
 };
 
 static const char *const mode_flags[] = {
     "(text)", "--latex-doc", "--steps", "--paths", "--c", "--dot", "--verify",
-    "--check", "--check-file", "--jacobian", "--hessian", "--explain", "--check-latex",
+    "--check", "--check-file", "--explain", "--check-latex",
     "--grade",
 };
 
@@ -35,6 +35,7 @@ enum answers { ANSWERS_AUTO, ANSWERS_TEXT, ANSWERS_LATEX };
 typedef struct options {
     enum mode mode;
     int mode_set, latex, dot_steps, json;
+    int derivative;             /* --jacobian, --hessian: ND_DERIV_* */
     const char *file, *program, *output, *check_expr, *check_file, *header;
     const char *grade_dir, *rubric, *format;
     enum answers answers;
@@ -75,11 +76,13 @@ static const char usage_text[] =
     "  --check-latex 'EXPR'  --check for an answer written in LaTeX\n"
     "  --grade DIR        check every answer file in DIR: a table of scores (with -o:\n"
     "                     a CSV too)\n"
-    "  --jacobian         the Jacobian of a vector objective w.r.t. a vector\n"
-    "  --hessian          the Hessian of a scalar objective w.r.t. a vector\n"
     "  --explain          the declarations in force, inferred ones included\n"
     "\n"
     "options:\n"
+    "  --jacobian         derive the Jacobian of a vector objective w.r.t. vectors,\n"
+    "                     J[i,j] = df_i/dx_j (text, --latex, --verify, --check)\n"
+    "  --hessian          derive the Hessian of a scalar objective w.r.t. vectors\n"
+    "                     (text, --latex, --verify, --check)\n"
     "  --wrt a,b          differentiate with respect to these (repeatable)\n"
     "  --of NAME          the objective (default: the last assignment)\n"
     "  -e PROGRAM         the program text itself instead of a FILE\n"
@@ -183,13 +186,23 @@ static int steps_and_dot(cli *c, enum mode m)
     return 0;
 }
 
+/* --jacobian or --hessian: what the mode derives (one of them). */
+static int derivative_option(cli *c, const char *name)
+{
+    options *o = &c->opt;
+    int kind = !strcmp(name, "--jacobian") ? ND_DERIV_JACOBIAN : ND_DERIV_HESSIAN;
+    if (o->derivative && o->derivative != kind)
+        return usage_error(c, "--jacobian and --hessian cannot be combined");
+    o->derivative = kind;
+    return 0;
+}
+
 static int flag_option(cli *c, const char *name)
 {
     static const struct { const char *name; enum mode mode; } flags[] = {
         { "--latex-doc", MODE_LATEX_DOC }, { "--steps", MODE_STEPS },
         { "--paths", MODE_PATHS },         { "--c", MODE_C },
         { "--dot", MODE_DOT },             { "--verify", MODE_VERIFY },
-        { "--jacobian", MODE_JACOBIAN },   { "--hessian", MODE_HESSIAN },
         { "--explain", MODE_EXPLAIN },
     };
     options *o = &c->opt;
@@ -201,6 +214,8 @@ static int flag_option(cli *c, const char *name)
         return o->json = 1, 0;
     if (!strcmp(name, "--colmajor"))
         return o->c.colmajor = 1, 0;
+    if (!strcmp(name, "--jacobian") || !strcmp(name, "--hessian"))
+        return derivative_option(c, name);
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
         if (!strcmp(name, flags[i].name))
             return steps_and_dot(c, flags[i].mode) ? 0 : set_mode(c, flags[i].mode);
@@ -542,8 +557,6 @@ static enum nd_format format_of(const options *o)
     case MODE_PATHS: return o->latex ? ND_PATHS_LATEX : ND_PATHS;
     case MODE_C: return ND_C;
     case MODE_DOT: return o->dot_steps ? ND_DOT_STEPS : ND_DOT;
-    case MODE_JACOBIAN: return ND_JACOBIAN;
-    case MODE_HESSIAN: return ND_HESSIAN;
     case MODE_EXPLAIN: return ND_EXPLAIN;
     default: return o->latex ? ND_LATEX : ND_TEXT;
     }
@@ -660,6 +673,8 @@ static int run_mode(cli *c, nd_session *s, char **result, char **header)
     double worst;
     size_t len;
     if (answer_options(c, s))
+        return 2;
+    if (o->derivative && nd_set_derivative(s, o->derivative))
         return 2;
     switch (o->mode) {
     case MODE_VERIFY:
