@@ -107,6 +107,8 @@ int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_bl
             for (int j = kind == JAC_HESSIAN ? i : k - 1; j < k; j++)
                 add_block(ctx, prog, kind, b, i, kind == JAC_HESSIAN ? j : i);
         emit_simplify_all(ctx, b->expr, b->n);
+        jac_tidy(ctx, b->expr, b->n);   /* what the simplifier's factoring made */
+        emit_simplify_all(ctx, b->expr, b->n);
         st = 0;
     }
     CTX_END_TRY(ctx, jb);

@@ -516,6 +516,64 @@ static nd_node *jac_times(jac *J, nd_node *m, nd_node *r)
     return jac_rules[m->op].times(J, m, r);
 }
 
+/* ---- tidying ---- */
+
+static nd_node *tidy_node(void *user, nd_node *n);
+
+/* A sum's diagonal terms as one, diag(a) + diag(b) = diag(a + b), and the
+ * terms diag(a)*R + diag(b)*R as diag(a + b)*R; NULL when none merge. */
+static nd_node *tidy_sum(nd_ctx *ctx, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    memcpy(k, n->kid, n->nkids * sizeof *k);
+    int w = merge_diags(ctx, k, (int)n->nkids);
+    nd_node *r = NULL;
+    if ((uint32_t)w < n->nkids) {
+        simplify_substitute(ctx, k, w, 0, tidy_node, ctx);
+        r = w == 1 ? k[0] : mk_add(ctx, k, w);
+    }
+    free(k);
+    return r;
+}
+
+/* diag(a)*diag(b) = diag(a.*b) in a product: the chain rule through
+ * layers of elementwise functions stacks their diagonals. */
+static nd_node *tidy_node(void *user, nd_node *n)
+{
+    nd_ctx *ctx = user;
+    if (n->flags & NF_NAMED)
+        return n;       /* printed by name: left whole */
+    if (n->op == OP_ADD)
+        return tidy_sum(ctx, n);
+    if (n->op != OP_PROD)
+        return NULL;
+    int adjacent = 0;
+    for (uint32_t i = 1; i < n->nkids; i++)
+        adjacent |= n->kid[i]->op == OP_DIAGM && n->kid[i - 1]->op == OP_DIAGM &&
+                    !(n->kid[i]->flags & NF_NAMED) && !(n->kid[i - 1]->flags & NF_NAMED);
+    if (!adjacent)
+        return NULL;
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int w = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        nd_node *f = n->kid[i];
+        if (w > 0 && f->op == OP_DIAGM && k[w - 1]->op == OP_DIAGM && !(f->flags & NF_NAMED) &&
+            !(k[w - 1]->flags & NF_NAMED))
+            k[w - 1] = mk_fn(ctx, OP_DIAGM, mk_emul(ctx, k[w - 1]->kid[0], f->kid[0]));
+        else
+            k[w++] = f;
+    }
+    simplify_substitute(ctx, k, w, 0, tidy_node, ctx);
+    nd_node *r = w == 1 ? k[0] : mk_prod(ctx, k, w);
+    free(k);
+    return r;
+}
+
+void jac_tidy(nd_ctx *ctx, nd_node **roots, int n)
+{
+    simplify_substitute(ctx, roots, n, 0, tidy_node, ctx);
+}
+
 /* ---- entry points ---- */
 
 int jac_var_ok(nd_ctx *ctx, int var)
@@ -529,8 +587,10 @@ nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
     nd_node *r = jac_of(&J, f);
     free(J.dep);
     free(J.memo);
-    if (r)
+    if (r) {
+        jac_tidy(ctx, &r, 1);
         return r;
+    }
     nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
     return mk_zero(ctx, shape_make(rows, ctx->vars[var].shape.rows));
 }

@@ -28,6 +28,10 @@ nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var);
  * w.r.t. vj of the gradient w.r.t. vi (rows: vi's entries). */
 nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj);
 
+/* Diagonals merged where the smart constructors do not: diag(a)*diag(b) =
+ * diag(a.*b), diag(a)*R + diag(b)*R = diag(a + b)*R. */
+void jac_tidy(nd_ctx *ctx, nd_node **roots, int n);
+
 /* Is variable var one these take (a column vector or a scalar)? */
 int jac_var_ok(nd_ctx *ctx, int var);
 

@@ -399,14 +399,27 @@ static void print_prod(printer *p, const nd_node *n, int negate)
 
 /* ---- sums ---- */
 
-/* Broadcast operands of a sum or .* product stay implicit when another
- * operand has the full shape: the parser broadcasts them back. */
-static int implicit_broadcast(const nd_node *n)
+/* How a broadcast operand spreads: 1 a column across, 2 a row down, 0 a
+ * scalar (or not a broadcast). */
+static int spread(printer *p, const nd_node *t)
 {
-    for (uint32_t i = 0; i < n->nkids; i++)
-        if (n->kid[i]->op != OP_BCAST)
-            return 1;
-    return 0;
+    if (t->op != OP_BCAST || expr_is_scalar(p->ctx, t->kid[0]))
+        return 0;
+    return dim_is_one(p->ctx, t->kid[0]->shape.cols) ? 1 : 2;
+}
+
+/* Broadcast operands of a sum or .* product stay implicit when another
+ * operand has the full shape: the parser broadcasts them back.  Not when
+ * a column and a row are both broadcast (a Hessian's x*1' + 1*x'): the
+ * parser reads x + x' + M from the left, and x + x' does not type. */
+static int implicit_broadcast(printer *p, const nd_node *n)
+{
+    int full = 0, kinds = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        full |= n->kid[i]->op != OP_BCAST;
+        kinds |= 1 << spread(p, n->kid[i]);
+    }
+    return full && (kinds & 6) != 6;
 }
 
 static const nd_node *unbroadcast(const nd_node *t, int implicit)
@@ -440,7 +453,7 @@ static int term_negative(printer *p, const nd_node *t)
 
 void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
 {
-    const nd_node *t = unbroadcast(sum->kid[i], implicit_broadcast(sum));
+    const nd_node *t = unbroadcast(sum->kid[i], implicit_broadcast(p, sum));
     int neg = term_negative(p, t);
     if (i == 0 && neg)
         sb_putc(p->out, '-');
@@ -457,7 +470,7 @@ static void print_sum(printer *p, const nd_node *n)
 
 static void print_emul(printer *p, const nd_node *n)
 {
-    int implicit = implicit_broadcast(n);
+    int implicit = implicit_broadcast(p, n);
     const nd_node **f = xmalloc(n->nkids * sizeof *f);
     for (uint32_t i = 0; i < n->nkids; i++)
         f[i] = unbroadcast(n->kid[i], implicit);
