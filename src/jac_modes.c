@@ -225,20 +225,17 @@ static int run_jobs(nd_ctx *ctx, verify_job *jobs, int nj, const verify_opts *o,
     return st;
 }
 
-int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verify_opts *o,
-               strbuf *out, double *worst)
+int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
+                      const jac_blocks *b, const verify_opts *o, strbuf *out, double *worst)
 {
-    jac_blocks b;
     *worst = 0;
-    if (jac_make_blocks(ctx, prog, kind, &b))
-        return 2;
-    verify_job *jobs = xmalloc(((size_t)b.n + 1) * sizeof *jobs);
-    verify_err *err = xmalloc(((size_t)b.n + 1) * sizeof *err);
-    int nj = make_jobs(ctx, prog, kind, &b, jobs);
+    verify_job *jobs = xmalloc(((size_t)b->n + 1) * sizeof *jobs);
+    verify_err *err = xmalloc(((size_t)b->n + 1) * sizeof *err);
+    int nj = make_jobs(ctx, prog, kind, b, jobs);
     int st = run_jobs(ctx, jobs, nj, o, err);
     if (st != 2)
-        report(&b, err, o, st, out);
-    for (int k = 0; k < b.n && st != 2; k++)
+        report(b, err, o, st, out);
+    for (int k = 0; k < b->n && st != 2; k++)
         if (isnan(err[k].value) || err[k].value > *worst)
             *worst = err[k].value;
     for (int i = 0; i < nj; i++) {
@@ -248,6 +245,17 @@ int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verif
     }
     free(jobs);
     free(err);
+    return st;
+}
+
+int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verify_opts *o,
+               strbuf *out, double *worst)
+{
+    jac_blocks b;
+    *worst = 0;
+    if (jac_make_blocks(ctx, prog, kind, &b))
+        return 2;
+    int st = jac_verify_blocks(ctx, prog, kind, &b, o, out, worst);
     jac_blocks_free(&b);
     return st;
 }

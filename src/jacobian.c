@@ -350,24 +350,123 @@ static nd_node *j_logsoftmax(jac *J, nd_node *u)
     return mk_sub(ctx, jz, mk_mul3(ctx, ones, s, jz));
 }
 
-/* The diagonal of a matrix: of diag(v), v; of a sum, the sum. */
-static nd_node *diag_entries(jac *J, nd_node *m)
+static nd_node *diag_of_matrix(jac *J, nd_node *m);
+
+/* diag(L*(P + Q)*R) = diag(L*P*R) + diag(L*Q*R), the sum c[i]. */
+static nd_node *diag_of_distributed(jac *J, nd_node *const *c, int k, int i)
 {
+    nd_ctx *ctx = J->ctx;
+    nd_node **f = xmalloc((size_t)k * sizeof *f), *d = NULL;
+    memcpy(f, c, (size_t)k * sizeof *f);
+    for (uint32_t t = 0; t < c[i]->nkids; t++) {
+        f[i] = c[i]->kid[t];
+        nd_node *e = diag_of_matrix(J, prod_of(ctx, f, k, NULL));
+        if (!e) {
+            d = NULL;
+            break;
+        }
+        d = d ? mk_add2(ctx, d, e) : e;
+    }
+    free(f);
+    return d;
+}
+
+/* The diagonal of a product of matrices: diag(diag(u)*R) = u .* diag(R),
+ * diag(L*diag(u)) = diag(L) .* u, diag(L*a*b'*R) = (L*a) .* (R'*b),
+ * diag(s*R) = s*diag(R); NULL when none applies. */
+static nd_node *diag_of_prod(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
+    int n = (int)m->nkids, s0 = 0;
+    while (s0 < n && expr_is_scalar(ctx, m->kid[s0]))
+        s0++;
+    nd_node *const *c = m->kid + s0, *d = NULL;
+    int k = n - s0;
+    if (k == 1) {
+        d = diag_of_matrix(J, c[0]);
+    } else if (c[0]->op == OP_DIAGM) {
+        nd_node *rest = diag_of_matrix(J, prod_of(ctx, c + 1, k - 1, NULL));
+        d = rest ? mk_emul(ctx, c[0]->kid[0], rest) : NULL;
+    } else if (c[k - 1]->op == OP_DIAGM) {
+        nd_node *rest = diag_of_matrix(J, prod_of(ctx, c, k - 1, NULL));
+        d = rest ? mk_emul(ctx, rest, c[k - 1]->kid[0]) : NULL;
+    } else {
+        for (int i = 0; i + 1 < k && !d; i++)
+            if (dim_is_one(ctx, c[i]->shape.cols) && dim_is_one(ctx, c[i + 1]->shape.rows))
+                d = mk_emul(ctx, prod_of(ctx, c, i + 1, NULL),
+                            mk_transpose(ctx, prod_of(ctx, c + i + 1, k - i - 1, NULL)));
+        for (int i = 0; i < k && !d; i++)
+            if (c[i]->op == OP_ADD && depends(J, c[i]))
+                d = diag_of_distributed(J, c, k, i);
+    }
+    for (int i = 0; i < s0 && d; i++)
+        d = mk_mul(ctx, m->kid[i], d);
+    return d;
+}
+
+/* diag(A .* B) = diag(A) .* diag(B) */
+static nd_node *diag_of_emul(jac *J, nd_node *m)
+{
+    nd_node *d = NULL;
+    for (uint32_t i = 0; i < m->nkids; i++) {
+        nd_node *e = diag_of_matrix(J, m->kid[i]);
+        if (!e)
+            return NULL;
+        d = d ? mk_emul(J->ctx, d, e) : e;
+    }
+    return d;
+}
+
+/* diag of a sum, the sum of the diagonals */
+static nd_node *diag_of_add(jac *J, nd_node *m)
+{
+    nd_node **t = xmalloc(m->nkids * sizeof *t);
+    uint32_t i = 0;
+    while (i < m->nkids && (t[i] = diag_of_matrix(J, m->kid[i])))
+        i++;
+    nd_node *d = i == m->nkids ? mk_add(J->ctx, t, (int)i) : NULL;
+    free(t);
+    return d;
+}
+
+/* The diagonal of a broadcast: c*ones, a column c, a row r as r'. */
+static nd_node *diag_of_bcast(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *k = m->kid[0];
+    if (expr_is_scalar(ctx, k))
+        return mk_bcast(ctx, k, shape_make(m->shape.rows, DIM_ONE));
+    return column(ctx, k);
+}
+
+/* diag(M) of a square M as a vector expression the vector rules take
+ * (diag(diag(u)*A) = u .* diag(A)), or NULL when there is none. */
+static nd_node *diag_of_matrix(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
     if (!depends(J, m))
-        return NULL;
-    if (m->op == OP_DIAGM)
-        return jac_of(J, m->kid[0]);
-    if (m->op != OP_ADD)
-        unsupported(J, m, " inside diag(...) of a matrix");
-    nd_node *s = NULL;
-    for (uint32_t i = 0; i < m->nkids; i++)
-        s = plus(J, s, diag_entries(J, m->kid[i]));
-    return s;
+        return mk_fn(ctx, OP_DIAGV, m);
+    if (ops_table[m->op].cls == OPC_ELEM) {     /* diag(f(M)) = f(diag(M)) */
+        nd_node *d = diag_of_matrix(J, m->kid[0]);
+        return d ? mk_fn(ctx, (enum nd_op)m->op, d) : NULL;
+    }
+    switch ((enum nd_op)m->op) {
+    case OP_DIAGM: return m->kid[0];
+    case OP_TRANSPOSE: return diag_of_matrix(J, m->kid[0]);
+    case OP_ADD: return diag_of_add(J, m);
+    case OP_EMUL: return diag_of_emul(J, m);
+    case OP_PROD: return diag_of_prod(J, m);
+    case OP_BCAST: return diag_of_bcast(J, m);
+    default: return NULL;
+    }
 }
 
 static nd_node *j_diagv(jac *J, nd_node *u)
 {
-    return diag_entries(J, u->kid[0]);
+    nd_node *d = diag_of_matrix(J, u->kid[0]);
+    if (!d)
+        unsupported(J, u->kid[0], " inside diag(...) of a matrix");
+    return jac_of(J, d);
 }
 
 /* ---- matrices times a fixed column ---- */
@@ -575,6 +674,11 @@ void jac_tidy(nd_ctx *ctx, nd_node **roots, int n)
 }
 
 /* ---- entry points ---- */
+
+int jac_has_rule(int op)
+{
+    return op >= 0 && op < OP__COUNT && (jac_rules[op].vec || jac_rules[op].times);
+}
 
 int jac_var_ok(nd_ctx *ctx, int var)
 {

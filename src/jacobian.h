@@ -32,6 +32,10 @@ nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj);
  * diag(a.*b), diag(a)*R + diag(b)*R = diag(a + b)*R. */
 void jac_tidy(nd_ctx *ctx, nd_node **roots, int n);
 
+/* Has op a rule of its own (elementwise functions share one, scalars
+ * go through reverse mode)?  For the tests that every rule is checked. */
+int jac_has_rule(int op);
+
 /* Is variable var one these take (a column vector or a scalar)? */
 int jac_var_ok(nd_ctx *ctx, int var);
 
@@ -66,5 +70,8 @@ int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex, st
  * it on a ctx of its own. */
 int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verify_opts *o,
                strbuf *out, double *worst);
+/* The same for blocks already made (the tests give wrong ones). */
+int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
+                      const jac_blocks *b, const verify_opts *o, strbuf *out, double *worst);
 
 #endif
