@@ -802,7 +802,7 @@ int nd_grade(nd_session *s, int n, const char *const *names, const char *const *
     strbuf t, c;
     sb_init(&t);
     sb_init(&c);
-    int st = require_scalar(s);
+    int st = s->kind && !s->status ? kind_unsupported(s, "--grade") : require_scalar(s);
     if (!st) {
         size_t stack = (size_t)s->ctx->n_nodes * STACK_PER_NODE;
         if (stack < ((size_t)16 << 20))
