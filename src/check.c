@@ -136,7 +136,7 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
     return c;
 }
 
-int check_set_kind(checker *c, enum jac_kind kind, strbuf *diag)
+int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag)
 {
     nd_ctx *ctx = c->ctx;
     size_t diag_len = ctx->diag.len;
@@ -148,6 +148,8 @@ int check_set_kind(checker *c, enum jac_kind kind, strbuf *diag)
                 int v = c->prog.wrt[j];
                 c->grad[j] = kind == JAC_HESSIAN ? jac_hessian(ctx, c->objective, v, v)
                                                  : jac_derive(ctx, c->objective, v);
+                if (denominator)
+                    c->grad[j] = mk_transpose(ctx, c->grad[j]);
             }
             st = 0;
         }

@@ -36,6 +36,7 @@ typedef struct options {
     enum mode mode;
     int mode_set, latex, dot_steps, json;
     int derivative;             /* --jacobian, --hessian: ND_DERIV_* */
+    int denominator;            /* --layout denominator */
     const char *file, *program, *output, *check_expr, *check_file, *header;
     const char *grade_dir, *rubric, *format;
     enum answers answers;
@@ -83,6 +84,8 @@ static const char usage_text[] =
     "                     J[i,j] = df_i/dx_j (text, --latex, --verify, --check)\n"
     "  --hessian          derive the Hessian of a scalar objective w.r.t. vectors\n"
     "                     (text, --latex, --verify, --check)\n"
+    "  --layout KIND      numerator (default: J[i,j] = df_i/dx_j) or denominator\n"
+    "                     (J[j,i] = df_i/dx_j, each block transposed)\n"
     "  --wrt a,b          differentiate with respect to these (repeatable)\n"
     "  --of NAME          the objective (default: the last assignment)\n"
     "  -e PROGRAM         the program text itself instead of a FILE\n"
@@ -245,6 +248,14 @@ static int format_kind(cli *c, const char *v)
     return 0;
 }
 
+static int layout_kind(cli *c, const char *v)
+{
+    if (strcmp(v, "numerator") && strcmp(v, "denominator"))
+        return usage_error(c, "--layout takes numerator or denominator, not '%s'", v);
+    c->opt.denominator = v[0] == 'd';
+    return 0;
+}
+
 static int value_option(cli *c, const char *name, const char *v)
 {
     options *o = &c->opt;
@@ -253,6 +264,8 @@ static int value_option(cli *c, const char *name, const char *v)
         add_wrt(o, v);
     else if (!strcmp(name, "--of"))
         o->cfg.of = v;
+    else if (!strcmp(name, "--layout"))
+        return layout_kind(c, v);
     else if (!strcmp(name, "-e"))
         o->program = v;
     else if (!strcmp(name, "-o"))
@@ -296,7 +309,7 @@ static int takes_value(const char *name)
     static const char *const names[] = {
         "--wrt", "--of", "-e", "-o", "--check", "--check-file", "--header", "--name",
         "--dims", "--seed", "--points", "--precision", "--check-latex", "--grade",
-        "--rubric", "--names", "--answers", "--format",
+        "--rubric", "--names", "--answers", "--format", "--layout",
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i]))
@@ -363,6 +376,8 @@ static int parse_options(cli *c, int argc, char **argv)
         o->mode != MODE_CHECK_LATEX)
         return usage_error(c, "--names is for LaTeX answers: --check-file, --check-latex or "
                               "--grade");
+    if (o->denominator && !o->derivative)
+        return usage_error(c, "--layout goes with --jacobian or --hessian");
     if (o->answers && o->mode != MODE_CHECK_FILE)
         return usage_error(c, "--answers goes with --check-file");
     o->cfg.wrt = (const char *const *)o->wrt;
@@ -674,7 +689,8 @@ static int run_mode(cli *c, nd_session *s, char **result, char **header)
     size_t len;
     if (answer_options(c, s))
         return 2;
-    if (o->derivative && nd_set_derivative(s, o->derivative))
+    if (o->derivative &&
+        nd_set_derivative(s, o->derivative | (o->denominator ? ND_DERIV_DENOMINATOR : 0)))
         return 2;
     switch (o->mode) {
     case MODE_VERIFY:

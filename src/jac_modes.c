@@ -77,6 +77,9 @@ void jac_blocks_free(jac_blocks *b)
 static void add_block(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b,
                       int i, int j)
 {
+    nd_node *f = ctx->binds[prog->objective].node;    /* first: it may raise */
+    nd_node *e = kind == JAC_JACOBIAN ? jac_derive(ctx, f, prog->wrt[i])
+                                      : jac_hessian(ctx, f, prog->wrt[i], prog->wrt[j]);
     strbuf l;
     sb_init(&l);
     label(ctx, prog, kind, i, j, &l);
@@ -84,9 +87,7 @@ static void add_block(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_
     sb_free(&l);
     b->row[b->n] = i;
     b->col[b->n] = j;
-    nd_node *f = ctx->binds[prog->objective].node;
-    b->expr[b->n++] = kind == JAC_JACOBIAN ? jac_derive(ctx, f, prog->wrt[i])
-                                           : jac_hessian(ctx, f, prog->wrt[i], prog->wrt[j]);
+    b->expr[b->n++] = e;
 }
 
 /* A Hessian is symmetric: the blocks on and above the diagonal, each once
@@ -117,11 +118,22 @@ int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_bl
     return st;
 }
 
-int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex, strbuf *out)
+void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b)
+{
+    for (int k = 0; k < b->n; k++)
+        b->expr[k] = mk_transpose(ctx, b->expr[k]);
+    emit_simplify_all(ctx, b->expr, b->n);
+    b->transposed = !b->transposed;
+}
+
+int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
+             strbuf *out)
 {
     jac_blocks b;
     if (jac_make_blocks(ctx, prog, kind, &b))
         return 2;
+    if (denominator)
+        jac_transpose_blocks(ctx, &b);
     emit_line *lines = xmalloc(((size_t)b.n + 1) * sizeof *lines);
     for (int i = 0; i < b.n; i++)
         lines[i] = (emit_line){ b.label[i], b.expr[i], NULL };
@@ -191,7 +203,8 @@ static int make_jobs(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const
             nj++;
         }
         jb->vars[jb->n] = prog->wrt[b->col[k]];
-        jb->claim[jb->n] = mk_mul(ctx, mk_transpose(ctx, b->expr[k]), w);
+        nd_node *jt = b->transposed ? b->expr[k] : mk_transpose(ctx, b->expr[k]);
+        jb->claim[jb->n] = mk_mul(ctx, jt, w);
         jb->block[jb->n++] = k;
     }
     return nj;
@@ -248,13 +261,15 @@ int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
     return st;
 }
 
-int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verify_opts *o,
-               strbuf *out, double *worst)
+int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
+               const verify_opts *o, strbuf *out, double *worst)
 {
     jac_blocks b;
     *worst = 0;
     if (jac_make_blocks(ctx, prog, kind, &b))
         return 2;
+    if (denominator)
+        jac_transpose_blocks(ctx, &b);
     int st = jac_verify_blocks(ctx, prog, kind, &b, o, out, worst);
     jac_blocks_free(&b);
     return st;

@@ -42,6 +42,13 @@ typedef struct jac_row {
 
 /* ---- bookkeeping ---- */
 
+/* Room for n nodes, in the arena: an unsupported operator unwinds past
+ * the rules (ctx_fail), and what they hold goes with the ctx. */
+static nd_node **temp(nd_ctx *ctx, size_t n)
+{
+    return arena_alloc(ctx->arena, (n + 1) * sizeof(nd_node *));
+}
+
 /* Does n depend on x?  Nodes made during the pass are looked at as they
  * come (ids are topological, so a node's kids are known first). */
 static int depends(jac *J, const nd_node *n)
@@ -195,11 +202,10 @@ static nd_node *j_transpose(jac *J, nd_node *u)
 
 static nd_node *j_add(jac *J, nd_node *u)
 {
-    nd_node **t = xmalloc(u->nkids * sizeof *t);
+    nd_node **t = temp(J->ctx, u->nkids);
     for (uint32_t i = 0; i < u->nkids; i++)
         t[i] = jac_of(J, u->kid[i]);
     nd_node *r = sum_of(J, t, (int)u->nkids);
-    free(t);
     return r;
 }
 
@@ -218,7 +224,7 @@ static nd_node *j_bcast(jac *J, nd_node *u)
 static nd_node *j_emul(jac *J, nd_node *u)
 {
     nd_ctx *ctx = J->ctx;
-    nd_node **t = xmalloc(u->nkids * sizeof *t);
+    nd_node **t = temp(ctx, u->nkids);
     for (uint32_t i = 0; i < u->nkids; i++) {
         t[i] = NULL;
         if (!depends(J, u->kid[i]))
@@ -230,7 +236,6 @@ static nd_node *j_emul(jac *J, nd_node *u)
         t[i] = times(J, diag_of(ctx, others), jac_of(J, u->kid[i]));
     }
     nd_node *r = sum_of(J, t, (int)u->nkids);
-    free(t);
     return r;
 }
 
@@ -261,14 +266,13 @@ static nd_node *j_epow(jac *J, nd_node *u)
 /* The product of f[0..n-1] (in order) and then r, or NULL for none. */
 static nd_node *prod_of(nd_ctx *ctx, nd_node *const *f, int n, nd_node *r)
 {
-    nd_node **v = xmalloc(((size_t)n + 1) * sizeof *v);
+    nd_node **v = temp(ctx, ((size_t)n + 1));
     int k = 0;
     for (int i = 0; i < n; i++)
         v[k++] = f[i];
     if (r)
         v[k++] = r;
     nd_node *p = k == 0 ? NULL : k == 1 ? v[0] : mk_prod(ctx, v, k);
-    free(v);
     return p;
 }
 
@@ -279,8 +283,8 @@ static nd_node *prod_of(nd_ctx *ctx, nd_node *const *f, int n, nd_node *r)
 static nd_node *j_chain(jac *J, nd_node *const *f, int n, nd_node *r)
 {
     nd_ctx *ctx = J->ctx;
-    nd_node **t = xmalloc(((size_t)n + 1) * sizeof *t);
-    nd_node **rest = xmalloc(((size_t)n + 1) * sizeof *rest);
+    nd_node **t = temp(ctx, ((size_t)n + 1));
+    nd_node **rest = temp(ctx, ((size_t)n + 1));
     for (int i = 0; i < n; i++) {
         t[i] = NULL;
         if (!depends(J, f[i]))
@@ -301,15 +305,13 @@ static nd_node *j_chain(jac *J, nd_node *const *f, int n, nd_node *r)
         t[i] = left ? times(J, left, jf) : jf;
     }
     nd_node *s = sum_of(J, t, n);
-    free(rest);
-    free(t);
     return s;
 }
 
 /* The factors of a product transposed and in reverse order: (F*G)' = G'*F'. */
 static nd_node **reversed(nd_ctx *ctx, const nd_node *p)
 {
-    nd_node **f = xmalloc(((size_t)p->nkids + 1) * sizeof *f);
+    nd_node **f = temp(ctx, ((size_t)p->nkids + 1));
     for (uint32_t i = 0; i < p->nkids; i++)
         f[i] = mk_transpose(ctx, p->kid[p->nkids - 1 - i]);
     return f;
@@ -322,7 +324,6 @@ static nd_node *j_prod(jac *J, nd_node *u)
         return j_chain(J, u->kid, (int)u->nkids, NULL);
     nd_node **f = reversed(J->ctx, u);
     nd_node *r = j_chain(J, f, (int)u->nkids, NULL);
-    free(f);
     return r;
 }
 
@@ -356,7 +357,7 @@ static nd_node *diag_of_matrix(jac *J, nd_node *m);
 static nd_node *diag_of_distributed(jac *J, nd_node *const *c, int k, int i)
 {
     nd_ctx *ctx = J->ctx;
-    nd_node **f = xmalloc((size_t)k * sizeof *f), *d = NULL;
+    nd_node **f = temp(ctx, (size_t)k), *d = NULL;
     memcpy(f, c, (size_t)k * sizeof *f);
     for (uint32_t t = 0; t < c[i]->nkids; t++) {
         f[i] = c[i]->kid[t];
@@ -367,7 +368,6 @@ static nd_node *diag_of_distributed(jac *J, nd_node *const *c, int k, int i)
         }
         d = d ? mk_add2(ctx, d, e) : e;
     }
-    free(f);
     return d;
 }
 
@@ -420,12 +420,11 @@ static nd_node *diag_of_emul(jac *J, nd_node *m)
 /* diag of a sum, the sum of the diagonals */
 static nd_node *diag_of_add(jac *J, nd_node *m)
 {
-    nd_node **t = xmalloc(m->nkids * sizeof *t);
+    nd_node **t = temp(J->ctx, m->nkids);
     uint32_t i = 0;
     while (i < m->nkids && (t[i] = diag_of_matrix(J, m->kid[i])))
         i++;
     nd_node *d = i == m->nkids ? mk_add(J->ctx, t, (int)i) : NULL;
-    free(t);
     return d;
 }
 
@@ -501,7 +500,6 @@ static nd_node *m_transpose(jac *J, nd_node *m, nd_node *r)
     if (n->op == OP_PROD) {
         nd_node **f = reversed(ctx, n);
         nd_node *s = j_chain(J, f, (int)n->nkids, r);
-        free(f);
         return s;
     }
     if (n->op == OP_ADD) {
@@ -687,10 +685,21 @@ int jac_var_ok(nd_ctx *ctx, int var)
 
 nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
 {
-    jac J = { .ctx = ctx, .var = var, .x = ctx->vars[var].node };
-    nd_node *r = jac_of(&J, f);
-    free(J.dep);
-    free(J.memo);
+    jac *J = xmalloc(sizeof *J);   /* on the heap: it outlives a longjmp */
+    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->vars[var].node };
+    nd_node *volatile got = NULL;
+    volatile int failed = 1;
+    CTX_TRY(ctx, jb) {
+        got = jac_of(J, f);
+        failed = 0;
+    }
+    CTX_END_TRY(ctx, jb);
+    free(J->dep);
+    free(J->memo);
+    free(J);
+    if (failed)
+        ctx_throw(ctx);     /* the message is made: on to the caller's landing */
+    nd_node *r = got;
     if (r) {
         jac_tidy(ctx, &r, 1);
         return r;

@@ -54,22 +54,28 @@ typedef struct jac_blocks {
     nd_node **expr;
     int *row, *col;
     int n;
+    int transposed;         /* denominator layout (jac_transpose_blocks) */
 } jac_blocks;
 
 /* 0, or 2 after an error (in ctx->diag; b is then empty). */
 int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b);
 void jac_blocks_free(jac_blocks *b);
+/* The other layout, J[j, i] = d f_i / d x_j (denominator, the gradient's:
+ * the Jacobian of a scalar is then its gradient): every block transposed,
+ * simplified again. */
+void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b);
 
 /* The lines `df/dx = EXPR` after the bindings they use (text or LaTeX). */
-int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex, strbuf *out);
+int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
+             strbuf *out);
 
 /* --verify: each block against central differences (of f for the
  * Jacobian, of the derived gradient for the Hessian) at random points, in
  * MPFR; one line per block, then the verdict.  0 verified, 1 not, 2 when
  * nothing could be checked.  Adds a variable to ctx (random weights): run
  * it on a ctx of its own. */
-int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const verify_opts *o,
-               strbuf *out, double *worst);
+int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
+               const verify_opts *o, strbuf *out, double *worst);
 /* The same for blocks already made (the tests give wrong ones). */
 int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
                       const jac_blocks *b, const verify_opts *o, strbuf *out, double *worst);

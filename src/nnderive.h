@@ -111,6 +111,9 @@ ND_API int nd_check_file(nd_session *s, const char *name, const char *text, size
 #define ND_DERIV_GRADIENT 0
 #define ND_DERIV_JACOBIAN 1
 #define ND_DERIV_HESSIAN 2
+/* ... ORed in: the other layout, J[j, i] = d f_i / d x_j (each block
+ * transposed: the gradient's layout) */
+#define ND_DERIV_DENOMINATOR 4
 ND_API int nd_set_derivative(nd_session *s, int kind);
 
 /* LaTeX answers: names that stand for others, "delta2=dL/dz2,e=dL/dz1"

@@ -36,6 +36,7 @@ struct nd_session {
     const char **map_from, **map_to;    /* --names */
     int n_map;
     enum jac_kind kind;     /* what the outputs derive: the gradient unless set */
+    int denominator;        /* ... in the layout J[j, i] = d f_i / d x_j */
     int wrt_given;          /* by the configuration (--wrt) */
 };
 
@@ -210,7 +211,8 @@ static int derivative_lines(nd_session *s, enum nd_format fmt, strbuf *out)
         return require_scalar(s);
     if (fmt == ND_LATEX_DOC)
         latex_document_begin(out, s->name);
-    if (jac_emit(s->ctx, &s->prog, s->kind, fmt == ND_LATEX || fmt == ND_LATEX_DOC, out))
+    if (jac_emit(s->ctx, &s->prog, s->kind, s->denominator, fmt == ND_LATEX || fmt == ND_LATEX_DOC,
+                 out))
         return fail(s);
     if (fmt == ND_LATEX_DOC)
         latex_document_end(out);
@@ -439,7 +441,8 @@ typedef struct jac_verify_arg {
 static int jac_verify_fn(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
     jac_verify_arg *a = arg;
-    int st = jac_verify(ctx, prog, a->s->kind, &a->s->verify, a->out, a->worst);
+    int st = jac_verify(ctx, prog, a->s->kind, a->s->denominator, &a->s->verify, a->out,
+                        a->worst);
     return st == 1 ? 0 : st;    /* not verified is not an error: *worst says it */
 }
 
@@ -587,7 +590,7 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     checker *c = st ? NULL : open_checker(s);
     if (!st && !c)
         st = fail(s);
-    if (c && s->kind && check_set_kind(c, s->kind, &s->ctx->diag)) {
+    if (c && s->kind && check_set_kind(c, s->kind, s->denominator, &s->ctx->diag)) {
         check_close(c);
         c = NULL;
         st = fail(s);
@@ -750,10 +753,14 @@ static void default_vectors(nd_session *s)
 
 int nd_set_derivative(nd_session *s, int kind)
 {
-    if (kind < ND_DERIV_GRADIENT || kind > ND_DERIV_HESSIAN) {
+    int denominator = (kind & ND_DERIV_DENOMINATOR) != 0;
+    kind &= ~ND_DERIV_DENOMINATOR;
+    if (kind < ND_DERIV_GRADIENT || kind > ND_DERIV_HESSIAN ||
+        (denominator && kind == ND_DERIV_GRADIENT)) {
         ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown derivative kind %d", kind);
         return 2;
     }
+    s->denominator = denominator;
     s->kind = kind == ND_DERIV_HESSIAN ? JAC_HESSIAN
               : kind == ND_DERIV_JACOBIAN ? JAC_JACOBIAN : JAC_GRADIENT;
     if (s->kind && !s->status && !s->wrt_given && !s->grads)

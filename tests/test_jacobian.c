@@ -75,12 +75,12 @@ static const jac_case cases[] = {
 #define N_CASES (sizeof cases / sizeof *cases)
 
 /* nd_verify of the case's derivative: its status, *worst the error. */
-static int verify_case(const jac_case *c, double *worst, char **report)
+static int verify_case(const jac_case *c, int layout, double *worst, char **report)
 {
     nd_session *s = nd_open("<test>", c->program, strlen(c->program), NULL);
     int st = nd_status(s);
     if (!st)
-        st = nd_set_derivative(s, c->kind);
+        st = nd_set_derivative(s, c->kind | layout);
     if (!st)
         st = nd_verify(s, report, worst);
     else
@@ -95,7 +95,20 @@ START_TEST(jacobian_rule_verifies)
 {
     double worst = 1;
     char *report;
-    int st = verify_case(&cases[_i], &worst, &report);
+    int st = verify_case(&cases[_i], 0, &worst, &report);
+    ck_assert_msg(st == 0, "status %d for:\n%s\n%s", st, cases[_i].program,
+                  report ? report : "");
+    ck_assert_msg(worst < 1e-30, "relative error %g for:\n%s", worst, cases[_i].program);
+    nd_free(report);
+}
+END_TEST
+
+/* The other layout: every block transposed, verified as such. */
+START_TEST(denominator_layout_verifies)
+{
+    double worst = 1;
+    char *report;
+    int st = verify_case(&cases[_i], ND_DERIV_DENOMINATOR, &worst, &report);
     ck_assert_msg(st == 0, "status %d for:\n%s\n%s", st, cases[_i].program,
                   report ? report : "");
     ck_assert_msg(worst < 1e-30, "relative error %g for:\n%s", worst, cases[_i].program);
@@ -150,7 +163,9 @@ static int verify_wrong(const char *program, int kind, int k,
     t_internal t;
     t_internal_open(&t, program);
     jac_blocks b;
-    ck_assert_int_eq(jac_make_blocks(t.ctx, &t.prog, (enum jac_kind)kind, &b), 0);
+    ck_assert_int_eq(jac_make_blocks(t.ctx, &t.prog, (enum jac_kind)(kind & 3), &b), 0);
+    if (kind & ND_DERIV_DENOMINATOR)
+        jac_transpose_blocks(t.ctx, &b);
     ck_assert_int_lt(k, b.n);
     b.expr[k] = spoil(t.ctx, b.expr[k]);
     verify_opts o;
@@ -158,7 +173,7 @@ static int verify_wrong(const char *program, int kind, int k,
     strbuf out;
     sb_init(&out);
     double worst = 0;
-    int st = jac_verify_blocks(t.ctx, &t.prog, (enum jac_kind)kind, &b, &o, &out, &worst);
+    int st = jac_verify_blocks(t.ctx, &t.prog, (enum jac_kind)(kind & 3), &b, &o, &out, &worst);
     ck_assert_msg(st != 1 || strstr(sb_str(&out), "FAILED"), "%s", sb_str(&out));
     sb_free(&out);
     jac_blocks_free(&b);
@@ -190,6 +205,13 @@ START_TEST(verify_rejects_wrong_blocks)
     /* the blocks d2f/dx2 = 0, d2f/dx dy = A, d2f/dy2 = 0 */
     ck_assert_int_eq(verify_wrong(DECL "f = x'*A*y\nwrt x, y", JAC_HESSIAN, 1, transposed), 1);
     ck_assert_int_eq(verify_wrong(DECL "f = A*x + M'*u\nwrt x, u", JAC_JACOBIAN, 1, doubled), 1);
+    /* in the other layout: the block transposed back is wrong */
+    ck_assert_int_eq(verify_wrong(DECL "f = A*exp(x)\nwrt x", JAC_JACOBIAN | ND_DERIV_DENOMINATOR,
+                                  0, transposed), 1);
+    ck_assert_int_eq(verify_wrong(DECL "f = x'*A*y\nwrt x, y", JAC_HESSIAN | ND_DERIV_DENOMINATOR,
+                                  1, transposed), 1);
+    ck_assert_int_eq(verify_wrong(DECL "f = x'*A*y\nwrt x, y", JAC_HESSIAN | ND_DERIV_DENOMINATOR,
+                                  1, first_term), 0);
     /* and passes the right ones */
     ck_assert_int_eq(verify_wrong(DECL "f = x'*A*y\nwrt x, y", JAC_HESSIAN, 1, first_term), 0);
 }
@@ -302,6 +324,7 @@ Suite *suite_jacobian(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, jacobian_rule_verifies, 0, (int)N_CASES);
+    tcase_add_loop_test(tc, denominator_layout_verifies, 0, (int)N_CASES);
     tcase_add_test(tc, every_jacobian_rule_is_exercised);
     tcase_add_test(tc, verify_rejects_wrong_blocks);
     tcase_add_test(tc, issue_examples_check);
