@@ -399,27 +399,14 @@ static void print_prod(printer *p, const nd_node *n, int negate)
 
 /* ---- sums ---- */
 
-/* How a broadcast operand spreads: 1 a column across, 2 a row down, 0 a
- * scalar (or not a broadcast). */
-static int spread(printer *p, const nd_node *t)
-{
-    if (t->op != OP_BCAST || expr_is_scalar(p->ctx, t->kid[0]))
-        return 0;
-    return dim_is_one(p->ctx, t->kid[0]->shape.cols) ? 1 : 2;
-}
-
 /* Broadcast operands of a sum or .* product stay implicit when another
- * operand has the full shape: the parser broadcasts them back.  Not when
- * a column and a row are both broadcast (a Hessian's x*1' + 1*x'): the
- * parser reads x + x' + M from the left, and x + x' does not type. */
-static int implicit_broadcast(printer *p, const nd_node *n)
+ * operand has the full shape: the parser broadcasts them back. */
+static int implicit_broadcast(const nd_node *n)
 {
-    int full = 0, kinds = 0;
-    for (uint32_t i = 0; i < n->nkids; i++) {
-        full |= n->kid[i]->op != OP_BCAST;
-        kinds |= 1 << spread(p, n->kid[i]);
-    }
-    return full && (kinds & 6) != 6;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (n->kid[i]->op != OP_BCAST)
+            return 1;
+    return 0;
 }
 
 static const nd_node *unbroadcast(const nd_node *t, int implicit)
@@ -451,9 +438,41 @@ static int term_negative(printer *p, const nd_node *t)
            is_negative(t);
 }
 
+/* The term printed first: the first one with the sum's own shape when
+ * the broadcast terms before it do not add up left to right (x' + x + A
+ * reads back as an error, since x' + x is not defined; A + x' + x and
+ * x' + A are fine), else the first. */
+static uint32_t sum_lead(printer *p, const nd_node *sum)
+{
+    if (!implicit_broadcast(sum))
+        return 0;
+    const nd_node *row = NULL;     /* the first non-scalar broadcast term */
+    int clash = 0;
+    for (uint32_t j = 0; j < sum->nkids; j++) {
+        const nd_node *t = unbroadcast(sum->kid[j], 1);
+        if (shape_equal(p->ctx, t->shape, sum->shape))
+            return clash ? j : 0;
+        if (expr_is_scalar(p->ctx, t))
+            continue;
+        if (!row)
+            row = t;
+        else if (!shape_equal(p->ctx, t->shape, row->shape))
+            clash = 1;
+    }
+    return 0;
+}
+
+/* The i-th term of the sum as printed: the lead, then the others in order. */
+static const nd_node *sum_term(printer *p, const nd_node *sum, uint32_t i)
+{
+    uint32_t lead = sum_lead(p, sum);
+    uint32_t k = i == 0 ? lead : i <= lead ? i - 1 : i;
+    return sum->kid[k];
+}
+
 void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
 {
-    const nd_node *t = unbroadcast(sum->kid[i], implicit_broadcast(p, sum));
+    const nd_node *t = unbroadcast(sum_term(p, sum, i), implicit_broadcast(sum));
     int neg = term_negative(p, t);
     if (i == 0 && neg)
         sb_putc(p->out, '-');
@@ -470,7 +489,7 @@ static void print_sum(printer *p, const nd_node *n)
 
 static void print_emul(printer *p, const nd_node *n)
 {
-    int implicit = implicit_broadcast(p, n);
+    int implicit = implicit_broadcast(n);
     const nd_node **f = xmalloc(n->nkids * sizeof *f);
     for (uint32_t i = 0; i < n->nkids; i++)
         f[i] = unbroadcast(n->kid[i], implicit);

@@ -297,6 +297,34 @@ START_TEST(issue_examples_print)
 }
 END_TEST
 
+/* The printed form reads back as the same Jacobian (with one variable,
+ * and no temporaries, which an answer cannot name). */
+START_TEST(printed_form_reads_back)
+{
+    const jac_case *c = &cases[_i];
+    nd_session *s = nd_open("<test>", c->program, strlen(c->program), NULL);
+    ck_assert_int_eq(nd_set_derivative(s, c->kind), 0);
+    char *out;
+    ck_assert_int_eq(nd_emit(s, ND_TEXT, NULL, &out), 0);
+    const char *line = strstr(out, "\nd");
+    line = !strncmp(out, "d", 1) ? out : line ? line + 1 : NULL;
+    ck_assert_ptr_nonnull(line);
+    const char *rhs = strstr(line, " = ");
+    int one_line = !strchr(rhs, '\n') || !strchr(strchr(rhs, '\n') + 1, '\n');
+    if (!strstr(out, "t1 = ") && one_line && !strstr(line + 1, "\nd")) {
+        char *answer = strdup(rhs + 3);
+        answer[strcspn(answer, "\n")] = '\0';
+        char *v = NULL;
+        int st = nd_check(s, answer, &v);
+        ck_assert_msg(st == 0, "%s\nreads back as: %s", out, v ? v : nd_diagnostics(s));
+        nd_free(v);
+        free(answer);
+    }
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
 /* What has no rule is an error, never an answer. */
 START_TEST(unsupported_is_an_error)
 {
@@ -325,6 +353,7 @@ Suite *suite_jacobian(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, jacobian_rule_verifies, 0, (int)N_CASES);
     tcase_add_loop_test(tc, denominator_layout_verifies, 0, (int)N_CASES);
+    tcase_add_loop_test(tc, printed_form_reads_back, 0, (int)N_CASES);
     tcase_add_test(tc, every_jacobian_rule_is_exercised);
     tcase_add_test(tc, verify_rejects_wrong_blocks);
     tcase_add_test(tc, issue_examples_check);

@@ -2,5 +2,5 @@
 args: -e "x : vector(n); f = sum(exp(x))*sum(x)" --hessian
 status: 0
 --- stdout
-d2f/dx2 = exp(x)*vector(1)' + vector(1)*exp(x)' + sum(x)*diag(exp(x))
+d2f/dx2 = sum(x)*diag(exp(x)) + exp(x) + exp(x)'
 --- stderr
