@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "derive.h"
 #include "emit.h"
+#include "jacobian.h"
 #include "mk.h"
 #include "ops.h"
 #include "parse.h"
@@ -47,6 +48,7 @@ struct checker {
     int line_var;               /* the wrt index of the line being diagnosed */
     check_sink sink;            /* graders (grade.c) */
     void *sink_user;
+    enum jac_kind kind;         /* what grad[] holds (check_set_kind) */
 };
 
 void check_set_sink(checker *c, check_sink fn, void *user)
@@ -132,6 +134,32 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
     derive_gradients(ctx, c->objective, c->prog.wrt, c->prog.n_wrt, c->grad);
     find_steps(c);
     return c;
+}
+
+int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag)
+{
+    nd_ctx *ctx = c->ctx;
+    size_t diag_len = ctx->diag.len;
+    volatile int st = jac_require(ctx, &c->prog, kind);
+    if (!st) {
+        st = 2;
+        CTX_TRY(ctx, jb) {
+            for (int j = 0; j < c->prog.n_wrt; j++) {
+                int v = c->prog.wrt[j];
+                c->grad[j] = kind == JAC_HESSIAN ? jac_hessian(ctx, c->objective, v, v)
+                                                 : jac_derive(ctx, c->objective, v);
+                if (denominator)
+                    c->grad[j] = mk_transpose(ctx, c->grad[j]);
+            }
+            st = 0;
+        }
+        CTX_END_TRY(ctx, jb);
+    }
+    if (st)
+        sb_puts(diag, sb_str(&ctx->diag) + diag_len);
+    c->kind = kind;
+    c->n_steps = 0;     /* the steps are a gradient's */
+    return st;
 }
 
 void check_close(checker *c)
@@ -503,11 +531,13 @@ static void diagnose(checker *c, const line_target *t, int plain, nd_node *answe
     nd_node *target = t->j >= 0 ? c->ctx->vars[c->prog.wrt[t->j]].node : c->steps[t->i].target;
     reason_in in = {
         .ctx = c->ctx, .opts = &c->opts, .expect_name = t->name,
+        .subject = c->kind ? t->name : NULL,
         .symmetric = is_symmetric_var(c, t->j), .answer = answer,
         .error = how->msg, .error_loc = how->loc, .expr = expr, .src = src,
-        .objective = c->objective, .target = target, .want = c->want,
+        .objective = c->kind ? NULL : c->objective, .target = target, .want = c->want,
         .origin = c->prog.origin, .n_origin = c->prog.n_origin,
-        .elaborate = elaborate_candidate, .paths = plain ? paths_reason : NULL, .user = &l,
+        .elaborate = elaborate_candidate, .paths = plain && !c->kind ? paths_reason : NULL,
+        .user = &l,
     };
     in.expect = in.symmetric ? symmetric_part(c->ctx, expect) : expect;
     reason_find(&in, why);
@@ -836,7 +866,8 @@ int check_expression(checker *c, const nd_source *answer, enum check_format fmt,
         free(msg);
         return 2;
     }
-    line_target t = { 0, -1, c->grad[0], "the gradient" };
+    static const char *const names[] = { "the gradient", "the Jacobian", "the Hessian" };
+    line_target t = { 0, -1, c->grad[0], names[c->kind] };
     line_result r;
     memset(&r, 0, sizeof r);
     reason_init(&r.why);
@@ -845,7 +876,8 @@ int check_expression(checker *c, const nd_source *answer, enum check_format fmt,
     if (v != V_ERROR && fmt == CHECK_JSON) {
         strbuf label;
         sb_init(&label);
-        sb_printf(&label, "d%s/d%s", objective_name(c), c->ctx->vars[c->prog.wrt[0]].name);
+        sb_printf(&label, c->kind == JAC_HESSIAN ? "d2%s/d%s2" : "d%s/d%s", objective_name(c),
+                  c->ctx->vars[c->prog.wrt[0]].name);
         sb_puts(out, "{\n  \"lines\": [\n");
         json_verdict(&r, sb_str(&label), 1, out);
         tally tl = { 1, v == V_RIGHT, 0, 1, v == V_RIGHT ? NULL : sb_str(&label) };

@@ -16,6 +16,7 @@
 #define ND_CHECK_H
 
 #include "elab.h"
+#include "jacobian.h"
 #include "verify.h"
 
 typedef struct checker checker;
@@ -27,6 +28,12 @@ enum check_format { CHECK_TEXT, CHECK_JSON };
 checker *check_open(const nd_source *program, const elab_opts *eo, const verify_opts *o,
                     strbuf *diag);
 void check_close(checker *c);
+/* --jacobian, --hessian: answers are compared with the Jacobian or the
+ * Hessian w.r.t. each variable (transposed: denominator layout) in place
+ * of the gradient (--check only;
+ * the diagnoses that rederive a gradient are not tried).  0, or 2 after
+ * an error (appended to diag). */
+int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag);
 
 /* One answer to the gradient w.r.t. the first variable: "equivalent\n" or
  * "not equivalent: REASON\n" into out (or the same as JSON).  Returns 0, 1,

@@ -19,13 +19,13 @@
 
 enum mode {
     MODE_TEXT, MODE_LATEX_DOC, MODE_STEPS, MODE_PATHS, MODE_C, MODE_DOT, MODE_VERIFY,
-    MODE_CHECK, MODE_CHECK_FILE, MODE_JACOBIAN, MODE_HESSIAN, MODE_EXPLAIN, MODE_CHECK_LATEX,
+    MODE_CHECK, MODE_CHECK_FILE, MODE_EXPLAIN, MODE_CHECK_LATEX,
     MODE_GRADE,
 };
 
 static const char *const mode_flags[] = {
     "(text)", "--latex-doc", "--steps", "--paths", "--c", "--dot", "--verify",
-    "--check", "--check-file", "--jacobian", "--hessian", "--explain", "--check-latex",
+    "--check", "--check-file", "--explain", "--check-latex",
     "--grade",
 };
 
@@ -35,6 +35,8 @@ enum answers { ANSWERS_AUTO, ANSWERS_TEXT, ANSWERS_LATEX };
 typedef struct options {
     enum mode mode;
     int mode_set, latex, dot_steps, json;
+    int derivative;             /* --jacobian, --hessian: ND_DERIV_* */
+    int denominator;            /* --layout denominator */
     const char *file, *program, *output, *check_expr, *check_file, *header;
     const char *grade_dir, *rubric, *format;
     enum answers answers;
@@ -75,11 +77,15 @@ static const char usage_text[] =
     "  --check-latex 'EXPR'  --check for an answer written in LaTeX\n"
     "  --grade DIR        check every answer file in DIR: a table of scores (with -o:\n"
     "                     a CSV too)\n"
-    "  --jacobian         the Jacobian of a vector objective w.r.t. a vector\n"
-    "  --hessian          the Hessian of a scalar objective w.r.t. a vector\n"
     "  --explain          the declarations in force, inferred ones included\n"
     "\n"
     "options:\n"
+    "  --jacobian         derive the Jacobian of a vector objective w.r.t. vectors,\n"
+    "                     J[i,j] = df_i/dx_j (text, --latex, --verify, --check)\n"
+    "  --hessian          derive the Hessian of a scalar objective w.r.t. vectors\n"
+    "                     (text, --latex, --verify, --check)\n"
+    "  --layout KIND      numerator (default: J[i,j] = df_i/dx_j) or denominator\n"
+    "                     (J[j,i] = df_i/dx_j, each block transposed)\n"
     "  --wrt a,b          differentiate with respect to these (repeatable)\n"
     "  --of NAME          the objective (default: the last assignment)\n"
     "  -e PROGRAM         the program text itself instead of a FILE\n"
@@ -183,13 +189,23 @@ static int steps_and_dot(cli *c, enum mode m)
     return 0;
 }
 
+/* --jacobian or --hessian: what the mode derives (one of them). */
+static int derivative_option(cli *c, const char *name)
+{
+    options *o = &c->opt;
+    int kind = !strcmp(name, "--jacobian") ? ND_DERIV_JACOBIAN : ND_DERIV_HESSIAN;
+    if (o->derivative && o->derivative != kind)
+        return usage_error(c, "--jacobian and --hessian cannot be combined");
+    o->derivative = kind;
+    return 0;
+}
+
 static int flag_option(cli *c, const char *name)
 {
     static const struct { const char *name; enum mode mode; } flags[] = {
         { "--latex-doc", MODE_LATEX_DOC }, { "--steps", MODE_STEPS },
         { "--paths", MODE_PATHS },         { "--c", MODE_C },
         { "--dot", MODE_DOT },             { "--verify", MODE_VERIFY },
-        { "--jacobian", MODE_JACOBIAN },   { "--hessian", MODE_HESSIAN },
         { "--explain", MODE_EXPLAIN },
     };
     options *o = &c->opt;
@@ -201,6 +217,8 @@ static int flag_option(cli *c, const char *name)
         return o->json = 1, 0;
     if (!strcmp(name, "--colmajor"))
         return o->c.colmajor = 1, 0;
+    if (!strcmp(name, "--jacobian") || !strcmp(name, "--hessian"))
+        return derivative_option(c, name);
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
         if (!strcmp(name, flags[i].name))
             return steps_and_dot(c, flags[i].mode) ? 0 : set_mode(c, flags[i].mode);
@@ -230,6 +248,14 @@ static int format_kind(cli *c, const char *v)
     return 0;
 }
 
+static int layout_kind(cli *c, const char *v)
+{
+    if (strcmp(v, "numerator") && strcmp(v, "denominator"))
+        return usage_error(c, "--layout takes numerator or denominator, not '%s'", v);
+    c->opt.denominator = v[0] == 'd';
+    return 0;
+}
+
 static int value_option(cli *c, const char *name, const char *v)
 {
     options *o = &c->opt;
@@ -238,6 +264,8 @@ static int value_option(cli *c, const char *name, const char *v)
         add_wrt(o, v);
     else if (!strcmp(name, "--of"))
         o->cfg.of = v;
+    else if (!strcmp(name, "--layout"))
+        return layout_kind(c, v);
     else if (!strcmp(name, "-e"))
         o->program = v;
     else if (!strcmp(name, "-o"))
@@ -281,7 +309,7 @@ static int takes_value(const char *name)
     static const char *const names[] = {
         "--wrt", "--of", "-e", "-o", "--check", "--check-file", "--header", "--name",
         "--dims", "--seed", "--points", "--precision", "--check-latex", "--grade",
-        "--rubric", "--names", "--answers", "--format",
+        "--rubric", "--names", "--answers", "--format", "--layout",
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i]))
@@ -348,6 +376,8 @@ static int parse_options(cli *c, int argc, char **argv)
         o->mode != MODE_CHECK_LATEX)
         return usage_error(c, "--names is for LaTeX answers: --check-file, --check-latex or "
                               "--grade");
+    if (o->denominator && !o->derivative)
+        return usage_error(c, "--layout goes with --jacobian or --hessian");
     if (o->answers && o->mode != MODE_CHECK_FILE)
         return usage_error(c, "--answers goes with --check-file");
     o->cfg.wrt = (const char *const *)o->wrt;
@@ -542,8 +572,6 @@ static enum nd_format format_of(const options *o)
     case MODE_PATHS: return o->latex ? ND_PATHS_LATEX : ND_PATHS;
     case MODE_C: return ND_C;
     case MODE_DOT: return o->dot_steps ? ND_DOT_STEPS : ND_DOT;
-    case MODE_JACOBIAN: return ND_JACOBIAN;
-    case MODE_HESSIAN: return ND_HESSIAN;
     case MODE_EXPLAIN: return ND_EXPLAIN;
     default: return o->latex ? ND_LATEX : ND_TEXT;
     }
@@ -660,6 +688,9 @@ static int run_mode(cli *c, nd_session *s, char **result, char **header)
     double worst;
     size_t len;
     if (answer_options(c, s))
+        return 2;
+    if (o->derivative &&
+        nd_set_derivative(s, o->derivative | (o->denominator ? ND_DERIV_DENOMINATOR : 0)))
         return 2;
     switch (o->mode) {
     case MODE_VERIFY:

@@ -105,8 +105,41 @@ void latex_ident(strbuf *out, const char *name)
     sb_printf(out, "_{%s}", name + d);
 }
 
+/* A block of a Hessian, d2f/dx2 or d2f/dx dy (jacobian.h): 1 when it was. */
+static int hessian_label(strbuf *out, const char *label)
+{
+    const char *slash = strchr(label, '/');
+    if (strncmp(label, "d2", 2) != 0 || !slash || slash == label + 2 || slash[1] != 'd')
+        return 0;
+    size_t n = (size_t)(slash - label - 2), len = strlen(slash + 2);
+    const char *second = strstr(slash + 2, " d");
+    if (!second && (len < 2 || slash[len + 1] != '2'))
+        return 0;
+    char *of = xmalloc(n + len + 1), *wrt = of + n + 1;
+    memcpy(of, label + 2, n);
+    of[n] = '\0';
+    size_t w = second ? (size_t)(second - slash - 2) : len - 1;
+    memcpy(wrt, slash + 2, w);
+    wrt[w] = '\0';
+    sb_puts(out, "\\frac{\\partial^2 ");
+    latex_ident(out, of);
+    sb_puts(out, "}{\\partial ");
+    latex_ident(out, wrt);
+    if (second) {
+        sb_puts(out, " \\, \\partial ");
+        latex_ident(out, second + 2);
+    } else {
+        sb_puts(out, "^2");
+    }
+    sb_putc(out, '}');
+    free(of);
+    return 1;
+}
+
 void latex_label(strbuf *out, const char *label)
 {
+    if (hessian_label(out, label))
+        return;
     const char *slash = strchr(label, '/');
     if (label[0] == 'd' && slash && slash[1] == 'd' && slash > label + 1) {
         size_t n = (size_t)(slash - label - 1);

@@ -49,8 +49,8 @@ enum nd_format {
     ND_C,               /* C99 source */
     ND_C_HEADER,        /* its prototypes */
     ND_EXPLAIN,         /* the declarations in force */
-    ND_JACOBIAN,
-    ND_HESSIAN,
+    ND_JACOBIAN,        /* the Jacobian as text (nd_set_derivative, then ND_TEXT) */
+    ND_HESSIAN,         /* the Hessian as text */
 };
 
 typedef struct nd_c_options {
@@ -103,6 +103,18 @@ ND_API int nd_check_lines(nd_session *s, const char *name, const char *text, siz
 #define ND_CHECK_GRADESCOPE 8
 ND_API int nd_check_file(nd_session *s, const char *name, const char *text, size_t len,
                          int flags, char **verdicts);
+
+/* What nd_emit (text and LaTeX), nd_verify and nd_check derive from now
+ * on: the gradients (the default), the Jacobian of a vector objective,
+ * J[i, j] = d f_i / d x_j, or the Hessian of a scalar objective, with
+ * respect to column-vector (or scalar) variables.  2 for another kind. */
+#define ND_DERIV_GRADIENT 0
+#define ND_DERIV_JACOBIAN 1
+#define ND_DERIV_HESSIAN 2
+/* ... ORed in: the other layout, J[j, i] = d f_i / d x_j (each block
+ * transposed: the gradient's layout) */
+#define ND_DERIV_DENOMINATOR 4
+ND_API int nd_set_derivative(nd_session *s, int kind);
 
 /* LaTeX answers: names that stand for others, "delta2=dL/dz2,e=dL/dz1"
  * (repeatable; 2 and a message on a bad list). */

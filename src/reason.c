@@ -1111,15 +1111,16 @@ static int difference(R *r)
     const char *ms = missing ? show(r, shown[0]) : NULL, *es = extra ? show(r, shown[1]) : NULL;
     if ((ms && strlen(ms) > 80) || (es && strlen(es) > 80))
         return 0;
+    const char *whole = r->in->subject ? r->in->subject : "the gradient";
     if (!extra)
-        reason_set(r->out, "missing-term", "missing the term%s `%s`: the gradient is the answer "
-                   "plus it", gn > 1 ? "s" : "", ms);
+        reason_set(r->out, "missing-term", "missing the term%s `%s`: %s is the answer plus it",
+                   gn > 1 ? "s" : "", ms, whole);
     else if (!missing)
-        reason_set(r->out, "extra-term", "the term%s `%s` should not be there: the gradient is the "
-                   "answer without %s", an > 1 ? "s" : "", es, an > 1 ? "them" : "it");
+        reason_set(r->out, "extra-term", "the term%s `%s` should not be there: %s is the "
+                   "answer without %s", an > 1 ? "s" : "", es, whole, an > 1 ? "them" : "it");
     else
-        reason_set(r->out, "term", "`%s` should be `%s`: the gradient is the answer with that "
-                   "term replaced", es, ms);
+        reason_set(r->out, "term", "`%s` should be `%s`: %s is the answer with that "
+                   "term replaced", es, ms, whole);
     reason_fix(r->out, "(%s) + (%s)", r->text, show(r, shown[2]));
     return 1;
 }

@@ -43,6 +43,8 @@ typedef struct reason_in {
     const verify_opts *opts;
     nd_node *expect;            /* what the answer should be */
     const char *expect_name;    /* "the gradient", "dL/dz2" */
+    const char *subject;        /* what a wrong term is a term of: NULL for "the
+                                   gradient" (a step's too), "the Hessian" */
     int symmetric;              /* compare symmetric parts (a symmetric variable) */
     nd_node *answer;            /* NULL: it did not elaborate (a shape error) */
     const char *error;          /* ... that error's message, and where */

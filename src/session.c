@@ -17,6 +17,7 @@
 #include "elab.h"
 #include "emit.h"
 #include "grade.h"
+#include "jacobian.h"
 #include "latex.h"
 #include "parse.h"
 #include "shape.h"
@@ -34,6 +35,9 @@ struct nd_session {
     const char **grading_wrt;
     const char **map_from, **map_to;    /* --names */
     int n_map;
+    enum jac_kind kind;     /* what the outputs derive: the gradient unless set */
+    int denominator;        /* ... in the layout J[j, i] = d f_i / d x_j */
+    int wrt_given;          /* by the configuration (--wrt) */
 };
 
 const char *nd_version(void)
@@ -97,6 +101,7 @@ nd_session *nd_open(const char *name, const char *text, size_t len, const nd_con
     if (cfg && cfg->precision > 0)
         s->verify.prec = cfg->precision;
     s->ctx = ctx_new(&s->src);
+    s->wrt_given = cfg && cfg->wrt;
     front_end(s, cfg);
     return s;
 }
@@ -186,6 +191,29 @@ static int gradient_lines(nd_session *s, enum nd_format fmt, strbuf *out)
     if (fmt == ND_LATEX_DOC)
         latex_document_begin(out, s->name);
     emit_gradients(s->ctx, &s->prog, gradients(s), fmt != ND_TEXT, out);
+    if (fmt == ND_LATEX_DOC)
+        latex_document_end(out);
+    return 0;
+}
+
+/* --jacobian and --hessian in a mode that has no such output yet. */
+static int kind_unsupported(nd_session *s, const char *mode)
+{
+    ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s with %s is not supported yet", mode,
+              s->kind == JAC_HESSIAN ? "--hessian" : "--jacobian");
+    return fail(s);
+}
+
+/* The Jacobian or the Hessian, as text or LaTeX lines. */
+static int derivative_lines(nd_session *s, enum nd_format fmt, strbuf *out)
+{
+    if (s->prog.n_wrt == 0)
+        return require_scalar(s);
+    if (fmt == ND_LATEX_DOC)
+        latex_document_begin(out, s->name);
+    if (jac_emit(s->ctx, &s->prog, s->kind, s->denominator, fmt == ND_LATEX || fmt == ND_LATEX_DOC,
+                 out))
+        return fail(s);
     if (fmt == ND_LATEX_DOC)
         latex_document_end(out);
     return 0;
@@ -358,7 +386,16 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
     strbuf b;
     sb_init(&b);
     int st = s->status;
-    if (!st) {
+    if (!st && (fmt == ND_JACOBIAN || fmt == ND_HESSIAN)) {
+        nd_set_derivative(s, fmt == ND_JACOBIAN ? ND_DERIV_JACOBIAN : ND_DERIV_HESSIAN);
+        fmt = ND_TEXT;
+    }
+    if (!st && s->kind && fmt != ND_EXPLAIN && fmt != ND_DOT) {
+        if (fmt == ND_TEXT || fmt == ND_LATEX || fmt == ND_LATEX_DOC)
+            st = derivative_lines(s, fmt, &b);
+        else
+            st = kind_unsupported(s, format_names[fmt]);
+    } else if (!st) {
         switch (fmt) {
         case ND_TEXT:
         case ND_LATEX:
@@ -388,8 +425,8 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
             emit_explain(s->ctx, &s->prog, &b);
             break;
         default:
-            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s is not implemented yet",
-                      format_names[fmt]);
+            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown output format %d",
+                      (int)fmt);
             st = fail(s);
             break;
         }
@@ -398,11 +435,48 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
     return st;
 }
 
+typedef struct jac_verify_arg {
+    nd_session *s;
+    strbuf *out;
+    double *worst;
+} jac_verify_arg;
+
+static int jac_verify_fn(nd_ctx *ctx, const nd_prog *prog, void *arg)
+{
+    jac_verify_arg *a = arg;
+    int st = jac_verify(ctx, prog, a->s->kind, a->s->denominator, &a->s->verify, a->out,
+                        a->worst);
+    return st == 1 ? 0 : st;    /* not verified is not an error: *worst says it */
+}
+
+/* --verify of a Jacobian or a Hessian: on a fresh elaboration, since it
+ * adds the random weights as a variable (jacobian.h). */
+static int jac_verify_impl(nd_session *s, strbuf *out, double *worst)
+{
+    if (s->prog.n_wrt == 0)
+        return require_scalar(s);
+    if (jac_require(s->ctx, &s->prog, s->kind))
+        return fail(s);
+    const char **names = wrt_names(s);
+    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+                     .n_wrt = s->prog.n_wrt };
+    jac_verify_arg a = { s, out, worst };
+    *worst = 0;
+    int st = reelaborate(s, &eo, jac_verify_fn, &a);
+    free(names);
+    return st ? st : *worst <= verify_tolerance(&s->verify) ? 0 : 1;
+}
+
 static int verify_impl(nd_session *s, char **report, double *worst)
 {
     strbuf b;
     sb_init(&b);
     *worst = 0;
+    if (s->kind && !s->status) {
+        int js = jac_verify_impl(s, &b, worst);
+        *report = take(&b);
+        return js;
+    }
     int st = require_scalar(s);
     if (!st) {
         nd_ctx *ctx = s->ctx;
@@ -488,12 +562,23 @@ static int grade_impl(nd_session *s, const char *name, const char *text, size_t 
     return st;
 }
 
+/* A Jacobian or a Hessian is checked one expression at a time (--check). */
+static int kind_check(nd_session *s, int flags)
+{
+    if (s->status || s->prog.n_wrt == 0)
+        return require_scalar(s);
+    if (!(flags & ND_CHECK_EXPRESSION) || (flags & (ND_CHECK_LATEX | ND_CHECK_GRADESCOPE)))
+        return kind_unsupported(s, flags & ND_CHECK_EXPRESSION ? "--check-latex"
+                                                               : "--check-file");
+    return jac_require(s->ctx, &s->prog, s->kind) ? fail(s) : 0;
+}
+
 static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,
                             int flags, char **out)
 {
     strbuf b;
     sb_init(&b);
-    int st = require_scalar(s);
+    int st = s->kind ? kind_check(s, flags) : require_scalar(s);
     if (!st && (flags & ND_CHECK_EXPRESSION) && s->prog.n_wrt != 1) {
         ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--check compares the gradient w.r.t. one variable; the program has %d: "
@@ -508,6 +593,11 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     checker *c = st ? NULL : open_checker(s);
     if (!st && !c)
         st = fail(s);
+    if (c && s->kind && check_set_kind(c, s->kind, s->denominator, &s->ctx->diag)) {
+        check_close(c);
+        c = NULL;
+        st = fail(s);
+    }
     if (c) {
         const nd_source *src = keep_source(s, name, text, len);
         enum check_format fmt = flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT;
@@ -638,6 +728,49 @@ int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len
     return nd_check_file(s, name, text, len, 0, verdicts);
 }
 
+/* ---- what is derived ---- */
+
+/* Without --wrt or a wrt statement, a Jacobian or a Hessian is with
+ * respect to the column vectors the objective depends on (the scalars
+ * when there is none): not the matrices, which it cannot take yet, nor a
+ * scalar parameter beside a vector (lam in lam*norm2(x)). */
+static void default_vectors(nd_session *s)
+{
+    for (const ast_stmt *st = s->prog.ast.first; st; st = st->next)
+        if (st->kind == ST_WRT)
+            return;
+    nd_ctx *ctx = s->ctx;
+    for (int want_col = 1; want_col >= 0; want_col--) {
+        int n = 0;
+        for (int i = 0; i < s->prog.n_wrt; i++) {
+            nd_shape sh = ctx->vars[s->prog.wrt[i]].shape;
+            if (want_col ? shape_is_col(ctx, sh) : shape_is_scalar(ctx, sh))
+                s->prog.wrt[n++] = s->prog.wrt[i];
+        }
+        if (n) {
+            s->prog.n_wrt = n;
+            return;
+        }
+    }
+}
+
+int nd_set_derivative(nd_session *s, int kind)
+{
+    int denominator = (kind & ND_DERIV_DENOMINATOR) != 0;
+    kind &= ~ND_DERIV_DENOMINATOR;
+    if (kind < ND_DERIV_GRADIENT || kind > ND_DERIV_HESSIAN ||
+        (denominator && kind == ND_DERIV_GRADIENT)) {
+        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown derivative kind %d", kind);
+        return 2;
+    }
+    s->denominator = denominator;
+    s->kind = kind == ND_DERIV_HESSIAN ? JAC_HESSIAN
+              : kind == ND_DERIV_JACOBIAN ? JAC_JACOBIAN : JAC_GRADIENT;
+    if (s->kind && !s->status && !s->wrt_given && !s->grads)
+        default_vectors(s);
+    return 0;
+}
+
 /* ---- LaTeX names, rubrics, classes ---- */
 
 int nd_set_latex_names(nd_session *s, const char *spec)
@@ -679,7 +812,7 @@ int nd_grade(nd_session *s, int n, const char *const *names, const char *const *
     strbuf t, c;
     sb_init(&t);
     sb_init(&c);
-    int st = require_scalar(s);
+    int st = s->kind && !s->status ? kind_unsupported(s, "--grade") : require_scalar(s);
     if (!st) {
         size_t stack = (size_t)s->ctx->n_nodes * STACK_PER_NODE;
         if (stack < ((size_t)16 << 20))

@@ -24,6 +24,7 @@ Suite *suite_findings(void);
 Suite *suite_scale(void);
 Suite *suite_latex(void);
 Suite *suite_grade(void);
+Suite *suite_jacobian(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */

@@ -1,0 +1,717 @@
+/* jacobian.c: forward-mode Jacobians over the DAG (see jacobian.h).
+ *
+ * Each node u that is a vector (a column, a row or a scalar: its entries
+ * in order) gets J(u), numel(u) x n, from its operator's row of jac_rules.
+ * A matrix-valued node M has no Jacobian the language can write, but where
+ * it is multiplied by a column r its product has one: the row's `times`
+ * rule gives J(M*r) with r held fixed (J(diag(u)*r) = diag(r)*J(u)), and a
+ * product of factors takes each factor in turn with the others fixed.  A
+ * scalar s has J(s) = its gradient transposed, from reverse mode, so every
+ * reduction and scalar function is covered by its adjoint rule.  What no
+ * rule covers is an error, never a guess. */
+#include "jacobian.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+#include "mk.h"
+#include "ops.h"
+#include "shape.h"
+#include "simplify.h"
+
+typedef struct jac {
+    nd_ctx *ctx;
+    int var;
+    nd_node *x;
+    unsigned char *dep;     /* by id: depends on x (computed for ids < n_dep) */
+    uint32_t n_dep;
+    nd_node **memo;         /* by id: J of a vector node, once made */
+    uint32_t n_memo;
+} jac;
+
+static nd_node *jac_of(jac *J, nd_node *u);
+static nd_node *jac_times(jac *J, nd_node *m, nd_node *r);
+
+/* The rules of one operator: J(u) for a vector u it makes, J(M*r) for a
+ * matrix M it makes and a fixed column r (NULL: r = 1, M a column). */
+typedef struct jac_row {
+    nd_node *(*vec)(jac *J, nd_node *u);
+    nd_node *(*times)(jac *J, nd_node *m, nd_node *r);
+} jac_row;
+
+/* ---- bookkeeping ---- */
+
+/* Room for n nodes, in the arena: an unsupported operator unwinds past
+ * the rules (ctx_fail), and what they hold goes with the ctx. */
+static nd_node **temp(nd_ctx *ctx, size_t n)
+{
+    return arena_alloc(ctx->arena, (n + 1) * sizeof(nd_node *));
+}
+
+/* Does n depend on x?  Nodes made during the pass are looked at as they
+ * come (ids are topological, so a node's kids are known first). */
+static int depends(jac *J, const nd_node *n)
+{
+    nd_ctx *ctx = J->ctx;
+    if (n->id >= J->n_dep) {
+        J->dep = xrealloc(J->dep, ctx->n_nodes);
+        for (uint32_t id = J->n_dep; id < ctx->n_nodes; id++) {
+            nd_node *k = ctx->nodes[id];
+            J->dep[id] = k == J->x;
+            for (uint32_t i = 0; i < k->nkids && !J->dep[id]; i++)
+                J->dep[id] = J->dep[k->kid[i]->id];
+        }
+        J->n_dep = ctx->n_nodes;
+    }
+    return J->dep[n->id];
+}
+
+_Noreturn static void unsupported(jac *J, const nd_node *n, const char *where)
+{
+    ctx_fail(J->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+             "the Jacobian of '%s'%s is not supported yet", ops_table[n->op].name, where);
+}
+
+static nd_node *column(nd_ctx *ctx, nd_node *u);
+
+/* diag(a), with diag(c*ones) = c*eye; NULL for diag(0). */
+static nd_node *diag_node(nd_ctx *ctx, nd_node *a)
+{
+    if (mk_is_zero(a))
+        return NULL;
+    if (a->op == OP_BCAST && expr_is_scalar(ctx, a->kid[0]))
+        return mk_mul(ctx, a->kid[0], expr_eye(ctx, a->shape.rows));
+    return mk_fn(ctx, OP_DIAGM, a);
+}
+
+/* Is t (c*)diag(a)*R?  Then *arg = c*a and *rest = R (NULL: none). */
+static int diag_led(nd_ctx *ctx, nd_node *t, nd_node **arg, nd_node **rest)
+{
+    if (t->op == OP_DIAGM && !(t->flags & NF_NAMED)) {
+        *arg = t->kid[0];
+        *rest = NULL;
+        return 1;
+    }
+    if (t->op != OP_PROD || (t->flags & NF_NAMED))
+        return 0;
+    uint32_t k = 0;
+    while (k < t->nkids && expr_is_scalar(ctx, t->kid[k]))
+        k++;
+    if (k == t->nkids || t->kid[k]->op != OP_DIAGM || (t->kid[k]->flags & NF_NAMED))
+        return 0;
+    nd_node *a = t->kid[k]->kid[0];
+    for (uint32_t i = 0; i < k; i++)
+        a = mk_mul(ctx, t->kid[i], a);
+    uint32_t left = t->nkids - k - 1;
+    *arg = a;
+    *rest = left == 0 ? NULL : left == 1 ? t->kid[k + 1] : mk_prod(ctx, t->kid + k + 1, (int)left);
+    return 1;
+}
+
+/* Terms diag(a)*R and diag(b)*R make diag(a + b)*R: the Jacobians of a
+ * sum's terms share their right parts (J(s.*u) + J(v.*u) = diag(s + v)*J(u)),
+ * and a + b often simplifies (y + (1 - y) = 1). */
+static int merge_diags(nd_ctx *ctx, nd_node **t, int n)
+{
+    for (int i = 0; i < n; i++) {
+        nd_node *a, *r, *b, *q;
+        if (!t[i] || !diag_led(ctx, t[i], &a, &r))
+            continue;
+        int merged = 0;
+        for (int j = i + 1; j < n; j++)
+            if (t[j] && diag_led(ctx, t[j], &b, &q) && q == r) {
+                a = mk_add2(ctx, a, b);
+                t[j] = NULL;
+                merged = 1;
+            }
+        if (merged) {
+            nd_node *d = diag_node(ctx, a);
+            t[i] = d && r ? mk_mul(ctx, d, r) : d;
+        }
+    }
+    int w = 0;
+    for (int i = 0; i < n; i++)
+        if (t[i])
+            t[w++] = t[i];
+    return w;
+}
+
+/* The sum of the terms that are not NULL (a zero Jacobian), or NULL. */
+static nd_node *sum_of(jac *J, nd_node **t, int n)
+{
+    int w = 0;
+    for (int i = 0; i < n; i++)
+        if (t[i] && !mk_is_zero(t[i]))
+            t[w++] = t[i];
+    w = merge_diags(J->ctx, t, w);
+    return w == 0 ? NULL : w == 1 ? t[0] : mk_add(J->ctx, t, w);
+}
+
+static nd_node *plus(jac *J, nd_node *a, nd_node *b)
+{
+    nd_node *t[2] = { a, b };
+    return sum_of(J, t, 2);
+}
+
+/* a*b, NULL (zero) when a or b (a Jacobian) is. */
+static nd_node *times(jac *J, nd_node *a, nd_node *b)
+{
+    return a && b ? mk_mul(J->ctx, a, b) : NULL;
+}
+
+static int is_vector(nd_ctx *ctx, const nd_node *n)
+{
+    return dim_is_one(ctx, n->shape.rows) || dim_is_one(ctx, n->shape.cols);
+}
+
+/* The entries of the vector u as a column. */
+static nd_node *column(nd_ctx *ctx, nd_node *u)
+{
+    return shape_is_row(ctx, u->shape) ? mk_transpose(ctx, u) : u;
+}
+
+
+/* diag(u) of a vector's entries (NULL: 0). */
+static nd_node *diag_of(nd_ctx *ctx, nd_node *u)
+{
+    return diag_node(ctx, column(ctx, u));
+}
+
+/* ---- vectors ---- */
+
+/* A scalar's Jacobian is its gradient as a row: reverse mode. */
+static nd_node *jac_scalar(jac *J, nd_node *s)
+{
+    nd_node *g;
+    derive_gradients(J->ctx, s, &J->var, 1, &g);
+    return mk_is_zero(g) ? NULL : mk_transpose(J->ctx, g);
+}
+
+static nd_node *j_var(jac *J, nd_node *u)
+{
+    if (expr_is_scalar(J->ctx, u))      /* only x depends on x */
+        return mk_int(J->ctx, 1);
+    return expr_eye(J->ctx, u->shape.rows);
+}
+
+static nd_node *j_transpose(jac *J, nd_node *u)
+{
+    return jac_of(J, u->kid[0]);     /* the same entries in the same order */
+}
+
+static nd_node *j_add(jac *J, nd_node *u)
+{
+    nd_node **t = temp(J->ctx, u->nkids);
+    for (uint32_t i = 0; i < u->nkids; i++)
+        t[i] = jac_of(J, u->kid[i]);
+    nd_node *r = sum_of(J, t, (int)u->nkids);
+    return r;
+}
+
+/* A scalar broadcast to a vector: every entry moves with it. */
+static nd_node *j_bcast(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *k = u->kid[0];
+    if (!expr_is_scalar(ctx, k))
+        unsupported(J, u, " (of a vector to a matrix)");
+    nd_shape s = column(ctx, u)->shape;
+    return times(J, mk_ones(ctx, shape_make(s.rows, DIM_ONE)), jac_of(J, k));
+}
+
+/* J(u1 .* u2 .* ...) = sum_i diag(the other factors) * J(u_i) */
+static nd_node *j_emul(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node **t = temp(ctx, u->nkids);
+    for (uint32_t i = 0; i < u->nkids; i++) {
+        t[i] = NULL;
+        if (!depends(J, u->kid[i]))
+            continue;
+        nd_node *others = NULL;
+        for (uint32_t k = 0; k < u->nkids; k++)
+            if (k != i)
+                others = others ? mk_emul(ctx, others, u->kid[k]) : u->kid[k];
+        t[i] = times(J, diag_of(ctx, others), jac_of(J, u->kid[i]));
+    }
+    nd_node *r = sum_of(J, t, (int)u->nkids);
+    return r;
+}
+
+/* Elementwise functions, whichever: J(f(v)) = diag(f'(v)) * J(v). */
+static nd_node *j_elem(jac *J, nd_node *u)
+{
+    const nd_opinfo *o = &ops_table[u->op];
+    if (!o->deriv)
+        return NULL;    /* piecewise constant: derivative 0 */
+    nd_node *d = o->deriv(J->ctx, u->kid[0], u);
+    return times(J, diag_of(J->ctx, d), jac_of(J, u->kid[0]));
+}
+
+/* b .^ p, p a scalar: diag(p*b.^(p-1))*J(b) + (b.^p .* log(b))*J(p) */
+static nd_node *j_epow(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *b = u->kid[0], *p = u->kid[1], *jb = NULL, *jp = NULL;
+    if (depends(J, b)) {
+        nd_node *d = mk_mul(ctx, p, mk_pow(ctx, b, mk_sub(ctx, p, mk_int(ctx, 1))));
+        jb = times(J, diag_of(ctx, d), jac_of(J, b));
+    }
+    if (depends(J, p) && !mk_is_zero(b))
+        jp = times(J, column(ctx, mk_emul(ctx, u, mk_fn(ctx, OP_LOG, b))), jac_of(J, p));
+    return plus(J, jb, jp);
+}
+
+/* The product of f[0..n-1] (in order) and then r, or NULL for none. */
+static nd_node *prod_of(nd_ctx *ctx, nd_node *const *f, int n, nd_node *r)
+{
+    nd_node **v = temp(ctx, ((size_t)n + 1));
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        v[k++] = f[i];
+    if (r)
+        v[k++] = r;
+    nd_node *p = k == 0 ? NULL : k == 1 ? v[0] : mk_prod(ctx, v, k);
+    return p;
+}
+
+/* J(f[0]*...*f[n-1]*r), a column or a scalar, with r fixed: each factor
+ * that varies in turn, the others fixed.  Between a left part L and a
+ * right part R, J(L*f*R) = L*J(f*R); a scalar factor s gives
+ * (the rest)*J(s). */
+static nd_node *j_chain(jac *J, nd_node *const *f, int n, nd_node *r)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node **t = temp(ctx, ((size_t)n + 1));
+    nd_node **rest = temp(ctx, ((size_t)n + 1));
+    for (int i = 0; i < n; i++) {
+        t[i] = NULL;
+        if (!depends(J, f[i]))
+            continue;
+        if (expr_is_scalar(ctx, f[i])) {
+            int k = 0;
+            for (int j = 0; j < n; j++)
+                if (j != i)
+                    rest[k++] = f[j];
+            nd_node *others = prod_of(ctx, rest, k, r);
+            nd_node *ji = jac_of(J, f[i]);
+            t[i] = others ? times(J, column(ctx, others), ji) : ji;
+            continue;
+        }
+        nd_node *left = prod_of(ctx, f, i, NULL);
+        nd_node *right = prod_of(ctx, f + i + 1, n - i - 1, r);
+        nd_node *jf = jac_times(J, f[i], right);
+        t[i] = left ? times(J, left, jf) : jf;
+    }
+    nd_node *s = sum_of(J, t, n);
+    return s;
+}
+
+/* The factors of a product transposed and in reverse order: (F*G)' = G'*F'. */
+static nd_node **reversed(nd_ctx *ctx, const nd_node *p)
+{
+    nd_node **f = temp(ctx, ((size_t)p->nkids + 1));
+    for (uint32_t i = 0; i < p->nkids; i++)
+        f[i] = mk_transpose(ctx, p->kid[p->nkids - 1 - i]);
+    return f;
+}
+
+/* A product that is a row has the Jacobian of its transpose, a column. */
+static nd_node *j_prod(jac *J, nd_node *u)
+{
+    if (!shape_is_row(J->ctx, u->shape))
+        return j_chain(J, u->kid, (int)u->nkids, NULL);
+    nd_node **f = reversed(J->ctx, u);
+    nd_node *r = j_chain(J, f, (int)u->nkids, NULL);
+    return r;
+}
+
+/* softmax(z) = s: (diag(s) - s*s') * J(z), for a column z. */
+static nd_node *j_softmax(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    if (!dim_is_one(ctx, u->shape.cols))
+        unsupported(J, u, " of a matrix or a row (column-wise)");
+    nd_node *d = mk_sub(ctx, mk_fn(ctx, OP_DIAGM, u), mk_mul(ctx, u, mk_transpose(ctx, u)));
+    return times(J, d, jac_of(J, u->kid[0]));
+}
+
+/* logsoftmax(z): J(z) - ones*(softmax(z)'*J(z)), for a column z. */
+static nd_node *j_logsoftmax(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    if (!dim_is_one(ctx, u->shape.cols))
+        unsupported(J, u, " of a matrix or a row (column-wise)");
+    nd_node *jz = jac_of(J, u->kid[0]);
+    if (!jz)
+        return NULL;
+    nd_node *s = mk_transpose(ctx, mk_fn(ctx, OP_SOFTMAX, u->kid[0]));
+    nd_node *ones = mk_ones(ctx, shape_make(u->shape.rows, DIM_ONE));
+    return mk_sub(ctx, jz, mk_mul3(ctx, ones, s, jz));
+}
+
+static nd_node *diag_of_matrix(jac *J, nd_node *m);
+
+/* diag(L*(P + Q)*R) = diag(L*P*R) + diag(L*Q*R), the sum c[i]. */
+static nd_node *diag_of_distributed(jac *J, nd_node *const *c, int k, int i)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node **f = temp(ctx, (size_t)k), *d = NULL;
+    memcpy(f, c, (size_t)k * sizeof *f);
+    for (uint32_t t = 0; t < c[i]->nkids; t++) {
+        f[i] = c[i]->kid[t];
+        nd_node *e = diag_of_matrix(J, prod_of(ctx, f, k, NULL));
+        if (!e) {
+            d = NULL;
+            break;
+        }
+        d = d ? mk_add2(ctx, d, e) : e;
+    }
+    return d;
+}
+
+/* The diagonal of a product of matrices: diag(diag(u)*R) = u .* diag(R),
+ * diag(L*diag(u)) = diag(L) .* u, diag(L*a*b'*R) = (L*a) .* (R'*b),
+ * diag(s*R) = s*diag(R); NULL when none applies. */
+static nd_node *diag_of_prod(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
+    int n = (int)m->nkids, s0 = 0;
+    while (s0 < n && expr_is_scalar(ctx, m->kid[s0]))
+        s0++;
+    nd_node *const *c = m->kid + s0, *d = NULL;
+    int k = n - s0;
+    if (k == 1) {
+        d = diag_of_matrix(J, c[0]);
+    } else if (c[0]->op == OP_DIAGM) {
+        nd_node *rest = diag_of_matrix(J, prod_of(ctx, c + 1, k - 1, NULL));
+        d = rest ? mk_emul(ctx, c[0]->kid[0], rest) : NULL;
+    } else if (c[k - 1]->op == OP_DIAGM) {
+        nd_node *rest = diag_of_matrix(J, prod_of(ctx, c, k - 1, NULL));
+        d = rest ? mk_emul(ctx, rest, c[k - 1]->kid[0]) : NULL;
+    } else {
+        for (int i = 0; i + 1 < k && !d; i++)
+            if (dim_is_one(ctx, c[i]->shape.cols) && dim_is_one(ctx, c[i + 1]->shape.rows))
+                d = mk_emul(ctx, prod_of(ctx, c, i + 1, NULL),
+                            mk_transpose(ctx, prod_of(ctx, c + i + 1, k - i - 1, NULL)));
+        for (int i = 0; i < k && !d; i++)
+            if (c[i]->op == OP_ADD && depends(J, c[i]))
+                d = diag_of_distributed(J, c, k, i);
+    }
+    for (int i = 0; i < s0 && d; i++)
+        d = mk_mul(ctx, m->kid[i], d);
+    return d;
+}
+
+/* diag(A .* B) = diag(A) .* diag(B) */
+static nd_node *diag_of_emul(jac *J, nd_node *m)
+{
+    nd_node *d = NULL;
+    for (uint32_t i = 0; i < m->nkids; i++) {
+        nd_node *e = diag_of_matrix(J, m->kid[i]);
+        if (!e)
+            return NULL;
+        d = d ? mk_emul(J->ctx, d, e) : e;
+    }
+    return d;
+}
+
+/* diag of a sum, the sum of the diagonals */
+static nd_node *diag_of_add(jac *J, nd_node *m)
+{
+    nd_node **t = temp(J->ctx, m->nkids);
+    uint32_t i = 0;
+    while (i < m->nkids && (t[i] = diag_of_matrix(J, m->kid[i])))
+        i++;
+    nd_node *d = i == m->nkids ? mk_add(J->ctx, t, (int)i) : NULL;
+    return d;
+}
+
+/* The diagonal of a broadcast: c*ones, a column c, a row r as r'. */
+static nd_node *diag_of_bcast(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *k = m->kid[0];
+    if (expr_is_scalar(ctx, k))
+        return mk_bcast(ctx, k, shape_make(m->shape.rows, DIM_ONE));
+    return column(ctx, k);
+}
+
+/* diag(M) of a square M as a vector expression the vector rules take
+ * (diag(diag(u)*A) = u .* diag(A)), or NULL when there is none. */
+static nd_node *diag_of_matrix(jac *J, nd_node *m)
+{
+    nd_ctx *ctx = J->ctx;
+    if (!depends(J, m))
+        return mk_fn(ctx, OP_DIAGV, m);
+    if (ops_table[m->op].cls == OPC_ELEM) {     /* diag(f(M)) = f(diag(M)) */
+        nd_node *d = diag_of_matrix(J, m->kid[0]);
+        return d ? mk_fn(ctx, (enum nd_op)m->op, d) : NULL;
+    }
+    switch ((enum nd_op)m->op) {
+    case OP_DIAGM: return m->kid[0];
+    case OP_TRANSPOSE: return diag_of_matrix(J, m->kid[0]);
+    case OP_ADD: return diag_of_add(J, m);
+    case OP_EMUL: return diag_of_emul(J, m);
+    case OP_PROD: return diag_of_prod(J, m);
+    case OP_BCAST: return diag_of_bcast(J, m);
+    default: return NULL;
+    }
+}
+
+static nd_node *j_diagv(jac *J, nd_node *u)
+{
+    nd_node *d = diag_of_matrix(J, u->kid[0]);
+    if (!d)
+        unsupported(J, u->kid[0], " inside diag(...) of a matrix");
+    return jac_of(J, d);
+}
+
+/* ---- matrices times a fixed column ---- */
+
+/* diag(v)*r = r .* v */
+static nd_node *m_diagm(jac *J, nd_node *m, nd_node *r)
+{
+    return times(J, mk_fn(J->ctx, OP_DIAGM, r), jac_of(J, m->kid[0]));
+}
+
+static nd_node *m_add(jac *J, nd_node *m, nd_node *r)
+{
+    nd_node *s = NULL;
+    for (uint32_t i = 0; i < m->nkids; i++)
+        s = plus(J, s, jac_times(J, m->kid[i], r));
+    return s;
+}
+
+static nd_node *m_prod(jac *J, nd_node *m, nd_node *r)
+{
+    return j_chain(J, m->kid, (int)m->nkids, r);
+}
+
+/* (N')*r: N's transpose pushed down (a product reversed, a sum's terms,
+ * a symmetric matrix itself), then its rule. */
+static nd_node *m_transpose(jac *J, nd_node *m, nd_node *r)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = m->kid[0];
+    if (ops_table[n->op].symmetry == SYMM_ALWAYS)
+        return jac_times(J, n, r);
+    if (n->op == OP_PROD) {
+        nd_node **f = reversed(ctx, n);
+        nd_node *s = j_chain(J, f, (int)n->nkids, r);
+        return s;
+    }
+    if (n->op == OP_ADD) {
+        nd_node *s = NULL;
+        for (uint32_t i = 0; i < n->nkids; i++)
+            s = plus(J, s, jac_times(J, mk_transpose(ctx, n->kid[i]), r));
+        return s;
+    }
+    if (n->op == OP_INV)    /* inv(N)' = inv(N') */
+        return jac_times(J, mk_fn(ctx, OP_INV, mk_transpose(ctx, n->kid[0])), r);
+    unsupported(J, n, " of a matrix, transposed,");
+}
+
+/* A broadcast matrix times r: of a scalar c, c*(ones*r); of a column c,
+ * c*sum(r); of a row w, ones*(w*r). */
+static nd_node *m_bcast(jac *J, nd_node *m, nd_node *r)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *k = m->kid[0], *jk = jac_of(J, k);
+    if (!jk)
+        return NULL;
+    if (expr_is_scalar(ctx, k))
+        return mk_mul(ctx, mk_mul(ctx, mk_ones(ctx, m->shape), r), jk);
+    if (dim_is_one(ctx, k->shape.cols))
+        return mk_mul(ctx, mk_colsum(ctx, r), jk);
+    nd_node *ones = mk_ones(ctx, shape_make(m->shape.rows, DIM_ONE));
+    return mk_mul3(ctx, ones, mk_transpose(ctx, r), jk);
+}
+
+/* d(inv(N))*r = -inv(N)*dN*(inv(N)*r) */
+static nd_node *m_inv(jac *J, nd_node *m, nd_node *r)
+{
+    nd_node *d = jac_times(J, m->kid[0], mk_mul(J->ctx, m, r));
+    return d ? mk_neg(J->ctx, mk_mul(J->ctx, m, d)) : NULL;
+}
+
+/* d(N^k)*r = sum_j N^j*dN*(N^(k-1-j)*r) */
+static nd_node *m_mpow(jac *J, nd_node *m, nd_node *r)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = m->kid[0], *s = NULL;
+    for (long j = 0; j < m->u.k; j++) {
+        nd_node *d = jac_times(J, n, mk_mul(ctx, mk_mpow(ctx, n, m->u.k - 1 - j), r));
+        s = plus(J, s, times(J, mk_mpow(ctx, n, j), d));
+    }
+    return s;
+}
+
+/* ORDER OP: the operators with rules; the elementwise functions share
+ * j_elem, and every scalar has the rule of jac_scalar. */
+static const jac_row jac_rules[OP__COUNT] = {
+    [OP_VAR] = { j_var, NULL },
+    [OP_BCAST] = { j_bcast, m_bcast },
+    [OP_ADD] = { j_add, m_add },
+    [OP_PROD] = { j_prod, m_prod },
+    [OP_EMUL] = { j_emul, NULL },
+    [OP_EPOW] = { j_epow, NULL },
+    [OP_MPOW] = { NULL, m_mpow },
+    [OP_TRANSPOSE] = { j_transpose, m_transpose },
+    [OP_INV] = { NULL, m_inv },
+    [OP_DIAGM] = { NULL, m_diagm },
+    [OP_DIAGV] = { j_diagv, NULL },
+    [OP_SOFTMAX] = { j_softmax, NULL },
+    [OP_LOGSOFTMAX] = { j_logsoftmax, NULL },
+};
+
+/* J(u) for a vector u (NULL: zero), made once per node. */
+static nd_node *jac_of(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    if (!depends(J, u))
+        return NULL;
+    if (u->id < J->n_memo && J->memo[u->id])
+        return J->memo[u->id];
+    nd_node *r;
+    if (expr_is_scalar(ctx, u) && u != J->x)
+        r = jac_scalar(J, u);
+    else if (!is_vector(ctx, u))
+        unsupported(J, u, " of a matrix (a Jacobian needs vectors: vec is not supported yet)");
+    else if (ops_table[u->op].cls == OPC_ELEM)
+        r = j_elem(J, u);
+    else if (jac_rules[u->op].vec)
+        r = jac_rules[u->op].vec(J, u);
+    else
+        unsupported(J, u, "");
+    if (u->id >= J->n_memo) {
+        uint32_t n = ctx->n_nodes;
+        J->memo = xrealloc(J->memo, n * sizeof *J->memo);
+        memset(J->memo + J->n_memo, 0, (n - J->n_memo) * sizeof *J->memo);
+        J->n_memo = n;
+    }
+    return J->memo[u->id] = r;
+}
+
+/* J(m*r) with r fixed (NULL: m alone, a vector). */
+static nd_node *jac_times(jac *J, nd_node *m, nd_node *r)
+{
+    nd_ctx *ctx = J->ctx;
+    if (!depends(J, m))
+        return NULL;
+    if (expr_is_scalar(ctx, m))
+        return r ? times(J, column(ctx, r), jac_of(J, m)) : jac_of(J, m);
+    if (dim_is_one(ctx, m->shape.cols))     /* a column times a scalar */
+        return r ? times(J, r, jac_of(J, m)) : jac_of(J, m);
+    if (!r)
+        unsupported(J, m, " of a matrix (a Jacobian needs vectors: vec is not supported yet)");
+    if (dim_is_one(ctx, m->shape.rows))     /* a row times a column: r'*J(m) */
+        return times(J, mk_transpose(ctx, r), jac_of(J, m));
+    if (!jac_rules[m->op].times)
+        unsupported(J, m, " of a matrix");
+    return jac_rules[m->op].times(J, m, r);
+}
+
+/* ---- tidying ---- */
+
+static nd_node *tidy_node(void *user, nd_node *n);
+
+/* A sum's diagonal terms as one, diag(a) + diag(b) = diag(a + b), and the
+ * terms diag(a)*R + diag(b)*R as diag(a + b)*R; NULL when none merge. */
+static nd_node *tidy_sum(nd_ctx *ctx, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    memcpy(k, n->kid, n->nkids * sizeof *k);
+    int w = merge_diags(ctx, k, (int)n->nkids);
+    nd_node *r = NULL;
+    if ((uint32_t)w < n->nkids) {
+        simplify_substitute(ctx, k, w, 0, tidy_node, ctx);
+        r = w == 1 ? k[0] : mk_add(ctx, k, w);
+    }
+    free(k);
+    return r;
+}
+
+/* diag(a)*diag(b) = diag(a.*b) in a product: the chain rule through
+ * layers of elementwise functions stacks their diagonals. */
+static nd_node *tidy_node(void *user, nd_node *n)
+{
+    nd_ctx *ctx = user;
+    if (n->flags & NF_NAMED)
+        return n;       /* printed by name: left whole */
+    if (n->op == OP_ADD)
+        return tidy_sum(ctx, n);
+    if (n->op != OP_PROD)
+        return NULL;
+    int adjacent = 0;
+    for (uint32_t i = 1; i < n->nkids; i++)
+        adjacent |= n->kid[i]->op == OP_DIAGM && n->kid[i - 1]->op == OP_DIAGM &&
+                    !(n->kid[i]->flags & NF_NAMED) && !(n->kid[i - 1]->flags & NF_NAMED);
+    if (!adjacent)
+        return NULL;
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int w = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        nd_node *f = n->kid[i];
+        if (w > 0 && f->op == OP_DIAGM && k[w - 1]->op == OP_DIAGM && !(f->flags & NF_NAMED) &&
+            !(k[w - 1]->flags & NF_NAMED))
+            k[w - 1] = mk_fn(ctx, OP_DIAGM, mk_emul(ctx, k[w - 1]->kid[0], f->kid[0]));
+        else
+            k[w++] = f;
+    }
+    simplify_substitute(ctx, k, w, 0, tidy_node, ctx);
+    nd_node *r = w == 1 ? k[0] : mk_prod(ctx, k, w);
+    free(k);
+    return r;
+}
+
+void jac_tidy(nd_ctx *ctx, nd_node **roots, int n)
+{
+    simplify_substitute(ctx, roots, n, 0, tidy_node, ctx);
+}
+
+/* ---- entry points ---- */
+
+int jac_has_rule(int op)
+{
+    return op >= 0 && op < OP__COUNT && (jac_rules[op].vec || jac_rules[op].times);
+}
+
+int jac_var_ok(nd_ctx *ctx, int var)
+{
+    return dim_is_one(ctx, ctx->vars[var].shape.cols);
+}
+
+nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
+{
+    jac *J = xmalloc(sizeof *J);   /* on the heap: it outlives a longjmp */
+    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->vars[var].node };
+    nd_node *volatile got = NULL;
+    volatile int failed = 1;
+    CTX_TRY(ctx, jb) {
+        got = jac_of(J, f);
+        failed = 0;
+    }
+    CTX_END_TRY(ctx, jb);
+    free(J->dep);
+    free(J->memo);
+    free(J);
+    if (failed)
+        ctx_throw(ctx);     /* the message is made: on to the caller's landing */
+    nd_node *r = got;
+    if (r) {
+        jac_tidy(ctx, &r, 1);
+        return r;
+    }
+    nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
+    return mk_zero(ctx, shape_make(rows, ctx->vars[var].shape.rows));
+}
+
+nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj)
+{
+    nd_node *g;
+    derive_gradients(ctx, f, &vi, 1, &g);
+    emit_simplify_all(ctx, &g, 1);
+    return jac_derive(ctx, g, vj);
+}

@@ -1,0 +1,83 @@
+/* jacobian.h: Jacobians and Hessians with respect to a vector variable.
+ *
+ * The Jacobian of f (a scalar, a column or a row: its entries in order)
+ * with respect to the column variable x of n entries is the numel(f) x n
+ * matrix J[i, j] = d f_i / d x_j, built in forward mode over the DAG from
+ * the language's own operators: J(A*u) = A*J(u), J(f(u)) = diag(f'(u))*J(u),
+ * J(s) = (the gradient of s)' for a scalar s, J(x) = eye(n).  The rules are
+ * a table keyed by operator (jacobian.c); an operator without one, or a
+ * matrix-valued intermediate the rules cannot pass through, is an error
+ * ("the Jacobian of 'OP' ... is not supported yet"), never a wrong answer.
+ * The Hessian of a scalar f is the Jacobian of its gradient.
+ *
+ * Both raise through ctx_fail (ctx.h) on what they cannot do; the results
+ * are not simplified beyond the smart constructors (emit_simplify_all). */
+#ifndef ND_JACOBIAN_H
+#define ND_JACOBIAN_H
+
+#include "elab.h"
+#include "verify.h"
+
+/* What is derived: the gradient, the Jacobian, the Hessian. */
+enum jac_kind { JAC_GRADIENT, JAC_JACOBIAN, JAC_HESSIAN };
+
+/* J of f w.r.t. variable var (a column vector or a scalar). */
+nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var);
+
+/* The block d2f/(dx_i dx_j) of the Hessian of the scalar f: the Jacobian
+ * w.r.t. vj of the gradient w.r.t. vi (rows: vi's entries). */
+nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj);
+
+/* Diagonals merged where the smart constructors do not: diag(a)*diag(b) =
+ * diag(a.*b), diag(a)*R + diag(b)*R = diag(a + b)*R. */
+void jac_tidy(nd_ctx *ctx, nd_node **roots, int n);
+
+/* Has op a rule of its own (elementwise functions share one, scalars
+ * go through reverse mode)?  For the tests that every rule is checked. */
+int jac_has_rule(int op);
+
+/* Is variable var one these take (a column vector or a scalar)? */
+int jac_var_ok(nd_ctx *ctx, int var);
+
+/* ---- the modes (jac_modes.c) ---- */
+
+/* What the kind needs of the program's objective (a vector or a scalar for
+ * the Jacobian, a scalar for the Hessian) and variables (columns or
+ * scalars): 0, or 2 after an error at its place (in ctx->diag). */
+int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind);
+
+/* The blocks of the output, simplified: the Jacobian w.r.t. each variable
+ * (df/dx), or the Hessian's blocks on and above the diagonal (d2f/dx2,
+ * d2f/dx dy; the others are their transposes).  row/col: the wrt indices. */
+typedef struct jac_blocks {
+    char **label;
+    nd_node **expr;
+    int *row, *col;
+    int n;
+    int transposed;         /* denominator layout (jac_transpose_blocks) */
+} jac_blocks;
+
+/* 0, or 2 after an error (in ctx->diag; b is then empty). */
+int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b);
+void jac_blocks_free(jac_blocks *b);
+/* The other layout, J[j, i] = d f_i / d x_j (denominator, the gradient's:
+ * the Jacobian of a scalar is then its gradient): every block transposed,
+ * simplified again. */
+void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b);
+
+/* The lines `df/dx = EXPR` after the bindings they use (text or LaTeX). */
+int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
+             strbuf *out);
+
+/* --verify: each block against central differences (of f for the
+ * Jacobian, of the derived gradient for the Hessian) at random points, in
+ * MPFR; one line per block, then the verdict.  0 verified, 1 not, 2 when
+ * nothing could be checked.  Adds a variable to ctx (random weights): run
+ * it on a ctx of its own. */
+int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
+               const verify_opts *o, strbuf *out, double *worst);
+/* The same for blocks already made (the tests give wrong ones). */
+int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
+                      const jac_blocks *b, const verify_opts *o, strbuf *out, double *worst);
+
+#endif

@@ -1,0 +1,7 @@
+# the same in LaTeX
+args: examples/hessian/logreg.nd --hessian --latex
+status: 0
+--- stdout
+s &= \sigma\left(A x\right) \\
+\frac{\partial^2 L}{\partial x^2} &= \mathrm{lam} I + A^\top \operatorname{diag}\left(s - s^{\circ 2}\right) A
+--- stderr
