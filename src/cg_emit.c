@@ -234,10 +234,14 @@ static void function_elem(emitter *E, const nd_node *n, const char *ri, const ch
     const nd_opinfo *o = &ops_table[n->op];
     if (elem_helper[n->op])
         E->helpers |= 1u << elem_helper[n->op];
-    if (!o->c_name || o->cls != OPC_ELEM)
+    if (!o->c_name)
         bug(E, n, "the plan computes an operation element by element that has no element form");
     sb_printf(out, "%s(", o->c_name ? o->c_name : "nd__missing");
-    elem(E, n->kid[0], ri, ci, out);
+    for (uint32_t k = 0; k < n->nkids; k++) {     /* max(x, y) is fmax(x, y) */
+        if (k)
+            sb_puts(out, ", ");
+        elem(E, n->kid[k], ri, ci, out);
+    }
     sb_putc(out, ')');
 }
 

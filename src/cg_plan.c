@@ -938,6 +938,29 @@ static void roots(cg_plan *p)
     derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
 }
 
+/* Operators the generator has no C form for yet (README, Limits): an error
+ * that names them, not wrong code. */
+static int without_c(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *mark = xmalloc((size_t)ctx->n_nodes + 1);
+    memset(mark, 0, (size_t)ctx->n_nodes + 1);
+    expr_reach(ctx, p->grads, p->n_grads, mark);
+    expr_reach(ctx, &p->objective, 1, mark);
+    const char *what = NULL;
+    for (uint32_t id = 0; id < ctx->n_nodes && !what; id++) {
+        int op = mark[id] ? ctx->nodes[id]->op : -1;
+        if (op == OP_MAXR || op == OP_MINR || op == OP_ISMAX || op == OP_ISMIN)
+            what = ops_table[op].name;
+    }
+    free(mark);
+    if (what)
+        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--c: '%s' of one argument (the largest or smallest entry, and its "
+                  "indicator) has no C form yet", what);
+    return what != NULL;
+}
+
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_options *opt)
 {
     memset(p, 0, sizeof *p);
@@ -950,6 +973,8 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
     p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
     p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
     roots(p);
+    if (without_c(p))
+        return 2;
     if (opt->colmajor)
         to_colmajor(p);
     normalize_roots(p);

@@ -674,7 +674,7 @@ static int edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static const char *const special_forms[] = { "vector", "matrix", "eye" };
+static const char *const special_forms[] = { "vector", "matrix", "eye", "clip" };
 
 static _Noreturn void unknown_function(elab *e, const ast *a)
 {
@@ -742,6 +742,25 @@ static nd_node *elab_eye(elab *e, const ast *a)
     return expr_eye(ctx, s->index);
 }
 
+/* clip(x, a, b) = min(max(x, a), b): a and b scalars or of x's shape. */
+static nd_node *elab_clip(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    check_arity(e, a, 3);
+    nd_node *args[2];
+    nd_loc locs[2];
+    args[0] = elab_expr(e, a->kids[0]);
+    locs[0] = a->kids[0]->loc;
+    for (int i = 1; i < 3; i++) {
+        args[1] = elab_expr(e, a->kids[i]);
+        locs[1] = a->kids[i]->loc;
+        call_site cs = { i == 1 ? "max" : "min", a->loc, 2, args, locs };
+        args[0] = ops_table[OP_MAX].build(ctx, i == 1 ? OP_MAX : OP_MIN, &cs);
+        locs[0] = a->loc;
+    }
+    return args[0];
+}
+
 static nd_node *elab_call(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
@@ -749,11 +768,14 @@ static nd_node *elab_call(elab *e, const ast *a)
         return elab_filled(e, a, a->text[0] == 'm');
     if (!strcmp(a->text, "eye"))
         return elab_eye(e, a);
-    int op = ops_lookup(a->text);
+    if (!strcmp(a->text, "clip"))
+        return elab_clip(e, a);
+    int op = ops_lookup_call(a->text, a->nkids);
     if (op < 0)
         unknown_function(e, a);
     const nd_opinfo *o = &ops_table[op];
-    check_arity(e, a, o->nargs);
+    if (!(ops_takes_axis(op) && a->nkids == 2))
+        check_arity(e, a, o->nargs);
     nd_node *args[4];
     nd_loc locs[4];
     for (int i = 0; i < a->nkids; i++) {

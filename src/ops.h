@@ -87,5 +87,9 @@ extern const nd_opinfo ops_table[OP__COUNT];
 
 /* The function named `name` in the language, or -1. */
 int ops_lookup(const char *name);
+/* The row a call of `name` with nargs arguments elaborates with, or -1. */
+int ops_lookup_call(const char *name, int nargs);
+/* Does the row also take an axis (sum(X, 1), softmax(Z, 2))? */
+int ops_takes_axis(int op);
 
 #endif

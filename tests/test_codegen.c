@@ -347,6 +347,10 @@ static const char *const special[] = {
     "sum(arctan(x) + softplus(x) + relu(x) + sign(x).*x + step(x).*y + abs(y)) + a^3/norm2(y)",
     "X : matrix(n, k)\nb : vector(n)\nW : matrix(m, n)\nL = sum(tanh(W*X + W*b) .* (W*X)) + "
     "sum(sin(X')*cos(X)) + sum(X*vector(1)) + tr(eye(n)*X*X')",
+    "X : matrix(n, k)\nx, y : vector(n)\na : scalar\nL = sum(max(x, y)) + sum(min(X, a)) + "
+    "sum(max(0, 1 - y.*x)) + sum(clip(X, -0.5, 0.5).^2) + sum(min(2, a*x))",
+    "X, Y : matrix(n, k)\nw : vector(n)\nL = sum(sum(X, 1).^2) + w'*mean(X, 2) + sum(norm(X, 1)) + "
+    "w'*norm2(X, 2) + sum(Y.*softmax(X, 2)) + sum(Y.*logsoftmax(X, 2)) + w'*logsumexp(X, 2)",
 };
 
 START_TEST(examples_and_names_compile_and_agree)

@@ -75,6 +75,19 @@ static const char *const programs[] = {
     "z : vector(C)\nt : onehot(C)\nL = crossentropy(z, t)\nwrt z",
     "Z : matrix(C, N)\nT : onehot(C, N)\nL = crossentropy(Z, T)/N\nwrt Z",
     "Z : matrix(C, N)\nT : simplex(C, N)\nL = crossentropy(Z, T)\nwrt Z",
+    /* max, min, clip (a tie never happens at random points) */
+    DECL "L = sum(max(x, y)) + w'*min(x, y)\nwrt x, y",
+    DECL "L = sum(max(A*x, a)) + sum(min(c, x))\nwrt A, x, a, c",
+    DECL "L = sum(max(0, 1 - y.*(M'*u)))\nwrt u, M",
+    DECL "L = w'*clip(x, -0.5, 0.5) + sum(clip(X, a, c))\nwrt x, X, a, c",
+    DECL "L = max(x) + min(A*x) + 2*max(X) + w'*ismax(x) + w'*ismin(x)\nwrt x, A, X",
+    /* along an axis */
+    DECL "L = sum(sum(X, 1).^2) + w'*sum(X, 2).^2 + sum(sum(x, 1)) + sum(sum(x', 2))\nwrt X, x",
+    DECL "L = sum(mean(X, 1).^2) + w'*mean(X, 2).^3 + mean(x, 2)'*w\nwrt X, x",
+    DECL "L = sum(norm2(X, 1)) + w'*norm2(X, 2) + sum(norm(X, 1)) + w'*norm(X, 2)\nwrt X",
+    DECL "L = sum(Y .* softmax(X, 2)) + sum(Y .* logsoftmax(X, 2)) + w'*logsumexp(X, 2)\nwrt X",
+    DECL "L = sum(Y .* softmax(X, 1)) + sum(logsumexp(X, 1)) + sum(W.*softmax(A*B'/2, 2))\n"
+         "W : matrix(n, n)\nwrt X, A, B",
     /* shared nodes: the adjoint sums over every use */
     DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
     "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",
