@@ -676,8 +676,38 @@ static int edit_distance(const char *a, const char *b)
 
 static const char *const special_forms[] = { "vector", "matrix", "eye", "clip" };
 
+/* Functions of NumPy, MATLAB and PyTorch that nnderive spells otherwise. */
+static const char *const habits[][2] = {
+    { "transpose", "nnderive writes the transpose as X'" },
+    { "trace", "nnderive writes the trace as tr(A)" },
+    { "dot", "nnderive writes a dot product as x'*y" },
+    { "inner", "nnderive writes a dot product as x'*y" },
+    { "outer", "nnderive writes an outer product as x*y'" },
+    { "matmul", "nnderive writes a matrix product as A*B" },
+    { "ones", "nnderive writes a matrix of ones as matrix(1) (a vector: vector(1)), its size "
+              "inferred" },
+    { "zeros", "nnderive writes a matrix of zeros as matrix(0) (a vector: vector(0)), its size "
+               "inferred" },
+    { "identity", "nnderive writes the identity as eye(n)" },
+    { "inverse", "nnderive writes the inverse as inv(A)" },
+    { "maximum", "nnderive writes the elementwise maximum as max(x, y)" },
+    { "minimum", "nnderive writes the elementwise minimum as min(x, y)" },
+    { "pow", "nnderive writes a power as x^p (elementwise: x.^p)" },
+    { "power", "nnderive writes a power as x^p (elementwise: x.^p)" },
+    { "multiply", "nnderive writes an elementwise product as x.*y" },
+    { "clamp", "nnderive writes it as clip(x, a, b)" },
+    { "logistic", "nnderive writes it as sigmoid(x)" },
+};
+
 static _Noreturn void unknown_function(elab *e, const ast *a)
 {
+    for (size_t i = 0; i < sizeof habits / sizeof *habits; i++)
+        if (!strcmp(a->text, habits[i][0]))
+            ctx_fail(e->ctx, a->op_loc, "unknown function '%s': %s", a->text, habits[i][1]);
+    struct nd_sym *s = ctx_lookup(e->ctx, a->text);
+    if (s && (s->kind == SYM_VAR || s->kind == SYM_BIND))
+        ctx_fail(e->ctx, a->op_loc, "'%s' is a variable, not a function: indexing (%s(i)) is "
+                 "not supported yet, and a product needs '*'", a->text, a->text);
     const char *best = NULL;
     int bestd = strlen(a->text) <= 4 ? 2 : 3;   /* suggest only close names */
     for (int op = 0; op < OP__COUNT; op++)
