@@ -267,6 +267,7 @@ static void expand(emitter *E, const nd_node *n, const char *ri, const char *ci,
 {
     switch ((enum nd_op)n->op) {
     case OP_CONST: constant(out, n); break;
+    case OP_PI: sb_puts(out, "3.14159265358979323846"); break;
     case OP_DIMVAL:
         sb_puts(out, "(double)");
         dim_text(E, n->u.dim, out);

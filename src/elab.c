@@ -439,6 +439,8 @@ static nd_node *elab_name(elab *e, const ast *a)
         }
         return b->node;
     }
+    if (!s && !strcmp(a->text, "pi"))     /* unless declared or assigned */
+        return expr_node(ctx, OP_PI, shape_scalar(), NULL, 0);
     if (!e->infer) {        /* an answer: the output names inferred dimensions too */
         nd_dim d = dim_named(ctx, a->text);
         if (d >= 0)

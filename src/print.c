@@ -599,6 +599,7 @@ static void print_node(printer *p, const nd_node *n)
     case OP_VAR: put_name(p, ctx->vars[n->u.var].name); break;
     case OP_SYM: put_name(p, n->u.name); break;
     case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
+    case OP_PI: put(p, "pi", "\\pi"); break;
     case OP_EYE:
         if (p->latex)
             sb_putc(p->out, 'I');

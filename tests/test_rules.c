@@ -88,6 +88,8 @@ static const char *const programs[] = {
     DECL "L = sum(Y .* softmax(X, 2)) + sum(Y .* logsoftmax(X, 2)) + w'*logsumexp(X, 2)\nwrt X",
     DECL "L = sum(Y .* softmax(X, 1)) + sum(logsumexp(X, 1)) + sum(W.*softmax(A*B'/2, 2))\n"
          "W : matrix(n, n)\nwrt X, A, B",
+    /* the constant pi */
+    DECL "L = pi*w'*sin(pi*x) + sum(x)/pi + a*pi\nwrt x, a",
     /* shared nodes: the adjoint sums over every use */
     DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
     "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",
@@ -311,6 +313,16 @@ START_TEST(verify_refuses_huge_precision)
 }
 END_TEST
 
+/* pi is evaluated at the working precision: 21 digits of it are not it. */
+START_TEST(pi_is_exact)
+{
+    const char *p = "x : vector(n)\nL = sum(sin(pi*x))";
+    ck_assert_int_eq(t_check(p, "pi*cos(pi*x)"), 0);
+    ck_assert_int_eq(t_check(p, "3.14159265358979323846*cos(3.14159265358979323846*x)"), 1);
+    ck_assert_int_eq(t_check("x : vector(n)\nL = pi*sum(x)", "vector(pi)"), 0);
+}
+END_TEST
+
 START_TEST(verify_can_fail)
 {
     ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "x"), 1);
@@ -327,6 +339,7 @@ Suite *suite_rules(void)
     tcase_add_test(tc, every_operator_is_exercised);
     tcase_add_test(tc, zero_gradient_verifies);
     tcase_add_test(tc, verify_can_fail);
+    tcase_add_test(tc, pi_is_exact);
     tcase_add_test(tc, verify_rejects_wrong_gradients);
     tcase_add_test(tc, verify_rejects_few_wrong_entries);
     tcase_add_test(tc, verify_compares_huge_values);
