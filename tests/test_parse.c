@@ -234,8 +234,8 @@ static const struct bytes_case bytes_cases[] = {
       "<test>:1:5: error: invalid character '\\xff'\n    L = \\xff\\xfe x\n        ^~~~\n" },
     { BYTES("L = \xce\n"),           /* a cut UTF-8 character */
       "<test>:1:5: error: invalid character '\\xce'\n    L = \\xce\n        ^~~~\n" },
-    { BYTES("L = sum(\xce\xbb)\n"),  /* a character: named as one, caret under it */
-      "<test>:1:9: error: invalid character '\xce\xbb' (U+03BB)\n    L = sum(\xce\xbb)\n"
+    { BYTES("L = sum(\xd0\xb6)\n"),  /* a character: named as one, caret under it */
+      "<test>:1:9: error: invalid character '\xd0\xb6' (U+0436)\n    L = sum(\xd0\xb6)\n"
       "            ^\n" },
     { BYTES("L = a \xe2\x88\x92 b\n"),   /* U+2212 MINUS SIGN, pasted for '-' */
       "<test>:1:7: error: invalid character '\xe2\x88\x92' (U+2212)\n"
