@@ -3,6 +3,7 @@
  * last test fails when an operator of the table is exercised by none of
  * the programs, so a new operator cannot come without its check. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -323,6 +324,38 @@ START_TEST(pi_is_exact)
 }
 END_TEST
 
+/* M*vector(1) prints as sum(M, 2) and vector(1)'*M as sum(M, 1): the printed
+ * gradients read back as the gradient (numerically, by --check). */
+START_TEST(printed_axis_sums_read_back)
+{
+    static const char *const axis_programs[][2] = {
+        { "X : matrix(n, N)\nW : matrix(m, n)\nb : vector(m)\nL = sum(tanh(W*X + b))\nwrt b",
+          "dL/db = sum(1 - tanh(W*X + b).^2, 2)\n" },
+        { "X : matrix(n, N)\ng, b : vector(n)\nmu = mean(X, 2)\nC = X - mu\n"
+          "L = sum(tanh(g.*C + b).*C)\nwrt g",
+          "mu = sum(X, 2)/N\nC = X - mu*vector(1)'\ndL/dg = sum(C.^2.*(1 - tanh(C.*g + b).^2), 2)\n" },
+        { "X : matrix(n, N)\nL = sum(X, 2)'*sum(X, 2) + sum(sum(X, 1).^3)\nwrt X",
+          "dL/dX = 2*X*matrix(1) + 3*(vector(1)*sum(X, 1).^2)\n" },
+        { "X, Y : matrix(n, N)\nL = sum(Y.*logsoftmax(X, 2))\nwrt X",
+          "dL/dX = Y - sum(Y, 2).*softmax(X')'\n" },
+    };
+    for (size_t i = 0; i < sizeof axis_programs / sizeof *axis_programs; i++) {
+        const char *prog = axis_programs[i][0], *want = axis_programs[i][1];
+        char *out = t_emit(prog, ND_TEXT);
+        ck_assert_msg(out && !strcmp(out, want), "%s prints\n%s", prog, out ? out : "(error)");
+        const char *last = strstr(want, "dL/d");
+        char answer[256];
+        snprintf(answer, sizeof answer, "%s", strstr(last, " = ") + 3);
+        answer[strcspn(answer, "\n")] = 0;
+        ck_assert_msg(t_check(prog, answer) == 0, "%s: %s reads back wrong", prog, answer);
+        nd_free(out);
+    }
+    const char *p = "X : matrix(n, N)\nL = sum(sum(X, 2).^2)";   /* the check can fail */
+    ck_assert_int_eq(t_check(p, "2*sum(X, 2)*vector(1)'"), 0);
+    ck_assert_int_eq(t_check(p, "2*vector(1)*sum(X, 1)"), 1);
+}
+END_TEST
+
 START_TEST(verify_can_fail)
 {
     ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "x"), 1);
@@ -340,6 +373,7 @@ Suite *suite_rules(void)
     tcase_add_test(tc, zero_gradient_verifies);
     tcase_add_test(tc, verify_can_fail);
     tcase_add_test(tc, pi_is_exact);
+    tcase_add_test(tc, printed_axis_sums_read_back);
     tcase_add_test(tc, verify_rejects_wrong_gradients);
     tcase_add_test(tc, verify_rejects_few_wrong_entries);
     tcase_add_test(tc, verify_compares_huge_values);

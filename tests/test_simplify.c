@@ -112,7 +112,7 @@ static const struct rewrite rewrites[] = {
     { "ones times a row is a broadcast", D "L = sum(exp(vector(1)*x' + A))\nwrt A",
       "dL/dA = exp(x' + A)\n" },
     { "broadcast scalars multiply", D "M : matrix(m, n)\nL = sum(M*(x + A))\nwrt x",
-      "dL/dx = n*M'*vector(1)\n" },
+      "dL/dx = n*sum(M', 2)\n" },
     { "temporaries", D "L = sum(exp(A*x + y)) + w'*exp(A*x + y)\nwrt x, y",
       "t1 = exp(A*x + y).*(w + 1)\ndL/dx = A'*t1\ndL/dy = t1\n" },
 };

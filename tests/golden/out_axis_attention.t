@@ -3,7 +3,7 @@ args: -e "Q, K : matrix(T, d)\nV, W : matrix(T, e)\nA = softmax(Q*K'/sqrt(d), 2)
 status: 0
 --- stdout
 A = softmax(K*Q'/sqrt(d))'
-t1 = A.*(W*V' - (A.*(W*V'))*vector(1)*vector(1)')
+t1 = A.*(W*V' - sum(A.*(W*V'), 2)*vector(1)')
 dL/dQ = t1*K/sqrt(d)
 dL/dK = t1'*Q/sqrt(d)
 dL/dV = (W'*A)'
