@@ -616,6 +616,14 @@ static void print_call(printer *p, const nd_node *n)
 static void print_transpose(printer *p, const nd_node *n)
 {
     const nd_node *x = n->kid[0];
+    if (!p->latex && (x->op == OP_SOFTMAX || x->op == OP_LOGSOFTMAX || x->op == OP_LOGSUMEXP) &&
+        !printer_name_of(p, x) && x->kid[0]->op == OP_TRANSPOSE && !printer_name_of(p, x->kid[0])) {
+        /* softmax(Z, 2) elaborates to softmax(Z')': written back so */
+        sb_printf(p->out, "%s(", ops_table[x->op].name);
+        print_at(p, x->kid[0]->kid[0], 0);
+        sb_puts(p->out, ", 2)");
+        return;
+    }
     if (p->latex && x->op == OP_INV && !printer_name_of(p, x)) {
         print_base(p, x->kid[0]);
         sb_puts(p->out, "^{-\\top}");

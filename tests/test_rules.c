@@ -324,8 +324,9 @@ START_TEST(pi_is_exact)
 }
 END_TEST
 
-/* M*vector(1) prints as sum(M, 2) and vector(1)'*M as sum(M, 1): the printed
- * gradients read back as the gradient (numerically, by --check). */
+/* M*vector(1) prints as sum(M, 2), vector(1)'*M as sum(M, 1) and softmax(Z')'
+ * as softmax(Z, 2): the printed gradients read back as the gradient
+ * (numerically, by --check). */
 START_TEST(printed_axis_sums_read_back)
 {
     static const char *const axis_programs[][2] = {
@@ -337,7 +338,9 @@ START_TEST(printed_axis_sums_read_back)
         { "X : matrix(n, N)\nL = sum(X, 2)'*sum(X, 2) + sum(sum(X, 1).^3)\nwrt X",
           "dL/dX = 2*X*matrix(1) + 3*(vector(1)*sum(X, 1).^2)\n" },
         { "X, Y : matrix(n, N)\nL = sum(Y.*logsoftmax(X, 2))\nwrt X",
-          "dL/dX = Y - sum(Y, 2).*softmax(X')'\n" },
+          "dL/dX = Y - sum(Y, 2).*softmax(X, 2)\n" },
+        { "X : matrix(n, N)\nw : vector(n)\nL = w'*logsumexp(X, 2)\nwrt X",
+          "dL/dX = softmax(X, 2).*w\n" },
     };
     for (size_t i = 0; i < sizeof axis_programs / sizeof *axis_programs; i++) {
         const char *prog = axis_programs[i][0], *want = axis_programs[i][1];
