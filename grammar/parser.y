@@ -236,8 +236,18 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     yysymbol_kind_t tok = yypcontext_token(yyctx);
     strbuf msg;
     sb_init(&msg);
-    if (tok == YYSYMBOL_T_BAD) {
+    if (tok == YYSYMBOL_T_BAD && ps->hint[0]) {
+        sb_puts(&msg, ps->hint);
+    } else if (tok == YYSYMBOL_T_BAD) {
         sb_printf(&msg, "invalid character %s", ps->last_text);
+    } else if (ps->last_token == T_IDENT && ps->prev_token == T_NUM) {
+        /* 2x, X'X: a product without its '*' */
+        sb_printf(&msg, "unexpected name '%s' after the number '%s': nnderive writes a "
+                  "product with '*' (%s*%s)", ps->last_text, ps->prev_text, ps->prev_text,
+                  ps->last_text);
+    } else if ((ps->last_token == T_IDENT || ps->last_token == '(') && ps->prev_token == '\'') {
+        sb_printf(&msg, "unexpected '%s' after a transpose: nnderive writes a product with "
+                  "'*' (X'*X, not X'X)", ps->last_text);
     } else {
         enum { MAX_EXPECTED = 8, SHOWN = 5 };
         yysymbol_kind_t expected[MAX_EXPECTED];

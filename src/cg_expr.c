@@ -238,10 +238,14 @@ static void function_elem(cg_emitter *E, const nd_node *n, const char *ri, const
     const nd_opinfo *o = &ops_table[n->op];
     if (o->c_name)
         cg_use_helpers(E, o->c_name);
-    if (!o->c_name || o->cls != OPC_ELEM)
+    if (!o->c_name)
         cg_bug(E, n, "the plan computes an operation element by element that has no element form");
     sb_printf(out, "%s(", o->c_name ? o->c_name : "nd__missing");
-    cg_elem(E, n->kid[0], ri, ci, out);
+    for (uint32_t k = 0; k < n->nkids; k++) {     /* max(x, y) is fmax(x, y) */
+        if (k)
+            sb_puts(out, ", ");
+        cg_elem(E, n->kid[k], ri, ci, out);
+    }
     sb_putc(out, ')');
 }
 
@@ -268,6 +272,7 @@ static void expand(cg_emitter *E, const nd_node *n, const char *ri, const char *
 {
     switch (ops_table[n->op].c_form) {
     case CGF_CONST: constant(out, n); break;
+    case CGF_PI: sb_puts(out, "3.14159265358979323846"); break;
     case CGF_DIM:
         sb_puts(out, "(double)");
         cg_dim_text(E, n->u.dim, out);

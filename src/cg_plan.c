@@ -941,6 +941,29 @@ static void roots(cg_plan *p)
     derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
 }
 
+/* Operators whose row has no C form (NOCODE, not an input: README,
+ * Limits): an error that names them, not wrong code. */
+static int without_c(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *mark = xmalloc((size_t)ctx->n_nodes + 1);
+    memset(mark, 0, (size_t)ctx->n_nodes + 1);
+    expr_reach(ctx, p->grads, p->n_grads, mark);
+    expr_reach(ctx, &p->objective, 1, mark);
+    const char *what = NULL;
+    for (uint32_t id = 0; id < ctx->n_nodes && !what; id++) {
+        int op = mark[id] ? ctx->nodes[id]->op : -1;
+        if (op >= 0 && ops_table[op].c_form == CGF_NONE && ops_table[op].cls != OPC_LEAF)
+            what = ops_table[op].name;
+    }
+    free(mark);
+    if (what)
+        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--c: '%s' of one argument (the largest or smallest entry, and its "
+                  "indicator) has no C form yet", what);
+    return what != NULL;
+}
+
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_options *opt)
 {
     memset(p, 0, sizeof *p);
@@ -953,6 +976,8 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_optio
     p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
     p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
     roots(p);
+    if (without_c(p))
+        return 2;
     if (opt->colmajor)
         to_colmajor(p);
     normalize_roots(p);

@@ -441,6 +441,8 @@ static nd_node *elab_name(elab *e, const ast *a)
             return elab_expr(e, b->expr_inline);
         return b->node;
     }
+    if (!s && !strcmp(a->text, "pi"))     /* unless declared or assigned */
+        return expr_node(ctx, OP_PI, shape_scalar(), NULL, 0);
     if (!e->infer) {        /* an answer: the output names inferred dimensions too */
         nd_dim d = dim_named(ctx, a->text);
         if (d >= 0)
@@ -676,10 +678,40 @@ static int edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static const char *const special_forms[] = { "vector", "matrix", "eye" };
+static const char *const special_forms[] = { "vector", "matrix", "eye", "clip" };
+
+/* Functions of NumPy, MATLAB and PyTorch that nnderive spells otherwise. */
+static const char *const habits[][2] = {
+    { "transpose", "nnderive writes the transpose as X'" },
+    { "trace", "nnderive writes the trace as tr(A)" },
+    { "dot", "nnderive writes a dot product as x'*y" },
+    { "inner", "nnderive writes a dot product as x'*y" },
+    { "outer", "nnderive writes an outer product as x*y'" },
+    { "matmul", "nnderive writes a matrix product as A*B" },
+    { "ones", "nnderive writes a matrix of ones as matrix(1) (a vector: vector(1)), its size "
+              "inferred" },
+    { "zeros", "nnderive writes a matrix of zeros as matrix(0) (a vector: vector(0)), its size "
+               "inferred" },
+    { "identity", "nnderive writes the identity as eye(n)" },
+    { "inverse", "nnderive writes the inverse as inv(A)" },
+    { "maximum", "nnderive writes the elementwise maximum as max(x, y)" },
+    { "minimum", "nnderive writes the elementwise minimum as min(x, y)" },
+    { "pow", "nnderive writes a power as x^p (elementwise: x.^p)" },
+    { "power", "nnderive writes a power as x^p (elementwise: x.^p)" },
+    { "multiply", "nnderive writes an elementwise product as x.*y" },
+    { "clamp", "nnderive writes it as clip(x, a, b)" },
+    { "logistic", "nnderive writes it as sigmoid(x)" },
+};
 
 static _Noreturn void unknown_function(elab *e, const ast *a)
 {
+    for (size_t i = 0; i < sizeof habits / sizeof *habits; i++)
+        if (!strcmp(a->text, habits[i][0]))
+            ctx_fail(e->ctx, a->op_loc, "unknown function '%s': %s", a->text, habits[i][1]);
+    struct nd_sym *s = ctx_lookup(e->ctx, a->text);
+    if (s && (s->kind == SYM_VAR || s->kind == SYM_BIND))
+        ctx_fail(e->ctx, a->op_loc, "'%s' is a variable, not a function: indexing (%s(i)) is "
+                 "not supported yet, and a product needs '*'", a->text, a->text);
     const char *best = NULL;
     int bestd = strlen(a->text) <= 4 ? 2 : 3;   /* suggest only close names */
     for (int op = 0; op < OP__COUNT; op++)
@@ -767,8 +799,27 @@ static void warn_call(elab *e, const ast *a, enum nd_op op, nd_node *const *args
     if (last->op == OP_TRANSPOSE && !expr_is_scalar(ctx, last))
         ctx_warning(ctx, a->op_loc,
                     "%s is column-wise: each column of %s sums to one; if each row should "
-                    "(NumPy's axis=-1, as in attention), write %s((%s)')'",
+                    "(NumPy's axis=-1, as in attention), write %s(%s, 2)",
                     a->text, text_of(e, k), a->text, text_of(e, k));
+}
+
+/* clip(x, a, b) = min(max(x, a), b): a and b scalars or of x's shape. */
+static nd_node *elab_clip(elab *e, const ast *a)
+{
+    nd_ctx *ctx = e->ctx;
+    check_arity(e, a, 3);
+    nd_node *args[2];
+    nd_loc locs[2];
+    args[0] = elab_expr(e, a->kids[0]);
+    locs[0] = a->kids[0]->loc;
+    for (int i = 1; i < 3; i++) {
+        args[1] = elab_expr(e, a->kids[i]);
+        locs[1] = a->kids[i]->loc;
+        call_site cs = { i == 1 ? "max" : "min", a->loc, 2, args, locs };
+        args[0] = ops_table[OP_MAX].build(ctx, i == 1 ? OP_MAX : OP_MIN, &cs);
+        locs[0] = a->loc;
+    }
+    return args[0];
 }
 
 static nd_node *elab_call(elab *e, const ast *a)
@@ -778,11 +829,14 @@ static nd_node *elab_call(elab *e, const ast *a)
         return elab_filled(e, a, a->text[0] == 'm');
     if (!strcmp(a->text, "eye"))
         return elab_eye(e, a);
-    int op = ops_lookup(a->text);
+    if (!strcmp(a->text, "clip"))
+        return elab_clip(e, a);
+    int op = ops_lookup_call(a->text, a->nkids);
     if (op < 0)
         unknown_function(e, a);
     const nd_opinfo *o = &ops_table[op];
-    check_arity(e, a, o->nargs);
+    if (!(ops_takes_axis(op) && a->nkids == 2))
+        check_arity(e, a, o->nargs);
     nd_node *args[4];
     nd_loc locs[4];
     for (int i = 0; i < a->nkids; i++) {

@@ -22,12 +22,14 @@ enum nd_op {
 #define ELEM(E, ...) OP_##E,
 #define REDUCE(E, ...) OP_##E,
 #define FUNC(E, ...) OP_##E,
+#define ELEM2(E, ...) OP_##E,
 #include "ops.def"
 #undef LEAF
 #undef ARITH
 #undef ELEM
 #undef REDUCE
 #undef FUNC
+#undef ELEM2
     OP__COUNT
 };
 

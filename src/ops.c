@@ -48,10 +48,37 @@
                  .shape = op_##sh##_shape, .simplify = OPS_SIMP_##s(c), \
                  .adjoint = op_##c##_adjoint, .eval = op_##c##_eval, .symmetry = SYMM_##sy, \
                  lx, cg },
+#define ELEM2(E, c, nm, lx, cn) \
+    [OP_##E] = { .name = nm, .cls = OPC_FUNC, .nargs = 2, .build = op_elem2_build, \
+                 .shape = op_same_shape, .simplify = op_##c##_simplify, \
+                 .adjoint = op_##c##_adjoint, .eval = op_##c##_eval, .symmetry = SYMM_KIDS, \
+                 lx, .c_name = cn, .c_form = CGF_FUNCTION },
 
 const nd_opinfo ops_table[OP__COUNT] = {
 #include "ops.def"
 };
+
+/* Rows that also take an axis, sum(X, k) (see op_axis_build). */
+int ops_takes_axis(int op)
+{
+    return ops_table[op].build == op_axis_build;
+}
+
+/* Several rows may share a name (diag, max): the one that takes nargs
+ * arguments (or nargs - 1 and an axis), else the first. */
+int ops_lookup_call(const char *name, int nargs)
+{
+    int first = -1;
+    for (int op = 0; op < OP__COUNT; op++) {
+        if (ops_table[op].cls < OPC_ELEM || strcmp(ops_table[op].name, name) != 0)
+            continue;
+        if (ops_table[op].nargs == nargs || (ops_takes_axis(op) && nargs == 2))
+            return op;
+        if (first < 0)
+            first = op;
+    }
+    return first;
+}
 
 int ops_lookup(const char *name)
 {

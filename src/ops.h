@@ -49,7 +49,7 @@ enum op_latex { LATEX_CALL, LATEX_WRAP, LATEX_SUPER };
 /* How the C generator computes a value (ops.def's cg column, cg.h). */
 enum cg_form {
     CGF_NONE,                   /* an input, or nothing the generator computes */
-    CGF_CONST, CGF_DIM, CGF_EYE,                        /* inline leaves */
+    CGF_CONST, CGF_DIM, CGF_EYE, CGF_PI,                /* inline leaves */
     CGF_TRANSPOSE, CGF_BCAST, CGF_DIAGM, CGF_DIAGV,     /* views of the operand */
     CGF_SUM, CGF_EPROD, CGF_PROD, CGF_POWER,            /* inline arithmetic */
     CGF_FUNCTION,               /* c_name(x), element by element */
@@ -103,5 +103,9 @@ extern const nd_opinfo ops_table[OP__COUNT];
 
 /* The function named `name` in the language, or -1. */
 int ops_lookup(const char *name);
+/* The row a call of `name` with nargs arguments elaborates with, or -1. */
+int ops_lookup_call(const char *name, int nargs);
+/* Does the row also take an axis (sum(X, 1), softmax(Z, 2))? */
+int ops_takes_axis(int op);
 
 #endif

@@ -41,6 +41,15 @@ EVAL(op_var_eval)
     return EV_OK;
 }
 
+EVAL(op_pi_eval)
+{
+    (void)env;
+    (void)n;
+    (void)args;
+    mpfr_const_pi(out->a[0], MPFR_RNDN);
+    return EV_OK;
+}
+
 EVAL(op_dimval_eval)
 {
     (void)args;

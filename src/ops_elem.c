@@ -296,3 +296,78 @@ FOLD(op_relu_fold)
     return 1;
 }
 FOLD(op_step_fold) { mpq_set_ui(y, mpq_sgn(x) > 0, 1); return 1; }
+
+/* ---- max(x, y), min(x, y): elementwise, a scalar broadcast ---- */
+
+/* The two arguments of one shape: a scalar goes to every entry of the other. */
+BUILD(op_elem2_build)
+{
+    nd_node *x = cs->args[0], *y = cs->args[1];
+    int xs = shape_is_scalar(ctx, x->shape), ys = shape_is_scalar(ctx, y->shape);
+    if (xs && !ys)
+        x = mk_bcast(ctx, x, y->shape);
+    else if (ys && !xs)
+        y = mk_bcast(ctx, y, x->shape);
+    else if (!shape_unify(ctx, x->shape, y->shape))
+        shape_fail(ctx, cs->loc, "shape mismatch in '%s': %s is %s, %s is %s", cs->name,
+                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape),
+                   ctx_text(ctx, cs->arg_locs[1]), shape_str(ctx, y->shape));
+    nd_node *k[2] = { x, y };
+    return mk_call(ctx, op, k, 2);
+}
+
+/* Shared by max and min: equal operands, two numbers, two broadcast
+ * scalars.  sign is 1 for max, -1 for min. */
+static nd_node *extremum_simplify(nd_ctx *ctx, enum nd_op op, nd_node *const *k, int sign)
+{
+    nd_node *x = k[0], *y = k[1];
+    if (x == y)
+        return x;
+    if (x->op == OP_CONST && y->op == OP_CONST)
+        return sign * mpq_cmp(x->u.q, y->u.q) >= 0 ? x : y;
+    if (x->op == OP_BCAST && y->op == OP_BCAST && expr_is_scalar(ctx, x->kid[0]) &&
+        expr_is_scalar(ctx, y->kid[0])) {
+        nd_node *s[2] = { x->kid[0], y->kid[0] };
+        return mk_bcast(ctx, mk_call(ctx, op, s, 2), x->shape);
+    }
+    return NULL;
+}
+
+/* max(z, 0) = max(0, z) = relu(z) */
+SIMP(op_max_simplify)
+{
+    if (mk_is_zero(k[1]) && !mk_is_zero(k[0]))
+        return mk_fn(ctx, OP_RELU, k[0]);
+    if (mk_is_zero(k[0]) && !mk_is_zero(k[1]))
+        return mk_fn(ctx, OP_RELU, k[1]);
+    return extremum_simplify(ctx, op, k, 1);
+}
+
+SIMP(op_min_simplify) { return extremum_simplify(ctx, op, k, -1); }
+
+/* At a tie the first argument is the maximum (or minimum) and takes the
+ * gradient: d max(x, y)/dx = 1 - step(y - x), d/dy = step(y - x). */
+static nd_node *extremum_adjoint(nd_ctx *ctx, nd_node *n, int i, nd_node *g, int sign)
+{
+    nd_node *x = n->kid[0], *y = n->kid[1];
+    nd_node *d = sign > 0 ? mk_sub(ctx, y, x) : mk_sub(ctx, x, y);
+    nd_node *other = mk_fn(ctx, OP_STEP, d);     /* 1 where y wins */
+    return mk_emul(ctx, g, i == 0 ? one_minus(ctx, other) : other);
+}
+
+ADJ(op_max_adjoint) { return extremum_adjoint(ctx, n, i, g, 1); }
+ADJ(op_min_adjoint) { return extremum_adjoint(ctx, n, i, g, -1); }
+
+static int extremum_eval(const nd_node *n, nd_mat *out, nd_mat *const *args, int sign)
+{
+    (void)n;
+    size_t len = mat_len(out);
+    for (size_t e = 0; e < len; e++) {
+        int c = mpfr_cmp(args[0]->a[e], args[1]->a[e]);
+        mpfr_set(out->a[e], sign * c >= 0 ? args[0]->a[e] : args[1]->a[e], R);
+    }
+    return EV_OK;
+}
+
+EVAL(op_max_eval) { (void)env; return extremum_eval(n, out, args, 1); }
+EVAL(op_min_eval) { (void)env; return extremum_eval(n, out, args, -1); }

@@ -39,12 +39,14 @@
 #define REDUCE(E, c, nm, b, s, ...) EVAL(op_##c##_eval); ADJ(op_##c##_adjoint); OPS_PROTO_##s(c)
 #define FUNC(E, c, nm, n, b, sh, s, ...) \
     EVAL(op_##c##_eval); ADJ(op_##c##_adjoint); OPS_PROTO_##s(c)
+#define ELEM2(E, c, ...) EVAL(op_##c##_eval); ADJ(op_##c##_adjoint); SIMP(op_##c##_simplify);
 #include "ops.def"
 #undef LEAF
 #undef ARITH
 #undef ELEM
 #undef REDUCE
 #undef FUNC
+#undef ELEM2
 
 /* Shared by several rows. */
 SHAPE(op_same_shape); SHAPE(op_scalar_shape); SHAPE(op_transposed_shape);    /* ops_arith.c */
@@ -55,6 +57,8 @@ FOLD(op_zero_at_zero_fold);
 BUILD(op_any_build); BUILD(op_square_build);            /* ops_reduce.c */
 BUILD(op_diag_build);                                   /* ops_matrix.c */
 BUILD(op_crossentropy_build);                           /* ops_nn.c */
+BUILD(op_elem2_build);                                  /* ops_elem.c */
+BUILD(op_axis_build);                                   /* ops_reduce.c */
 
 /* shared by the rules */
 nd_node *one_minus(nd_ctx *ctx, nd_node *x);         /* 1 - x, broadcast */

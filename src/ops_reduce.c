@@ -281,3 +281,109 @@ EVAL(op_mean_eval)
     mpfr_div_ui(out->a[0], out->a[0], (unsigned long)mat_len(args[0]), MPFR_RNDN);
     return EV_OK;
 }
+
+/* ---- max(x), min(x): the largest and smallest entry ---- */
+
+/* The index of the first extreme entry in row-major order (sign 1: the
+ * largest, -1: the smallest). */
+static size_t extreme_at(const nd_mat *x, int sign)
+{
+    size_t best = 0, len = mat_len(x);
+    for (size_t e = 1; e < len; e++)
+        if (sign * mpfr_cmp(x->a[e], x->a[best]) > 0)
+            best = e;
+    return best;
+}
+
+/* the subgradient of the first maximiser: g * ismax(x) */
+ADJ(op_maxr_adjoint) { (void)i; return mk_mul(ctx, g, mk_fn(ctx, OP_ISMAX, n->kid[0])); }
+ADJ(op_minr_adjoint) { (void)i; return mk_mul(ctx, g, mk_fn(ctx, OP_ISMIN, n->kid[0])); }
+
+EVAL(op_maxr_eval)
+{
+    (void)env;
+    (void)n;
+    mpfr_set(out->a[0], args[0]->a[extreme_at(args[0], 1)], MPFR_RNDN);
+    return EV_OK;
+}
+
+EVAL(op_minr_eval)
+{
+    (void)env;
+    (void)n;
+    mpfr_set(out->a[0], args[0]->a[extreme_at(args[0], -1)], MPFR_RNDN);
+    return EV_OK;
+}
+
+/* ismax(x), ismin(x): 1 at the first extreme entry, 0 elsewhere; piecewise
+ * constant, so no adjoint. */
+ADJ(op_ismax_adjoint) { (void)ctx; (void)n; (void)i; (void)g; return NULL; }
+ADJ(op_ismin_adjoint) { (void)ctx; (void)n; (void)i; (void)g; return NULL; }
+
+static int indicator_eval(nd_mat *out, const nd_mat *x, int sign)
+{
+    size_t at = extreme_at(x, sign), len = mat_len(out);
+    for (size_t e = 0; e < len; e++)
+        mpfr_set_ui(out->a[e], e == at, MPFR_RNDN);
+    return EV_OK;
+}
+
+EVAL(op_ismax_eval) { (void)env; (void)n; return indicator_eval(out, args[0], 1); }
+EVAL(op_ismin_eval) { (void)env; (void)n; return indicator_eval(out, args[0], -1); }
+
+/* ---- along an axis: sum(X, k), mean, norm2, norm, softmax, logsoftmax,
+ * logsumexp with k = 1 (down each column) or 2 (across each row) ----
+ *
+ * They are built from the whole-matrix forms, so every rule, the evaluator
+ * and the C generator serve them as they are: sum(X, 1) = vector(1)'*X,
+ * sum(X, 2) = X*vector(1), softmax(Z, 2) = softmax(Z')'. */
+
+static int axis_of(nd_ctx *ctx, const call_site *cs)
+{
+    nd_node *k = cs->args[1];
+    if (expr_is_const_val(k, 1))
+        return 1;
+    if (expr_is_const_val(k, 2))
+        return 2;
+    ctx_fail(ctx, cs->arg_locs[1],
+             "the axis of '%s' is 1 (down each column) or 2 (across each row), not '%s'",
+             cs->name, ctx_text(ctx, cs->arg_locs[1]));
+}
+
+/* The sums down the columns (k = 1, a row) or across the rows (k = 2, a
+ * column); a scalar for a vector summed along its length.  Not mk_colsum,
+ * which knows that a label sums to 1 (derivatives only). */
+static nd_node *axis_sum(nd_ctx *ctx, nd_node *x, int k)
+{
+    nd_dim along = k == 1 ? x->shape.rows : x->shape.cols;
+    nd_dim across = k == 1 ? x->shape.cols : x->shape.rows;
+    if (dim_is_one(ctx, across))
+        return mk_fn(ctx, OP_SUM, x);
+    nd_node *ones = mk_ones(ctx, shape_make(along, DIM_ONE));
+    return k == 1 ? mk_mul(ctx, mk_transpose(ctx, ones), x) : mk_mul(ctx, x, ones);
+}
+
+BUILD(op_axis_build)
+{
+    nd_node *x = cs->args[0];
+    if (cs->nargs == 1)
+        return mk_call(ctx, op, cs->args, 1);
+    int k = axis_of(ctx, cs);
+    if (op != OP_SOFTMAX && op != OP_LOGSOFTMAX && op != OP_LOGSUMEXP &&
+        dim_is_one(ctx, k == 1 ? x->shape.cols : x->shape.rows))
+        return mk_call(ctx, op, cs->args, 1);  /* a vector along its length: the whole */
+    switch (op) {
+    case OP_SUM:
+        return axis_sum(ctx, x, k);
+    case OP_MEAN:
+        return mk_div(ctx, axis_sum(ctx, x, k), mk_dim(ctx, k == 1 ? x->shape.rows : x->shape.cols));
+    case OP_NORM2:
+        return axis_sum(ctx, mk_powi(ctx, x, 2), k);
+    case OP_NORM:
+        return mk_fn(ctx, OP_SQRT, axis_sum(ctx, mk_powi(ctx, x, 2), k));
+    default:    /* softmax, logsoftmax, logsumexp: column-wise by definition */
+        if (k == 1)
+            return mk_fn(ctx, op, x);
+        return mk_transpose(ctx, mk_fn(ctx, op, mk_transpose(ctx, x)));
+    }
+}

@@ -24,6 +24,10 @@ typedef struct parse_state {
     int paren_depth;
     char last_text[256];        /* the last token, for messages (long names
                                    abbreviated, see diag_abbrev) */
+    int prev_token;             /* the token before it, and its text: '2' in 2x */
+    char prev_text[256];
+    char hint[192];             /* a T_BAD's message when it is a habit from
+                                   another language (@, **, .T), or "" */
     ast_program prog;
     ast *expr;
     int failed;

@@ -144,6 +144,35 @@ static int latex_fraction(printer *p, const nd_node *n)
     return 0;
 }
 
+/* A vector of ones (vector(1), or its transpose with row 1). */
+static int is_ones(printer *p, const nd_node *f, int row)
+{
+    nd_ctx *ctx = p->ctx;
+    if (printer_name_of(p, f))
+        return 0;
+    if (f->op == OP_TRANSPOSE)
+        return !row ? 0 : is_ones(p, f->kid[0], 0);
+    return f->op == OP_BCAST && expr_is_const_val(f->kid[0], 1) &&
+           dim_is_one(ctx, row ? f->shape.rows : f->shape.cols) &&
+           !dim_is_one(ctx, row ? f->shape.cols : f->shape.rows);
+}
+
+/* Text: M*vector(1) in a product reads sum(M, 2), vector(1)'*M sum(M, 1),
+ * as the language writes them (they elaborate to these products): the
+ * axis, or 0 when f[i] does not start such a pair. */
+static int axis_sum_at(printer *p, const nd_node *const *f, int n, int i)
+{
+    if (p->latex || i + 1 >= n)
+        return 0;
+    const nd_node *a = f[i], *b = f[i + 1];
+    nd_ctx *ctx = p->ctx;
+    if (is_ones(p, b, 0) && !dim_is_one(ctx, a->shape.rows) && !dim_is_one(ctx, a->shape.cols))
+        return 2;
+    if (is_ones(p, a, 1) && !dim_is_one(ctx, b->shape.rows) && !dim_is_one(ctx, b->shape.cols))
+        return 1;
+    return 0;
+}
+
 static int level(printer *p, const nd_node *n)
 {
     if (printer_name_of(p, n))
@@ -160,6 +189,8 @@ static int level(printer *p, const nd_node *n)
     case OP_PROD:
         if (is_negative(n))
             return P_UNARY;
+        if (n->nkids == 2 && axis_sum_at(p, (const nd_node *const *)n->kid, 2, 0))
+            return P_ATOM;      /* sum(M, 2) */
         return p->latex && latex_fraction(p, n) ? P_ATOM : P_PROD;
     case OP_EMUL:
         return P_PROD;
@@ -263,7 +294,15 @@ static int print_numerator(printer *p, const nd_node *const *f, int n, const mpq
         }
         if (!first)
             sb_puts(p->out, mul_sep(p, elementwise));
-        print_at(p, f[i], P_POW);
+        int axis = elementwise ? 0 : axis_sum_at(p, f, n, i);
+        if (axis) {
+            sb_puts(p->out, "sum(");
+            print_at(p, f[axis == 2 ? i : i + 1], 0);
+            sb_printf(p->out, ", %d)", axis);
+            i++;
+        } else {
+            print_at(p, f[i], P_POW);
+        }
         first = 0;
     }
     if (first)
@@ -609,6 +648,14 @@ static void print_call(printer *p, const nd_node *n)
 static void print_transpose(printer *p, const nd_node *n)
 {
     const nd_node *x = n->kid[0];
+    if (!p->latex && (x->op == OP_SOFTMAX || x->op == OP_LOGSOFTMAX || x->op == OP_LOGSUMEXP) &&
+        !printer_name_of(p, x) && x->kid[0]->op == OP_TRANSPOSE && !printer_name_of(p, x->kid[0])) {
+        /* softmax(Z, 2) elaborates to softmax(Z')': written back so */
+        sb_printf(p->out, "%s(", ops_table[x->op].name);
+        print_at(p, x->kid[0]->kid[0], 0);
+        sb_puts(p->out, ", 2)");
+        return;
+    }
     if (p->latex && x->op == OP_INV && !printer_name_of(p, x)) {
         print_base(p, x->kid[0]);
         sb_puts(p->out, "^{-\\top}");
@@ -631,6 +678,7 @@ static void print_node(printer *p, const nd_node *n)
     case OP_VAR: put_name(p, ctx->vars[n->u.var].name); break;
     case OP_SYM: put_name(p, n->u.name); break;
     case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
+    case OP_PI: put(p, "pi", "\\pi"); break;
     case OP_EYE:
         if (p->latex)
             sb_putc(p->out, 'I');

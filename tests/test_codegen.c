@@ -349,6 +349,11 @@ static const char *const special[] = {
     "sum(sin(X')*cos(X)) + sum(X*vector(1)) + tr(eye(n)*X*X')",
     "X : matrix(n, k)\nx, y : vector(n)\nW : matrix(m, n)\nL = sum(gelu(W*X)) + y'*erf(x) + "
     "sum(gelu(-4*x) .* erf(2*y)) + sum(erf(W*x))",
+    "X : matrix(n, k)\nx, y : vector(n)\na : scalar\nL = sum(max(x, y)) + sum(min(X, a)) + "
+    "sum(max(0, 1 - y.*x)) + sum(clip(X, -0.5, 0.5).^2) + sum(min(2, a*x))",
+    "X, Y : matrix(n, k)\nw : vector(n)\nL = sum(sum(X, 1).^2) + w'*mean(X, 2) + sum(norm(X, 1)) + "
+    "w'*norm2(X, 2) + sum(Y.*softmax(X, 2)) + sum(Y.*logsoftmax(X, 2)) + w'*logsumexp(X, 2)",
+    "x, mu : vector(n)\ns : scalar\nL = n/2*log(2*pi*s^2) + norm2(x - mu)/(2*s^2) + pi*sum(sin(pi*x))",
 };
 
 START_TEST(examples_and_names_compile_and_agree)

@@ -3,6 +3,7 @@
  * last test fails when an operator of the table is exercised by none of
  * the programs, so a new operator cannot come without its check. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -77,6 +78,21 @@ static const char *const programs[] = {
     "z : vector(C)\nt : onehot(C)\nL = crossentropy(z, t)\nwrt z",
     "Z : matrix(C, N)\nT : onehot(C, N)\nL = crossentropy(Z, T)/N\nwrt Z",
     "Z : matrix(C, N)\nT : simplex(C, N)\nL = crossentropy(Z, T)\nwrt Z",
+    /* max, min, clip (a tie never happens at random points) */
+    DECL "L = sum(max(x, y)) + w'*min(x, y)\nwrt x, y",
+    DECL "L = sum(max(A*x, a)) + sum(min(c, x))\nwrt A, x, a, c",
+    DECL "L = sum(max(0, 1 - y.*(M'*u)))\nwrt u, M",
+    DECL "L = w'*clip(x, -0.5, 0.5) + sum(clip(X, a, c))\nwrt x, X, a, c",
+    DECL "L = max(x) + min(A*x) + 2*max(X) + w'*ismax(x) + w'*ismin(x)\nwrt x, A, X",
+    /* along an axis */
+    DECL "L = sum(sum(X, 1).^2) + w'*sum(X, 2).^2 + sum(sum(x, 1)) + sum(sum(x', 2))\nwrt X, x",
+    DECL "L = sum(mean(X, 1).^2) + w'*mean(X, 2).^3 + mean(x, 2)'*w\nwrt X, x",
+    DECL "L = sum(norm2(X, 1)) + w'*norm2(X, 2) + sum(norm(X, 1)) + w'*norm(X, 2)\nwrt X",
+    DECL "L = sum(Y .* softmax(X, 2)) + sum(Y .* logsoftmax(X, 2)) + w'*logsumexp(X, 2)\nwrt X",
+    DECL "L = sum(Y .* softmax(X, 1)) + sum(logsumexp(X, 1)) + sum(W.*softmax(A*B'/2, 2))\n"
+         "W : matrix(n, n)\nwrt X, A, B",
+    /* the constant pi */
+    DECL "L = pi*w'*sin(pi*x) + sum(x)/pi + a*pi\nwrt x, a",
     /* shared nodes: the adjoint sums over every use */
     DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
     "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",
@@ -300,6 +316,51 @@ START_TEST(verify_refuses_huge_precision)
 }
 END_TEST
 
+/* pi is evaluated at the working precision: 21 digits of it are not it. */
+START_TEST(pi_is_exact)
+{
+    const char *p = "x : vector(n)\nL = sum(sin(pi*x))";
+    ck_assert_int_eq(t_check(p, "pi*cos(pi*x)"), 0);
+    ck_assert_int_eq(t_check(p, "3.14159265358979323846*cos(3.14159265358979323846*x)"), 1);
+    ck_assert_int_eq(t_check("x : vector(n)\nL = pi*sum(x)", "vector(pi)"), 0);
+}
+END_TEST
+
+/* M*vector(1) prints as sum(M, 2), vector(1)'*M as sum(M, 1) and softmax(Z')'
+ * as softmax(Z, 2): the printed gradients read back as the gradient
+ * (numerically, by --check). */
+START_TEST(printed_axis_sums_read_back)
+{
+    static const char *const axis_programs[][2] = {
+        { "X : matrix(n, N)\nW : matrix(m, n)\nb : vector(m)\nL = sum(tanh(W*X + b))\nwrt b",
+          "dL/db = sum(1 - tanh(W*X + b).^2, 2)\n" },
+        { "X : matrix(n, N)\ng, b : vector(n)\nmu = mean(X, 2)\nC = X - mu\n"
+          "L = sum(tanh(g.*C + b).*C)\nwrt g",
+          "mu = sum(X, 2)/N\nC = X - mu*vector(1)'\ndL/dg = sum(C.^2.*(1 - tanh(C.*g + b).^2), 2)\n" },
+        { "X : matrix(n, N)\nL = sum(X, 2)'*sum(X, 2) + sum(sum(X, 1).^3)\nwrt X",
+          "dL/dX = 2*X*matrix(1) + 3*(vector(1)*sum(X, 1).^2)\n" },
+        { "X, Y : matrix(n, N)\nL = sum(Y.*logsoftmax(X, 2))\nwrt X",
+          "dL/dX = Y - sum(Y, 2).*softmax(X, 2)\n" },
+        { "X : matrix(n, N)\nw : vector(n)\nL = w'*logsumexp(X, 2)\nwrt X",
+          "dL/dX = softmax(X, 2).*w\n" },
+    };
+    for (size_t i = 0; i < sizeof axis_programs / sizeof *axis_programs; i++) {
+        const char *prog = axis_programs[i][0], *want = axis_programs[i][1];
+        char *out = t_emit(prog, ND_TEXT);
+        ck_assert_msg(out && !strcmp(out, want), "%s prints\n%s", prog, out ? out : "(error)");
+        const char *last = strstr(want, "dL/d");
+        char answer[256];
+        snprintf(answer, sizeof answer, "%s", strstr(last, " = ") + 3);
+        answer[strcspn(answer, "\n")] = 0;
+        ck_assert_msg(t_check(prog, answer) == 0, "%s: %s reads back wrong", prog, answer);
+        nd_free(out);
+    }
+    const char *p = "X : matrix(n, N)\nL = sum(sum(X, 2).^2)";   /* the check can fail */
+    ck_assert_int_eq(t_check(p, "2*sum(X, 2)*vector(1)'"), 0);
+    ck_assert_int_eq(t_check(p, "2*vector(1)*sum(X, 1)"), 1);
+}
+END_TEST
+
 START_TEST(verify_can_fail)
 {
     ck_assert_int_eq(t_check("x : vector(n)\nL = x'*x", "x"), 1);
@@ -316,6 +377,8 @@ Suite *suite_rules(void)
     tcase_add_test(tc, every_operator_is_exercised);
     tcase_add_test(tc, zero_gradient_verifies);
     tcase_add_test(tc, verify_can_fail);
+    tcase_add_test(tc, pi_is_exact);
+    tcase_add_test(tc, printed_axis_sums_read_back);
     tcase_add_test(tc, verify_rejects_wrong_gradients);
     tcase_add_test(tc, verify_rejects_few_wrong_entries);
     tcase_add_test(tc, verify_compares_huge_values);

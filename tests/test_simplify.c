@@ -114,7 +114,7 @@ static const struct rewrite rewrites[] = {
     { "ones times a row is a broadcast", D "L = sum(exp(vector(1)*x' + A))\nwrt A",
       "dL/dA = exp(x' + A)\n" },
     { "broadcast scalars multiply", D "M : matrix(m, n)\nL = sum(M*(x + A))\nwrt x",
-      "dL/dx = n*M'*vector(1)\n" },
+      "dL/dx = n*sum(M', 2)\n" },
     /* the numerically safe forms of log */
     { "log(softmax(z)) = logsoftmax(z)", D "L = w'*log(softmax(x))\nwrt w", "dL/dw = logsoftmax(x)\n" },
     { "log(sigmoid(z)) = -softplus(-z)", D "L = w'*log(sigmoid(x))\nwrt w", "dL/dw = -softplus(-x)\n" },

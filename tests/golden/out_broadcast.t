@@ -4,5 +4,5 @@ status: 0
 --- stdout
 t1 = 1 - tanh(W*X + b).^2
 dL/dW = t1*X'
-dL/db = t1*vector(1)
+dL/db = sum(t1, 2)
 --- stderr

@@ -4,8 +4,8 @@ args: -e "Q, K : matrix(T, d)\nS : matrix(T, T)\nW : matrix(n, m)\nH : matrix(n,
 status: 0
 --- stdout
 t1 = softmax(Q*K'/sqrt(d))
-dL/dQ = (t1.*(S - vector(1)*(vector(1)'*(S.*t1))))*K/sqrt(d)
+dL/dQ = (t1.*(S - vector(1)*sum(S.*t1, 1)))*K/sqrt(d)
 --- stderr
-<expr>:5:9: warning: softmax is column-wise: each column of Q*K'/sqrt(d) sums to one; if each row should (NumPy's axis=-1, as in attention), write softmax((Q*K'/sqrt(d))')'
+<expr>:5:9: warning: softmax is column-wise: each column of Q*K'/sqrt(d) sums to one; if each row should (NumPy's axis=-1, as in attention), write softmax(Q*K'/sqrt(d), 2)
     L = sum(softmax(Q*K'/sqrt(d)).*S) + sum(softmax(W'*H))
             ^~~~~~~

@@ -1,0 +1,8 @@
+# ones names matrix(1)
+args: -e "L = sum(A*ones(n))"
+status: 2
+--- stdout
+--- stderr
+<expr>:1:11: error: unknown function 'ones': nnderive writes a matrix of ones as matrix(1) (a vector: vector(1)), its size inferred
+    L = sum(A*ones(n))
+              ^~~~

@@ -1,0 +1,16 @@
+# batch norm over a batch of columns, with mean(X, 2)
+args: -e "X : matrix(n, N)\ng, b : vector(n)\nmu = mean(X, 2)\nC = X - mu\nv = mean(C.^2, 2)\nY = g .* C ./ sqrt(v + 1e-5) + b\nL = sum(tanh(Y))\nwrt X, g, b"
+status: 0
+--- stdout
+mu = sum(X, 2)/N
+C = X - mu*vector(1)'
+v = sum(C.^2, 2)/N
+Y = C.*g./sqrt(v + 0.00001) + b
+t1 = sqrt(v + 0.00001)
+t2 = 1./t1*vector(1)'
+t3 = 1 - tanh(Y).^2
+t4 = C.*(-(sum(C.*g.*t3, 2)./t1.^3)/(2*N))
+dL/dX = (-2*t4 - g.*t3./t1)*matrix(1)/N + 2*t4 + g.*t3./t1
+dL/dg = sum(C.*t3./t1, 2)
+dL/db = sum(t3, 2)
+--- stderr
