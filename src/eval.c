@@ -437,6 +437,20 @@ static int all_finite(const nd_mat *m)
     return 1;
 }
 
+/* A sum or an elementwise product whose operands' sizes are not its own
+ * is a node built wrong (every operand of one has its shape, broadcasts
+ * made explicit): no point is evaluated through it, rather than reading
+ * past an operand. */
+static int same_sizes(const nd_node *n, const nd_mat *out, nd_mat *const *args)
+{
+    if (n->op != OP_ADD && n->op != OP_EMUL)
+        return 1;
+    for (uint32_t k = 0; k < n->nkids; k++)
+        if (args[k]->rows != out->rows || args[k]->cols != out->cols)
+            return 0;
+    return 1;
+}
+
 static int eval_one(nd_evalenv *env, nd_node *n)
 {
     nd_mat *out = &env->vals[n->id];
@@ -449,7 +463,7 @@ static int eval_one(nd_evalenv *env, nd_node *n)
     for (uint32_t k = 0; k < n->nkids; k++)
         args[k] = &env->vals[n->kid[k]->id];
     mpfr_clear_overflow();
-    int st = ops_table[n->op].eval(env, n, out, args);
+    int st = same_sizes(n, out, args) ? ops_table[n->op].eval(env, n, out, args) : EV_DOMAIN;
     if (args != argv)
         free(args);
     /* exp is defined everywhere, yet exp(exp(1e3)) has no MPFR value:

@@ -48,7 +48,7 @@ const char *num_parse(mpq_t out, const char *text)
         exp10 = e;
     }
     if (digits > NUM_MAX_DIGITS)
-        return "number has too many digits (the limit is 400)";
+        return "number has too many digits (the limit is 2500)";
     mpz_t mant;
     mpz_init(mant);
     for (const char *d = text; d < p; d++) {

@@ -9,7 +9,7 @@
 /* Limits that keep folding cheap: a literal has at most this many digits and
  * a decimal exponent of at most this size; a folded power or product is not
  * folded when its result would need more bits than NUM_MAX_BITS. */
-#define NUM_MAX_DIGITS 400
+#define NUM_MAX_DIGITS 2500    /* a folded constant (NUM_MAX_BITS: 2467 digits) prints and reads back */
 #define NUM_MAX_EXP10 400
 #define NUM_MAX_BITS 8192
 

@@ -834,8 +834,10 @@ static int one_term(R *r)
         free(rest_text);
         const char *tt = fmt_arena(r, "%s%s", neg[j] ? "-" : "", operand(r, terms[j]));
         nd_node *term = candidate(r, tt);
-        if (!rest || !term)
-            continue;
+        nd_shape want = r->in->expect->shape;
+        if (!rest || !term || !shape_equal(ctx, rest->shape, want) ||
+            !shape_equal(ctx, term->shape, want))
+            continue;   /* a broadcast term (x + A): no sum of the others to compare */
         const char *ts = span(r, terms[j]);
         if (right(r, rest)) {
             reason_set(r->out, "extra-term", "the term `%s` %s should not be there: without it "

@@ -19,6 +19,28 @@ static const char *const modes[][4] = {
     { "--verify", "--points=1", "--precision=64" },
 };
 
+/* NAME.answer next to NAME.nd: its one line is checked with --check too. */
+static void check_answer(const char *path)
+{
+    char name[600];
+    snprintf(name, sizeof name, "%.*s.answer", (int)(strlen(path) - 3), path);
+    FILE *f = fopen(name, "r");
+    if (!f)
+        return;
+    char answer[4096] = "";
+    if (!fgets(answer, sizeof answer, f))
+        answer[0] = '\0';
+    fclose(f);
+    answer[strcspn(answer, "\n")] = '\0';
+    const char *argv[] = { "nnderive", path, "--check", answer };
+    t_result r = t_cli(4, argv, NULL);
+    ck_assert_msg(r.status >= 0 && r.status <= 2, "%s --check '%s': status %d", path, answer,
+                  r.status);
+    ck_assert_msg(r.status != 2 || strstr(r.err, "error"), "%s --check: status 2 without an error",
+                  path);
+    t_result_free(&r);
+}
+
 static int run_modes(const char *path)
 {
     int ok_text = 0;
@@ -51,6 +73,7 @@ static int run_modes(const char *path)
         }
         t_result_free(&r);
     }
+    check_answer(path);
     return ok_text;
 }
 
