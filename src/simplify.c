@@ -34,6 +34,7 @@ typedef struct simp {
     nd_ctx *ctx;
     nd_node **memo;         /* by id: the simplified node */
     signed char *sym;       /* by id: structurally symmetric? 0 unknown, 1 no, 2 yes */
+    size_t *len;            /* by id: 1 + the printed length (length()); 0 unknown */
     uint32_t cap;
     printer pr;
     strbuf buf;
@@ -50,6 +51,8 @@ static void ensure(simp *S)
     uint32_t cap = need + need / 2 + 64;
     S->memo = xrealloc(S->memo, cap * sizeof *S->memo);
     S->sym = xrealloc(S->sym, cap);
+    S->len = xrealloc(S->len, cap * sizeof *S->len);
+    memset(S->len + S->cap, 0, (cap - S->cap) * sizeof *S->len);
     memset(S->memo + S->cap, 0, (cap - S->cap) * sizeof *S->memo);
     memset(S->sym + S->cap, 0, cap - S->cap);
     S->cap = cap;
@@ -73,17 +76,26 @@ static int tree_size(const nd_node *n, int limit)
     return size;
 }
 
-/* Printed length without spaces, or SIZE_MAX when too big to measure. */
+/* Printed length without spaces, or SIZE_MAX when too big to measure.
+ * Remembered by node: the rules measure the same candidates again and
+ * again (every node of a long product, bottom-up), and a node's printed
+ * form does not change within the pass. */
 static size_t length(simp *S, const nd_node *n)
 {
-    if (tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
-        return SIZE_MAX;
-    sb_clear(&S->buf);
-    S->pr.out = &S->buf;
-    print_expr(&S->pr, n);
+    ensure(S);
+    if (S->len[n->id])
+        return S->len[n->id] == SIZE_MAX ? SIZE_MAX : S->len[n->id] - 1;
     size_t len = 0;
-    for (const char *c = sb_str(&S->buf); *c; c++)
-        len += *c != ' ';
+    if (tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT) {
+        len = SIZE_MAX;
+    } else {
+        sb_clear(&S->buf);
+        S->pr.out = &S->buf;
+        print_expr(&S->pr, n);
+        for (const char *c = sb_str(&S->buf); *c; c++)
+            len += *c != ' ';
+    }
+    S->len[n->id] = len == SIZE_MAX ? SIZE_MAX : len + 1;
     return len;
 }
 
@@ -800,6 +812,7 @@ void simplify_substitute(nd_ctx *ctx, nd_node **roots, int n, int in_bindings,
         roots[i] = substitute(&S, roots[i], fn, user);
     free(S.memo);
     free(S.sym);
+    free(S.len);
 }
 
 static nd_node *origin_of(void *user, nd_node *n)
@@ -834,4 +847,5 @@ void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)
     sb_free(&S.buf);
     free(S.memo);
     free(S.sym);
+    free(S.len);
 }
