@@ -7,7 +7,6 @@
 
 #include <stdio.h>
 
-#define ND_VERSION "0.1.0"
 
 /* `in` is read for the FILE "-". */
 int cli_main(int argc, char **argv, FILE *in, FILE *out, FILE *err);

@@ -1,6 +1,7 @@
 /* session.c: the library's pipeline behind nnderive.h:
  * parse -> elaborate -> derive -> simplify -> one emitter. */
 #include "nnderive.h"
+#include "version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,7 +43,7 @@ struct nd_session {
 
 const char *nd_version(void)
 {
-    return "0.1.0";
+    return ND_VERSION;
 }
 
 void nd_free(void *p)
