@@ -8,15 +8,13 @@
 #include "ops.h"
 
 typedef struct contribs {
-    nd_node **v;
-    int n, cap;
+    nd_nodelist l;
     mk_open *open;      /* the one contribution, kept open (see chain_open) */
 } contribs;
 
 static void push(contribs *c, nd_node *x)
 {
-    c->v = ctx_grow(c->v, &c->cap, c->n + 1, sizeof *c->v);
-    c->v[c->n++] = x;
+    nodelist_push(&c->l, x);
 }
 
 /* ---- chains of elementwise functions ----
@@ -128,16 +126,16 @@ static nd_node **adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed, const unsig
             pass_open(ctx, ch, n, acc);
             continue;
         }
-        if (acc[id].n == 0)
+        if (acc[id].l.n == 0)
             continue;
-        nd_node *g = acc[id].n == 1 ? acc[id].v[0] : mk_add(ctx, acc[id].v, acc[id].n);
+        nd_node *g = acc[id].l.n == 1 ? acc[id].l.v[0] : mk_add(ctx, acc[id].l.v, acc[id].l.n);
         if (hooks && hooks->named && (n->flags & NF_NAMED) && n != root)
             g = hooks->named(hooks->user, n, g);
         adj[id] = g;
         propagate(ctx, n, g, dep, hooks, ch, acc);
     }
     for (uint32_t id = 0; id < total; id++) {
-        free(acc[id].v);
+        nodelist_free(&acc[id].l);
         mk_open_free(acc[id].open);
     }
     free(acc);

@@ -203,6 +203,20 @@ static void candidate_free(cand_buf *buf, nd_node *c)
         free(c);
 }
 
+void nodelist_push(nd_nodelist *l, nd_node *x)
+{
+    if (l->n == l->cap)     /* not a call per push: long products push a lot */
+        l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v[l->n++] = x;
+}
+
+void nodelist_free(nd_nodelist *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
 nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
                    nd_node *const *kids, int n)
 {

@@ -78,6 +78,16 @@ typedef struct nd_node {
     struct nd_node *kid[];
 } nd_node;
 
+/* A growable list of nodes on the heap: a pass's scratch (the terms of a
+ * sum being built in mk.c, the contributions to an adjoint in derive.c). */
+typedef struct nd_nodelist {
+    nd_node **v;
+    int n, cap;
+} nd_nodelist;
+
+void nodelist_push(nd_nodelist *l, nd_node *x);
+void nodelist_free(nd_nodelist *l);
+
 /* Nodes from id first on are no longer found by construction (elab.c's
  * two passes over an answer). */
 void expr_unlist_from(nd_ctx *ctx, uint32_t first);

@@ -9,24 +9,6 @@
 #include "shape.h"
 #include "sort.h"
 
-/* A small growable list of nodes, on the heap for the call's duration. */
-typedef struct nodelist {
-    nd_node **v;
-    int n, cap;
-} nodelist;
-
-static void nl_push(nodelist *l, nd_node *x)
-{
-    if (l->n == l->cap)     /* not a call per push: long products push a lot */
-        l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-    l->v[l->n++] = x;
-}
-
-static void nl_free(nodelist *l)
-{
-    free(l->v);
-}
-
 static int is_named(const nd_node *n)
 {
     return (n->flags & NF_NAMED) != 0;
@@ -101,7 +83,7 @@ struct term {
 typedef struct termlist {
     struct term *v;
     int n, cap;
-    nodelist bcast;     /* scalars broadcast to the sum's shape */
+    nd_nodelist bcast;     /* scalars broadcast to the sum's shape */
 } termlist;
 
 static void tl_push(termlist *l, nd_node *body, const mpq_t coef)
@@ -118,7 +100,7 @@ static void tl_free(termlist *l)
     for (int i = 0; i < l->n; i++)
         mpq_clear(l->v[i].coef);
     free(l->v);
-    nl_free(&l->bcast);
+    nodelist_free(&l->bcast);
 }
 
 /* Splits t into coef * body; a constant c is c * 1, matrix(c) is c * matrix(1). */
@@ -167,7 +149,7 @@ static void add_term(nd_ctx *ctx, termlist *l, nd_node *t)
     }
     if (t->op == OP_BCAST && expr_is_scalar(ctx, t->kid[0]) &&
         t->kid[0]->op != OP_CONST) {
-        nl_push(&l->bcast, t->kid[0]);
+        nodelist_push(&l->bcast, t->kid[0]);
         return;
     }
     push_split(ctx, l, t);
@@ -224,15 +206,15 @@ static void merge_terms(termlist *l)
 /* Positive terms first, then the negative ones: `W*x - x`, `1 - s`. */
 static nd_node *build_sum(nd_ctx *ctx, termlist *l, nd_shape shape)
 {
-    nodelist kids = { 0 };
+    nd_nodelist kids = { 0 };
     for (int sign = 1; sign >= -1; sign -= 2)
         for (int i = 0; i < l->n; i++)
             if (mpq_sgn(l->v[i].coef) == sign)
-                nl_push(&kids, mk_scale_q(ctx, l->v[i].coef, l->v[i].body));
+                nodelist_push(&kids, mk_scale_q(ctx, l->v[i].coef, l->v[i].body));
     nd_node *r = kids.n == 0   ? mk_zero(ctx, shape)
                  : kids.n == 1 ? kids.v[0]
                                : expr_node(ctx, OP_ADD, shape, kids.v, kids.n);
-    nl_free(&kids);
+    nodelist_free(&kids);
     return r;
 }
 
@@ -274,7 +256,7 @@ nd_node *mk_sub(nd_ctx *ctx, nd_node *a, nd_node *b)
 
 typedef struct prodparts {
     mpq_t coef;
-    nodelist scalars, chain;
+    nd_nodelist scalars, chain;
 } prodparts;
 
 static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f);
@@ -293,9 +275,9 @@ static void add_prod_factors(nd_ctx *ctx, prodparts *p, nd_node *f)
     while (expr_is_scalar(ctx, f->kid[first_chain]))
         add_factor(ctx, p, f->kid[first_chain++]);
     if (first_chain == 0)
-        nl_push(&p->scalars, f);
+        nodelist_push(&p->scalars, f);
     else
-        nl_push(&p->scalars, mk_prod(ctx, f->kid + first_chain,
+        nodelist_push(&p->scalars, mk_prod(ctx, f->kid + first_chain,
                                      (int)(f->nkids - first_chain)));
 }
 
@@ -306,9 +288,9 @@ static void add_factor(nd_ctx *ctx, prodparts *p, nd_node *f)
     if (f->op == OP_PROD && !is_named(f))
         add_prod_factors(ctx, p, f);
     else if (expr_is_scalar(ctx, f))
-        nl_push(&p->scalars, f);
+        nodelist_push(&p->scalars, f);
     else
-        nl_push(&p->chain, f);
+        nodelist_push(&p->chain, f);
 }
 
 /* The base of x as base^exponent when the exponent is a constant. */
@@ -413,7 +395,7 @@ static void insert_ordered(nd_ctx *ctx, nd_node **v, int n, nd_node *x, int *sta
 /* merge_powers when v[lo..hi) is in order and the rest have new bases: the
  * rest, ones dropped, inserted among them.  Returns 0 when it does not
  * apply (the list is untouched), else 1 and *stable as the comparisons say. */
-static int insert_factors(nd_ctx *ctx, nodelist *l, int lo, int hi, int *stable)
+static int insert_factors(nd_ctx *ctx, nd_nodelist *l, int lo, int hi, int *stable)
 {
     int n_new = l->n - (hi - lo);
     if (hi - lo < 2 || n_new > MAX_INSERTED)
@@ -456,12 +438,12 @@ static int bases_distinct(nd_node *const *v, int n)
     return distinct;
 }
 
-static int any_zero(nodelist *l);
+static int any_zero(nd_nodelist *l);
 
 /* Is the merged list in order, with distinct bases and no zero, by stable
  * comparisons?  (What a stamp says; a sort's result is in order unless the
  * order read the dimensions.) */
-static int check_in_order(nd_ctx *ctx, nodelist *l)
+static int check_in_order(nd_ctx *ctx, nd_nodelist *l)
 {
     int stable = 1;
     for (int i = 0; i + 1 < l->n && stable; i++)
@@ -474,7 +456,7 @@ static int check_in_order(nd_ctx *ctx, nodelist *l)
  * factors in canonical order.  v[lo..hi) are the kids of one operand when
  * ordered_operand said so (else lo == hi).  With in_order, says whether
  * the result may be stamped. */
-static void merge_powers(nd_ctx *ctx, nodelist *l, int lo, int hi, int *in_order)
+static void merge_powers(nd_ctx *ctx, nd_nodelist *l, int lo, int hi, int *in_order)
 {
     int stable = 1;
     if (in_order)
@@ -546,7 +528,7 @@ static nd_node *chain_power(nd_ctx *ctx, nd_node *base, long e)
 
 /* Identities drop out of a longer chain; then adjacent powers of one base
  * merge (A*A = A^2, A^2*inv(A)^3 = inv(A)), which may make new identities. */
-static void drop_identities(nodelist *c)
+static void drop_identities(nd_nodelist *c)
 {
     int w = 0;
     for (int r = 0; r < c->n; r++)
@@ -557,7 +539,7 @@ static void drop_identities(nodelist *c)
     c->n = w;
 }
 
-static void simplify_chain(nd_ctx *ctx, nodelist *c)
+static void simplify_chain(nd_ctx *ctx, nd_nodelist *c)
 {
     drop_identities(c);
     int w = 0;
@@ -574,14 +556,14 @@ static void simplify_chain(nd_ctx *ctx, nodelist *c)
     drop_identities(c);
 }
 
-static nd_shape chain_shape(nodelist *c)
+static nd_shape chain_shape(nd_nodelist *c)
 {
     if (c->n == 0)
         return shape_scalar();
     return shape_make(c->v[0]->shape.rows, c->v[c->n - 1]->shape.cols);
 }
 
-static int any_zero(nodelist *l)
+static int any_zero(nd_nodelist *l)
 {
     for (int i = 0; i < l->n; i++)
         if (mk_is_zero(l->v[i]))
@@ -601,23 +583,23 @@ static nd_node *build_prod(nd_ctx *ctx, prodparts *p, nd_shape shape)
     if (mpq_cmp_si(p->coef, -1, 1) == 0 && nf == 1) {
         nd_node *f = p->scalars.n ? p->scalars.v[0] : p->chain.v[0];
         if (f->op == OP_ADD && !is_named(f)) {
-            nodelist t = { 0 };
+            nd_nodelist t = { 0 };
             for (uint32_t i = 0; i < f->nkids; i++)
-                nl_push(&t, mk_neg(ctx, f->kid[i]));
+                nodelist_push(&t, mk_neg(ctx, f->kid[i]));
             nd_node *r = mk_add(ctx, t.v, t.n);
-            nl_free(&t);
+            nodelist_free(&t);
             return r;
         }
     }
-    nodelist kids = { 0 };
+    nd_nodelist kids = { 0 };
     if (!one)
-        nl_push(&kids, expr_const(ctx, p->coef));
+        nodelist_push(&kids, expr_const(ctx, p->coef));
     for (int i = 0; i < p->scalars.n; i++)
-        nl_push(&kids, p->scalars.v[i]);
+        nodelist_push(&kids, p->scalars.v[i]);
     for (int i = 0; i < p->chain.n; i++)
-        nl_push(&kids, p->chain.v[i]);
+        nodelist_push(&kids, p->chain.v[i]);
     nd_node *r = expr_node(ctx, OP_PROD, shape, kids.v, kids.n);
-    nl_free(&kids);
+    nodelist_free(&kids);
     return r;
 }
 
@@ -637,7 +619,7 @@ static nd_node *bcast_chain(nd_ctx *ctx, prodparts *p, nd_shape shape)
  * reads back to the same node.  Returns 1 and sets *r when it applies. */
 static int ones_outer(nd_ctx *ctx, prodparts *p, nd_shape shape, nd_node **r)
 {
-    nodelist *c = &p->chain;
+    nd_nodelist *c = &p->chain;
     if (c->n < 2)
         return 0;
     nd_node *first = c->v[0], *last = c->v[c->n - 1];
@@ -665,7 +647,7 @@ static int is_scalar_bcast(nd_ctx *ctx, const nd_node *f)
  * printed matrix(a)*vector(1) would leave k to the reader's guess. */
 static void merge_scalar_bcasts(nd_ctx *ctx, prodparts *p)
 {
-    nodelist *c = &p->chain;
+    nd_nodelist *c = &p->chain;
     for (int i = 0; i + 1 < c->n;) {
         nd_node *a = c->v[i], *b = c->v[i + 1];
         if (!is_scalar_bcast(ctx, a) || !is_scalar_bcast(ctx, b)) {
@@ -703,8 +685,8 @@ nd_node *mk_prod(nd_ctx *ctx, nd_node *const *factors, int n)
             r = build_prod(ctx, &p, shape);
     }
     mpq_clear(p.coef);
-    nl_free(&p.scalars);
-    nl_free(&p.chain);
+    nodelist_free(&p.scalars);
+    nodelist_free(&p.chain);
     return r;
 }
 
@@ -739,28 +721,28 @@ nd_node *mk_div(nd_ctx *ctx, nd_node *x, nd_node *s)
 
 /* ---- elementwise products and powers ---------------------------------- */
 
-static void add_efactor(nd_ctx *ctx, nodelist *scal, nodelist *fac, nd_node *f)
+static void add_efactor(nd_ctx *ctx, nd_nodelist *scal, nd_nodelist *fac, nd_node *f)
 {
     if (f->op == OP_EMUL && !is_named(f)) {
         for (uint32_t i = 0; i < f->nkids; i++)
             add_efactor(ctx, scal, fac, f->kid[i]);
     } else if (f->op == OP_BCAST && expr_is_scalar(ctx, f->kid[0])) {
-        nl_push(scal, f->kid[0]);
+        nodelist_push(scal, f->kid[0]);
     } else if (f->op == OP_PROD && !is_named(f) && f->nkids >= 2 &&
                !expr_is_scalar(ctx, f->kid[f->nkids - 1]) &&
                expr_is_scalar(ctx, f->kid[f->nkids - 2])) {
         /* (c*X) .* Y = c*(X .* Y): the scalars of a one-matrix product */
         for (uint32_t i = 0; i + 1 < f->nkids; i++)
-            nl_push(scal, f->kid[i]);
+            nodelist_push(scal, f->kid[i]);
         add_efactor(ctx, scal, fac, f->kid[f->nkids - 1]);
     } else {
-        nl_push(fac, f);
+        nodelist_push(fac, f);
     }
 }
 
 /* The product of the factors add_efactor put on the lists; fac->v[lo..hi)
  * came in order from one operand (see ordered_operand). */
-static nd_node *build_emul(nd_ctx *ctx, nodelist *scal, nodelist *fac, int lo, int hi,
+static nd_node *build_emul(nd_ctx *ctx, nd_nodelist *scal, nd_nodelist *fac, int lo, int hi,
                            nd_shape shape)
 {
     for (int i = 0; i < fac->n; i++)     /* an ordered operand has no zero */
@@ -773,13 +755,13 @@ static nd_node *build_emul(nd_ctx *ctx, nodelist *scal, nodelist *fac, int lo, i
                                : expr_node(ctx, OP_EMUL, shape, fac->v, fac->n);
     if (in_order && e->op == OP_EMUL)
         stamp_in_order(e);
-    nl_push(scal, e);
+    nodelist_push(scal, e);
     return mk_prod(ctx, scal->v, scal->n);
 }
 
 /* mk_emul(a, b) once a's factors are on the lists (a_ordered: as
  * ordered_operand said of them). */
-static nd_node *emul_with(nd_ctx *ctx, nodelist *scal, nodelist *fac, int a_ordered,
+static nd_node *emul_with(nd_ctx *ctx, nd_nodelist *scal, nd_nodelist *fac, int a_ordered,
                           nd_node *b, nd_shape shape)
 {
     int lo = 0, hi = a_ordered ? fac->n : 0;    /* the kids of an operand in order */
@@ -796,18 +778,18 @@ nd_node *mk_emul(nd_ctx *ctx, nd_node *a, nd_node *b)
 {
     if (expr_is_scalar(ctx, a) || expr_is_scalar(ctx, b))
         return mk_mul(ctx, a, b);
-    nodelist scal = { 0 }, fac = { 0 };
+    nd_nodelist scal = { 0 }, fac = { 0 };
     add_efactor(ctx, &scal, &fac, a);
     nd_node *r = emul_with(ctx, &scal, &fac, ordered_operand(a, fac.v, fac.n), b, a->shape);
-    nl_free(&scal);
-    nl_free(&fac);
+    nodelist_free(&scal);
+    nodelist_free(&fac);
     return r;
 }
 
 /* ---- an elementwise product kept open (see mk.h) ---- */
 
 struct mk_open {
-    nodelist fac;           /* the kids of the product it stands for, in order */
+    nd_nodelist fac;           /* the kids of the product it stands for, in order */
     nd_shape shape;
     int ordered;            /* that product would carry a stamp that holds */
     unsigned named;         /* named kids among them */
@@ -850,7 +832,7 @@ void mk_open_free(mk_open *o)
 {
     if (!o)
         return;
-    nl_free(&o->fac);
+    nodelist_free(&o->fac);
     free(o->base);
     free(o);
 }
@@ -862,7 +844,7 @@ int mk_emul_extend(nd_ctx *ctx, mk_open *o, nd_node *d)
 {
     if (!o->ordered || expr_is_scalar(ctx, d))
         return 0;
-    nodelist scal = { 0 }, fresh = { 0 };
+    nd_nodelist scal = { 0 }, fresh = { 0 };
     add_efactor(ctx, &scal, &fresh, d);
     int ok = scal.n == 0 && fresh.n <= MAX_INSERTED &&
              !(fresh.n > o->fac.n && ordered_operand(d, fresh.v, fresh.n));
@@ -874,15 +856,15 @@ int mk_emul_extend(nd_ctx *ctx, mk_open *o, nd_node *d)
     for (int i = 0; i < fresh.n && ok; i++) {
         if (mk_is_one(fresh.v[i]))
             continue;
-        nl_push(&o->fac, NULL);     /* room for one more */
+        nodelist_push(&o->fac, NULL);     /* room for one more */
         insert_ordered(ctx, o->fac.v, o->fac.n - 1, fresh.v[i], &stable);
         add_base(o, fresh.v[i]);
         o->named += is_named(fresh.v[i]);
     }
     if (ok)
         o->ordered = stable && o->named + 1 < UINT16_MAX;
-    nl_free(&scal);
-    nl_free(&fresh);
+    nodelist_free(&scal);
+    nodelist_free(&fresh);
     return ok;
 }
 
@@ -893,10 +875,10 @@ mk_open *mk_emul_open(nd_ctx *ctx, nd_node *g, nd_node *d)
     mk_open *o = xmalloc(sizeof *o);
     memset(o, 0, sizeof *o);
     o->shape = g->shape;
-    nodelist scal = { 0 };
+    nd_nodelist scal = { 0 };
     add_efactor(ctx, &scal, &o->fac, g);
     o->ordered = scal.n == 0 && ordered_operand(g, o->fac.v, o->fac.n);
-    nl_free(&scal);
+    nodelist_free(&scal);
     if (o->ordered) {
         o->named = g->sorted - 1u;
         for (int i = 0; i < o->fac.n; i++)
@@ -918,9 +900,9 @@ nd_node *mk_emul_finish(nd_ctx *ctx, mk_open *o, nd_node *d)
             stamp_in_order(e);
         r = mk_mul(ctx, e, d);
     } else {
-        nodelist scal = { 0 };
+        nd_nodelist scal = { 0 };
         r = emul_with(ctx, &scal, &o->fac, o->ordered, d, o->shape);
-        nl_free(&scal);
+        nodelist_free(&scal);
     }
     mk_open_free(o);
     return r;
