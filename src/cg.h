@@ -18,8 +18,15 @@
 #define ND_CG_H
 
 #include "elab.h"
-#include "nnderive.h"
 #include "strbuf.h"
+
+/* What the C is asked for (session.c fills it from nnderive.h's
+ * cg_options, which the generator does not see). */
+typedef struct cg_options {
+    const char *name;               /* function prefix */
+    int blas, colmajor;
+    const char *dims;               /* "m=512,n=1024" for the cost model, or NULL */
+} cg_options;
 
 enum val_kind { V_INLINE, V_INPUT, V_SCALAR, V_BUFFER };
 
@@ -87,7 +94,7 @@ typedef struct cg_buffer {
 typedef struct cg_plan {
     nd_ctx *ctx;
     const nd_prog *prog;
-    const nd_c_options *opt;
+    const cg_options *opt;
     nd_node *objective;
     nd_node **grads;
     int n_grads;
@@ -109,7 +116,7 @@ typedef struct cg_plan {
 } cg_plan;
 
 /* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_options *opt);
+int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);

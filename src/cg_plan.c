@@ -964,7 +964,7 @@ static int without_c(cg_plan *p)
     return what != NULL;
 }
 
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const nd_c_options *opt)
+int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
 {
     memset(p, 0, sizeof *p);
     p->ctx = ctx;

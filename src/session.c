@@ -337,7 +337,8 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
     c_arg *a = arg;
     cg_plan plan;
-    int st = cg_plan_build(&plan, ctx, prog, a->o);
+    cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
+    int st = cg_plan_build(&plan, ctx, prog, &o);
     const char *dump = getenv("ND_DUMP_PLAN");  /* a debug hook: the plan instead of C */
     if (!st && dump && *dump && strcmp(dump, "0"))
         cg_plan_dump(&plan, a->out);

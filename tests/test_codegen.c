@@ -150,7 +150,7 @@ static char *c_source_built(const char *program, builder build, const char *pref
     t_internal t;
     t_internal_open(&t, program);
     build(t.ctx, &t.prog);
-    nd_c_options o = { prefix, blas, colmajor, NULL };
+    cg_options o = { prefix, blas, colmajor, NULL };
     cg_plan p;
     strbuf out;
     sb_init(&out);
@@ -470,7 +470,7 @@ static double plan_work(const char *program, const char *dims)
 {
     t_internal t;
     t_internal_open(&t, program);
-    nd_c_options o = { "f", 0, 0, dims };
+    cg_options o = { "f", 0, 0, dims };
     cg_plan p;
     ck_assert_int_eq(cg_plan_build(&p, t.ctx, &t.prog, &o), 0);
     double w = 0;
@@ -656,7 +656,7 @@ START_TEST(inconsistent_plan_is_an_internal_error)
 {
     t_internal t;
     t_internal_open(&t, "A : matrix(n, n)\nx : vector(n)\nL = x'*inv(A)*x");
-    nd_c_options o = { "f", 0, 0, NULL };
+    cg_options o = { "f", 0, 0, NULL };
     cg_plan p;
     ck_assert_int_eq(cg_plan_build(&p, t.ctx, &t.prog, &o), 0);
     cg_val(&p, var_node(t.ctx, "A"))->kind = V_INLINE;
