@@ -76,13 +76,14 @@ static size_t width(liner *L, const nd_node *n)
 static void broken_sum(liner *L, const nd_node *n)
 {
     size_t used = 0;
+    uint32_t lead = print_sum_lead(&L->p, n);
     for (uint32_t i = 0; i < n->nkids; i++) {
-        size_t w = width(L, n->kid[i]) + 3;
+        size_t w = width(L, print_sum_term(n, lead, i)) + 3;
         if (i > 0 && used + w > LATEX_WIDTH) {
             sb_puts(L->p.out, " \\\\\n&\\quad");
             used = 0;
         }
-        print_term_signed(&L->p, n, i);
+        print_term_signed(&L->p, n, lead, i);
         used += w;
     }
 }

@@ -481,7 +481,7 @@ static int term_negative(printer *p, const nd_node *t)
  * the broadcast terms before it do not add up left to right (x' + x + A
  * reads back as an error, since x' + x is not defined; A + x' + x and
  * x' + A are fine), else the first. */
-static uint32_t sum_lead(printer *p, const nd_node *sum)
+uint32_t print_sum_lead(printer *p, const nd_node *sum)
 {
     if (!implicit_broadcast(sum))
         return 0;
@@ -502,16 +502,14 @@ static uint32_t sum_lead(printer *p, const nd_node *sum)
 }
 
 /* The i-th term of the sum as printed: the lead, then the others in order. */
-static const nd_node *sum_term(printer *p, const nd_node *sum, uint32_t i)
+const nd_node *print_sum_term(const nd_node *sum, uint32_t lead, uint32_t i)
 {
-    uint32_t lead = sum_lead(p, sum);
-    uint32_t k = i == 0 ? lead : i <= lead ? i - 1 : i;
-    return sum->kid[k];
+    return sum->kid[i == 0 ? lead : i <= lead ? i - 1 : i];
 }
 
-void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
+void print_term_signed(printer *p, const nd_node *sum, uint32_t lead, uint32_t i)
 {
-    const nd_node *t = unbroadcast(sum_term(p, sum, i), implicit_broadcast(sum));
+    const nd_node *t = unbroadcast(print_sum_term(sum, lead, i), implicit_broadcast(sum));
     int neg = term_negative(p, t);
     if (i == 0 && neg)
         sb_putc(p->out, '-');
@@ -522,8 +520,9 @@ void print_term_signed(printer *p, const nd_node *sum, uint32_t i)
 
 static void print_sum(printer *p, const nd_node *n)
 {
+    uint32_t lead = print_sum_lead(p, n);
     for (uint32_t i = 0; i < n->nkids; i++)
-        print_term_signed(p, n, i);
+        print_term_signed(p, n, lead, i);
 }
 
 static void print_emul(printer *p, const nd_node *n)

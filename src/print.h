@@ -27,7 +27,12 @@ void print_expr(printer *p, const nd_node *n);
 void print_to(printer *p, const nd_node *n, strbuf *b);
 /* Term i of a sum with its sign (" + t", " - t"; the first without " + "),
  * for breaking long sums across lines. */
-void print_term_signed(printer *p, const nd_node *sum, uint32_t i);
+/* The terms of a sum in the order they are printed: the lead first (the
+ * first term with the sum's shape when the broadcasts before it would not
+ * add up, x' + x + A), then the others. */
+uint32_t print_sum_lead(printer *p, const nd_node *sum);
+const nd_node *print_sum_term(const nd_node *sum, uint32_t lead, uint32_t i);
+void print_term_signed(printer *p, const nd_node *sum, uint32_t lead, uint32_t i);
 /* n as a factor of a product (parenthesized as that needs). */
 void print_factor(printer *p, const nd_node *n);
 

@@ -147,3 +147,28 @@ void t_internal_free(t_internal *t)
     prog_free(&t->prog);
     ctx_free(t->ctx);
 }
+
+/* The status of the output fmt of program read back as answers (LaTeX
+ * when latex is set), or -1 when there is no output to read. */
+int t_read_back(const char *program, enum nd_format fmt, int latex, char **verdicts)
+{
+    nd_session *s = nd_open("prog.nd", program, strlen(program), NULL);
+    char *out = NULL;
+    int st = nd_emit(s, fmt, NULL, &out);
+    nd_close(s);
+    if (st) {
+        nd_free(out);
+        return -1;
+    }
+    s = nd_open("prog.nd", program, strlen(program), NULL);
+    st = nd_check_file(s, latex ? "out.tex" : "out.txt", out, strlen(out),
+                       latex ? ND_CHECK_LATEX : 0, verdicts);
+    if (st == 2) {
+        char *d = strdup(nd_diagnostics(s));
+        nd_free(*verdicts);
+        *verdicts = d;
+    }
+    nd_free(out);
+    nd_close(s);
+    return st;
+}

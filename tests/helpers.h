@@ -31,6 +31,10 @@ Suite *suite_jacobian(void);
 int t_verify(const char *program, double *worst);
 /* Status of --check ANSWER on the program (0 equivalent, 1 not, 2 error). */
 int t_check(const char *program, const char *answer);
+/* The status of the output fmt of program read back through
+ * nd_check_file (as LaTeX answers when latex is set), or -1 when there is
+ * no output to read; *verdicts: the verdicts, or the error after status 2. */
+int t_read_back(const char *program, enum nd_format fmt, int latex, char **verdicts);
 /* The output of a format, or NULL on error (free with nd_free). */
 char *t_emit(const char *program, enum nd_format fmt);
 /* The first error's message, or "" (static buffer). */

@@ -280,31 +280,6 @@ END_TEST
 
 /* ---- round trips: nnderive's own LaTeX reads back as right ---- */
 
-/* The status of the output fmt of program read back as answers (LaTeX
- * when latex is set), or -1 when there is no output to read. */
-static int read_back(const char *program, enum nd_format fmt, int latex, char **verdicts)
-{
-    nd_session *s = nd_open("prog.nd", program, strlen(program), NULL);
-    char *out = NULL;
-    int st = nd_emit(s, fmt, NULL, &out);
-    nd_close(s);
-    if (st) {
-        nd_free(out);
-        return -1;
-    }
-    s = nd_open("prog.nd", program, strlen(program), NULL);
-    st = nd_check_file(s, latex ? "out.tex" : "out.txt", out, strlen(out),
-                       latex ? ND_CHECK_LATEX : 0, verdicts);
-    if (st == 2) {
-        char *d = strdup(nd_diagnostics(s));
-        nd_free(*verdicts);
-        *verdicts = d;
-    }
-    nd_free(out);
-    nd_close(s);
-    return st;
-}
-
 static const enum nd_format latex_formats[] = { ND_LATEX, ND_STEPS_LATEX, ND_LATEX_DOC };
 
 START_TEST(examples_read_back)
@@ -312,7 +287,7 @@ START_TEST(examples_read_back)
     char *program = t_slurp(t_examples[_i]);
     for (size_t f = 0; f < sizeof latex_formats / sizeof *latex_formats; f++) {
         char *v = NULL;
-        int st = read_back(program, latex_formats[f], 1, &v);
+        int st = t_read_back(program, latex_formats[f], 1, &v);
         ck_assert_msg(st == 0, "%s, format %d: status %d\n%s", t_examples[_i],
                       (int)latex_formats[f], st, v);
         nd_free(v);
@@ -337,9 +312,9 @@ START_TEST(random_programs_read_back)
         for (int f = 0; f < 2; f++) {
             enum nd_format fmt = f ? ND_STEPS_LATEX : ND_LATEX;
             char *v = NULL, *tv = NULL;
-            int st = read_back(sb_str(&p), fmt, 1, &v);
+            int st = t_read_back(sb_str(&p), fmt, 1, &v);
             if (st > 0) {       /* is it the printed form's loss, as in text? */
-                int tst = read_back(sb_str(&p), f ? ND_STEPS : ND_TEXT, 0, &tv);
+                int tst = t_read_back(sb_str(&p), f ? ND_STEPS : ND_TEXT, 0, &tv);
                 ck_assert_msg(tst == st || (st == 1 && tst == 2),
                               "program %d (%s): the text reads back with status %d, the LaTeX "
                               "with %d:\n%s\n%s", i, f ? "steps" : "latex", tst, st, sb_str(&p), v);

@@ -296,33 +296,6 @@ END_TEST
 
 /* ---- the text output reads back ---- */
 
-/* The status of the text output (ND_TEXT or ND_STEPS) of program read
- * back through --check-file; -1 when there is no output.  *why: the
- * verdicts or the error, for the message. */
-static int text_read_back(const char *program, enum nd_format fmt, char **why)
-{
-    nd_session *s = nd_open("prog.nd", program, strlen(program), NULL);
-    char *out = NULL;
-    int st = nd_emit(s, fmt, NULL, &out);
-    nd_close(s);
-    if (st) {
-        nd_free(out);
-        return -1;
-    }
-    s = nd_open("prog.nd", program, strlen(program), NULL);
-    char *v = NULL;
-    st = nd_check_file(s, "out.txt", out, strlen(out), 0, &v);
-    strbuf b;
-    sb_init(&b);
-    sb_printf(&b, "%s--- read back:\n%s%s", out, v ? v : "", st == 2 ? nd_diagnostics(s) : "");
-    *why = xstrdup(sb_str(&b));
-    sb_free(&b);
-    nd_free(v);
-    nd_free(out);
-    nd_close(s);
-    return st;
-}
-
 /* Every gradient printed, of the examples and of 300 random programs, reads
  * back as equivalent: helpers such as t = matrix(c) take their size from
  * where they are used, and a sum never starts with broadcasts that do not
@@ -343,11 +316,11 @@ START_TEST(text_reads_back)
         }
         for (int f = 0; f < 2; f++) {
             char *why = NULL;
-            int st = text_read_back(program, f ? ND_STEPS : ND_TEXT, &why);
+            int st = t_read_back(program, f ? ND_STEPS : ND_TEXT, 0, &why);
             ck_assert_msg(st <= 0, "program %d (%s) reads back with status %d:\n%s\n%s", i,
                           f ? "--steps" : "text", st, program, why);
             checked += st == 0;
-            free(why);
+            nd_free(why);
         }
         free(program);
     }
