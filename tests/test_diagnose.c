@@ -251,11 +251,52 @@ START_TEST(right_answers_get_no_reason)
 }
 END_TEST
 
+/* A chain of n tanh layers with its output summed. */
+static char *tanh_chain(int n)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "x0 : vector(n)\n");
+    for (int k = 1; k <= n; k++)
+        sb_printf(&b, "x%d = tanh(x%d)\n", k, k - 1);
+    sb_printf(&b, "L = sum(x%d)\n", n);
+    char *p = xstrdup(sb_str(&b));
+    sb_free(&b);
+    return p;
+}
+
+static char *verdict_of(const char *program, const char *answer)
+{
+    nd_session *s = nd_open("chain.nd", program, strlen(program), NULL);
+    char *v = NULL;
+    ck_assert_int_eq(nd_check(s, answer, &v), 1);
+    nd_close(s);
+    return v;
+}
+
+/* A short chain is diagnosed by its activations; past REASON_MAX_REDERIVE
+ * nodes (a deep chain, where each activation hypothesis rederives the
+ * whole chain) the reason is the counterexample, and still a wrong verdict. */
+START_TEST(deep_programs_get_a_counterexample)
+{
+    char *shallow = tanh_chain(3), *deep = tanh_chain(1200);
+    char *v = verdict_of(shallow, "(1 - x3.^2).*(1 - x2.^2)");
+    ck_assert_msg(strstr(v, "missing the factor"), "%s", v);
+    nd_free(v);
+    v = verdict_of(deep, "vector(1)");
+    ck_assert_msg(strstr(v, "not equivalent: the values differ at"), "%s", v);
+    nd_free(v);
+    free(shallow);
+    free(deep);
+}
+END_TEST
+
 Suite *suite_diagnose(void)
 {
     Suite *s = suite_create("diagnose");
     TCase *tc = tcase_create("diagnose");
     tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, deep_programs_get_a_counterexample);
     tcase_add_loop_test(tc, wrong_answers_get_their_reason, 0,
                         (int)(sizeof wrongs / sizeof *wrongs));
     tcase_add_loop_test(tc, right_answers_get_no_reason, 0, (int)(sizeof rights / sizeof *rights));
