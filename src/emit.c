@@ -1,8 +1,10 @@
 /* emit.c: output lines, in text or LaTeX: the named bindings the lines use,
  * the temporaries, then the lines themselves; --verify's report; --explain. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "emit.h"
 #include "latex.h"
 #include "num.h"
@@ -144,40 +146,77 @@ static void definition(liner *L, const char *name, nd_node *value)
     end_line(L);
 }
 
-/* Marks in seen[] the nodes the printed form of n shows (not through names). */
-static void shown_nodes(liner *L, nd_node *n, unsigned char *seen)
+/* The temporaries a placement knows: state[id] is 0 for a node that is no
+ * temporary, 1 for one not placed yet, 2 for one being placed, 3 placed. */
+typedef struct placing {
+    unsigned char *state;
+    nd_node **order;        /* the placed temporaries, in order of their lines */
+    int *line;              /* line[k]: the output line order[k] goes before */
+    int n;
+} placing;
+
+/* Places the temporaries the printed form of n (a line, or a temporary's
+ * own definition) shows, in order of appearance, each after those its
+ * definition shows: so they are defined before use and numbered as read.
+ * The printed form, not the DAG, says what is shown (a printed form may
+ * spell a node's child otherwise, x./t for x.*(1./t)). */
+static void place(liner *L, nd_node *n, int self, int line, placing *pl)
 {
-    if (seen[n->id])
-        return;
-    seen[n->id] = 1;
-    if (printer_name_of(&L->p, n))
-        return;
-    for (uint32_t i = 0; i < n->nkids; i++)
-        shown_nodes(L, n->kid[i], seen);
+    nd_nodelist hits = { 0 };
+    strbuf scratch;
+    sb_init(&scratch);
+    printer q = L->p;
+    q.out = &scratch;
+    q.hits = &hits;
+    q.self = self ? n : NULL;
+    liner M = { .p = q, .lines = 0 };
+    print_rhs(&M, n);
+    sb_free(&scratch);
+    for (int i = 0; i < hits.n; i++) {
+        nd_node *t = hits.v[i];
+        if (pl->state[t->id] != 1)
+            continue;
+        pl->state[t->id] = 2;
+        place(L, t, 1, line, pl);
+        pl->state[t->id] = 3;
+        pl->line[pl->n] = line;
+        pl->order[pl->n++] = t;
+    }
+    nodelist_free(&hits);
 }
 
-/* Each temporary just before the first line that shows it: in --steps a
- * temporary may use an adjoint defined by an earlier line.  printed[i]
- * says temps[i] has its line already.  seen[] carries over from line to
- * line: a node seen before had its temporaries printed then. */
-static void temporaries_for(liner *L, nd_node *root, nd_node **temps, int nt,
-                            unsigned char *printed, unsigned char *seen)
+static void place_all(liner *L, const emit_line *lines, int n, nd_node **temps, int nt,
+                      placing *pl)
 {
-    shown_nodes(L, root, seen);
-    /* temps are in id order, users after what they use: going down, a
-     * needed temporary marks the ones its definition shows */
-    for (int i = nt; i-- > 0;)
-        if (seen[temps[i]->id] && !printed[i]) {
-            L->p.self = temps[i];
-            for (uint32_t k = 0; k < temps[i]->nkids; k++)
-                shown_nodes(L, temps[i]->kid[k], seen);
-            L->p.self = NULL;
-        }
+    memset(pl->state, 0, L->p.ctx->n_nodes);
     for (int i = 0; i < nt; i++)
-        if (seen[temps[i]->id] && !printed[i]) {
-            printed[i] = 1;
-            definition(L, printer_name_of(&L->p, temps[i]), temps[i]);
-        }
+        if (printer_name_of(&L->p, temps[i]))
+            pl->state[temps[i]->id] = 1;
+    pl->n = 0;
+    for (int i = 0; i < n; i++)
+        place(L, lines[i].expr, 0, i, pl);
+}
+
+/* Renames the placed temporaries t1, t2, ... in the order they are placed
+ * (skipping the program's names), from a placement of the text form, so
+ * that text and LaTeX give a subexpression the same name. */
+static void number_temporaries(liner *L, const emit_line *lines, int n, nd_node **temps,
+                               int nt, placing *pl)
+{
+    int latex = L->p.latex, counter = 0;
+    L->p.latex = 0;
+    place_all(L, lines, n, temps, nt, pl);
+    L->p.latex = latex;
+    for (int i = 0; i < nt; i++)        /* not shown: printed in full if ever */
+        if (pl->state[temps[i]->id] != 3)
+            printer_name(&L->p, temps[i], NULL);
+    for (int k = 0; k < pl->n; k++) {
+        char buf[32];
+        do
+            snprintf(buf, sizeof buf, "t%d", ++counter);
+        while (ctx_lookup(L->p.ctx, buf));
+        printer_name(&L->p, pl->order[k], arena_strdup(L->p.ctx->arena, buf));
+    }
 }
 
 void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *out)
@@ -195,20 +234,25 @@ void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *o
             definition(&L, ctx->binds[b].name, ctx->binds[b].node);
     nd_node **temps;
     int nt = printer_temporaries(&L.p, roots, n, &temps);
-    unsigned char *printed = xmalloc((size_t)nt + 1);
-    memset(printed, 0, (size_t)nt + 1);
-    unsigned char *seen = xmalloc((size_t)ctx->n_nodes + 1);
-    memset(seen, 0, (size_t)ctx->n_nodes + 1);
-    for (int i = 0; i < n; i++) {
-        temporaries_for(&L, lines[i].expr, temps, nt, printed, seen);
+    placing pl;
+    pl.state = xmalloc((size_t)ctx->n_nodes + 1);
+    pl.order = xmalloc(((size_t)nt + 1) * sizeof *pl.order);
+    pl.line = xmalloc(((size_t)nt + 1) * sizeof *pl.line);
+    number_temporaries(&L, lines, n, temps, nt, &pl);
+    if (latex)      /* where LaTeX shows them; the names stay the text's */
+        place_all(&L, lines, n, temps, nt, &pl);
+    for (int i = 0, k = 0; i < n; i++) {
+        for (; k < pl.n && pl.line[k] == i; k++)
+            definition(&L, printer_name_of(&L.p, pl.order[k]), pl.order[k]);
         begin_line(&L, lines[i].label, lines[i].note);
         print_rhs(&L, lines[i].expr);
         end_line(&L);
     }
     if (latex && L.lines)
         sb_putc(out, '\n');
-    free(seen);
-    free(printed);
+    free(pl.line);
+    free(pl.order);
+    free(pl.state);
     free(temps);
     free(used);
     free(roots);

@@ -669,6 +669,8 @@ static void print_node(printer *p, const nd_node *n)
     nd_ctx *ctx = p->ctx;
     const char *name = printer_name_of(p, n);
     if (name) {
+        if (p->hits)
+            nodelist_push(p->hits, p->ctx->nodes[n->id]);
         put_name(p, name);
         return;
     }

@@ -14,6 +14,7 @@ typedef struct printer {
     uint32_t n_names;
     const nd_node *self;    /* printed in full although it has a name */
     int latex;              /* LaTeX instead of the input language */
+    nd_nodelist *hits;      /* when not NULL, each node printed by its name */
 } printer;
 
 /* Names every named binding's node (the first binding wins). */
@@ -36,7 +37,7 @@ void print_term_signed(printer *p, const nd_node *sum, uint32_t lead, uint32_t i
 /* n as a factor of a product (parenthesized as that needs). */
 void print_factor(printer *p, const nd_node *n);
 
-/* Names t1, t2, ... (skipping the program's names) every non-trivial
+/* Names (provisionally: emit.c numbers them as printed) every non-trivial
  * subexpression the roots use more than once, and returns them (malloc'd)
  * in an order where each comes after those it uses. */
 int printer_temporaries(printer *p, nd_node *const *roots, int n, nd_node ***temps);

@@ -19,14 +19,17 @@ static int tree_size_upto(printer *p, const nd_node *n, int limit)
 }
 
 /* Worth a name: at least four nodes and ten printed characters, so that
- * sigmoid(z1) or 1 - h.^2 stay inline. */
+ * sigmoid(z1) or 1 - h.^2 stay inline.  Measured in text, so that text
+ * and LaTeX name the same subexpressions. */
 static int worth_naming(printer *p, const nd_node *n)
 {
     if (tree_size_upto(p, n, 4) < 4)
         return 0;
     strbuf b;
     sb_init(&b);
-    print_to(p, n, &b);
+    printer q = *p;
+    q.latex = 0;
+    print_to(&q, n, &b);
     size_t len = 0;
     for (const char *c = sb_str(&b); *c; c++)
         len += *c != ' ';

@@ -294,6 +294,96 @@ START_TEST(paths_autoencoder)
 }
 END_TEST
 
+/* ---- temporaries ---- */
+
+/* Whether the program binds the name tK itself (randprog's t1, t2). */
+static int program_binds(const char *program, int k)
+{
+    char def[32];
+    snprintf(def, sizeof def, "t%d = ", k);
+    for (const char *at = strstr(program, def); at; at = strstr(at + 1, def))
+        if (at == program || at[-1] == '\n')
+            return 1;
+    return 0;
+}
+
+/* The temporaries an output defines (not the program's own bindings), in
+ * order: k-th definition's number (t1 = ..., t_{1} &= ...) into num[k];
+ * *unused: how many are not used after their definition.  Returns their
+ * count. */
+static int temporaries_of(const char *program, const char *out, int latex, int *num, int max,
+                          int *unused)
+{
+    int n = 0;
+    *unused = 0;
+    for (const char *line = out; *line && n < max; ) {
+        const char *end = strchr(line, '\n');
+        int k;
+        if ((latex ? sscanf(line, "t_{%d} &=", &k) : sscanf(line, "t%d =", &k)) == 1 &&
+            !program_binds(program, k)) {
+            char use[32];
+            snprintf(use, sizeof use, latex ? "t_{%d}" : "t%d", k);
+            const char *at = end ? end : line + strlen(line);
+            int found = 0;
+            for (const char *u = strstr(at, use); u && !found; u = strstr(u + 1, use))
+                found = !latex ? !(u[strlen(use)] >= '0' && u[strlen(use)] <= '9') : 1;
+            *unused += !found;
+            num[n++] = k;
+        }
+        if (!end)
+            break;
+        line = end + 1;
+    }
+    return n;
+}
+
+/* Temporaries come before the lines that use them, numbered t1, t2, ...
+ * as they are defined (skipping the program's names), every one used;
+ * LaTeX names as many. */
+START_TEST(temporaries_in_order)
+{
+    int with_temps = 0;
+    for (int i = -T_N_EXAMPLES; i < 300; i++) {
+        char *program;
+        if (i < 0) {
+            program = t_slurp(t_examples[i + T_N_EXAMPLES]);
+        } else {
+            strbuf p;
+            sb_init(&p);
+            randprog((uint64_t)i + 7000, 3, &p);
+            program = xstrdup(sb_str(&p));
+            sb_free(&p);
+        }
+        static const enum nd_format fmts[][2] = { { ND_TEXT, ND_LATEX },
+                                                  { ND_STEPS, ND_STEPS_LATEX } };
+        for (int f = 0; f < 2; f++) {
+            int num[2][200], count[2] = { 0, 0 };
+            for (int l = 0; l < 2; l++) {
+                char *out = t_emit(program, fmts[f][l]);
+                if (!out)
+                    continue;
+                int unused;
+                count[l] = temporaries_of(program, out, l, num[l], 200, &unused);
+                /* t1, t2, ... skipping the program's own names */
+                for (int k = 0, want = 0; k < count[l]; k++) {
+                    while (program_binds(program, ++want))
+                        ;
+                    ck_assert_msg(num[l][k] == want, "program %d: temporary %d is t%d:\n%s",
+                                  i, k + 1, num[l][k], out);
+                }
+                ck_assert_msg(!unused, "program %d: a temporary nothing uses:\n%s", i, out);
+                nd_free(out);
+            }
+            ck_assert_msg(count[0] == count[1], "program %d: %d temporaries in text, %d in LaTeX",
+                          i, count[0], count[1]);
+            with_temps += count[0] > 1;
+        }
+        free(program);
+    }
+    ck_assert_int_ge(with_temps, 20);
+}
+END_TEST
+
 /* ---- the text output reads back ---- */
 
 /* Every gradient printed, of the examples and of 300 random programs, reads
@@ -342,6 +432,7 @@ Suite *suite_readable(void)
     tcase_add_loop_test(tc, paths_sum_is_gradient, 0, T_N_EXAMPLES);
     tcase_add_test(tc, paths_autoencoder);
     tcase_add_test(tc, text_reads_back);
+    tcase_add_test(tc, temporaries_in_order);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,11 +6,10 @@ mu = sum(X, 2)/N
 C = X - mu*vector(1)'
 v = sum(C.^2, 2)/N
 Y = C.*g./sqrt(v + 0.00001) + b
-t1 = sqrt(v + 0.00001)
-t2 = 1./t1*vector(1)'
-t3 = 1 - tanh(Y).^2
-t4 = C.*(-(sum(C.*g.*t3, 2)./t1.^3)/(2*N))
-dL/dX = (-2*t4 - g.*t3./t1)*matrix(1)/N + 2*t4 + g.*t3./t1
-dL/dg = sum(C.*t3./t1, 2)
-dL/db = sum(t3, 2)
+t1 = 1 - tanh(Y).^2
+t2 = sqrt(v + 0.00001)
+t3 = C.*(-(sum(C.*g.*t1, 2)./t2.^3)/(2*N))
+dL/dX = (-2*t3 - g.*t1./t2)*matrix(1)/N + 2*t3 + g.*t1./t2
+dL/dg = sum(C.*t1./t2, 2)
+dL/db = sum(t1, 2)
 --- stderr
