@@ -178,10 +178,93 @@ static void put_mpz(strbuf *out, const mpz_t z)
     freefunc(s, strlen(s) + 1);
 }
 
+/* q as m * 10^e, the way people write 1e-5, 2.5e-6 or 1e6: when q is an
+ * exact decimal whose digits (trailing zeros dropped) are at most four and
+ * e < -4 or e >= 6 (printf's %g switches at the first).  digits gets m's
+ * digits without the point, *exp10 gets e. */
+static int scientific_parts(const mpq_t q, mpz_t digits, long *exp10)
+{
+    long places = decimal_places(q);
+    if (places < 0 || mpq_sgn(q) == 0)
+        return 0;
+    mpz_t p10;
+    mpz_init(p10);
+    mpz_ui_pow_ui(p10, 10, (unsigned long)places);
+    mpz_mul(digits, mpq_numref(q), p10);
+    mpz_divexact(digits, digits, mpq_denref(q));
+    mpz_abs(digits, digits);
+    mpz_clear(p10);
+    while (mpz_divisible_ui_p(digits, 10)) {
+        mpz_divexact_ui(digits, digits, 10);
+        places--;
+    }
+    size_t nd = mpz_sizeinbase(digits, 10);
+    if (nd > 1 && mpz_cmp_ui(digits, 1) >= 0) {     /* sizeinbase may be one over */
+        mpz_t lo;
+        mpz_init(lo);
+        mpz_ui_pow_ui(lo, 10, nd - 1);
+        if (mpz_cmp(digits, lo) < 0)
+            nd--;
+        mpz_clear(lo);
+    }
+    *exp10 = (long)nd - 1 - places;
+    return nd <= 4 && (*exp10 < -4 || *exp10 >= 6);
+}
+
+/* The mantissa of scientific_parts: "2.5" from digits 25. */
+static void put_mantissa(strbuf *out, const mpz_t digits)
+{
+    char *s = mpz_get_str(NULL, 10, digits);
+    sb_putc(out, s[0]);
+    if (s[1]) {
+        sb_putc(out, '.');
+        sb_puts(out, s + 1);
+    }
+    void (*freefunc)(void *, size_t);
+    mp_get_memory_functions(NULL, NULL, &freefunc);
+    freefunc(s, strlen(s) + 1);
+}
+
+int num_scientific(strbuf *out, const mpq_t q, int latex)
+{
+    mpz_t digits;
+    mpz_init(digits);
+    long e;
+    int yes = scientific_parts(q, digits, &e);
+    if (yes && out) {
+        if (mpq_sgn(q) < 0)
+            sb_putc(out, '-');
+        if (!latex) {
+            put_mantissa(out, digits);
+            sb_printf(out, "e%ld", e);
+        } else {
+            if (mpz_cmp_ui(digits, 1) != 0) {
+                put_mantissa(out, digits);
+                sb_puts(out, " \\cdot ");
+            }
+            sb_printf(out, "10^{%ld}", e);
+        }
+    }
+    mpz_clear(digits);
+    return yes;
+}
+
+int num_scientific_unit(const mpq_t q)
+{
+    mpz_t digits;
+    mpz_init(digits);
+    long e;
+    int yes = scientific_parts(q, digits, &e) && mpz_cmp_ui(digits, 1) == 0;
+    mpz_clear(digits);
+    return yes;
+}
+
 void num_format(strbuf *out, const mpq_t q, int *is_fraction)
 {
     if (is_fraction)
         *is_fraction = 0;
+    if (num_scientific(out, q, 0))
+        return;
     if (num_is_int(q) || decimal_text(out, q, 12)) {
         if (num_is_int(q))
             put_mpz(out, mpq_numref(q));
@@ -196,6 +279,8 @@ void num_format(strbuf *out, const mpq_t q, int *is_fraction)
 
 void num_format_latex(strbuf *out, const mpq_t q)
 {
+    if (num_scientific(out, q, 1))
+        return;
     if (num_is_int(q)) {
         put_mpz(out, mpq_numref(q));
         return;

@@ -25,11 +25,19 @@ int num_pow(mpq_t out, const mpq_t q, long k);
 int num_mul(mpq_t out, const mpq_t a, const mpq_t b);
 int num_add(mpq_t out, const mpq_t a, const mpq_t b);
 
-/* Text in the input language: a short exact decimal ("0.5", "-3") when there
- * is one, else "p/q".  Sets *is_fraction when the "p/q" form was used. */
+/* Text in the input language: 1e-5, 2.5e-6, 1e6 for an exact m*10^e with
+ * at most four digits in m and e < -4 or e >= 6; else a short exact decimal
+ * ("0.5", "-3") when there is one, else "p/q".  Sets *is_fraction when the
+ * "p/q" form was used. */
 void num_format(strbuf *out, const mpq_t q, int *is_fraction);
-/* LaTeX: "\frac{p}{q}" or the decimal. */
+/* LaTeX: "10^{-5}", "2.5 \cdot 10^{-6}" where text writes 1e-5, 2.5e-6;
+ * else the integer or "\frac{p}{q}". */
 void num_format_latex(strbuf *out, const mpq_t q);
+/* Whether q prints as m*10^e (see num_format), written to out unless NULL
+ * (LaTeX's form when latex is set). */
+int num_scientific(strbuf *out, const mpq_t q, int latex);
+/* The same with m = 1 (10^{-5} in LaTeX: a power, not a product). */
+int num_scientific_unit(const mpq_t q);
 /* The nearest double, as C source that reads back to it exactly. */
 void num_format_c(strbuf *out, const mpq_t q);
 

@@ -120,6 +120,8 @@ static int ends_in_superscript(printer *p, const nd_node *n)
     if (name || n->op == OP_SYM)
         return strchr(name ? name : n->u.name, '/') != NULL;
     switch ((enum nd_op)n->op) {
+    case OP_CONST:
+        return num_scientific(NULL, n->u.q, 1);
     case OP_TRANSPOSE:
     case OP_EPOW:
     case OP_MPOW:
@@ -181,6 +183,8 @@ static int level(printer *p, const nd_node *n)
     case OP_CONST:
         if (mpq_sgn(n->u.q) < 0)
             return P_UNARY;
+        if (p->latex && num_scientific(NULL, n->u.q, 1))    /* 10^{-5}, 3 \cdot 10^{-5} */
+            return num_scientific_unit(n->u.q) ? P_POW : P_PROD;
         return !p->latex && text_fraction(n->u.q) ? P_PROD : P_ATOM;
     case OP_SYM:
         return !p->latex && strchr(n->u.name, '/') ? P_POW : P_ATOM;
@@ -331,10 +335,31 @@ static void print_denominator(printer *p, const nd_node *const *f, int n, const 
     mpq_clear(k);
 }
 
+/* A coefficient written as the user writes 1e-5 (not x/100000): put in
+ * front, its own factor; returns 0 for any other. */
+static int sci_coefficient(printer *p, const mpq_t coef)
+{
+    if (num_is_int(coef) || !num_scientific(NULL, coef, p->latex))
+        return 0;
+    num_scientific(p->out, coef, p->latex);
+    if (!p->latex)
+        sb_putc(p->out, '*');
+    return 1;
+}
+
 /* LaTeX: \frac{p}{q} num, \frac{num}{den}, or num \oslash den. */
 static void latex_factors(printer *p, const nd_node *const *f, int n, const mpq_t coef,
                           int elementwise)
 {
+    if (sci_coefficient(p, coef)) {
+        mpq_t one;
+        mpq_init(one);
+        mpq_set_ui(one, 1, 1);
+        sb_putc(p->out, ' ');
+        latex_factors(p, f, n, one, elementwise);
+        mpq_clear(one);
+        return;
+    }
     int nden = 0;
     for (int i = 0; i < n; i++)
         nden += in_denominator(p, f[i], elementwise);
@@ -396,6 +421,14 @@ static void print_factors(printer *p, const nd_node *const *f, int n, const mpq_
 {
     if (p->latex) {
         latex_factors(p, f, n, coef, elementwise);
+        return;
+    }
+    if (sci_coefficient(p, coef)) {
+        mpq_t one;
+        mpq_init(one);
+        mpq_set_ui(one, 1, 1);
+        print_factors(p, f, n, one, elementwise);
+        mpq_clear(one);
         return;
     }
     int nden = print_numerator(p, f, n, coef, elementwise, 1) +

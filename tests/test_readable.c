@@ -384,6 +384,46 @@ START_TEST(temporaries_in_order)
 }
 END_TEST
 
+/* ---- numbers ---- */
+
+/* Numbers print as people write them (1e-5, not 0.00001; LaTeX 10^{-5},
+ * 3 \cdot 10^{-5}), as constants and as coefficients, and the printed
+ * forms read back: text through --check-file, LaTeX as LaTeX answers. */
+START_TEST(numbers_as_written)
+{
+    static const char *const cases[][3] = {
+        /* program, text, LaTeX */
+        { "L = sum(tanh(x + 1e-5))", "tanh(x + 1e-5)", "x + 10^{-5}" },
+        { "L = sum(tanh(x + 3e-5))", "tanh(x + 3e-5)", "x + 3 \\cdot 10^{-5}" },
+        { "L = sum(tanh(x - 2.5e-8))", "tanh(x - 2.5e-8)", "x - 2.5 \\cdot 10^{-8}" },
+        { "L = 0.5e-5*norm2(x)", "= 1e-5*x", "= 10^{-5} x" },
+        { "L = 1.5e-5*norm2(x)", "= 3e-5*x", "= 3 \\cdot 10^{-5} x" },
+        { "L = -1e-5*norm2(x) + sum(x)", "= 1 - 2e-5*x", "= 1 - 2 \\cdot 10^{-5} x" },
+        { "L = sum(x)/1e6", "= vector(1e-6)", "10^{-6}" },
+        { "L = 5e5*norm2(x)", "= 1e6*x", "= 10^{6} x" },
+        { "L = sum(exp(x*1e-5))", "exp(1e-5*x)", "10^{-5}" },
+        { "L = sum(x.^2/(1e-5 + norm2(x)))", "1e-5", "10^{-5}" },
+        { "L = sum(tanh(x + 0.0001))", "tanh(x + 0.0001)", "\\frac{1}{10000}" },
+        { "L = sum(tanh(x + 0.5))", "tanh(x + 0.5)", "\\frac{1}{2}" },
+        { "L = sum(tanh(x + 12345e-10))", "tanh(x + 0.0000012345)", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (int l = 0; l < 2; l++) {
+            const char *want = cases[i][1 + l];
+            char *out = t_emit(cases[i][0], l ? ND_LATEX : ND_TEXT);
+            ck_assert_ptr_nonnull(out);
+            ck_assert_msg(!want || strstr(out, want), "%s: no %s in\n%s", cases[i][0], want, out);
+            nd_free(out);
+            char *why = NULL;
+            int st = t_read_back(cases[i][0], l ? ND_LATEX : ND_TEXT, l, &why);
+            ck_assert_msg(st == 0, "%s (%s) reads back with status %d:\n%s", cases[i][0],
+                          l ? "LaTeX" : "text", st, why);
+            nd_free(why);
+        }
+    }
+}
+END_TEST
+
 /* ---- the text output reads back ---- */
 
 /* Every gradient printed, of the examples and of 300 random programs, reads
@@ -433,6 +473,7 @@ Suite *suite_readable(void)
     tcase_add_test(tc, paths_autoencoder);
     tcase_add_test(tc, text_reads_back);
     tcase_add_test(tc, temporaries_in_order);
+    tcase_add_test(tc, numbers_as_written);
     suite_add_tcase(s, tc);
     return s;
 }

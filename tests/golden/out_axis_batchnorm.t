@@ -5,9 +5,9 @@ status: 0
 mu = sum(X, 2)/N
 C = X - mu*vector(1)'
 v = sum(C.^2, 2)/N
-Y = C.*g./sqrt(v + 0.00001) + b
+Y = C.*g./sqrt(v + 1e-5) + b
 t1 = 1 - tanh(Y).^2
-t2 = sqrt(v + 0.00001)
+t2 = sqrt(v + 1e-5)
 t3 = C.*(-(sum(C.*g.*t1, 2)./t2.^3)/(2*N))
 dL/dX = (-2*t3 - g.*t1./t2)*matrix(1)/N + 2*t3 + g.*t1./t2
 dL/dg = sum(C.*t1./t2, 2)
