@@ -199,7 +199,9 @@ static int level(printer *p, const nd_node *n)
     case OP_EMUL:
         return P_PROD;
     case OP_EPOW:
-        return is_reciprocal(p, n) ? P_PROD : P_POW;
+        if (is_reciprocal(p, n))    /* LaTeX's \frac{1}{a} is a group */
+            return p->latex && expr_is_scalar(p->ctx, n) ? P_ATOM : P_PROD;
+        return P_POW;
     case OP_MPOW:
         return P_POW;
     case OP_TRANSPOSE:
@@ -379,10 +381,26 @@ static void latex_factors(printer *p, const nd_node *const *f, int n, const mpq_
         sb_puts(p->out, nden > 1 ? "\\right)" : "");
         return;
     }
+    const nd_node *num = NULL, *den = NULL;     /* the lone factor of each */
+    int nnum = mpz_cmp_ui(mpq_numref(coef), 1) != 0;
+    for (int i = 0; i < n; i++)
+        if (!in_denominator(p, f[i], 0))
+            nnum++, num = f[i];
+        else if (mpq_cmp_si(f[i]->kid[1]->u.q, -1, 1) == 0)
+            den = f[i]->kid[0];
+    if (nden > 1 || mpz_cmp_ui(mpq_denref(coef), 1) != 0)
+        den = NULL;
+    /* a whole numerator or denominator is a group already: no \left( */
     sb_puts(p->out, "\\frac{");
-    print_numerator(p, f, n, coef, 0, 1);
+    if (nnum == 1 && num)
+        print_at(p, num, 0);
+    else
+        print_numerator(p, f, n, coef, 0, 1);
     sb_puts(p->out, "}{");
-    print_denominator(p, f, n, coef, 0);
+    if (den)
+        print_at(p, den, 0);
+    else
+        print_denominator(p, f, n, coef, 0);
     sb_putc(p->out, '}');
 }
 
@@ -583,7 +601,10 @@ static void print_epow(printer *p, const nd_node *n)
         mpq_init(k);
         mpq_neg(k, e->u.q);
         put(p, scalar ? "1/" : "1./", scalar ? "\\frac{1}{" : "1 \\oslash ");
-        print_power(p, n->kid[0], k, !scalar);
+        if (p->latex && scalar && mpq_cmp_ui(k, 1, 1) == 0)
+            print_at(p, n->kid[0], 0);      /* \frac{1}{a + b}: a group already */
+        else
+            print_power(p, n->kid[0], k, !scalar);
         if (p->latex && scalar)
             sb_putc(p->out, '}');
         mpq_clear(k);

@@ -331,6 +331,98 @@ START_TEST(random_programs_read_back)
 }
 END_TEST
 
+/* The end of the brace group that starts at s[0] == '{' (its '}'). */
+static const char *group_end(const char *s)
+{
+    int depth = 0;
+    for (; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+            continue;
+        }
+        depth += *s == '{';
+        if (*s == '}' && --depth == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* Whether the group {s..e} is wholly \left( ... \right), one pair. */
+static int wholly_parenthesized(const char *s, const char *e)
+{
+    if (strncmp(s + 1, "\\left(", 6) != 0 || e - s < 8 || strncmp(e - 7, "\\right)", 7) != 0)
+        return 0;
+    int depth = 0;
+    for (const char *c = s + 1; c < e - 7; c++) {
+        if (!strncmp(c, "\\left", 5))
+            depth++;
+        else if (!strncmp(c, "\\right", 6) && --depth == 0)
+            return 0;       /* the first pair closes before the end */
+    }
+    return 1;
+}
+
+/* The first \frac whose numerator or denominator is wholly in
+ * parentheses, or NULL. */
+static const char *parenthesized_fraction(const char *out)
+{
+    for (const char *f = strstr(out, "\\frac{"); f; f = strstr(f + 1, "\\frac{")) {
+        const char *num = f + 5, *num_end = group_end(num);
+        if (!num_end || num_end[1] != '{')
+            continue;
+        const char *den_end = group_end(num_end + 1);
+        if (wholly_parenthesized(num, num_end) || (den_end && wholly_parenthesized(num_end + 1, den_end)))
+            return f;
+    }
+    return NULL;
+}
+
+/* LaTeX puts no parentheses around a whole numerator or denominator of
+ * \frac (a group already), nor around \frac{1}{a + b} itself. */
+START_TEST(fractions_without_parentheses)
+{
+    static const char *const cases[][2] = {
+        { "L = sum(x)/(a + b)", "= \\frac{1}{a + b} \\mathbf{1}" },
+        { "L = (a + b)/(c + d)\nwrt a", "= \\frac{1}{c + d}" },
+        { "L = (a + b)*c/(d + 1)\nwrt c", "= \\frac{a + b}{d + 1}" },
+        { "L = sum(exp(x))/(a + 1)\nwrt a", "\\frac{\\operatorname{sum}\\left(\\exp\\left(x\\right)\\right)}" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *out = t_emit(cases[i][0], ND_LATEX);
+        ck_assert_msg(out && strstr(out, cases[i][1]), "%s: no %s in\n%s", cases[i][0],
+                      cases[i][1], out);
+        nd_free(out);
+        char *v = NULL;
+        ck_assert_int_eq(t_read_back(cases[i][0], ND_LATEX, 1, &v), 0);
+        nd_free(v);
+    }
+    int fractions = 0;
+    for (int i = -T_N_EXAMPLES; i < N_RANDOM; i++) {
+        strbuf p;
+        sb_init(&p);
+        if (i < 0) {
+            char *text = t_slurp(t_examples[i + T_N_EXAMPLES]);
+            sb_puts(&p, text);
+            free(text);
+        } else {
+            randprog((uint64_t)i + 7000, 3, &p);
+        }
+        for (int f = 0; f < 2; f++) {
+            char *out = t_emit(sb_str(&p), f ? ND_STEPS_LATEX : ND_LATEX);
+            if (!out)
+                continue;
+            const char *bad = parenthesized_fraction(out);
+            ck_assert_msg(!bad, "program %d: parentheses around a whole part of %.80s\n%s", i,
+                          bad, out);
+            fractions += strstr(out, "\\frac{") != NULL;
+            nd_free(out);
+        }
+        sb_free(&p);
+    }
+    ck_assert_int_ge(fractions, 50);
+}
+END_TEST
+
 /* ---- positions: messages and reasons point into the .tex file ---- */
 
 static t_result run_file(const char *program, const char *name, const char *text,
@@ -543,6 +635,7 @@ Suite *suite_latex(void)
     tcase_add_loop_test(tc, cookbook_in_latex, 0, (int)N_IDENTITIES);
     tcase_add_loop_test(tc, examples_read_back, 0, T_N_EXAMPLES);
     tcase_add_test(tc, random_programs_read_back);
+    tcase_add_test(tc, fractions_without_parentheses);
     tcase_add_test(tc, reason_positions_in_tex);
     tcase_add_test(tc, error_positions_in_tex);
     tcase_add_test(tc, limits);

@@ -4,5 +4,5 @@ status: 0
 --- stdout
 h &= \operatorname{GELU}\left(x\right) \\
 \frac{\partial L}{\partial h} &= \frac{\exp\left(-h^{\circ 2}\right)}{\sqrt{\arctan\left(1\right)}} \\
-\frac{\partial L}{\partial x} &= \frac{\partial L}{\partial h} \odot \left(\frac{1}{2} \left(\operatorname{erf}\left(\frac{x}{\sqrt{2}}\right) + 1\right) + \frac{\left(x \odot \exp\left(-\frac{1}{2} x^{\circ 2}\right)\right)}{\sqrt{8 \arctan\left(1\right)}}\right)
+\frac{\partial L}{\partial x} &= \frac{\partial L}{\partial h} \odot \left(\frac{1}{2} \left(\operatorname{erf}\left(\frac{x}{\sqrt{2}}\right) + 1\right) + \frac{x \odot \exp\left(-\frac{1}{2} x^{\circ 2}\right)}{\sqrt{8 \arctan\left(1\right)}}\right)
 --- stderr
