@@ -918,6 +918,19 @@ static int const_int(const nd_node *p, long *k)
     return p->op == OP_CONST && num_fits_long(p->u.q, k);
 }
 
+/* A product of scalars only (not x'*y, whose factors are a row and a
+ * column), not all of them sizes (m*n, the count of entries, stays one). */
+static int scalar_factors(nd_ctx *ctx, const nd_node *x)
+{
+    int sizes = 1;
+    for (uint32_t i = 0; i < x->nkids; i++) {
+        if (!expr_is_scalar(ctx, x->kid[i]))
+            return 0;
+        sizes &= x->kid[i]->op == OP_DIMVAL;
+    }
+    return !sizes;
+}
+
 nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
 {
     long k;
@@ -944,6 +957,16 @@ nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
         mpq_mul(e, e, x->kid[1]->u.q);
         nd_node *r = mk_pow(ctx, x->kid[0], expr_const(ctx, e));
         mpq_clear(e);
+        return r;
+    }
+    if (x->op == OP_PROD && !is_named(x) && const_int(p, &k) && scalar_factors(ctx, x)) {
+        /* (a*b)^k = a^k*b^k for scalars: so that a quotient of norms
+         * cancels, norm(y)/(norm(x)*norm(y))^2 = 1/(norm(x)^2*norm(y)) */
+        nd_nodelist f = { 0 };
+        for (uint32_t i = 0; i < x->nkids; i++)
+            nodelist_push(&f, mk_pow(ctx, x->kid[i], p));
+        nd_node *r = mk_prod(ctx, f.v, f.n);
+        nodelist_free(&f);
         return r;
     }
     if (x->op == OP_PROD && !is_named(x) && x->kid[0]->op == OP_CONST &&

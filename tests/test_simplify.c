@@ -150,6 +150,10 @@ static const struct rewrite rewrites[] = {
     { "batch logistic loss: X'*(p - y)", "X : matrix(N, D)\nw : vector(D)\ny : vector(N)\n"
       "p = sigmoid(X*w)\nL = -sum(y.*log(p) + (1 - y).*log(1 - p))/N\nwrt w",
       "p = sigmoid(X*w)\ndL/dw = X'*(p - y)/N\n" },
+    /* quotients of norms cancel: a power of a scalar product is a product of powers */
+    { "cosine similarity", D "L = x'*y/(norm(x)*norm(y))\nwrt x",
+      "dL/dx = y/(norm(x)*norm(y)) - (x'*y)*x/(norm(x)^3*norm(y))\n" },
+    { "(a*b)^k = a^k*b^k for scalars", D "L = c/(a*norm(x))^2\nwrt c", "dL/dc = 1/(norm(x)^2*a^2)\n" },
     { "temporaries", D "L = sum(exp(A*x + y)) + w'*exp(A*x + y)\nwrt x, y",
       "t1 = exp(A*x + y).*(w + 1)\ndL/dx = A'*t1\ndL/dy = t1\n" },
 };
@@ -256,6 +260,36 @@ START_TEST(diag_of_filled_keeps_value)
 }
 END_TEST
 
+/* (a*b)^k = a^k*b^k for scalar a and b on construction, against the power
+ * node as written, in MPFR at random points (k = 2, -1, -3). */
+START_TEST(power_of_scalar_product_keeps_value)
+{
+    t_internal t;
+    t_internal_open(&t, "a : scalar\nx, y : vector(n)\nL = a + sum(x) + sum(y)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *prod = mk_mul3(ctx, ctx->vars[0].node, mk_fn(ctx, OP_NORM, ctx->vars[1].node),
+                            mk_fn(ctx, OP_NORM, ctx->vars[2].node));
+    static const long ks[] = { 2, -1, -3 };
+    for (int i = 0; i < 3; i++) {
+        nd_node *kids[2] = { prod, mk_int(ctx, ks[i]) };
+        nd_node *roots[2] = { expr_node(ctx, OP_EPOW, prod->shape, kids, 2),
+                              mk_pow(ctx, prod, kids[1]) };
+        ck_assert_int_eq(roots[1]->op, OP_PROD);
+        nd_evalenv *env = eval_new(ctx, 256);
+        nd_rng rng = { 13 + (uint64_t)i };
+        for (int p = 0; p < 4; p++) {
+            ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+            double u = mpfr_get_d(env->vals[roots[0]->id].a[0], MPFR_RNDN);
+            double v = mpfr_get_d(env->vals[roots[1]->id].a[0], MPFR_RNDN);
+            ck_assert_msg(fabs(u - v) <= 1e-30 * fmax(1.0, fabs(u)), "k = %ld: %.17g against %.17g",
+                          ks[i], u, v);
+        }
+        eval_free(env);
+    }
+    t_internal_free(&t);
+}
+END_TEST
+
 /* The printed gradient parses back to the same value (text mode's
  * contract): each example's output is checked as an answer. */
 START_TEST(output_parses_back)
@@ -294,6 +328,7 @@ Suite *suite_simplify(void)
     tcase_add_loop_test(tc, output_parses_back, 0, 4);
     tcase_add_loop_test(tc, log_fusions_keep_value, 0, N_FUSIONS);
     tcase_add_test(tc, diag_of_filled_keeps_value);
+    tcase_add_test(tc, power_of_scalar_product_keeps_value);
     suite_add_tcase(s, tc);
     return s;
 }
