@@ -10,6 +10,7 @@
 #include "num.h"
 #include "print.h"
 #include "shape.h"
+#include "simplify.h"
 
 void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out)
 {
@@ -231,7 +232,7 @@ void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *o
     unsigned char *used = used_bindings(ctx, roots, n);
     for (int b = 0; b < ctx->n_binds; b++)     /* the bindings, in program order */
         if (used[b] && printer_name_of(&L.p, ctx->binds[b].node) == ctx->binds[b].name)
-            definition(&L, ctx->binds[b].name, ctx->binds[b].node);
+            definition(&L, ctx->binds[b].name, simplify_present(ctx, ctx->binds[b].node));
     nd_node **temps;
     int nt = printer_temporaries(&L.p, roots, n, &temps);
     placing pl;

@@ -754,6 +754,21 @@ static nd_node *pulled(simp *S, nd_node *n, nd_node *as_is)
     return b < a || (fewer && b <= a + 2) ? cand : as_is;
 }
 
+/* f(u)' as f(u') for an elementwise f, if that prints shorter:
+ * exp(a'*W + x')' reads exp(W'*a + x), not exp((W'*a + x)')'. */
+static nd_node *pushed_into_call(simp *S, nd_node *n, nd_node *as_is)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *f = n->kid[0];
+    if (ops_table[f->op].cls != OPC_ELEM || f->nkids != 1 || is_named(f) ||
+        tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return as_is;
+    nd_node *inner = present(S, mk_transpose(ctx, f->kid[0]), 1);
+    nd_node *cand = expr_node(ctx, (enum nd_op)f->op, n->shape, &inner, 1);
+    size_t a = length(S, as_is), b = length(S, cand);
+    return b < a ? cand : as_is;
+}
+
 static nd_node *present(simp *S, nd_node *n, int try_pull)
 {
     if (!n->nkids || is_named(n))
@@ -762,6 +777,8 @@ static nd_node *present(simp *S, nd_node *n, int try_pull)
     if (try_pull && S->memo[n->id])
         return S->memo[n->id];
     nd_node *r = present_kids(S, n);
+    if (n->op == OP_TRANSPOSE)
+        r = pushed_into_call(S, n, r);
     if (try_pull)
         r = pulled(S, n, r);
     ensure(S);
@@ -848,4 +865,44 @@ void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)
     free(S.memo);
     free(S.sym);
     free(S.len);
+}
+
+/* A term of a distributed transpose: x', -y', 2*x' (not a'*W, which the
+ * program may have written so). */
+static int transposed_leaf(nd_ctx *ctx, const nd_node *t)
+{
+    if (t->op == OP_PROD && t->nkids == 2 && t->kid[0]->op == OP_CONST)
+        t = t->kid[1];
+    (void)ctx;
+    return t->op == OP_TRANSPOSE && !t->kid[0]->nkids;
+}
+
+/* n with every sum of transposed leaves that is a factor of a product
+ * written as a transposed sum ((x - y)'*M, not (x' - y')*M; a sum on its
+ * own stays as the program may have written it, x' - y'). */
+static nd_node *binding_form(nd_ctx *ctx, nd_node *n, int top, int factor)
+{
+    if (!n->nkids || (!top && is_named(n)))
+        return n;
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int changed = 0, leaves = n->op == OP_ADD && factor;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        k[i] = binding_form(ctx, n->kid[i], 0, n->op == OP_PROD);
+        changed |= k[i] != n->kid[i];
+        leaves &= transposed_leaf(ctx, n->kid[i]);
+    }
+    nd_node *r = changed ? raw_rebuild(ctx, n, k) : n;
+    if (leaves) {       /* (x - 2*y)' */
+        for (uint32_t i = 0; i < n->nkids; i++)
+            k[i] = mk_transpose(ctx, n->kid[i]);
+        nd_node *sum = mk_add(ctx, k, (int)n->nkids);
+        r = expr_node(ctx, OP_TRANSPOSE, n->shape, &sum, 1);
+    }
+    free(k);
+    return r;
+}
+
+nd_node *simplify_present(nd_ctx *ctx, nd_node *n)
+{
+    return binding_form(ctx, n, 1, 0);
 }

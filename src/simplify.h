@@ -8,6 +8,10 @@
 /* The simplification pass over finished gradients, then their
  * presentation (transposes pulled out where that prints shorter). */
 void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n);
+/* A binding's value (n, as if it had no name) as it is echoed: a sum of
+ * transposed leaves as a transposed sum, so the program's (x - y)'*M*(x - y)
+ * is not the canonical (x' - y')*M*(x - y).  Equal value, for printing. */
+nd_node *simplify_present(nd_ctx *ctx, nd_node *n);
 
 /* Replaces in the roots (and, with in_bindings, in the bindings' values,
  * which stay named) every node n for which fn(user, n) is not NULL by that,

@@ -154,6 +154,12 @@ static const struct rewrite rewrites[] = {
     { "cosine similarity", D "L = x'*y/(norm(x)*norm(y))\nwrt x",
       "dL/dx = y/(norm(x)*norm(y)) - (x'*y)*x/(norm(x)^3*norm(y))\n" },
     { "(a*b)^k = a^k*b^k for scalars", D "L = c/(a*norm(x))^2\nwrt c", "dL/dc = 1/(norm(x)^2*a^2)\n" },
+    /* transposes where they read best */
+    { "f(u)' = f(u'): exp(a'*W + x')'", "W : matrix(m, n)\na, c : vector(m)\nx : vector(n)\n"
+      "L = sum(exp(a'*W + c'*W + x'))\nwrt x", "dL/dx = exp(W'*(a + c) + x)\n" },
+    { "a transposed sum echoed whole: (x - y)'*M*(x - y)", D "d = (x - y)'*A*(x - y)\nL = d^2\nwrt A",
+      "d = (x - y)'*A*(x - y)\ndL/dA = 2*d*(x - y)*(x - y)'\n" },
+    { "r*r' for a named r", D "r = x - y\nL = r'*A*r\nwrt A", "r = x - y\ndL/dA = r*r'\n" },
     { "temporaries", D "L = sum(exp(A*x + y)) + w'*exp(A*x + y)\nwrt x, y",
       "t1 = exp(A*x + y).*(w + 1)\ndL/dx = A'*t1\ndL/dy = t1\n" },
 };
@@ -176,6 +182,17 @@ START_TEST(rewrite_keeps_value)
     compare_with_reference(rewrites[_i].program, 3);
     double worst = 1;
     ck_assert_int_eq(t_verify(rewrites[_i].program, &worst), 0);
+}
+END_TEST
+
+/* Each rewrite's printed gradient, read back through --check-file, is
+ * the derived one (at random points): the presentation changes no value. */
+START_TEST(rewrite_reads_back)
+{
+    char *why = NULL;
+    int st = t_read_back(rewrites[_i].program, ND_TEXT, 0, &why);
+    ck_assert_msg(st == 0, "%s: status %d\n%s", rewrites[_i].what, st, why);
+    nd_free(why);
 }
 END_TEST
 
@@ -329,6 +346,7 @@ Suite *suite_simplify(void)
     tcase_add_loop_test(tc, log_fusions_keep_value, 0, N_FUSIONS);
     tcase_add_test(tc, diag_of_filled_keeps_value);
     tcase_add_test(tc, power_of_scalar_product_keeps_value);
+    tcase_add_loop_test(tc, rewrite_reads_back, 0, (int)N_REWRITES);
     suite_add_tcase(s, tc);
     return s;
 }
