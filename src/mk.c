@@ -969,6 +969,14 @@ nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
         nodelist_free(&f);
         return r;
     }
+    if (x->op == OP_EMUL && !is_named(x) && const_int(p, &k)) {
+        /* (a.*b).^k = a.^k.*b.^k: p.^2./(p.*q) cancels to p./q (a KL
+         * divergence written out) */
+        nd_node *r = mk_pow(ctx, x->kid[0], p);
+        for (uint32_t i = 1; i < x->nkids; i++)
+            r = mk_emul(ctx, r, mk_pow(ctx, x->kid[i], p));
+        return r;
+    }
     if (x->op == OP_PROD && !is_named(x) && x->kid[0]->op == OP_CONST &&
         const_int(p, &k)) {     /* (c*y)^k = c^k * y^k */
         nd_node *rest = mk_prod(ctx, x->kid + 1, (int)x->nkids - 1);

@@ -154,6 +154,8 @@ static const struct rewrite rewrites[] = {
     { "cosine similarity", D "L = x'*y/(norm(x)*norm(y))\nwrt x",
       "dL/dx = y/(norm(x)*norm(y)) - (x'*y)*x/(norm(x)^3*norm(y))\n" },
     { "(a*b)^k = a^k*b^k for scalars", D "L = c/(a*norm(x))^2\nwrt c", "dL/dc = 1/(norm(x)^2*a^2)\n" },
+    { "(a.*b).^k = a.^k.*b.^k: KL divergence written out", "z : vector(n)\np : simplex(n)\n"
+      "L = sum(p.*log(p./softmax(z)))\nwrt z", "dL/dz = softmax(z) - p\n" },
     /* transposes where they read best */
     { "f(u)' = f(u'): exp(a'*W + x')'", "W : matrix(m, n)\na, c : vector(m)\nx : vector(n)\n"
       "L = sum(exp(a'*W + c'*W + x'))\nwrt x", "dL/dx = exp(W'*(a + c) + x)\n" },
@@ -182,6 +184,39 @@ START_TEST(rewrite_keeps_value)
     compare_with_reference(rewrites[_i].program, 3);
     double worst = 1;
     ck_assert_int_eq(t_verify(rewrites[_i].program, &worst), 0);
+}
+END_TEST
+
+/* (a.*b).^k = a.^k.*b.^k on construction, against the power node as
+ * written, in MPFR at random points (k = 2, -1, -2). */
+START_TEST(power_of_elementwise_product_keeps_value)
+{
+    t_internal t;
+    t_internal_open(&t, "x, y : vector(n)\nL = sum(x) + sum(y)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *x = ctx->vars[0].node, *y = ctx->vars[1].node;
+    nd_node *prod = mk_emul(ctx, mk_fn(ctx, OP_EXP, x), mk_emul(ctx, y, mk_fn(ctx, OP_TANH, y)));
+    static const long ks[] = { 2, -1, -2 };
+    for (int i = 0; i < 3; i++) {
+        nd_node *kids[2] = { prod, mk_int(ctx, ks[i]) };
+        nd_node *roots[2] = { expr_node(ctx, OP_EPOW, prod->shape, kids, 2),
+                              mk_pow(ctx, prod, kids[1]) };
+        ck_assert_int_eq(roots[1]->op, OP_EMUL);
+        nd_evalenv *env = eval_new(ctx, 256);
+        nd_rng rng = { 17 + (uint64_t)i };
+        for (int p = 0; p < 4; p++) {
+            ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+            nd_mat *a = &env->vals[roots[0]->id], *b = &env->vals[roots[1]->id];
+            ck_assert_uint_eq(mat_len(a), mat_len(b));
+            for (size_t e = 0; e < mat_len(a); e++) {
+                double u = mpfr_get_d(a->a[e], MPFR_RNDN), v = mpfr_get_d(b->a[e], MPFR_RNDN);
+                ck_assert_msg(fabs(u - v) <= 1e-30 * fmax(1.0, fabs(u)),
+                              "k = %ld: %.17g against %.17g", ks[i], u, v);
+            }
+        }
+        eval_free(env);
+    }
+    t_internal_free(&t);
 }
 END_TEST
 
@@ -346,6 +381,7 @@ Suite *suite_simplify(void)
     tcase_add_loop_test(tc, log_fusions_keep_value, 0, N_FUSIONS);
     tcase_add_test(tc, diag_of_filled_keeps_value);
     tcase_add_test(tc, power_of_scalar_product_keeps_value);
+    tcase_add_test(tc, power_of_elementwise_product_keeps_value);
     tcase_add_loop_test(tc, rewrite_reads_back, 0, (int)N_REWRITES);
     suite_add_tcase(s, tc);
     return s;
