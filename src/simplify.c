@@ -597,6 +597,29 @@ static nd_node *expand_inverses(simp *S, nd_node *n)
     return n;
 }
 
+/* ---- sums of sums ---- */
+
+static nd_node *rules(simp *S, nd_node *n);
+
+/* sum(u + v) = sum(u) + sum(v) where that prints shorter: a label's sum is
+ * 1 and a filled vector's is its size times the value, so label smoothing's
+ * sum((1 - a)*y + a/C) is 1. */
+static nd_node *sum_distributed(simp *S, nd_node *n)
+{
+    nd_node *x = n->kid[0];
+    if (x->op != OP_ADD || is_named(x) || tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return n;
+    nd_node **k = xmalloc(x->nkids * sizeof *k);
+    int column = dim_is_one(S->ctx, x->shape.cols);  /* mk_colsum knows labels */
+    for (uint32_t i = 0; i < x->nkids; i++)
+        k[i] = column ? mk_colsum(S->ctx, x->kid[i]) : mk_fn(S->ctx, OP_SUM, x->kid[i]);
+    nd_node *cand = mk_add(S->ctx, k, (int)x->nkids);
+    free(k);
+    cand = rules(S, cand);
+    size_t a = length(S, n), b = length(S, cand);
+    return b < a ? cand : n;
+}
+
 /* ---- the pass ---- */
 
 static nd_node *rules(simp *S, nd_node *n)
@@ -610,6 +633,8 @@ static nd_node *rules(simp *S, nd_node *n)
         return factor_sum(S, expanded(S, n));
     case OP_EPOW:
         return step_power(n);
+    case OP_SUM:
+        return sum_distributed(S, n);
     case OP_EMUL:
     case OP_PROD: {
         nd_node *p = piecewise(S, n);

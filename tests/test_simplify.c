@@ -156,6 +156,10 @@ static const struct rewrite rewrites[] = {
     { "(a*b)^k = a^k*b^k for scalars", D "L = c/(a*norm(x))^2\nwrt c", "dL/dc = 1/(norm(x)^2*a^2)\n" },
     { "(a.*b).^k = a.^k.*b.^k: KL divergence written out", "z : vector(n)\np : simplex(n)\n"
       "L = sum(p.*log(p./softmax(z)))\nwrt z", "dL/dz = softmax(z) - p\n" },
+    { "sum(u + v) = sum(u) + sum(v): label smoothing", "z : vector(C)\ny : onehot(C)\na : scalar\n"
+      "L = -sum(((1 - a)*y + a/C).*logsoftmax(z))\nwrt z", "dL/dz = softmax(z) - a/C - (1 - a)*y\n" },
+    { "sum(u + v) of a simplex", "z : vector(n)\np : simplex(n)\n"
+      "L = -sum((p + 1/n).*logsoftmax(z))/2\nwrt z", "dL/dz = softmax(z) - (1/n + p)/2\n" },
     /* transposes where they read best */
     { "f(u)' = f(u'): exp(a'*W + x')'", "W : matrix(m, n)\na, c : vector(m)\nx : vector(n)\n"
       "L = sum(exp(a'*W + c'*W + x'))\nwrt x", "dL/dx = exp(W'*(a + c) + x)\n" },
