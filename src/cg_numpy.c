@@ -69,19 +69,18 @@ static int is_vector(nd_ctx *ctx, nd_shape s)
 static void describe_args(py_emitter *E, strbuf *out)
 {
     nd_ctx *ctx = E->ctx;
-    int any = 0;
-    sb_puts(out, "    ");
     for (int v = 0; v < ctx->n_vars; v++) {
         nd_shape s = ctx->vars[v].shape;
-        sb_printf(out, "%s%s: ", any++ ? "; " : "", E->var[v]);
+        sb_printf(out, "    %s: ", E->var[v]);
         if (shape_is_scalar(ctx, s))
             sb_puts(out, "a scalar");
         else if (is_vector(ctx, s))
             sb_printf(out, "a vector of %s entries", dim_name(ctx, s.rows));
         else
             sb_printf(out, "a matrix of %s x %s", dim_name(ctx, s.rows), dim_name(ctx, s.cols));
+        sb_putc(out, '\n');
     }
-    sb_puts(out, ".\n    A vector is a 1-D array or an (n, 1) column; its gradient has its shape.\n");
+    sb_puts(out, "    A vector is a 1-D array or an (n, 1) column; its gradient has its shape.\n");
 }
 
 static void docstring(py_emitter *E, const char *program, const char *gradients, strbuf *out)
@@ -107,7 +106,6 @@ static void docstring(py_emitter *E, const char *program, const char *gradients,
 typedef struct binder {
     int *var;           /* by dimension root: the variable that gave it, or -1 */
     const char **noun;  /* "rows", "columns", "entries" */
-    const char **axis;  /* "W.shape[0]" */
 } binder;
 
 static void axis_text(py_emitter *E, int v, int axis, strbuf *out)
@@ -146,6 +144,24 @@ static void bind_axis(py_emitter *E, binder *B, int v, int axis, nd_dim d, const
     sb_free(&ax);
 }
 
+/* A symbolic dimension no argument has bound yet. */
+static int fresh_dim(py_emitter *E, nd_dim d)
+{
+    return dim_value(E->ctx, d) <= 0 && !E->dim[dim_find(E->ctx, d)];
+}
+
+static void bind_both(py_emitter *E, binder *B, int v, nd_shape s, strbuf *out)
+{
+    nd_ctx *ctx = E->ctx;
+    int r = dim_find(ctx, s.rows), c = dim_find(ctx, s.cols);
+    E->dim[r] = py_name(E, dim_name(ctx, s.rows));
+    E->dim[c] = py_name(E, dim_name(ctx, s.cols));
+    B->var[r] = B->var[c] = v;
+    B->noun[r] = "rows";
+    B->noun[c] = "columns";
+    sb_printf(out, "    %s, %s = %s.shape\n", E->dim[r], E->dim[c], E->var[v]);
+}
+
 static int is_wrt(const cg_plan *p, int v)
 {
     for (int g = 0; g < p->n_grads; g++)
@@ -161,7 +177,7 @@ static void arguments(py_emitter *E, const char **shape_of, strbuf *out)
 {
     nd_ctx *ctx = E->ctx;
     binder B = { xmalloc(((size_t)ctx->n_dims + 1) * sizeof *B.var),
-                 xmalloc(((size_t)ctx->n_dims + 1) * sizeof *B.noun), NULL };
+                 xmalloc(((size_t)ctx->n_dims + 1) * sizeof *B.noun) };
     for (int v = 0; v < ctx->n_vars; v++) {
         nd_shape s = ctx->vars[v].shape;
         const char *py = E->var[v], *name = ctx->vars[v].name;
@@ -183,6 +199,10 @@ static void arguments(py_emitter *E, const char **shape_of, strbuf *out)
         } else {
             py_use(E, PYH_matrix);
             sb_printf(out, "    %s = _matrix(\"%s\", %s)\n", py, name, py);
+            if (fresh_dim(E, s.rows) && fresh_dim(E, s.cols) && !dim_same(ctx, s.rows, s.cols)) {
+                bind_both(E, &B, v, s, out);    /* m, n = W.shape */
+                continue;
+            }
             bind_axis(E, &B, v, 0, s.rows, "rows", out);
             bind_axis(E, &B, v, 1, s.cols, "columns", out);
         }
@@ -377,7 +397,7 @@ static void result(py_emitter *E, const char **out_name, const int *out_fresh, c
             sb_printf(out, ", float(%s)", name);
             continue;
         }
-        int fresh = in_buffer ? 1 : out_fresh[g];
+        int fresh = out_fresh[g];
         sb_printf(out, fresh ? ", %s" : ", np.array(%s)", name);
         if (shape_of[v])
             sb_printf(out, ".reshape(%s)", shape_of[v]);
@@ -402,11 +422,19 @@ static void body(py_emitter *E, const char **shape_of, strbuf *out)
     }
     for (int x = 0; x < p->n_ins; x++)
         statement(E, &p->ins[x], out_name, out_fresh, fresh, out);
+    /* An output is returned as it is when the module made it and no other
+     * output is the same array; else as a copy. */
+    unsigned char *returned = xmalloc((size_t)p->n_val + 1);
+    memset(returned, 0, (size_t)p->n_val + 1);
     for (int g = 0; g < p->n_grads; g++) {
-        cg_value *v = cg_val(p, p->grads[g]);
-        if (v->kind == V_BUFFER && p->buf[v->index].grad == g && !fresh[p->grads[g]->id])
-            out_fresh[g] = 0;
+        nd_node *n = p->grads[g];
+        cg_value *v = cg_val(p, n);
+        int in_buffer = v->kind == V_BUFFER && p->buf[v->index].grad == g;
+        if (in_buffer || v->kind == V_BUFFER)
+            out_fresh[g] = fresh[n->id] && !returned[n->id];
+        returned[n->id] = 1;
     }
+    free(returned);
     result(E, out_name, out_fresh, shape_of, out);
     free((void *)out_name);
     free(out_fresh);
