@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cg_numpy.h"
+#include "num.h"
 #include "ops.h"
 #include "shape.h"
 #include "version.h"
@@ -261,10 +262,44 @@ static py_form whole_operand(py_emitter *E, const nd_node *n, enum py_prec max, 
     return f;
 }
 
+/* A number spread over a row or a column, read where it is: the ones
+ * vector of a bias gradient (G*vector(1)). */
+static const nd_node *spread_number(py_emitter *E, const nd_node *v, int row)
+{
+    if (v == E->self || v->op != OP_BCAST || cg_val(E->p, v)->kind != V_INLINE ||
+        !shape_is_scalar(E->ctx, v->kid[0]->shape))
+        return NULL;
+    return dim_is_one(E->ctx, row ? v->shape.rows : v->shape.cols) ? v->kid[0] : NULL;
+}
+
+/* A*(c ones) as c times A's row sums, (c ones)'*B as c times B's column
+ * sums: no array of ones made, and one pass. */
+static int sum_product(py_emitter *E, const nd_node *n, strbuf *out)
+{
+    const nd_node *a = n->kid[0], *b = n->kid[1];
+    const nd_node *c = spread_number(E, b, 0), *m = a;
+    int axis = 1;
+    if (!c && (c = spread_number(E, a, 1)) != NULL) {
+        m = b;
+        axis = 0;
+    }
+    if (!c)
+        return 0;
+    if (!(c->op == OP_CONST && mpq_cmp_si(c->u.q, 1, 1) == 0)) {
+        py_operand(E, c, PY_MUL, out);
+        sb_puts(out, " * ");
+    }
+    whole_operand(E, m, PY_ATOM, out);
+    sb_printf(out, ".sum(axis=%d, keepdims=True)", axis);
+    return 1;
+}
+
 /* A matrix product as `@` (a scalar operand, which `@` refuses, as `*`). */
 static py_form product(py_emitter *E, const nd_node *n, strbuf *out)
 {
     const nd_node *a = n->kid[0], *b = n->kid[1];
+    if (sum_product(E, n, out))
+        return (py_form){ PY_MUL, 1, 1, 1 };
     int scalar = shape_is_scalar(E->ctx, a->shape) || shape_is_scalar(E->ctx, b->shape);
     whole_operand(E, a, PY_MUL, out);
     sb_puts(out, scalar ? " * " : " @ ");

@@ -32,7 +32,8 @@ static const struct py_helper_text {
         "def _sigmoid(z):\n"
         "    # 1/(1 + exp(-z)) without overflow: exp only of -|z|\n"
         "    e = np.exp(-np.abs(z))\n"
-        "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n" },
+        "    s = 1.0 / (1.0 + e)\n"
+        "    return np.where(z >= 0, s, e * s)\n" },
     [PYH_swish] = { "_swish", 1u << PYH_sigmoid,
         "def _swish(z):\n"
         "    return z * _sigmoid(z)\n" },
@@ -44,8 +45,8 @@ static const struct py_helper_text {
         "    return np.where(z > 0, 1.0, 0.0)\n" },
     [PYH_softplus] = { "_softplus", 0,
         "def _softplus(z):\n"
-        "    # log(1 + exp(z)) without overflow\n"
-        "    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))\n" },
+        "    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), as np.logaddexp computes it\n"
+        "    return np.logaddexp(0.0, z)\n" },
     [PYH_erf] = { "_erf", 0,
         "_erf = np.vectorize(math.erf, otypes=[np.float64])\n" },
     [PYH_gelu] = { "_gelu", 0,
@@ -463,15 +464,24 @@ py_form py_whole(py_emitter *E, const nd_node *n, strbuf *out)
     strbuf b;
     sb_init(&b);
     py_form f = py_expr(E, n, &b);
+    int one_r = !f.rows || dim_is_one(E->ctx, n->shape.rows);
+    int one_c = !f.cols || dim_is_one(E->ctx, n->shape.cols);
     if (f.rows && f.cols) {
         sb_puts(out, sb_str(&b));
-    } else {
-        sb_printf(out, "np.broadcast_to(%s, (", sb_str(&b));
-        py_dim_text(E, n->shape.rows, out);
-        sb_puts(out, ", ");
-        py_dim_text(E, n->shape.cols, out);
-        sb_puts(out, "))");
-        f = (py_form){ PY_ATOM, 1, 1, 0 };
+    } else {    /* a number filled in (np.full is the cheaper), or a row or column spread */
+        strbuf shape;
+        sb_init(&shape);
+        sb_putc(&shape, '(');
+        py_dim_text(E, n->shape.rows, &shape);
+        sb_puts(&shape, ", ");
+        py_dim_text(E, n->shape.cols, &shape);
+        sb_putc(&shape, ')');
+        if (one_r && one_c)
+            sb_printf(out, "np.full(%s, %s)", sb_str(&shape), sb_str(&b));
+        else
+            sb_printf(out, "np.broadcast_to(%s, %s)", sb_str(&b), sb_str(&shape));
+        sb_free(&shape);
+        f = (py_form){ PY_ATOM, 1, 1, one_r && one_c };
     }
     sb_free(&b);
     return f;

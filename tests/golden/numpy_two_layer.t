@@ -10,7 +10,8 @@ import numpy as np
 def _sigmoid(z):
     # 1/(1 + exp(-z)) without overflow: exp only of -|z|
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    s = 1.0 / (1.0 + e)
+    return np.where(z >= 0, s, e * s)
 
 
 def _swish(z):
