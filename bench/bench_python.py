@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """The compiled callable of nnderive's Python package (nnderive.compile)
+and the generated NumPy module (``nnderive --numpy``, Program.numpy_function)
 against hand-written NumPy and PyTorch autograd, on the linear autoencoder
 and the seed's 2-layer swish network on a batch, one thread, float64.
 
@@ -111,7 +112,7 @@ def dims_of(fn, inputs):
 VARIANTS = [("nnderive", {}), ("blas=True", {"blas": True}),
             ("blas, native, -O3 -ffast-math",
              {"blas": True, "native": True, "cflags": ["-O3", "-ffast-math"]})]
-COLUMNS = [v[0] for v in VARIANTS] + ["C alone", "overhead", "NumPy", "PyTorch"]
+COLUMNS = [v[0] for v in VARIANTS] + ["C alone", "overhead", "--numpy", "NumPy", "PyTorch"]
 
 
 def check(problem, size, fn, inputs, value, grads):
@@ -132,9 +133,17 @@ def fmt(t):
     return "%.3g us" % (t * 1e6)
 
 
-def run_problem(problem, size, fns, inputs, closed, torch_step, workdir):
+def run_problem(problem, size, fns, inputs, closed, torch_step, workdir, module):
     value, grads = closed(*inputs)
     results, ok = {}, True
+    # the --numpy module, checked like the callables
+    got = module(*inputs)
+    err = max([abs(got[0] - value) / max(1, abs(value))] +
+              [bl.rel_diff(g, w) for g, w in zip(got[1:], grads)])
+    ok &= bl.check(problem, size, "--numpy vs the NumPy closed form", err, 1e-10)
+    st = bl.measure(lambda: module(*inputs))
+    bl.report(problem, size, "numpy-module", st, value, grads)
+    results["--numpy"] = st[0]
     for fn in fns:
         ok &= check(problem, size, fn, inputs, value, grads)
         st = bl.measure(lambda: fn(*inputs))
@@ -211,17 +220,19 @@ def main():
                   "(apt-get install libopenblas-dev)")
         ae = compile_variants("autoencoder.nd", blas)
         mlp = compile_variants("two_layer_swish_batch.nd", blas)
+        ae_np = nnderive.Program(ROOT / "examples" / "autoencoder.nd").numpy_function()
+        mlp_np = nnderive.Program(ROOT / "examples" / "two_layer_swish_batch.nd").numpy_function()
         for m, n in AE_SIZES:
             res, good = run_problem("ae", "%dx%d" % (m, n), ae, list(bl.ae_inputs(m, n)),
                                     ae_closed, ae_torch if torch_bench else None,
-                                    workdir)
+                                    workdir, ae_np)
             table.append(("autoencoder", "%dx%d" % (m, n), res))
             ok &= good
         for size in MLP_SIZES:
             label = "D=%d H=%d C=%d N=%d" % size
             res, good = run_problem("mlp", label, mlp, list(bl.mlp_inputs(*size)),
                                     numpy_bench.mlp_grad, mlp_torch if torch_bench else None,
-                                    workdir)
+                                    workdir, mlp_np)
             table.append(("2-layer", label, res))
             ok &= good
     print()

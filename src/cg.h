@@ -112,11 +112,18 @@ typedef struct cg_plan {
     int n_masks, cap_masks;
     int *mask_tab;      /* open addressing over masks, by hash */
     int mask_cap;
+    nd_node **norm_of;  /* by the id of a node before normalization: the node
+                           the plan computes for it, or NULL (names of bindings) */
+    uint32_t n_norm;
+    const char *mode;   /* the option the messages name: "--c", "--numpy" */
     char *bug;          /* the first inconsistency found, or NULL */
 } cg_plan;
 
 /* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
+/* The same for another backend: mode is its option, for the messages. */
+int cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                      const char *mode);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
@@ -149,5 +156,10 @@ void cg_plan_dump(cg_plan *p, strbuf *out);
 
 /* The C source (header_only: the prototypes) into out. */
 int cg_emit(cg_plan *p, int header_only, strbuf *out);
+
+/* The plan as a Python 3 module over NumPy (cg_numpy.c, --numpy) into out;
+ * program and gradients (the text output) go into its docstring.  Returns
+ * 0, or 2 after an error in ctx->diag (an operator it has no form for). */
+int cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out);
 
 #endif

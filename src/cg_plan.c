@@ -288,7 +288,8 @@ static void normalize_roots(cg_plan *p)
     p->objective = normalize(&N, p->objective);
     for (int g = 0; g < p->n_grads; g++)
         p->grads[g] = normalize(&N, p->grads[g]);
-    free(N.memo);
+    p->norm_of = N.memo;    /* kept: a backend names values by the bindings */
+    p->n_norm = N.cap;
 }
 
 /* ---- column-major: each variable is the transpose of a row-major one ---- */
@@ -923,9 +924,9 @@ static int sizes_known(cg_plan *p)
     if (bad < 0)
         return 0;
     ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-              "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
+              "%s: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
               "no variable's dimension, so the generated code could not know it",
-              dim_name(ctx, bad));
+              p->mode, dim_name(ctx, bad));
     return 2;
 }
 
@@ -959,14 +960,22 @@ static int without_c(cg_plan *p)
     free(mark);
     if (what)
         ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-                  "--c: '%s' of one argument (the largest or smallest entry, and its "
-                  "indicator) has no C form yet", what);
+                  "%s: '%s' of one argument (the largest or smallest entry, and its "
+                  "indicator) has no %s form yet", p->mode, what,
+                  strcmp(p->mode, "--c") ? "NumPy" : "C");
     return what != NULL;
 }
 
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
 {
+    return cg_plan_build_for(p, ctx, prog, opt, "--c");
+}
+
+int cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                      const char *mode)
+{
     memset(p, 0, sizeof *p);
+    p->mode = mode;
     p->ctx = ctx;
     p->prog = prog;
     p->opt = opt;
@@ -1007,5 +1016,6 @@ void cg_plan_free(cg_plan *p)
     free(p->ins);
     free(p->buf);
     free(p->bug);
+    free(p->norm_of);
     cg_mask_free(p);
 }

@@ -20,13 +20,13 @@
 enum mode {
     MODE_TEXT, MODE_LATEX_DOC, MODE_STEPS, MODE_PATHS, MODE_C, MODE_DOT, MODE_VERIFY,
     MODE_CHECK, MODE_CHECK_FILE, MODE_EXPLAIN, MODE_CHECK_LATEX,
-    MODE_GRADE,
+    MODE_GRADE, MODE_NUMPY,
 };
 
 static const char *const mode_flags[] = {
     "(text)", "--latex-doc", "--steps", "--paths", "--c", "--dot", "--verify",
     "--check", "--check-file", "--explain", "--check-latex",
-    "--grade",
+    "--grade", "--numpy",
 };
 
 /* How answers are written: by the file's extension (.tex), or as told. */
@@ -67,6 +67,8 @@ static const char usage_text[] =
     "  --paths            the contribution of each use of a variable, then their sum\n"
     "  --c                C99 source; with --header FILE, --name PREFIX, --blas,\n"
     "                     --colmajor, --dims m=512,n=1024\n"
+    "  --numpy            a Python module over NumPy computing the objective and\n"
+    "                     the gradients, from the plan of --c (--name NAME)\n"
     "  --dot              the computational graph in Graphviz DOT (with --steps:\n"
     "                     the backward graph too)\n"
     "  --verify           compare with high-precision central differences\n"
@@ -206,7 +208,7 @@ static int flag_option(cli *c, const char *name)
         { "--latex-doc", MODE_LATEX_DOC }, { "--steps", MODE_STEPS },
         { "--paths", MODE_PATHS },         { "--c", MODE_C },
         { "--dot", MODE_DOT },             { "--verify", MODE_VERIFY },
-        { "--explain", MODE_EXPLAIN },
+        { "--explain", MODE_EXPLAIN },     { "--numpy", MODE_NUMPY },
     };
     options *o = &c->opt;
     if (!strcmp(name, "--latex"))
@@ -380,6 +382,8 @@ static int parse_options(cli *c, int argc, char **argv)
         return usage_error(c, "--layout goes with --jacobian or --hessian");
     if (o->answers && o->mode != MODE_CHECK_FILE)
         return usage_error(c, "--answers goes with --check-file");
+    if (o->mode == MODE_NUMPY && (o->c.blas || o->c.colmajor || o->header))
+        return usage_error(c, "--blas, --colmajor and --header go with --c, not --numpy");
     o->cfg.wrt = (const char *const *)o->wrt;
     o->cfg.n_wrt = o->n_wrt;
     return -1;
@@ -571,6 +575,7 @@ static enum nd_format format_of(const options *o)
     case MODE_STEPS: return o->latex ? ND_STEPS_LATEX : ND_STEPS;
     case MODE_PATHS: return o->latex ? ND_PATHS_LATEX : ND_PATHS;
     case MODE_C: return ND_C;
+    case MODE_NUMPY: return ND_NUMPY;
     case MODE_DOT: return o->dot_steps ? ND_DOT_STEPS : ND_DOT;
     case MODE_EXPLAIN: return ND_EXPLAIN;
     default: return o->latex ? ND_LATEX : ND_TEXT;

@@ -51,6 +51,7 @@ enum nd_format {
     ND_EXPLAIN,         /* the declarations in force */
     ND_JACOBIAN,        /* the Jacobian as text (nd_set_derivative, then ND_TEXT) */
     ND_HESSIAN,         /* the Hessian as text */
+    ND_NUMPY,           /* a Python module over NumPy: objective and gradients */
 };
 
 typedef struct nd_c_options {

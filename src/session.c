@@ -330,6 +330,7 @@ typedef struct c_arg {
     const nd_c_options *o;
     int header;
     strbuf *out;
+    const char *program, *gradients;    /* --numpy: for its docstring */
 } c_arg;
 
 /* The plan and the C of a fresh elaboration; raises through ctx on errors. */
@@ -338,10 +339,14 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
     c_arg *a = arg;
     cg_plan plan;
     cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
-    int st = cg_plan_build(&plan, ctx, prog, &o);
+    if (a->gradients)   /* NumPy has one layout, and no BLAS to choose */
+        o.blas = o.colmajor = 0;
+    int st = cg_plan_build_for(&plan, ctx, prog, &o, a->gradients ? "--numpy" : "--c");
     const char *dump = getenv("ND_DUMP_PLAN");  /* a debug hook: the plan instead of C */
     if (!st && dump && *dump && strcmp(dump, "0"))
         cg_plan_dump(&plan, a->out);
+    else if (!st && a->gradients)
+        st = cg_numpy(&plan, a->program, a->gradients, a->out);
     else if (!st)
         st = cg_emit(&plan, a->header, a->out);
     cg_plan_free(&plan);
@@ -349,8 +354,9 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 }
 
 /* --c and --header: on a fresh elaboration (column-major storage rewrites
- * the variables). */
-static int c_output(nd_session *s, const nd_c_options *c, int header, strbuf *out)
+ * the variables); --numpy (numpy) from the same plan, with the program and
+ * the text output for its docstring. */
+static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy, strbuf *out)
 {
     if (require_scalar(s))
         return s->status;
@@ -368,10 +374,17 @@ static int c_output(nd_session *s, const nd_c_options *c, int header, strbuf *ou
     const char **names = wrt_names(s);
     elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
-    c_arg a = { &o, header, out };
+    c_arg a = { &o, header, out, s->src.text, NULL };
+    strbuf text;
+    sb_init(&text);
+    if (numpy) {
+        emit_gradients(s->ctx, &s->prog, gradients(s), 0, &text);
+        a.gradients = sb_str(&text);
+    }
     int st = reelaborate(s, &eo, generate, &a);
     free(names);
     sb_free(&prefix);
+    sb_free(&text);
     return st;
 }
 
@@ -380,7 +393,7 @@ static const char *const format_names[] = {
     [ND_STEPS] = "--steps", [ND_STEPS_LATEX] = "--steps --latex", [ND_PATHS] = "--paths",
     [ND_PATHS_LATEX] = "--paths --latex", [ND_DOT] = "--dot", [ND_DOT_STEPS] = "--dot --steps",
     [ND_C] = "--c", [ND_C_HEADER] = "--header", [ND_EXPLAIN] = "--explain",
-    [ND_JACOBIAN] = "--jacobian", [ND_HESSIAN] = "--hessian",
+    [ND_JACOBIAN] = "--jacobian", [ND_HESSIAN] = "--hessian", [ND_NUMPY] = "--numpy",
 };
 
 static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, char **out)
@@ -414,7 +427,10 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
             break;
         case ND_C:
         case ND_C_HEADER:
-            st = c_output(s, c, fmt == ND_C_HEADER, &b);
+            st = c_output(s, c, fmt == ND_C_HEADER, 0, &b);
+            break;
+        case ND_NUMPY:
+            st = c_output(s, c, 0, 1, &b);
             break;
         case ND_DOT:
             emit_dot(s->ctx, &s->prog, 0, &b);

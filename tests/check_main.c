@@ -22,6 +22,7 @@ int main(void)
     srunner_add_suite(sr, suite_readable());
     srunner_add_suite(sr, suite_dot());
     srunner_add_suite(sr, suite_codegen());
+    srunner_add_suite(sr, suite_numpy());
     srunner_add_suite(sr, suite_scale());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -47,7 +47,7 @@ class Position(ctypes.Structure):
 
 # enum nd_format, in the header's order (ORDER nd_format)
 (TEXT, LATEX, LATEX_DOC, STEPS, STEPS_LATEX, PATHS, PATHS_LATEX, DOT, DOT_STEPS,
- C, C_HEADER, EXPLAIN, JACOBIAN, HESSIAN) = range(14)
+ C, C_HEADER, EXPLAIN, JACOBIAN, HESSIAN, NUMPY) = range(15)
 
 CHECK_JSON = 1
 CHECK_EXPRESSION = 2

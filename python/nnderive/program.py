@@ -381,6 +381,25 @@ class Program:
         copts = _lib.COptions(keep[0], int(bool(blas)), int(bool(colmajor)), keep[1])
         return self._emit(_lib.C_HEADER if header else _lib.C, copts)
 
+    def numpy(self, name=None, dims=None):
+        """A Python module over NumPy that computes the objective and the
+        gradients (--numpy), from the same evaluation plan as the C: one
+        function ``name`` (--name; default as for c()) taking the variables
+        in declaration order and returning ``(value, grad_1, ...)``.
+        ``dims`` are the cost model's sizes, as for c()."""
+        if isinstance(dims, dict):
+            dims = ",".join("%s=%d" % kv for kv in dims.items())
+        keep = [_encode(name) if name else None, _encode(dims) if dims else None]
+        copts = _lib.COptions(keep[0], 0, 0, keep[1])
+        return self._emit(_lib.NUMPY, copts)
+
+    def numpy_function(self, name="f", dims=None):
+        """The function of numpy() itself, loaded: the module's text run in a
+        namespace of its own (numpy is imported then, not before)."""
+        namespace = {"__name__": "nnderive_numpy_" + name}
+        exec(compile(self.numpy(name, dims), "<nnderive --numpy>", "exec"), namespace)
+        return namespace[name]
+
     def verify(self):
         """The gradients against high-precision central differences at random
         points (--verify): a Verification, true when they agree."""
