@@ -28,6 +28,14 @@ typedef struct cg_options {
     const char *dims;               /* "m=512,n=1024" for the cost model, or NULL */
 } cg_options;
 
+/* What the outputs are (cg_plan_build_kind). */
+enum cg_kind {
+    CG_GRADIENT,        /* the gradient w.r.t. each --wrt variable */
+    CG_JACOBIAN,        /* the Jacobian w.r.t. each (jac_make_blocks) */
+    CG_HESSIAN,         /* the Hessian's blocks on and above the diagonal */
+    CG_HVP,             /* H*v: new inputs v_x, one per --wrt variable */
+};
+
 enum val_kind { V_INLINE, V_INPUT, V_SCALAR, V_BUFFER };
 
 /* Which outputs need a value: a set of bits, bit 0 the objective and bit
@@ -113,13 +121,26 @@ typedef struct cg_plan {
     int *mask_tab;      /* open addressing over masks, by hash */
     int mask_cap;
     char *bug;          /* the first inconsistency found, or NULL */
+    enum cg_kind kind;
+    int denominator;    /* CG_JACOBIAN: each block transposed, J[j, i] = d f_i / d x_j */
+    int *out_row, *out_col; /* by output: the --wrt indices it is the derivative
+                               by (out_col = out_row but for a Hessian block) */
 } cg_plan;
 
 /* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
+/* The same for outputs of another kind than gradients. */
+int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                       enum cg_kind kind, int denominator);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
+
+/* Output g's name in the plan dump and the _grad_names list: its variable's
+ * ("x"), or both variables' for an off-diagonal Hessian block ("x,y"). */
+void cg_out_name(const cg_plan *p, int g, strbuf *out);
+/* The stem of its C identifier: "grad", "jac", "hess" or "hv". */
+const char *cg_out_stem(const cg_plan *p);
 
 /* Masks (cg_mask.c): the set {bit}, a union, and the table's end. */
 cg_mask cg_mask_bit(cg_plan *p, int bit);
@@ -149,5 +170,16 @@ void cg_plan_dump(cg_plan *p, strbuf *out);
 
 /* The C source (header_only: the prototypes) into out. */
 int cg_emit(cg_plan *p, int header_only, strbuf *out);
+
+/* A file of several plans (--hessian: the Hessian, then NAME_hvp): each
+ * plan's functions as a part, then the file around them (the first plan's
+ * comment and storage; the helpers of all the parts, once). */
+typedef struct cg_part {
+    strbuf protos, code;
+    unsigned helpers;
+} cg_part;
+int cg_emit_part(cg_plan *p, cg_part *part);     /* 0, or 2 after an error */
+void cg_part_free(cg_part *part);
+void cg_emit_file(const cg_plan *p, cg_part *parts, int n, int header_only, strbuf *out);
 
 #endif

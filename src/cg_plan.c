@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "derive.h"
+#include "jacobian.h"
+#include "mk.h"
+#include "simplify.h"
 #include "ops.h"
 
 cg_value *cg_val(cg_plan *p, const nd_node *n)
@@ -320,14 +323,97 @@ static int sizes_known(cg_plan *p)
 
 /* ---- the whole ---- */
 
-static void roots(cg_plan *p)
+/* One output per --wrt variable, by itself (a gradient, a Jacobian, H*v). */
+static void outputs_by_variable(cg_plan *p)
+{
+    p->n_grads = p->prog->n_wrt;
+    p->grads = xmalloc(((size_t)p->n_grads + 1) * sizeof *p->grads);
+    p->out_row = xmalloc(((size_t)p->n_grads + 1) * sizeof *p->out_row);
+    p->out_col = xmalloc(((size_t)p->n_grads + 1) * sizeof *p->out_col);
+    for (int g = 0; g < p->n_grads; g++)
+        p->out_row[g] = p->out_col[g] = g;
+}
+
+/* H*v as the gradient of phi = sum_i v_i'*g_i(x), g_i the gradient by x_i
+ * and v_i a new input shaped like x_i: reverse mode over the gradient, so
+ * a product costs what the gradient costs, and no Hessian is formed. */
+static void hvp_roots(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    const nd_prog *prog = p->prog;
+    int n = prog->n_wrt;
+    nd_node **g = xmalloc(((size_t)n + 1) * sizeof *g), **terms = xmalloc(((size_t)n + 1) * sizeof *terms);
+    derive_gradients(ctx, p->objective, prog->wrt, n, g);
+    emit_simplify_all(ctx, g, n);
+    strbuf b;
+    sb_init(&b);
+    for (int i = 0; i < n; i++) {
+        nd_var *x = &ctx->vars[prog->wrt[i]];
+        sb_clear(&b);
+        sb_printf(&b, "v_%s", x->name);
+        nd_shape shape = x->shape;
+        int v = ctx_add_var(ctx, arena_strdup(ctx->arena, sb_str(&b)), x->loc, shape, 1, AS_NONE);
+        terms[i] = mk_inner(ctx, ctx->vars[v].node, g[i]);
+    }
+    sb_free(&b);
+    derive_gradients(ctx, mk_add(ctx, terms, n), prog->wrt, n, p->grads);
+    emit_simplify_all(ctx, p->grads, n);
+    free(g);
+    free(terms);
+}
+
+/* The Jacobian's or the Hessian's blocks (jac_make_blocks: simplified,
+ * the Hessian's on and above the diagonal); a vector objective returns 0. */
+static int block_roots(cg_plan *p)
+{
+    nd_ctx *ctx = p->ctx;
+    jac_blocks b;
+    if (jac_make_blocks(ctx, p->prog, p->kind == CG_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN, &b))
+        return 2;
+    if (p->denominator)
+        jac_transpose_blocks(ctx, &b);
+    p->n_grads = b.n;
+    p->grads = xmalloc(((size_t)b.n + 1) * sizeof *p->grads);
+    p->out_row = xmalloc(((size_t)b.n + 1) * sizeof *p->out_row);
+    p->out_col = xmalloc(((size_t)b.n + 1) * sizeof *p->out_col);
+    for (int k = 0; k < b.n; k++) {
+        p->grads[k] = b.expr[k];
+        p->out_row[k] = b.row[k];
+        p->out_col[k] = b.col[k];
+    }
+    jac_blocks_free(&b);
+    if (!shape_is_scalar(ctx, p->objective->shape))
+        p->objective = mk_zero(ctx, shape_make(DIM_ONE, DIM_ONE));
+    return 0;
+}
+
+static int roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     const nd_prog *prog = p->prog;
     p->objective = ctx->binds[prog->objective].node;
-    p->n_grads = prog->n_wrt;
-    p->grads = xmalloc(((size_t)p->n_grads + 1) * sizeof *p->grads);
-    derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
+    if (p->kind == CG_JACOBIAN || p->kind == CG_HESSIAN)
+        return block_roots(p);
+    outputs_by_variable(p);
+    if (p->kind == CG_HVP)
+        hvp_roots(p);
+    else
+        derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
+    return 0;
+}
+
+void cg_out_name(const cg_plan *p, int g, strbuf *out)
+{
+    const nd_var *vars = p->ctx->vars;
+    sb_puts(out, vars[p->prog->wrt[p->out_row[g]]].name);
+    if (p->out_col[g] != p->out_row[g])
+        sb_printf(out, ",%s", vars[p->prog->wrt[p->out_col[g]]].name);
+}
+
+const char *cg_out_stem(const cg_plan *p)
+{
+    static const char *const stem[] = { "grad", "jac", "hess", "hv" };
+    return stem[p->kind];
 }
 
 /* Operators whose row has no C form (NOCODE, not an input: README,
@@ -355,7 +441,15 @@ static int without_c(cg_plan *p)
 
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
 {
+    return cg_plan_build_kind(p, ctx, prog, opt, CG_GRADIENT, 0);
+}
+
+int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                       enum cg_kind kind, int denominator)
+{
     memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->denominator = denominator;
     p->ctx = ctx;
     p->prog = prog;
     p->opt = opt;
@@ -364,8 +458,7 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
         return 2;
     p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
     p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
-    roots(p);
-    if (without_c(p))
+    if (roots(p) || without_c(p))
         return 2;
     if (opt->colmajor)
         cg_to_colmajor(p);
@@ -392,6 +485,8 @@ void cg_plan_free(cg_plan *p)
     free(p->estimate);
     free(p->dims);
     free(p->grads);
+    free(p->out_row);
+    free(p->out_col);
     free(p->val);
     free(p->ins);
     free(p->buf);
