@@ -78,6 +78,8 @@ enum ins_kind {
     I_MM,       /* C = A*B: i-k-j, or dot products when B is read transposed */
     I_REDUCE,   /* s = sum over (i, j) of a term */
     I_CALL,     /* a helper: inv, det, logdet, mpow, softmax, ..., crossentropy */
+    I_SYRK,     /* C = X'*diag(d)*X (a = X, b = d): the upper triangle, mirrored;
+                   --blas: dsyrk on a scratch of sqrt(|d|)-scaled rows */
 };
 
 typedef struct cg_ins {
@@ -135,6 +137,8 @@ int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_op
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
+/* Is n the product X'*diag(d)*X that I_SYRK computes? */
+int cg_is_syrk(const cg_plan *p, const nd_node *n);
 
 /* Output g's name in the plan dump and the _grad_names list: its variable's
  * ("x"), or both variables' for an off-diagonal Hessian block ("x,y"). */

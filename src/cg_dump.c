@@ -28,7 +28,7 @@ static void out_label(const cg_plan *p, int g, strbuf *out)
 }
 static const char *const kind_name[] = {
     [I_SCALAR] = "scalar", [I_ELEM] = "elem", [I_MV] = "mv",     [I_MVT] = "mvt",
-    [I_MM] = "mm",         [I_REDUCE] = "reduce", [I_CALL] = "call",
+    [I_MM] = "mm",         [I_REDUCE] = "reduce", [I_CALL] = "call",   [I_SYRK] = "syrk",
 };
 
 /* The names of the materialized values, as the printer's names (freed

@@ -218,6 +218,16 @@ static nd_node *order_chain(cg_plan *p, nd_node **f, int n)
 
 static nd_node *normalize(norm *N, nd_node *n);
 
+/* X'*diag(d)*X (a Hessian's Gauss-Newton block) stays one product of three
+ * factors, for I_SYRK: symmetric, half the work of two products. */
+static nd_node *syrk_chain(cg_plan *p, nd_node *n, nd_node **f, int nf)
+{
+    if (nf != 3)
+        return NULL;
+    nd_node *r = expr_node(p->ctx, OP_PROD, n->shape, f, 3);
+    return cg_is_syrk(p, r) ? r : NULL;
+}
+
 static nd_node *normalize_prod(norm *N, nd_node *n, nd_node **k)
 {
     cg_plan *p = N->p;
@@ -226,7 +236,9 @@ static nd_node *normalize_prod(norm *N, nd_node *n, nd_node **k)
         c0++;
     if (nk - c0 < 2 || (c0 == 0 && nk == 2))
         return expr_node(p->ctx, OP_PROD, n->shape, k, nk);
-    nd_node *tree = order_chain(p, k + c0, nk - c0);
+    nd_node *tree = syrk_chain(p, n, k + c0, nk - c0);
+    if (!tree)
+        tree = order_chain(p, k + c0, nk - c0);
     if (!c0)
         return tree;
     k[c0] = tree;

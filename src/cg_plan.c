@@ -72,6 +72,13 @@ static int is_product(cg_plan *p, const nd_node *n)
            !is_outer(p, n);
 }
 
+int cg_is_syrk(const cg_plan *p, const nd_node *n)
+{
+    return n->op == OP_PROD && n->nkids == 3 && ops_table[n->kid[1]->op].c_form == CGF_DIAGM &&
+           n->kid[0]->op == OP_TRANSPOSE && n->kid[0]->kid[0] == n->kid[2] &&
+           !dim_is_one(p->ctx, n->kid[2]->shape.cols);
+}
+
 /* Computed by a helper function of the generated file (its row's call). */
 static int is_helper(const nd_node *n)
 {
@@ -112,7 +119,7 @@ static void classify(cg_plan *p, nd_node *n)
         v->kind = V_INLINE;
     } else if (scalar(p, n)) {  /* whatever it was built as: a 1 x 1 is a number */
         v->kind = V_SCALAR;
-    } else if (is_product(p, n) || is_helper(n) || v->needs_buffer ||
+    } else if (is_product(p, n) || is_helper(n) || cg_is_syrk(p, n) || v->needs_buffer ||
                (v->uses > 1 && !trivial(p, n))) {
         v->kind = V_BUFFER;
     } else {
@@ -141,6 +148,11 @@ static void require(cg_plan *p, nd_node *n)
         for (uint32_t k = 0; k < n->nkids; k++)
             if (n->kid[k]->op != OP_VAR)
                 cg_val(p, n->kid[k])->needs_buffer = 1;
+        return;
+    }
+    if (cg_is_syrk(p, n)) {     /* X read n/2 times per row: an array */
+        if (n->kid[2]->op != OP_VAR && !trivial(p, n->kid[2]))
+            cg_val(p, n->kid[2])->needs_buffer = 1;
         return;
     }
     if (!is_product(p, n))
@@ -250,7 +262,13 @@ static void value_ins(cg_plan *p, nd_node *n)
         return;
     }
     v->index = new_buffer(p, n->shape, -1);
-    if (is_product(p, n))
+    if (cg_is_syrk(p, n)) {
+        cg_ins *in = add_ins(p, I_SYRK, n, v->mask);
+        in->a = n->kid[2];
+        in->b = n->kid[1]->kid[0];
+        if (p->opt->blas)
+            in->scratch = new_buffer(p, in->a->shape, -1);
+    } else if (is_product(p, n))
         product_ins(p, n, v->mask);
     else if (is_helper(n))
         add_ins(p, I_CALL, n, v->mask)->scratch = helper_scratch(p, n);

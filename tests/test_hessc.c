@@ -66,6 +66,8 @@ static const hc_case cases[] = {
     { ND_DERIV_JACOBIAN, "z : vector(n)\nf = softmax(z)\nwrt z" },
     { ND_DERIV_JACOBIAN, "W : matrix(m, n)\nx : vector(n)\nb : vector(m)\n"
                          "h = tanh(W*x + b)\nwrt x" },
+    /* d of both signs in X'*diag(d)*X (--blas: two dsyrk calls) */
+    { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\nf = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
     /* several blocks: the Hessian's on and above the diagonal, in order */
     { ND_DERIV_HESSIAN, "A : matrix(n, m)\nx : vector(n)\ny : vector(m)\na : scalar\n"
                         "f = x'*A*y + sum(exp(A'*x)) .* a + a^3*norm2(y)\nwrt x, y, a" },
