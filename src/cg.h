@@ -28,6 +28,14 @@ typedef struct cg_options {
     const char *dims;               /* "m=512,n=1024" for the cost model, or NULL */
 } cg_options;
 
+/* What the outputs are (cg_plan_build_kind). */
+enum cg_kind {
+    CG_GRADIENT,        /* the gradient w.r.t. each --wrt variable */
+    CG_JACOBIAN,        /* the Jacobian w.r.t. each (jac_make_blocks) */
+    CG_HESSIAN,         /* the Hessian's blocks on and above the diagonal */
+    CG_HVP,             /* H*v: new inputs v_x, one per --wrt variable */
+};
+
 enum val_kind { V_INLINE, V_INPUT, V_SCALAR, V_BUFFER };
 
 /* Which outputs need a value: a set of bits, bit 0 the objective and bit
@@ -70,6 +78,8 @@ enum ins_kind {
     I_MM,       /* C = A*B: i-k-j, or dot products when B is read transposed */
     I_REDUCE,   /* s = sum over (i, j) of a term */
     I_CALL,     /* a helper: inv, det, logdet, mpow, softmax, ..., crossentropy */
+    I_SYRK,     /* C = X'*diag(d)*X (a = X, b = d): the upper triangle, mirrored;
+                   --blas: dsyrk on a scratch of sqrt(|d|)-scaled rows */
 };
 
 typedef struct cg_ins {
@@ -117,6 +127,10 @@ typedef struct cg_plan {
     uint32_t n_norm;
     const char *mode;   /* the option the messages name: "--c", "--numpy" */
     char *bug;          /* the first inconsistency found, or NULL */
+    enum cg_kind kind;
+    int denominator;    /* CG_JACOBIAN: each block transposed, J[j, i] = d f_i / d x_j */
+    int *out_row, *out_col; /* by output: the --wrt indices it is the derivative
+                               by (out_col = out_row but for a Hessian block) */
 } cg_plan;
 
 /* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
@@ -124,9 +138,20 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
 /* The same for another backend: mode is its option, for the messages. */
 int cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
                       const char *mode);
+/* The same for outputs of another kind than gradients. */
+int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                       enum cg_kind kind, int denominator);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
+/* Is n the product X'*diag(d)*X that I_SYRK computes? */
+int cg_is_syrk(const cg_plan *p, const nd_node *n);
+
+/* Output g's name in the plan dump and the _grad_names list: its variable's
+ * ("x"), or both variables' for an off-diagonal Hessian block ("x,y"). */
+void cg_out_name(const cg_plan *p, int g, strbuf *out);
+/* The stem of its C identifier: "grad", "jac", "hess" or "hv". */
+const char *cg_out_stem(const cg_plan *p);
 
 /* Masks (cg_mask.c): the set {bit}, a union, and the table's end. */
 cg_mask cg_mask_bit(cg_plan *p, int bit);
@@ -161,5 +186,16 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out);
  * program and gradients (the text output) go into its docstring.  Returns
  * 0, or 2 after an error in ctx->diag (an operator it has no form for). */
 int cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out);
+
+/* A file of several plans (--hessian: the Hessian, then NAME_hvp): each
+ * plan's functions as a part, then the file around them (the first plan's
+ * comment and storage; the helpers of all the parts, once). */
+typedef struct cg_part {
+    strbuf protos, code;
+    unsigned helpers;
+} cg_part;
+int cg_emit_part(cg_plan *p, cg_part *part);     /* 0, or 2 after an error */
+void cg_part_free(cg_part *part);
+void cg_emit_file(const cg_plan *p, cg_part *parts, int n, int header_only, strbuf *out);
 
 #endif

@@ -19,9 +19,16 @@
 #include "print.h"
 #include "shape.h"
 
+
+/* %grad_W (%hess_x, %jac_x, %hv_x; %hess_x,y for an off-diagonal block). */
+static void out_label(const cg_plan *p, int g, strbuf *out)
+{
+    sb_printf(out, "%%%s_", cg_out_stem(p));
+    cg_out_name(p, g, out);
+}
 static const char *const kind_name[] = {
     [I_SCALAR] = "scalar", [I_ELEM] = "elem", [I_MV] = "mv",     [I_MVT] = "mvt",
-    [I_MM] = "mm",         [I_REDUCE] = "reduce", [I_CALL] = "call",
+    [I_MM] = "mm",         [I_REDUCE] = "reduce", [I_CALL] = "call",   [I_SYRK] = "syrk",
 };
 
 /* The names of the materialized values, as the printer's names (freed
@@ -42,7 +49,7 @@ static char **name_values(cg_plan *p, printer *pr)
         if (v->kind == V_SCALAR)
             sb_printf(&b, "%%s%d", v->index);
         else if (p->buf[v->index].grad >= 0)
-            sb_printf(&b, "%%grad_%s", ctx->vars[p->prog->wrt[p->buf[v->index].grad]].name);
+            out_label(p, p->buf[v->index].grad, &b);
         else
             sb_printf(&b, "%%%s%d", v->row_local ? "r" : "b", v->index);
         names[id] = b.s;
@@ -65,8 +72,11 @@ static void mask_text(cg_plan *p, cg_mask m, strbuf *out)
         for (int bit = 0; bit < 32; bit++)
             if (d->bits[k] & (1u << bit)) {
                 int g = (int)d->word[k] * 32 + bit - 1;
-                sb_printf(out, "%s%s", any++ ? ", " : "",
-                          g < 0 ? "L" : p->ctx->vars[p->prog->wrt[g]].name);
+                sb_puts(out, any++ ? ", " : "");
+                if (g < 0)
+                    sb_putc(out, 'L');
+                else
+                    cg_out_name(p, g, out);
             }
     sb_putc(out, '}');
 }
@@ -76,7 +86,7 @@ static void dump_ins(cg_plan *p, printer *pr, char **names, const cg_ins *in, st
     nd_ctx *ctx = p->ctx;
     sb_printf(out, "g%d %s ", in->group, kind_name[in->kind]);
     if (in->out >= 0)
-        sb_printf(out, "%%grad_%s", ctx->vars[p->prog->wrt[in->out]].name);
+        out_label(p, in->out, out);
     else
         sb_puts(out, names[in->node->id] ? names[in->node->id] : "?");
     sb_puts(out, " = ");
@@ -108,8 +118,11 @@ static void dump_buffers(cg_plan *p, strbuf *out)
         if (local[b])       /* a local double r<k> of one loop, no memory */
             sb_puts(out, "row local\n");
         else if (f->grad >= 0)
-            sb_printf(out, "grad %s, groups %d..%d\n", ctx->vars[p->prog->wrt[f->grad]].name,
-                      f->first, f->last);
+        {
+            sb_puts(out, "grad ");
+            cg_out_name(p, f->grad, out);
+            sb_printf(out, ", groups %d..%d\n", f->first, f->last);
+        }
         else
             sb_printf(out, "slot %d, groups %d..%d\n", f->slot, f->first, f->last);
     }

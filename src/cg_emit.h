@@ -58,6 +58,8 @@ void cg_elem(cg_emitter *E, const nd_node *n, const char *ri, const char *ci, st
 void cg_velem(cg_emitter *E, const nd_node *v, const char *c, strbuf *out);
 void cg_use_helpers(cg_emitter *E, const char *text);
 void cg_write_helpers(cg_emitter *E, strbuf *out);
+/* cg_loop.c: I_SYRK, C = X'*diag(d)*X. */
+void cg_syrk_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind);
 
 /* cg_loop.c */
 int cg_open_loop(cg_emitter *E, strbuf *out, int indent, const char *v, nd_dim bound);

@@ -120,6 +120,8 @@ static void single(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
         scalar_ins(E, in, out, ind + g);
     else if (in->kind == I_CALL)
         call_ins(E, in, out, ind + g);
+    else if (in->kind == I_SYRK)
+        cg_syrk_ins(E, in, out, ind + g);
     cg_close_loop(out, ind, g);
 }
 

@@ -479,3 +479,93 @@ int cg_blas_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
         sb_free(all[i]);
     return 1;
 }
+
+/* ---- I_SYRK: C = X'*diag(d)*X, X m x n ----
+ * The upper triangle only, then mirrored.  Plain C: a rank-1 update per
+ * row k of X, j from i on (half a general product's multiplications).
+ * --blas: the rows of X scaled by sqrt(|d_k|) into the scratch, those with
+ * d_k >= 0 from the top and the others from the bottom, then
+ * C = B+'*B+ - B-'*B- by two dsyrk calls of m rows in all: no sign of d is
+ * assumed. */
+
+static void syrk_mirror(cg_emitter *E, const char *c, const char *n, strbuf *out, int ind)
+{
+    cg_line(out, ind, "for (i = 1; i < %s; i++)", n);
+    cg_line(out, ind + 1, "for (j = 0; j < i; j++)");
+    cg_line(out, ind + 2, "%s[i * %s + j] = %s[j * %s + i];", c, n, c, n);
+    E->uses |= U_I | U_J;
+}
+
+static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char *m,
+                      const char *n, const char *d, strbuf *out, int ind)
+{
+    strbuf xkj, s;
+    sb_init(&xkj);
+    sb_init(&s);
+    cg_elem(E, in->a, "k", "j", &xkj);
+    sb_printf(&s, "b%d", in->scratch);
+    cg_use_buf(E, in->scratch);
+    cg_line(out, ind, "{");
+    cg_line(out, ind + 1, "long nd_pos = 0, nd_neg = %s;", m);
+    cg_line(out, ind + 1, "for (k = 0; k < %s; k++) {", m);
+    cg_line(out, ind + 2, "double *nd_row;");
+    cg_line(out, ind + 2, "vi = %s;", d);
+    cg_line(out, ind + 2, "aik = sqrt(fabs(vi));");
+    cg_line(out, ind + 2, "nd_row = %s + (vi >= 0.0 ? nd_pos++ : --nd_neg) * %s;", sb_str(&s), n);
+    cg_line(out, ind + 2, "for (j = 0; j < %s; j++)", n);
+    cg_line(out, ind + 3, "nd_row[j] = aik * %s;", sb_str(&xkj));
+    cg_line(out, ind + 1, "}");
+    cg_line(out, ind + 1, "if (nd_pos > 0)");
+    cg_line(out, ind + 2, "cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, %s, nd_pos, 1.0, "
+                          "%s, %s, 0.0, %s, %s);", n, sb_str(&s), n, c, n);
+    cg_line(out, ind + 1, "if (nd_pos < %s)", m);
+    cg_line(out, ind + 2, "cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, %s, %s - nd_pos, "
+                          "-1.0, %s + nd_pos * %s, %s, nd_pos > 0 ? 1.0 : 0.0, %s, %s);",
+            n, m, sb_str(&s), n, n, c, n);
+    cg_line(out, ind, "}");
+    E->uses |= U_K | U_J | U_VI | U_AIK;
+    sb_free(&xkj);
+    sb_free(&s);
+}
+
+static void syrk_plain(cg_emitter *E, const cg_ins *in, const char *c, const char *m,
+                       const char *n, const char *d, strbuf *out, int ind)
+{
+    strbuf xki, xkj;
+    sb_init(&xki);
+    sb_init(&xkj);
+    cg_elem(E, in->a, "k", "i", &xki);
+    cg_elem(E, in->a, "k", "j", &xkj);
+    cg_line(out, ind, "for (i = 0; i < %s * %s; i++)", n, n);
+    cg_line(out, ind + 1, "%s[i] = 0.0;", c);
+    cg_line(out, ind, "for (k = 0; k < %s; k++) {", m);
+    cg_line(out, ind + 1, "vi = %s;", d);
+    cg_line(out, ind + 1, "for (i = 0; i < %s; i++) {", n);
+    cg_line(out, ind + 2, "aik = vi * %s;", sb_str(&xki));
+    cg_line(out, ind + 2, "for (j = i; j < %s; j++)", n);
+    cg_line(out, ind + 3, "%s[i * %s + j] += aik * %s;", c, n, sb_str(&xkj));
+    cg_line(out, ind + 1, "}");
+    cg_line(out, ind, "}");
+    E->uses |= U_I | U_J | U_K | U_VI | U_AIK;
+    sb_free(&xki);
+    sb_free(&xkj);
+}
+
+void cg_syrk_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
+{
+    strbuf c, m, n, d;
+    strbuf *all[] = { &c, &m, &n, &d };
+    for (size_t i = 0; i < 4; i++)
+        sb_init(all[i]);
+    cg_pointer_text(E, in->node, &c);
+    cg_dim_text(E, in->a->shape.rows, &m);
+    cg_dim_text(E, in->a->shape.cols, &n);
+    cg_velem(E, in->b, "k", &d);
+    if (E->p->opt->blas)
+        syrk_blas(E, in, sb_str(&c), sb_str(&m), sb_str(&n), sb_str(&d), out, ind);
+    else
+        syrk_plain(E, in, sb_str(&c), sb_str(&m), sb_str(&n), sb_str(&d), out, ind);
+    syrk_mirror(E, sb_str(&c), sb_str(&n), out, ind);
+    for (size_t i = 0; i < 4; i++)
+        sb_free(all[i]);
+}

@@ -398,7 +398,9 @@ void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const ch
     sb_init(&b);
     for (int g = 0; g < p->n_grads; g++) {  /* grad_W, unless given already */
         sb_clear(&b);
-        sb_printf(&b, "grad_%s", var_c[p->prog->wrt[g]]);
+        sb_printf(&b, "%s_%s", cg_out_stem(p), var_c[p->prog->wrt[p->out_row[g]]]);
+        if (p->out_col[g] != p->out_row[g])
+            sb_printf(&b, "_%s", var_c[p->prog->wrt[p->out_col[g]]]);
         while (set_has(&N.given, sb_str(&b)))
             sb_putc(&b, '_');
         grad_c[g] = arena_strdup(ctx->arena, sb_str(&b));

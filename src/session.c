@@ -329,26 +329,63 @@ static const char *c_prefix(nd_session *s, const nd_c_options *c, strbuf *b)
 typedef struct c_arg {
     const nd_c_options *o;
     int header;
+    enum jac_kind kind;
+    int denominator;
     strbuf *out;
     const char *program, *gradients;    /* --numpy: for its docstring */
 } c_arg;
+
+/* --hessian: NAME_hvp after the Hessian, its plan built in the same ctx
+ * once the Hessian's C is written (its inputs v_x are variables of their
+ * own, which the Hessian's functions must not take). */
+static int generate_hvp(nd_ctx *ctx, const nd_prog *prog, c_arg *a, cg_plan *first,
+                        cg_part *parts, int dump)
+{
+    strbuf name;
+    sb_init(&name);
+    sb_printf(&name, "%s_hvp", a->o->name);
+    cg_options o = { sb_str(&name), a->o->blas, a->o->colmajor, a->o->dims };
+    cg_plan plan;
+    int st = cg_plan_build_kind(&plan, ctx, prog, &o, CG_HVP, 0);
+    if (!st && dump)
+        cg_plan_dump(&plan, a->out);
+    else if (!st && !(st = cg_emit_part(&plan, &parts[1]))) {
+        cg_emit_file(first, parts, 2, a->header, a->out);
+        cg_part_free(&parts[1]);
+    }
+    cg_plan_free(&plan);
+    sb_free(&name);
+    return st;
+}
 
 /* The plan and the C of a fresh elaboration; raises through ctx on errors. */
 static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
     c_arg *a = arg;
     cg_plan plan;
+    static const enum cg_kind kinds[] = { [JAC_GRADIENT] = CG_GRADIENT,
+                                          [JAC_JACOBIAN] = CG_JACOBIAN,
+                                          [JAC_HESSIAN] = CG_HESSIAN };
     cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
     if (a->gradients)   /* NumPy has one layout, and no BLAS to choose */
         o.blas = o.colmajor = 0;
-    int st = cg_plan_build_for(&plan, ctx, prog, &o, a->gradients ? "--numpy" : "--c");
-    const char *dump = getenv("ND_DUMP_PLAN");  /* a debug hook: the plan instead of C */
-    if (!st && dump && *dump && strcmp(dump, "0"))
+    int st = a->gradients ? cg_plan_build_for(&plan, ctx, prog, &o, "--numpy")
+                          : cg_plan_build_kind(&plan, ctx, prog, &o, kinds[a->kind], a->denominator);
+    const char *env = getenv("ND_DUMP_PLAN");   /* a debug hook: the plan instead of C */
+    int dump = env && *env && strcmp(env, "0");
+    cg_part parts[2];
+    if (!st && dump) {
         cg_plan_dump(&plan, a->out);
-    else if (!st && a->gradients)
+        if (a->kind == JAC_HESSIAN)
+            st = generate_hvp(ctx, prog, a, &plan, parts, 1);
+    } else if (!st && a->gradients) {
         st = cg_numpy(&plan, a->program, a->gradients, a->out);
-    else if (!st)
+    } else if (!st && a->kind != JAC_HESSIAN) {
         st = cg_emit(&plan, a->header, a->out);
+    } else if (!st && !(st = cg_emit_part(&plan, &parts[0]))) {
+        st = generate_hvp(ctx, prog, a, &plan, parts, 0);
+        cg_part_free(&parts[0]);
+    }
     cg_plan_free(&plan);
     return st;
 }
@@ -358,7 +395,7 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
  * the text output for its docstring. */
 static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy, strbuf *out)
 {
-    if (require_scalar(s))
+    if (s->kind ? (jac_require(s->ctx, &s->prog, s->kind) ? fail(s) : 0) : require_scalar(s))
         return s->status;
     strbuf prefix;
     sb_init(&prefix);
@@ -374,7 +411,7 @@ static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy,
     const char **names = wrt_names(s);
     elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
-    c_arg a = { &o, header, out, s->src.text, NULL };
+    c_arg a = { &o, header, s->kind, s->denominator, out, s->src.text, NULL };
     strbuf text;
     sb_init(&text);
     if (numpy) {
@@ -408,6 +445,8 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
     if (!st && s->kind && fmt != ND_EXPLAIN && fmt != ND_DOT) {
         if (fmt == ND_TEXT || fmt == ND_LATEX || fmt == ND_LATEX_DOC)
             st = derivative_lines(s, fmt, &b);
+        else if (fmt == ND_C || fmt == ND_C_HEADER)
+            st = c_output(s, c, fmt == ND_C_HEADER, 0, &b);
         else
             st = kind_unsupported(s, format_names[fmt]);
     } else if (!st) {

@@ -1,0 +1,40 @@
+/* cg_plan_impl.h: what the planner's files share (cg_plan.c builds the
+ * plan, cg_order.c orders the products, cg_fuse.c groups loops and places
+ * buffers). Not for the emitters: they read the plan through cg.h. */
+#ifndef ND_CG_PLAN_IMPL_H
+#define ND_CG_PLAN_IMPL_H
+
+#include "cg.h"
+#include "shape.h"
+
+static inline int scalar(cg_plan *p, const nd_node *n)
+{
+    return shape_is_scalar(p->ctx, n->shape);
+}
+
+static inline int is_outer(cg_plan *p, const nd_node *n)
+{
+    return n->op == OP_PROD && n->nkids == 2 && !scalar(p, n->kid[0]) &&
+           dim_is_one(p->ctx, n->kid[0]->shape.cols);
+}
+
+static inline int is_dot(cg_plan *p, const nd_node *n)
+{
+    return n->op == OP_PROD && n->nkids == 2 && !scalar(p, n->kid[0]) && scalar(p, n);
+}
+
+/* An inconsistency of the plan (a bug): the first is kept in p->bug. */
+void cg_plan_bug(cg_plan *p, const nd_node *n, const char *what);
+
+/* cg_order.c: --dims, each matrix chain associated by cost, column-major. */
+int cg_parse_dims(cg_plan *p, const char *spec);
+void cg_normalize_roots(cg_plan *p);
+void cg_to_colmajor(cg_plan *p);
+
+/* cg_fuse.c: row loops fused into groups, then the workspace. */
+void cg_fuse(cg_plan *p);
+void cg_row_locals(cg_plan *p);
+void cg_lifetimes(cg_plan *p);
+void cg_assign_slots(cg_plan *p);
+
+#endif

@@ -1,0 +1,295 @@
+/* test_hessc.c: --c with --hessian and --jacobian, and NAME_hvp.
+ *
+ * Each program's generated C is compiled (gcc, -std=c99 -Wall -Wextra
+ * -pedantic -Werror) with a small driver and run on random inputs the
+ * MPFR evaluator also used: every block of the Jacobian or the Hessian
+ * (row-major, the blocks of jac_make_blocks in their order) must agree with
+ * the evaluator's value of the symbolic block to a relative 1e-10, and
+ * NAME_hvp(v) with the evaluator's Hessian times a random v. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eval.h"
+#include "ops.h"
+#include "helpers.h"
+#include "jacobian.h"
+#include "shape.h"
+#include "verify.h"
+
+static const char driver[] =
+    "#include <stdio.h>\n#include <stdlib.h>\n"
+    "double t_eval(const long *, const double *const *, double *const *, double *);\n"
+    "size_t t_work_size(const long *);\n"
+    "#ifdef HVP\n"
+    "double t_hvp_eval(const long *, const double *const *, double *const *, double *);\n"
+    "size_t t_hvp_work_size(const long *);\n"
+    "#endif\n"
+    "static long num(FILE *f) { long v; if (fscanf(f, \"%ld\", &v) != 1) exit(3); return v; }\n"
+    "static double *vec(FILE *f, long n) { long k; double *v = malloc(((size_t)n + 1) * sizeof *v);\n"
+    "    for (k = 0; k < n; k++) { if (fscanf(f, \"%lf\", &v[k]) != 1) exit(3); }\n    return v; }\n"
+    "static void put(double *const *g, const long *len, long ng) { long k, e;\n"
+    "    for (k = 0; k < ng; k++) { for (e = 0; e < len[k]; e++) printf(\"%.17g \", g[k][e]); printf(\"\\n\"); } }\n"
+    "int main(int argc, char **argv) {\n"
+    "    FILE *f = fopen(argv[1], \"r\"); long nd, ni, ng, k, dims[16], len[64]; double *in[64], *g[64], *work;\n"
+    "    (void)argc; if (!f) return 3;\n"
+    "    nd = num(f); for (k = 0; k < nd; k++) dims[k] = num(f);\n"
+    "    ni = num(f); for (k = 0; k < ni; k++) in[k] = vec(f, num(f));\n"
+    "    ng = num(f); for (k = 0; k < ng; k++) { len[k] = num(f); g[k] = malloc((size_t)len[k] * sizeof(double) + 8); }\n"
+    "    work = malloc(t_work_size(dims) * sizeof(double) + 8);\n"
+    "    printf(\"%.17g\\n\", t_eval(dims, (const double *const *)in, g, work)); put(g, len, ng);\n"
+    "#ifdef HVP\n"
+    "    { long nv = num(f), hl[64]; double *hv[64]; for (k = 0; k < nv; k++) { hl[k] = num(f); in[ni + k] = vec(f, hl[k]);\n"
+    "        hv[k] = malloc((size_t)hl[k] * sizeof(double) + 8); }\n"
+    "      free(work); work = malloc(t_hvp_work_size(dims) * sizeof(double) + 8);\n"
+    "      printf(\"%.17g\\n\", t_hvp_eval(dims, (const double *const *)in, hv, work)); put(hv, hl, nv); }\n"
+    "#endif\n"
+    "    return 0;\n}\n";
+
+typedef struct hc_case {
+    int kind;               /* ND_DERIV_JACOBIAN or ND_DERIV_HESSIAN */
+    const char *program;
+} hc_case;
+
+#define LOGREG "A : matrix(m, n)\ny : vector(m)\nx : vector(n)\nlam : scalar\n" \
+               "s = sigmoid(A*x)\nL = -sum(y .* log(s) + (1 - y) .* log(1 - s)) + lam/2*norm2(x)\n"
+
+static const hc_case cases[] = {
+    /* the examples */
+    { ND_DERIV_HESSIAN, "A : matrix(n, n)\nx : vector(n)\nf = x'*A*x\nwrt x" },
+    { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\nf = sum(exp(A*x))\nwrt x" },
+    { ND_DERIV_HESSIAN, LOGREG "wrt x" },
+    { ND_DERIV_JACOBIAN, "A : matrix(m, n)\nx : vector(n)\nf = A*exp(x)\nwrt x" },
+    { ND_DERIV_JACOBIAN, "z : vector(n)\nf = softmax(z)\nwrt z" },
+    { ND_DERIV_JACOBIAN, "W : matrix(m, n)\nx : vector(n)\nb : vector(m)\n"
+                         "h = tanh(W*x + b)\nwrt x" },
+    /* d of both signs in X'*diag(d)*X (--blas: two dsyrk calls) */
+    { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\nf = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
+    /* several blocks: the Hessian's on and above the diagonal, in order */
+    { ND_DERIV_HESSIAN, "A : matrix(n, m)\nx : vector(n)\ny : vector(m)\na : scalar\n"
+                        "f = x'*A*y + sum(exp(A'*x)) .* a + a^3*norm2(y)\nwrt x, y, a" },
+    { ND_DERIV_JACOBIAN, "A : matrix(m, n)\nx : vector(n)\ny : vector(m)\n"
+                         "f = A*exp(x) + y .* y\nwrt x, y" },
+    /* a scalar objective's Jacobian: its gradient as a row, f returned */
+    { ND_DERIV_JACOBIAN, "x : vector(n)\nf = sum(exp(x))\nwrt x" },
+};
+
+/* Writes the driver's data file; *want gets the expected numbers in the
+ * order the driver prints them. */
+typedef struct numbers {
+    double *v;
+    int n, cap;
+} numbers;
+
+static void push(numbers *w, double x)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 256;
+        w->v = xrealloc(w->v, (size_t)w->cap * sizeof *w->v);
+    }
+    w->v[w->n++] = x;
+}
+
+static double val(const nd_mat *m, int i, int j)
+{
+    return mpfr_get_d(MAT(m, i, j), MPFR_RNDN);
+}
+
+/* Hv for wrt variable r: the sum over blocks of H_rc v_c (H_cr' v_c below the diagonal). */
+static void hvp_expected(const jac_blocks *b, nd_evalenv *env, double *const *v,
+                         const int *len, int r, numbers *want)
+{
+    for (int i = 0; i < len[r]; i++) {
+        double acc = 0;
+        for (int k = 0; k < b->n; k++) {
+            const nd_mat *m = &env->vals[b->expr[k]->id];
+            if (b->row[k] == r)
+                for (int j = 0; j < len[b->col[k]]; j++)
+                    acc += val(m, i, j) * v[b->col[k]][j];
+            else if (b->col[k] == r)
+                for (int j = 0; j < len[b->row[k]]; j++)
+                    acc += val(m, j, i) * v[b->row[k]][j];
+        }
+        push(want, acc);
+    }
+}
+
+static void instance(const hc_case *c, int seed, const char *path, numbers *want)
+{
+    t_internal t;
+    t_internal_open(&t, c->program);
+    nd_ctx *ctx = t.ctx;
+    jac_blocks b;
+    enum jac_kind kind = c->kind == ND_DERIV_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN;
+    ck_assert_int_eq(jac_make_blocks(ctx, &t.prog, kind, &b), 0);
+    nd_node **roots = xmalloc(((size_t)b.n + 2) * sizeof *roots);
+    roots[0] = ctx->binds[t.prog.objective].node;
+    for (int k = 0; k < b.n; k++)
+        roots[k + 1] = b.expr[k];
+    nd_evalenv *env = eval_new(ctx, 128);
+    nd_rng rng = { 777 + (uint64_t)seed };
+    ck_assert(verify_instance(env, &rng, roots, b.n + 1, 100) == EV_OK);
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    nd_dim dims[16];
+    int nd = dim_abi_order(ctx, dims, 16);
+    fprintf(f, "%d", nd);
+    for (int d = 0; d < nd; d++)
+        fprintf(f, " %ld", eval_dim(env, dims[d]));
+    fprintf(f, "\n%d", ctx->n_vars);
+    for (int v = 0; v < ctx->n_vars; v++) {
+        const nd_mat *m = &env->vars[v];
+        fprintf(f, " %d", m->rows * m->cols);
+        for (int i = 0; i < m->rows; i++)
+            for (int j = 0; j < m->cols; j++)
+                fprintf(f, " %.17g", val(m, i, j));
+    }
+    const nd_mat *fv = &env->vals[roots[0]->id];
+    push(want, fv->rows * fv->cols == 1 ? val(fv, 0, 0) : 0.0);
+    fprintf(f, "\n%d", b.n);
+    for (int k = 0; k < b.n; k++) {
+        const nd_mat *m = &env->vals[b.expr[k]->id];
+        fprintf(f, " %d", m->rows * m->cols);
+        for (int i = 0; i < m->rows; i++)
+            for (int j = 0; j < m->cols; j++)
+                push(want, val(m, i, j));
+    }
+    if (kind == JAC_HESSIAN) {  /* v: random, one per variable */
+        int nw = t.prog.n_wrt, len[16];
+        double *v[16];
+        fprintf(f, "\n%d", nw);
+        push(want, val(fv, 0, 0));
+        for (int r = 0; r < nw; r++) {
+            len[r] = env->vars[t.prog.wrt[r]].rows;
+            v[r] = xmalloc((size_t)len[r] * sizeof *v[r]);
+            fprintf(f, " %d", len[r]);
+            for (int i = 0; i < len[r]; i++)
+                fprintf(f, " %.17g", v[r][i] = sin(3.7 * (i + 1) + r) + 0.25);
+        }
+        for (int r = 0; r < nw; r++)
+            hvp_expected(&b, env, v, len, r, want);
+        for (int r = 0; r < nw; r++)
+            free(v[r]);
+    }
+    fputc('\n', f);
+    fclose(f);
+    eval_free(env);
+    free(roots);
+    jac_blocks_free(&b);
+    t_internal_free(&t);
+}
+
+static char *generate(const hc_case *c, int blas, int colmajor)
+{
+    nd_session *s = nd_open("<test>", c->program, strlen(c->program), NULL);
+    ck_assert_int_eq(nd_set_derivative(s, c->kind), 0);
+    nd_c_options o = { "t", blas, colmajor, NULL };
+    char *out = NULL;
+    int st = nd_status(s) ? nd_status(s) : nd_emit(s, ND_C, &o, &out);
+    ck_assert_msg(st == 0, "--c fails on:\n%s\n%s", c->program, nd_diagnostics(s));
+    nd_close(s);
+    return out;
+}
+
+static int have_cblas(void)
+{
+    return system("printf '#include <cblas.h>\\nint main(void) { return 0; }\\n' | "
+                  "cc -x c - -o /dev/null -lopenblas >/dev/null 2>&1") == 0;
+}
+
+/* Compiles case c with the driver, runs it, compares. */
+static void run_case(const hc_case *c, int seed, int blas)
+{
+    char dir[] = "/tmp/nd_hc_XXXXXX", path[256], cmd[1024];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = generate(c, blas, 0);
+    snprintf(path, sizeof path, "%s/t.c", dir);
+    FILE *f = fopen(path, "w");
+    fputs(src, f);
+    fclose(f);
+    nd_free(src);
+    snprintf(path, sizeof path, "%s/driver.c", dir);
+    f = fopen(path, "w");
+    fputs(driver, f);
+    fclose(f);
+    numbers want = { 0 };
+    snprintf(path, sizeof path, "%s/t.in", dir);
+    instance(c, seed, path, &want);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && gcc -std=c99 -Wall -Wextra -pedantic -Werror -O1 %s t.c driver.c -o run "
+             "%s -lm 2> errors.txt && ./run t.in > t.out", dir,
+             c->kind == ND_DERIV_HESSIAN ? "-DHVP" : "",
+             blas ? "-lopenblas" : "");
+    ck_assert_msg(system(cmd) == 0, "the generated code does not compile or run (%s):\n%s", dir,
+                  c->program);
+    snprintf(path, sizeof path, "%s/t.out", dir);
+    f = fopen(path, "r");
+    double scale = 1.0;
+    for (int k = 0; k < want.n; k++)
+        scale = fmax(scale, fabs(want.v[k]));
+    for (int k = 0; k < want.n; k++) {
+        double v;
+        ck_assert_msg(fscanf(f, "%lf", &v) == 1, "output %d missing (%s)", k, dir);
+        ck_assert_msg(fabs(v - want.v[k]) <= 1e-10 * scale,
+                      "number %d: %.17g, the evaluator %.17g (%s):\n%s", k, v, want.v[k], dir,
+                      c->program);
+    }
+    double extra;
+    ck_assert_msg(fscanf(f, "%lf", &extra) != 1, "more output than expected (%s)", dir);
+    fclose(f);
+    free(want.v);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert(system(cmd) == 0);
+}
+
+START_TEST(hessian_and_jacobian_c_agree)
+{
+    run_case(&cases[_i], _i, 0);
+}
+END_TEST
+
+START_TEST(hessian_and_jacobian_blas_agree)
+{
+    if (!have_cblas()) {
+        fprintf(stderr, "skipped: no CBLAS\n");
+        return;
+    }
+    run_case(&cases[_i], 100 + _i, 1);
+}
+END_TEST
+
+/* The Hessian's C is symmetric by construction, and its outputs are named
+ * by block; the header has NAME_hvp. */
+START_TEST(header_has_hvp)
+{
+    const char *p = "A : matrix(m, n)\nx : vector(n)\nf = sum(exp(A*x))\nwrt x";
+    nd_session *s = nd_open("<test>", p, strlen(p), NULL);
+    ck_assert_int_eq(nd_set_derivative(s, ND_DERIV_HESSIAN), 0);
+    nd_c_options o = { "h", 0, 0, NULL };
+    char *out = NULL;
+    ck_assert_int_eq(nd_emit(s, ND_C_HEADER, &o, &out), 0);
+    ck_assert_msg(strstr(out, "double h(long m, long n, const double *A, const double *x, "
+                              "double *hess_x, double *work);") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "double h_hvp(long m, long n, const double *A, const double *x, "
+                              "const double *v_x, double *hv_x, double *work);") != NULL,
+                  "%s", out);
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
+Suite *suite_hessc(void)
+{
+    Suite *s = suite_create("hessc");
+    TCase *tc = tcase_create("hessc");
+    tcase_set_timeout(tc, 120);
+    int n = (int)(sizeof cases / sizeof *cases);
+    tcase_add_loop_test(tc, hessian_and_jacobian_c_agree, 0, n);
+    tcase_add_loop_test(tc, hessian_and_jacobian_blas_agree, 0, n);
+    tcase_add_test(tc, header_has_hvp);
+    suite_add_tcase(s, tc);
+    return s;
+}
