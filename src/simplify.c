@@ -620,6 +620,46 @@ static nd_node *sum_distributed(simp *S, nd_node *n)
     return b < a ? cand : n;
 }
 
+/* A filled matrix (matrix(c), both sides more than one): its sizes are
+ * fixed only by where it is used, which a sum does not fix. */
+static int filled_matrix(simp *S, const nd_node *f)
+{
+    return f->op == OP_BCAST && !is_named(f) && expr_is_scalar(S->ctx, f->kid[0]) &&
+           !dim_is_one(S->ctx, f->shape.rows) && !dim_is_one(S->ctx, f->shape.cols);
+}
+
+/* sum(X*matrix(c)) = c*n*sum(X) for an m x n fill, sum(matrix(c)*Y) =
+ * c*m*sum(Y): the printed sum then says the size that a sum of a product
+ * with matrix(c) leaves open (and would not read back). */
+static nd_node *sum_of_filled(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *x = n->kid[0];
+    if (x->op != OP_PROD || is_named(x) || x->nkids < 2)
+        return n;
+    uint32_t first = 0;
+    while (first < x->nkids && expr_is_scalar(ctx, x->kid[first]))
+        first++;
+    uint32_t at = x->nkids - 1;
+    nd_dim size;
+    if (first >= at)        /* a chain of two at least */
+        return n;
+    if (filled_matrix(S, x->kid[at]))
+        size = x->kid[at]->shape.cols;
+    else if (filled_matrix(S, x->kid[first]))
+        size = x->kid[at = first]->shape.rows;
+    else
+        return n;
+    nd_nodelist rest = { 0 };
+    for (uint32_t i = 0; i < x->nkids; i++)
+        if (i != at)
+            nodelist_push(&rest, x->kid[i]);
+    nd_node *r = mk_mul3(ctx, x->kid[at]->kid[0], mk_dim(ctx, size),
+                         mk_fn(ctx, OP_SUM, mk_prod(ctx, rest.v, rest.n)));
+    nodelist_free(&rest);
+    return r;
+}
+
 /* ---- the pass ---- */
 
 static nd_node *rules(simp *S, nd_node *n)
@@ -633,8 +673,10 @@ static nd_node *rules(simp *S, nd_node *n)
         return factor_sum(S, expanded(S, n));
     case OP_EPOW:
         return step_power(n);
-    case OP_SUM:
-        return sum_distributed(S, n);
+    case OP_SUM: {
+        nd_node *f = sum_of_filled(S, n);
+        return f != n ? rules(S, f) : sum_distributed(S, n);
+    }
     case OP_EMUL:
     case OP_PROD: {
         nd_node *p = piecewise(S, n);

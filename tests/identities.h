@@ -79,6 +79,42 @@ static const struct identity identities[] = {
       "L = -sum(y .* log(softmax(z)))\nwrt z", "softmax(z) - y" },
     { "softmax regression, batch", "W : matrix(C, D)\nX : matrix(D, N)\nY : onehot(C, N)\n"
       "L = -sum(Y .* log(softmax(W*X)))/N\nwrt W", "(softmax(W*X) - Y)*X'/N" },
+    /* more everyday losses (issue 10, second part) */
+    { "cosine similarity", "x, y : vector(n)\nL = x'*y/(norm(x)*norm(y))\nwrt x",
+      "y/(norm(x)*norm(y)) - (x'*y)*x/(norm(x)^3*norm(y))" },
+    { "layer norm", "x, w, g, b : vector(n)\nmu = mean(x)\nc = x - mu\nv = mean(c.^2)\n"
+      "s = sqrt(v + 1e-5)\nxhat = c/s\ny = g.*xhat + b\nL = w'*y\nwrt x",
+      "(g.*w - mean(g.*w) - xhat*mean(g.*w.*xhat))/s" },
+    { "batch norm", "X, W : matrix(n, N)\ng, b : vector(n)\nmu = mean(X, 2)\nC = X - mu\n"
+      "v = mean(C.^2, 2)\ns = sqrt(v + 1e-5)\nXhat = C./s\nY = g.*Xhat + b\nL = sum(W.*Y)\nwrt X",
+      "(N*(g.*W) - sum(g.*W, 2) - Xhat.*sum(g.*W.*Xhat, 2))./(N*s)" },
+    { "KL(p || softmax(z))", "z : vector(n)\np : simplex(n)\nL = sum(p.*log(p./softmax(z)))\nwrt z",
+      "softmax(z) - p" },
+    { "label smoothing", "z : vector(C)\ny : onehot(C)\na : scalar\n"
+      "L = -sum(((1 - a)*y + a/C).*logsoftmax(z))\nwrt z", "softmax(z) - (1 - a)*y - a/C" },
+    { "Gaussian log-likelihood wrt mu", "x, mu : vector(n)\ns : scalar\n"
+      "L = n/2*log(2*pi*s^2) + norm2(x - mu)/(2*s^2)\nwrt mu", "(mu - x)/s^2" },
+    { "Gaussian log-likelihood wrt s", "x, mu : vector(n)\ns : scalar\n"
+      "L = n/2*log(2*pi*s^2) + norm2(x - mu)/(2*s^2)\nwrt s", "n/s - norm2(x - mu)/s^3" },
+    { "multivariate Gaussian NLL wrt mu", "x, mu : vector(n)\nS : spd(n)\n"
+      "L = 0.5*logdet(S) + 0.5*(x - mu)'*inv(S)*(x - mu)\nwrt mu", "inv(S)*(mu - x)" },
+    { "multivariate Gaussian NLL wrt S", "x, mu : vector(n)\nS : spd(n)\n"
+      "L = 0.5*logdet(S) + 0.5*(x - mu)'*inv(S)*(x - mu)\nwrt S",
+      "(inv(S) - inv(S)*(x - mu)*(x - mu)'*inv(S))/2" },
+    { "KL of diagonal Gaussians wrt mu", "mu, s, m, r : vector(n)\n"
+      "L = sum(log(r./s) + (s.^2 + (mu - m).^2)./(2*r.^2) - 0.5)\nwrt mu", "(mu - m)./r.^2" },
+    { "KL of diagonal Gaussians wrt s", "mu, s, m, r : vector(n)\n"
+      "L = sum(log(r./s) + (s.^2 + (mu - m).^2)./(2*r.^2) - 0.5)\nwrt s", "s./r.^2 - 1./s" },
+    { "RNN step", "W, U : matrix(n, n)\nh0, x, b, w : vector(n)\nh = tanh(W*h0 + U*x + b)\n"
+      "L = w'*h\nwrt W", "(w.*(1 - h.^2))*h0'" },
+    { "attention, one query", "q : vector(d)\nK, V : matrix(d, T)\nw : vector(d)\n"
+      "a = softmax(K'*q/sqrt(d))\nL = w'*V*a\nwrt q", "K*(a.*(V'*w) - a*(a'*(V'*w)))/sqrt(d)" },
+    { "linear regression, batch MSE", "W : matrix(m, D)\nX : matrix(D, N)\nY : matrix(m, N)\n"
+      "L = norm2(W*X - Y)/(2*N)\nwrt W", "(W*X - Y)*X'/N" },
+    { "ridge regression", "X : matrix(N, D)\nw : vector(D)\ny : vector(N)\nlam : scalar\n"
+      "L = norm2(X*w - y)/(2*N) + lam/2*norm2(w)\nwrt w", "X'*(X*w - y)/N + lam*w" },
+    { "cosine similarity loss", "x, y : vector(n)\nL = 1 - x'*y/(norm(x)*norm(y))\nwrt y",
+      "(x'*y)*y/(norm(x)*norm(y)^3) - x/(norm(x)*norm(y))" },
 };
 
 

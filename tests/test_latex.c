@@ -260,6 +260,23 @@ static const char *const cookbook_latex[] = {
     /* logistic */ "(p - y) x", "\\frac{X^\\top (p - y)}{N}",
     /* cross-entropy written out */ "\\operatorname{softmax}(z) - y",
     /* softmax regression */ "\\frac{1}{N} (\\operatorname{softmax}(W X) - Y) X^\\top",
+    /* cosine similarity */
+    "\\frac{y}{\\lVert x \\rVert_2 \\lVert y \\rVert_2} - \\frac{(x^\\top y) x}{\\lVert x \\rVert_2^{3} \\lVert y \\rVert_2}",
+    /* layer norm */
+    "\\frac{g \\odot w - \\operatorname{mean}(g \\odot w) - \\hat{x} \\operatorname{mean}(g \\odot w \\odot \\hat{x})}{s}",
+    /* batch norm */
+    "(N (g \\odot W) - \\operatorname{sum}(g \\odot W, 2) - \\hat{X} \\odot \\operatorname{sum}(g \\odot W \\odot \\hat{X}, 2)) \\oslash (N s)",
+    /* KL */ "\\operatorname{softmax}(z) - p",
+    /* label smoothing */ "\\operatorname{softmax}(z) - (1 - a) y - \\frac{a}{C}",
+    /* Gaussian */ "\\frac{\\mu - x}{s^2}", "\\frac{n}{s} - \\frac{\\lVert x - \\mu \\rVert_2^2}{s^{3}}",
+    /* multivariate Gaussian */ "S^{-1} (\\mu - x)",
+    "\\frac{1}{2} \\left(S^{-1} - S^{-1} (x - \\mu) (x - \\mu)^\\top S^{-1}\\right)",
+    /* KL of diagonal Gaussians */ "(\\mu - m) \\oslash r^{\\circ 2}", "s \\oslash r^{\\circ 2} - 1 \\oslash s",
+    /* RNN step */ "\\left(w \\odot (1 - h^{\\circ 2})\\right) h_{0}^\\top",
+    /* attention */ "\\frac{K \\left(a \\odot (V^\\top w) - a (a^\\top V^\\top w)\\right)}{\\sqrt{d}}",
+    /* regressions */ "\\frac{(W X - Y) X^\\top}{N}", "\\frac{X^\\top (X w - y)}{N} + \\mathrm{lam}\\, w",
+    /* cosine similarity loss */
+    "\\frac{(x^\\top y) y}{\\lVert x \\rVert_2 \\lVert y \\rVert_2^{3}} - \\frac{x}{\\lVert x \\rVert_2 \\lVert y \\rVert_2}",
 };
 
 START_TEST(cookbook_in_latex)

@@ -446,6 +446,21 @@ START_TEST(refusals_are_errors)
 }
 END_TEST
 
+/* A file name with a newline in it stays in the module's first comment. */
+START_TEST(file_names_stay_in_the_comment)
+{
+    const char *prog = "x : vector(n)\nL = sum(x)";
+    nd_session *s = nd_open("a\nimport os.nd", prog, strlen(prog), NULL);
+    char *out = NULL;
+    ck_assert_int_eq(nd_emit(s, ND_NUMPY, NULL, &out), 0);
+    const char *nl = strchr(out, '\n');
+    ck_assert_msg(nl && !strncmp(out, "# Generated", 11) && strstr(out, "a?import os.nd") &&
+                  strstr(out, "a?import os.nd") < nl, "%s", out);
+    nd_free(out);
+    nd_close(s);
+}
+END_TEST
+
 Suite *suite_numpy(void)
 {
     Suite *s = suite_create("numpy");
@@ -456,6 +471,7 @@ Suite *suite_numpy(void)
     tcase_add_test(tc, shapes_are_checked);
     tcase_add_test(tc, outputs_do_not_alias_arguments);
     tcase_add_test(tc, refusals_are_errors);
+    tcase_add_test(tc, file_names_stay_in_the_comment);
     suite_add_tcase(s, tc);
     return s;
 }
