@@ -81,7 +81,7 @@ static void ndyyerror(nd_loc *loc, yyscan_t scanner, parse_state *ps, const char
 %token T_NL "end of line"
 %token START_PROGRAM START_EXPR START_GRADS
 
-%type <node> expr power pow_rhs postfix primary call
+%type <node> expr power pow_rhs postfix primary call closed index arg catrows catrow
 %type <stmt> stmt grad_line
 %type <names> namelist dimlist
 %type <type> type
@@ -199,14 +199,48 @@ primary
     : T_NUM                             { $$ = ast_leaf(AST_NUM, $1, @1); }
     | T_IDENT                           { $$ = ast_leaf(AST_NAME, $1, @1); }
     | T_ADJ                             { $$ = ast_leaf(AST_NAME, $1, @1); }
-    | call ')'                          { $$ = $1; $$->loc = @$; }
+    | closed
+    ;
+
+/* What ends in a bracket may be indexed: (W*x)(2:3), eye(5)(:, 2); x(2) of
+ * a variable x is a call that elaboration reads as indexing. */
+closed
+    : call ')'                          { $$ = $1; $$->loc = @$; }
     | T_IDENT '(' ')'                   { $$ = ast_call($1, @1); $$->loc = @$; }
     | '(' expr ')'                      { $$ = $2; $$->loc = @$; }
+    | '[' catrows ']'                   { $$ = $2; $$->loc = @$; }
+    | index ')'                         { $$ = $1; $$->loc = @$; }
     ;
 
 call
-    : T_IDENT '(' expr                  { $$ = ast_call($1, @1); ast_add_kid($$, $3); DEPTH($$); }
-    | call ',' expr                     { $$ = $1; ast_add_kid($$, $3); DEPTH($$); }
+    : T_IDENT '(' arg                   { $$ = ast_call($1, @1); ast_add_kid($$, $3); DEPTH($$); }
+    | call ',' arg                      { $$ = $1; ast_add_kid($$, $3); DEPTH($$); }
+    ;
+
+index
+    : closed '(' arg                    { $$ = ast_node(AST_INDEX, @1); $$->op_loc = @2;
+                                          ast_add_kid($$, $1); ast_add_kid($$, $3); DEPTH($$); }
+    | index ',' arg                     { $$ = $1; ast_add_kid($$, $3); DEPTH($$); }
+    ;
+
+/* An argument; ':' and lo:hi are for indexing only (elab.c says so). */
+arg
+    : expr
+    | ':'                               { $$ = ast_node(AST_COLON, @1); }
+    | expr ':' expr                     { $$ = ast_node(AST_RANGE, @$); $$->op_loc = @2;
+                                          ast_add_kid($$, $1); ast_add_kid($$, $3); DEPTH($$); }
+    ;
+
+/* [a; b] stacks, [A, B] puts side by side (a VCAT of HCATs; elab.c takes
+ * a list of one as its element). */
+catrows
+    : catrow                            { $$ = ast_node(AST_VCAT, @1); ast_add_kid($$, $1); DEPTH($$); }
+    | catrows ';' catrow                { $$ = $1; ast_add_kid($$, $3); DEPTH($$); }
+    ;
+
+catrow
+    : expr                              { $$ = ast_node(AST_HCAT, @1); ast_add_kid($$, $1); DEPTH($$); }
+    | catrow ',' expr                   { $$ = $1; $$->op_loc = @2; ast_add_kid($$, $3); DEPTH($$); }
     ;
 
 %%
@@ -245,11 +279,16 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
         sb_printf(&msg, "unexpected name '%s' after the number '%s': nnderive writes a "
                   "product with '*' (%s*%s)", ps->last_text, ps->prev_text, ps->prev_text,
                   ps->last_text);
+    } else if (ps->last_token == '[' && (ps->prev_token == T_IDENT || ps->prev_token == ')' ||
+                                         ps->prev_token == ']')) {
+        /* NumPy's x[0] */
+        sb_puts(&msg, "unexpected '[': nnderive indexes with parentheses, 1-based (x(1) is the "
+                "first entry, X(:, 2) the second column)");
     } else if ((ps->last_token == T_IDENT || ps->last_token == '(') && ps->prev_token == '\'') {
         sb_printf(&msg, "unexpected '%s' after a transpose: nnderive writes a product with "
                   "'*' (X'*X, not X'X)", ps->last_text);
     } else {
-        enum { MAX_EXPECTED = 8, SHOWN = 5 };
+        enum { MAX_EXPECTED = 8, SHOWN = 6 };
         yysymbol_kind_t expected[MAX_EXPECTED];
         int all = yypcontext_expected_tokens(yyctx, expected, MAX_EXPECTED), n = 0;
         for (int i = 0; i < all; i++)   /* a name is a name: dL/dz2 is one in answers */

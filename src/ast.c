@@ -65,6 +65,11 @@ ast *ast_binary(enum ast_binop op, ast *l, ast *r, nd_loc op_loc)
     return a;
 }
 
+ast *ast_node(enum ast_kind kind, nd_loc loc)
+{
+    return ast_new(kind, loc);
+}
+
 ast *ast_call(char *name, nd_loc name_loc)
 {
     ast *a = ast_new(AST_CALL, name_loc);

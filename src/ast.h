@@ -13,7 +13,13 @@
 /* Limits that keep every pass's recursion shallow. */
 #define AST_MAX_DEPTH 1000
 
-enum ast_kind { AST_NUM, AST_NAME, AST_CALL, AST_BINARY, AST_NEG, AST_POS, AST_TRANSPOSE };
+/* Indexing and blocks: AST_CALL of a variable's name is indexing (elab.c
+ * decides); AST_INDEX indexes kids[0] (a parenthesized expression, a call or
+ * a bracket) by kids[1..]; an index argument is an expression, AST_COLON (a
+ * whole dimension) or AST_RANGE (lo:hi); AST_VCAT stacks its kids (rows of
+ * [a, b; c, d]), AST_HCAT puts them side by side. */
+enum ast_kind { AST_NUM, AST_NAME, AST_CALL, AST_BINARY, AST_NEG, AST_POS, AST_TRANSPOSE,
+                AST_INDEX, AST_COLON, AST_RANGE, AST_VCAT, AST_HCAT };
 enum ast_binop { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV, BIN_EMUL, BIN_EDIV, BIN_POW, BIN_EPOW };
 
 typedef struct ast {
@@ -64,6 +70,7 @@ ast *ast_leaf(enum ast_kind kind, char *text, nd_loc loc);
 ast *ast_unary(enum ast_kind kind, ast *x, nd_loc loc, nd_loc op_loc);
 ast *ast_binary(enum ast_binop op, ast *a, ast *b, nd_loc op_loc);
 ast *ast_call(char *name, nd_loc name_loc);     /* arguments added with ast_add_kid */
+ast *ast_node(enum ast_kind kind, nd_loc loc);  /* kids added with ast_add_kid */
 void ast_add_kid(ast *call, ast *kid);
 void ast_free(ast *a);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cg_emit.h"
+#include "mk.h"
 #include "ops.h"
 
 /* ---- scalars and helpers ---- */
@@ -31,8 +32,9 @@ static void text_of(cg_emitter *E, const nd_node *n, strbuf *out)
 }
 
 /* A helper's call as its row's template says (ops.def): $a, $b the
- * operands, $r, $c the first one's rows and columns, $k the node's
- * integer, $s the scratch, $t the result, which the helper writes through
+ * operands, $r, $c the first one's rows and columns, $p, $q the second's,
+ * $R, $C the result's, $k the node's integer, $i, $j a block's offsets
+ * (OP_INDEX), $s the scratch, $t the result, which the helper writes through
  * unless the template assigns it ("$t = ..."): then a scalar result is
  * passed by its address. */
 static void call_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
@@ -58,6 +60,12 @@ static void call_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
         case 'r': cg_dim_text(E, a->shape.rows, &text); break;
         case 'c': cg_dim_text(E, a->shape.cols, &text); break;
         case 'k': sb_printf(&text, "%ld", n->u.k); break;
+        case 'R': cg_dim_text(E, n->shape.rows, &text); break;
+        case 'C': cg_dim_text(E, n->shape.cols, &text); break;
+        case 'p': cg_dim_text(E, n->kid[n->nkids > 1]->shape.rows, &text); break;
+        case 'q': cg_dim_text(E, n->kid[n->nkids > 1]->shape.cols, &text); break;
+        case 'i': sb_printf(&text, "%ld", block_row0(n)); break;
+        case 'j': sb_printf(&text, "%ld", block_col0(n)); break;
         case 's':
             if (in->scratch >= 0) {
                 sb_printf(&text, "b%d", in->scratch);

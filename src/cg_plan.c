@@ -144,8 +144,8 @@ static void want_array(cg_plan *p, nd_node *x)
 static void require(cg_plan *p, nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
-    if (is_helper(n)) {
-        for (uint32_t k = 0; k < n->nkids; k++)
+    if (is_helper(n)) {     /* a block's offsets are numbers in its call */
+        for (uint32_t k = 0; k < (n->op == OP_INDEX ? 1 : n->nkids); k++)
             if (n->kid[k]->op != OP_VAR)
                 cg_val(p, n->kid[k])->needs_buffer = 1;
         return;

@@ -703,15 +703,26 @@ static const char *const habits[][2] = {
     { "logistic", "nnderive writes it as sigmoid(x)" },
 };
 
+/* Arguments that only an index has: integers, ':', lo:hi, end. */
+static int looks_like_indexing(const ast *a)
+{
+    for (int i = 0; i < a->nkids; i++) {
+        const ast *k = a->kids[i];
+        int index = k->kind == AST_COLON || k->kind == AST_RANGE ||
+                    (k->kind == AST_NAME && !strcmp(k->text, "end")) ||
+                    (k->kind == AST_NUM && strspn(k->text, "0123456789") == strlen(k->text));
+        if (!index)
+            return 0;
+    }
+    return a->nkids > 0;
+}
+
 static _Noreturn void unknown_function(elab *e, const ast *a)
 {
     for (size_t i = 0; i < sizeof habits / sizeof *habits; i++)
         if (!strcmp(a->text, habits[i][0]))
             ctx_fail(e->ctx, a->op_loc, "unknown function '%s': %s", a->text, habits[i][1]);
     struct nd_sym *s = ctx_lookup(e->ctx, a->text);
-    if (s && (s->kind == SYM_VAR || s->kind == SYM_BIND))
-        ctx_fail(e->ctx, a->op_loc, "'%s' is a variable, not a function: indexing (%s(i)) is "
-                 "not supported yet, and a product needs '*'", a->text, a->text);
     const char *best = NULL;
     int bestd = strlen(a->text) <= 4 ? 2 : 3;   /* suggest only close names */
     for (int op = 0; op < OP__COUNT; op++)
@@ -729,6 +740,9 @@ static _Noreturn void unknown_function(elab *e, const ast *a)
                  a->text);
     if (best)
         ctx_fail(e->ctx, a->op_loc, "unknown function '%s'; did you mean '%s'?", a->text, best);
+    if (!s && e->infer && looks_like_indexing(a))
+        ctx_fail(e->ctx, a->op_loc, "unknown function '%s' (to index a variable, declare it "
+                 "first: %s : vector(5))", a->text, a->text);
     ctx_fail(e->ctx, a->op_loc, "unknown function '%s'", a->text);
 }
 
@@ -822,9 +836,221 @@ static nd_node *elab_clip(elab *e, const ast *a)
     return args[0];
 }
 
+/* ---- indexing and blocks ---------------------------------------------- */
+
+/* Index arithmetic stays far from overflow: past this it is out of range. */
+#define INDEX_LIMIT (4 * ND_MAX_DIM)
+
+/* An index: an integer constant, or `end` (the size) in + - * arithmetic;
+ * end < 0 when the size is symbolic, and then `end` is refused, as the
+ * block's place or size would depend on it (n - 1 is not a dimension). */
+static long index_value(elab *e, const ast *a, long end, const char *dim)
+{
+    nd_ctx *ctx = e->ctx;
+    switch (a->kind) {
+    case AST_NUM: {
+        mpq_t q;
+        mpq_init(q);
+        const char *err = num_parse(q, a->text);
+        int ok = !err && num_is_int(q) && mpz_cmpabs_ui(mpq_numref(q), INDEX_LIMIT) <= 0;
+        long v = ok ? mpz_get_si(mpq_numref(q)) : 0;
+        int integer = !err && num_is_int(q);
+        mpq_clear(q);
+        if (!integer)
+            ctx_fail(ctx, a->loc, "an index must be an integer, not '%s'", a->text);
+        if (!ok)
+            ctx_fail(ctx, a->loc, "the index %s is out of range", a->text);
+        return v;
+    }
+    case AST_NAME:
+        if (strcmp(a->text, "end") != 0)
+            ctx_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic "
+                     "(x(2), x(end-1)), not '%s'", a->text);
+        if (end < 0)
+            ctx_fail(ctx, a->loc, "'end' needs a numeric size, but this dimension is '%s': "
+                     "the block would depend on it (%s-1 is not a dimension); declare a "
+                     "number", dim, dim);
+        return end;
+    case AST_NEG:
+    case AST_POS: {
+        long v = index_value(e, a->kids[0], end, dim);
+        return a->kind == AST_NEG ? -v : v;
+    }
+    case AST_BINARY:
+        if (a->op == BIN_ADD || a->op == BIN_SUB || a->op == BIN_MUL) {
+            long l = index_value(e, a->kids[0], end, dim), r = index_value(e, a->kids[1], end, dim);
+            /* |l|, |r| <= INDEX_LIMIT < 2^33: a product fits in 66 bits, not in a long */
+            double big = (double)l * (double)r;
+            long v = a->op == BIN_ADD ? l + r : a->op == BIN_SUB ? l - r
+                     : big > INDEX_LIMIT || big < -INDEX_LIMIT ? INDEX_LIMIT + 1 : l * r;
+            if (v > INDEX_LIMIT || v < -INDEX_LIMIT)
+                ctx_fail(ctx, a->loc, "the index '%s' is out of range", text_of(e, a));
+            return v;
+        }
+        break;
+    default:
+        break;
+    }
+    ctx_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic (x(2), "
+             "x(2:end), x(end-1)), not '%s'", text_of(e, a));
+}
+
+/* One index argument over a dimension of x: ':' (all of it), lo:hi or i,
+ * 1-based and inside the size, as the 0-based offset and the extent. */
+static void index_axis(elab *e, const ast *arg, nd_dim d, const char *what, const char *xname,
+                       long *off, nd_dim *ext)
+{
+    nd_ctx *ctx = e->ctx;
+    *off = 0;
+    *ext = d;
+    if (arg->kind == AST_COLON)
+        return;
+    long size = dim_value(ctx, d);
+    const char *dn = dim_name(ctx, d);
+    int range = arg->kind == AST_RANGE;
+    long lo = index_value(e, range ? arg->kids[0] : arg, size > 0 ? size : -1, dn);
+    long hi = range ? index_value(e, arg->kids[1], size > 0 ? size : -1, dn) : lo;
+    const ast *at = range && (hi < 1 || (size > 0 && hi > size)) ? arg->kids[1]
+                    : range ? arg->kids[0] : arg;
+    long bad = at == arg || at == arg->kids[0] ? lo : hi;
+    if (lo == 0 || hi == 0)
+        ctx_fail(ctx, lo == 0 ? (range ? arg->kids[0]->loc : arg->loc) : arg->kids[1]->loc,
+                 "index 0: indices start at 1 (MATLAB style: %s(1) is the first entry)", xname);
+    if (lo < 1 || hi < 1 || (size > 0 && (lo > size || hi > size))) {
+        if (size > 0)
+            ctx_fail(ctx, at->loc, "index %ld is out of range: %s has %ld %s (1 to %ld)", bad,
+                     xname, size, what, size);
+        ctx_fail(ctx, at->loc, "index %ld is out of range: indices start at 1", bad);
+    }
+    if (size <= 0)
+        ctx_fail(ctx, arg->loc, "indexing needs a numeric size, but %s has '%s' %s: declare a "
+                 "number (a symbolic size cannot be checked against the index)", xname, dn,
+                 what);
+    if (hi < lo)
+        ctx_fail(ctx, arg->loc, "the range %ld:%ld is empty", lo, hi);
+    *off = lo - 1;
+    *ext = dim_const(ctx, hi - lo + 1);
+}
+
+/* x(i), x(lo:hi), X(i, j), X(:, j), X(lo:hi, :): the block of x.  One index
+ * is for a vector (or a scalar): along its length. */
+static nd_node *index_block(elab *e, const ast *a, nd_node *x, const char *xname,
+                            const ast *const *args, int nargs)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_shape s = x->shape;
+    long r0 = 0, c0 = 0;
+    nd_dim nr = s.rows, nc = s.cols;
+    if (nargs == 1) {
+        int row = dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols);
+        if (!row && !dim_is_one(ctx, s.cols))
+            shape_fail(ctx, a->loc, "%s is %s: a matrix takes two indices, %s(i, j), %s(:, j) "
+                       "or %s(i, :)", xname, shape_str(ctx, s), xname, xname, xname);
+        if (row)
+            index_axis(e, args[0], s.cols, "columns", xname, &c0, &nc);
+        else
+            index_axis(e, args[0], s.rows, "entries", xname, &r0, &nr);
+    } else if (nargs == 2) {
+        index_axis(e, args[0], s.rows, "rows", xname, &r0, &nr);
+        index_axis(e, args[1], s.cols, "columns", xname, &c0, &nc);
+    } else {
+        ctx_fail(ctx, a->loc, "%s takes one index (a vector) or two (a matrix), not %d", xname,
+                 nargs);
+    }
+    return mk_index(ctx, x, r0, c0, shape_make(nr, nc));
+}
+
+/* Is name(args) indexing?  When name is a variable or a binding and not a
+ * function (a variable called tanh does not hide tanh(x), as before). */
+static int is_index_call(elab *e, const ast *a)
+{
+    struct nd_sym *sym = ctx_lookup(e->ctx, a->text);
+    if (!sym || (sym->kind != SYM_VAR && sym->kind != SYM_BIND))
+        return 0;
+    if (ops_lookup_call(a->text, a->nkids) >= 0)
+        return 0;
+    for (size_t i = 0; i < sizeof special_forms / sizeof *special_forms; i++)
+        if (!strcmp(a->text, special_forms[i]))
+            return 0;
+    return 1;
+}
+
+/* name(args) of a variable or a binding: indexing. */
+static nd_node *elab_index_name(elab *e, const ast *a)
+{
+    ast name = *a;
+    name.kind = AST_NAME;
+    name.loc = a->op_loc;
+    name.nkids = 0;
+    name.kids = NULL;
+    nd_node *x = elab_name(e, &name);
+    return index_block(e, a, x, a->text, (const ast *const *)a->kids, a->nkids);
+}
+
+/* (expr)(args), eye(n)(args), [a; b](args) */
+static nd_node *elab_index(elab *e, const ast *a)
+{
+    nd_node *x = elab_expr(e, a->kids[0]);
+    return index_block(e, a, x, text_of(e, a->kids[0]), (const ast *const *)a->kids + 1,
+                       a->nkids - 1);
+}
+
+/* The parts of [a, b] (vertical 0) or [a; b] (1): sizes along the other
+ * dimension unified, along the stacking one numbers (their sum is the
+ * result's; n + 1 is not a dimension). */
+static nd_node *cat_pair(elab *e, const ast *whole, const ast *pa, const ast *pb, nd_node *l,
+                         nd_node *r, int vertical)
+{
+    nd_ctx *ctx = e->ctx;
+    const char *form = vertical ? "[a; b]" : "[A, B]";
+    nd_dim lo = vertical ? l->shape.cols : l->shape.rows, ro = vertical ? r->shape.cols
+                                                                         : r->shape.rows;
+    if (!dim_unify(ctx, lo, ro))
+        shape_fail(ctx, pb->loc, "the parts of %s need as many %s: %s is %s, %s is %s", form,
+                   vertical ? "columns" : "rows", text_of(e, pa), shape_str(ctx, l->shape),
+                   text_of(e, pb), shape_str(ctx, r->shape));
+    const ast *parts[2] = { pa, pb };
+    nd_node *nodes[2] = { l, r };
+    for (int i = 0; i < 2; i++) {
+        nd_dim d = vertical ? nodes[i]->shape.rows : nodes[i]->shape.cols;
+        if (dim_value(ctx, d) <= 0)
+            shape_fail(ctx, parts[i]->loc, "%s needs numeric sizes: %s has '%s' %s (the "
+                       "stack's size would be a sum of dimensions, which nnderive cannot "
+                       "express); declare a number", form, text_of(e, parts[i]),
+                       dim_name(ctx, d), vertical ? "rows" : "columns");
+    }
+    if (dim_value(ctx, vertical ? l->shape.rows : l->shape.cols) +
+            dim_value(ctx, vertical ? r->shape.rows : r->shape.cols) > ND_MAX_DIM)
+        shape_fail(ctx, whole->loc, "%s is too large (the limit is %ld)", form, ND_MAX_DIM);
+    return vertical ? mk_vcat(ctx, l, r) : mk_hcat(ctx, l, r);
+}
+
+/* [a, b; c, d]: each row side by side, then the rows stacked. */
+static nd_node *elab_cat(elab *e, const ast *a)
+{
+    int vertical = a->kind == AST_VCAT;
+    nd_node *acc = elab_expr(e, a->kids[0]);
+    for (int i = 1; i < a->nkids; i++)
+        acc = cat_pair(e, a, a->kids[i - 1], a->kids[i], acc, elab_expr(e, a->kids[i]),
+                       vertical);
+    return acc;
+}
+
+/* ':' and lo:hi outside an index. */
+static _Noreturn void misplaced_range(elab *e, const ast *a)
+{
+    ctx_fail(e->ctx, a->loc, "'%s' selects a block: it is only an index (x(2:5), X(:, j))",
+             text_of(e, a));
+}
+
 static nd_node *elab_call(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
+    if (is_index_call(e, a))
+        return elab_index_name(e, a);
+    for (int i = 0; i < a->nkids; i++)
+        if (a->kids[i]->kind == AST_COLON || a->kids[i]->kind == AST_RANGE)
+            misplaced_range(e, a->kids[i]);
     if (!strcmp(a->text, "vector") || !strcmp(a->text, "matrix"))
         return elab_filled(e, a, a->text[0] == 'm');
     if (!strcmp(a->text, "eye"))
@@ -918,7 +1144,14 @@ static nd_node *elab_expr_kind(elab *e, const ast *a)
     case AST_POS:
         return elab_expr(e, a->kids[0]);
     case AST_TRANSPOSE:
-        return mk_transpose(e->ctx, elab_expr(e, a->kids[0]));
+        return mk_transpose(e->ctx, elab_expr(e, a->kids[0]));    case AST_INDEX:
+        return elab_index(e, a);
+    case AST_VCAT:
+    case AST_HCAT:
+        return elab_cat(e, a);
+    case AST_COLON:
+    case AST_RANGE:
+        misplaced_range(e, a);
     }
     abort();
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "mk.h"
 #include "ops.h"
 #include "print.h"
 #include "shape.h"
@@ -88,6 +89,8 @@ static void forward_node(dot *d, const nd_node *n, const nd_node *objective)
             sb_printf(&label, "^%ld", n->u.k);
         else if (n->op == OP_TRANSPOSE)
             sb_puts(&label, "transpose");
+        else if (n->op == OP_INDEX)     /* its size is on the next line */
+            sb_printf(&label, "block at (%ld, %ld)", block_row0(n) + 1, block_col0(n) + 1);
         else
             sb_puts(&label, ops_table[n->op].name);
         if (name)

@@ -10,7 +10,7 @@
 /* Which ops' shape is not implied by their children and payload. */
 static int shape_is_payload(enum nd_op op)
 {
-    return op == OP_BCAST || op == OP_SYM;
+    return op == OP_BCAST || op == OP_SYM || op == OP_INDEX;
 }
 
 static uint32_t mix(uint32_t h, uint32_t v)

@@ -468,6 +468,43 @@ static nd_node *j_diagv(jac *J, nd_node *u)
     return jac_of(J, d);
 }
 
+/* A block of a vector: those rows of its Jacobian. */
+static nd_node *j_index(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *x = u->kid[0];
+    if (!is_vector(ctx, x))
+        unsupported(J, u, " (a block of a matrix)");
+    nd_node *jx = jac_of(J, x);
+    if (!jx)
+        return NULL;
+    long off = block_row0(u) + block_col0(u);   /* one of them is 0 */
+    return mk_index(ctx, jx, off, 0, shape_make(column(ctx, u)->shape.rows, jx->shape.cols));
+}
+
+/* [a; b] of columns, [a, b] of rows (or scalars): the parts' Jacobians
+ * stacked; a part that does not depend on x is a zero block. */
+static nd_node *j_cat(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *p[2];
+    for (int i = 0; i < 2; i++) {
+        if (!is_vector(ctx, u->kid[i]))
+            unsupported(J, u, " (a stack of matrices)");
+        p[i] = jac_of(J, u->kid[i]);
+    }
+    if (p[0] && p[1])
+        return mk_vcat(ctx, p[0], p[1]);
+    /* one part: placed, eye(k)(:, r)*J (a zero block would print as
+     * vector(0), whose size does not read back) */
+    nd_dim k = column(ctx, u)->shape.rows;
+    long len0 = dim_value(ctx, column(ctx, u->kid[0])->shape.rows);
+    nd_node *q = p[0] ? p[0] : p[1];
+    nd_node *e = mk_index(ctx, expr_eye(ctx, k), 0, p[0] ? 0 : len0,
+                          shape_make(k, column(ctx, u->kid[p[0] ? 0 : 1])->shape.rows));
+    return mk_mul(ctx, e, q);
+}
+
 /* ---- matrices times a fixed column ---- */
 
 /* diag(v)*r = r .* v */
@@ -564,6 +601,9 @@ static const jac_row jac_rules[OP__COUNT] = {
     [OP_DIAGV] = { j_diagv, NULL },
     [OP_SOFTMAX] = { j_softmax, NULL },
     [OP_LOGSOFTMAX] = { j_logsoftmax, NULL },
+    [OP_INDEX] = { j_index, NULL },
+    [OP_VCAT] = { j_cat, NULL },
+    [OP_HCAT] = { j_cat, NULL },
 };
 
 /* J(u) for a vector u (NULL: zero), made once per node. */

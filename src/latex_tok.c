@@ -383,6 +383,11 @@ static size_t command(tz *z, size_t p)
     if ((len == 5 && !strncmp(name, "begin", 5)) || (len == 3 && !strncmp(name, "end", 3))) {
         if (env_name(z, from, len == 5 ? "\\begin" : "\\end", &a, &b)) {
             size_t q = b + 1;           /* aligned, split, array{cc}: no tokens */
+            if (b - a >= 6 && !strncmp(z->s + b - 6, "matrix", 6)) {  /* bmatrix, pmatrix */
+                lr_fail(z->err, from, q, "a block matrix (%.*s) is not read in LaTeX answers "
+                        "yet: write the answer in text, [a; b] and [A, B]", (int)(b - a), z->s + a);
+                return q;
+            }
             if (len == 5 && b - a == 5 && !strncmp(z->s + a, "array", 5)) {
                 q = skip_blanks(z, q);
                 if (q < z->n && z->s[q] == '{') {

@@ -61,6 +61,18 @@ void mk_memo_transposes(nd_ctx *ctx, int on);
 nd_node *mk_call(nd_ctx *ctx, enum nd_op op, nd_node *const *args, int n);
 nd_node *mk_fn(nd_ctx *ctx, enum nd_op op, nd_node *x);
 
+/* Blocks (ops_block.c): x's block at the 0-based offsets r0, c0 with shape
+ * s; [a; b] and [A, B] (their stacked sizes numbers).  The offsets of an
+ * OP_INDEX node: block_row0, block_col0. */
+nd_node *mk_index(nd_ctx *ctx, nd_node *x, long r0, long c0, nd_shape s);
+nd_node *mk_vcat(nd_ctx *ctx, nd_node *a, nd_node *b);
+nd_node *mk_hcat(nd_ctx *ctx, nd_node *a, nd_node *b);
+long block_row0(const nd_node *n);
+long block_col0(const nd_node *n);
+/* A sum of placements eye(m)(:, r)*v that covers every row once, as the
+ * stack of the v's; NULL when it is not one (simplify.c). */
+nd_node *block_stack_sum(nd_ctx *ctx, nd_node *sum);
+
 /* Helpers for derivative rules. */
 nd_node *mk_inner(nd_ctx *ctx, nd_node *a, nd_node *b);  /* sum(a .* b) */
 nd_node *mk_colsum(nd_ctx *ctx, nd_node *x);    /* 1 x c column sums; scalar for a vector */

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "latex.h"
+#include "mk.h"
 #include "num.h"
 #include "ops.h"
 #include "shape.h"
@@ -74,6 +75,7 @@ static void put_name(printer *p, const char *name)
 }
 
 static void print_at(printer *p, const nd_node *n, int min);
+static void print_node(printer *p, const nd_node *n);
 
 /* ---- properties of nodes ---- */
 
@@ -718,6 +720,89 @@ static void print_transpose(printer *p, const nd_node *n)
     put(p, "'", "^\\top");
 }
 
+/* ---- indexing and blocks ---- */
+
+/* One index: ':' for all of the dimension, i, or lo:hi (1-based). */
+static void print_range(printer *p, long off, nd_dim ext, nd_dim of)
+{
+    nd_ctx *ctx = p->ctx;
+    if (off == 0 && dim_same(ctx, ext, of)) {
+        sb_putc(p->out, ':');
+        return;
+    }
+    long len = dim_value(ctx, ext);
+    if (len == 1)
+        sb_printf(p->out, "%ld", off + 1);
+    else
+        sb_printf(p->out, "%ld:%ld", off + 1, off + len);
+}
+
+/* A name LaTeX can subscript: no subscript or superscript of its own. */
+static int latex_subscriptable(printer *p, const nd_node *x)
+{
+    const char *name = printer_name_of(p, x);
+    if (!name && x->op == OP_VAR)
+        name = p->ctx->vars[x->u.var].name;
+    if (!name)
+        return x->op == OP_EYE;
+    strbuf b;
+    sb_init(&b);
+    latex_label(&b, name);
+    int ok = !strpbrk(sb_str(&b), "_^{");
+    sb_free(&b);
+    return ok;
+}
+
+/* x(2:5), X(:, j), eye(5)(:, 2), (W*x)(1:3); in LaTeX x_{2:5}, X_{:,j},
+ * I_{:,2}, \left(W x\right)_{1:3}.  A vector takes one index. */
+static void print_index(printer *p, const nd_node *n)
+{
+    nd_ctx *ctx = p->ctx;
+    const nd_node *x = n->kid[0];
+    int bare = p->latex ? latex_subscriptable(p, x)
+                        : printer_name_of(p, x) || x->op == OP_VAR || x->op == OP_EYE ||
+                              x->op == OP_VCAT || x->op == OP_HCAT;
+    if (!bare)
+        put(p, "(", "\\left(");
+    print_node(p, x);
+    if (!bare)
+        put(p, ")", "\\right)");
+    put(p, "(", "_{");
+    int row = dim_is_one(ctx, x->shape.rows) && !dim_is_one(ctx, x->shape.cols);
+    int col = dim_is_one(ctx, x->shape.cols);
+    if (!row)
+        print_range(p, block_row0(n), n->shape.rows, x->shape.rows);
+    if (!row && !col)
+        put(p, ", ", ",");
+    if (!col)
+        print_range(p, block_col0(n), n->shape.cols, x->shape.cols);
+    put(p, ")", "}");
+}
+
+/* The parts of a stack, nested ones (not named) flattened: [a; b; c],
+ * [a, b; c, d] (the rows' parts too); the text's brackets or LaTeX's
+ * \begin{bmatrix} a & b \\ c & d \end{bmatrix}.  The nesting is bounded
+ * by the parse's depth limit. */
+static void cat_parts(printer *p, const nd_node *n, int op, int top)
+{
+    if (n->op == op && (top || !printer_name_of(p, n))) {
+        cat_parts(p, n->kid[0], op, 0);
+        put(p, op == OP_VCAT ? "; " : ", ", op == OP_VCAT ? " \\\\ " : " & ");
+        cat_parts(p, n->kid[1], op, 0);
+    } else if (op == OP_VCAT) {
+        cat_parts(p, n, OP_HCAT, 0);
+    } else {
+        print_at(p, n, 0);
+    }
+}
+
+static void print_cat(printer *p, const nd_node *n)
+{
+    put(p, "[", "\\begin{bmatrix} ");
+    cat_parts(p, n, n->op == OP_VCAT ? OP_VCAT : OP_HCAT, 1);
+    put(p, "]", " \\end{bmatrix}");
+}
+
 static void print_node(printer *p, const nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
@@ -750,6 +835,9 @@ static void print_node(printer *p, const nd_node *n)
         sb_printf(p->out, p->latex ? "^{%ld}" : "^%ld", n->u.k);
         break;
     case OP_TRANSPOSE: print_transpose(p, n); break;
+    case OP_INDEX: print_index(p, n); break;
+    case OP_VCAT:
+    case OP_HCAT: print_cat(p, n); break;
     default: print_call(p, n); break;
     }
 }

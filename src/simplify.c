@@ -669,8 +669,10 @@ static nd_node *rules(simp *S, nd_node *n)
     switch ((enum nd_op)n->op) {
     case OP_TRANSPOSE:
         return is_sym(S, n->kid[0]) ? n->kid[0] : n;
-    case OP_ADD:
-        return factor_sum(S, expanded(S, n));
+    case OP_ADD: {
+        nd_node *stack = block_stack_sum(S->ctx, n);  /* placements: [a; b] */
+        return stack ? stack : factor_sum(S, expanded(S, n));
+    }
     case OP_EPOW:
         return step_power(n);
     case OP_SUM: {

@@ -359,6 +359,12 @@ static rmat eval(ref *R, const ast *a)
         r = transpose(x);
         free(x.a);
         return r;
+    case AST_INDEX:     /* indexing and blocks: not in the reference (random */
+    case AST_COLON:     /* programs do not use them; test_rules checks them) */
+    case AST_RANGE:
+    case AST_VCAT:
+    case AST_HCAT:
+        break;
     }
     return fail(R);
 }

@@ -354,6 +354,15 @@ static const char *const special[] = {
     "X, Y : matrix(n, k)\nw : vector(n)\nL = sum(sum(X, 1).^2) + w'*mean(X, 2) + sum(norm(X, 1)) + "
     "w'*norm2(X, 2) + sum(Y.*softmax(X, 2)) + sum(Y.*logsoftmax(X, 2)) + w'*logsumexp(X, 2)",
     "x, mu : vector(n)\ns : scalar\nL = n/2*log(2*pi*s^2) + norm2(x - mu)/(2*s^2) + pi*sum(sin(pi*x))",
+    /* indexing and blocks */
+    "x : vector(6)\nA : matrix(4, 3)\nw : vector(4)\nd = x(2:end) - x(1:end-1)\n"
+    "L = 0.5*norm2(d) + x(end)*A(2, 3) + w'*A(:, 2) + sum(A(2:3, :).^2) + sum(exp(A(1, :)))",
+    "h, c : vector(3)\nx : vector(2)\nW : matrix(12, 5)\nb : vector(12)\ny : vector(3)\n"
+    "z = W*[h; x] + b\ni = sigmoid(z(1:3))\nf = sigmoid(z(4:6))\no = sigmoid(z(7:9))\n"
+    "g = tanh(z(10:12))\nc2 = f .* c + i .* g\nL = 0.5*norm2(o .* tanh(c2) - y)",
+    "X : matrix(N, 3)\nw : vector(4)\ny : vector(N)\nP : matrix(2, 3)\nQ : matrix(2, 2)\n"
+    "a : scalar\nL = 0.5*norm2([X, vector(1)]*w - y) + sum([P, Q; P(1, :), Q(2, :)].^3) + "
+    "sum(exp([a; w; a])) + sum(X(:, 2:3)*Q)",
 };
 
 START_TEST(examples_and_names_compile_and_agree)

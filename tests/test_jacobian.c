@@ -62,6 +62,10 @@ static const jac_case cases[] = {
               "wrt x" },
     /* Hessians */
     { H, DECL "f = x'*A*x\nwrt x" },
+    /* blocks and stacks */
+    { J, "x : vector(4)\nA : matrix(3, 4)\na : scalar\nf = [exp(x(2:3)); a*x(1); (A*x)(3)]\nwrt x, a" },
+    { J, "x : vector(4)\nf = [x(1:2)', sin(x(4))]\nwrt x" },
+    { H, "x : vector(4)\nA : matrix(5, 4)\nL = sum(exp(x(2:end))) + norm2([A*x; x(1)])\nwrt x" },
     { H, DECL "f = sum(exp(M*x))\nwrt x" },
     { H, "A : matrix(m, n)\nx : vector(n)\ny : vector(m)\nlam : scalar\ns = sigmoid(A*x)\n"
          "L = -sum(y .* log(s) + (1 - y) .* log(1 - s)) + lam/2*norm2(x)\nwrt x, lam" },

@@ -93,6 +93,13 @@ static const char *const programs[] = {
          "W : matrix(n, n)\nwrt X, A, B",
     /* the constant pi */
     DECL "L = pi*w'*sin(pi*x) + sum(x)/pi + a*pi\nwrt x, a",
+    /* indexing and blocks: each adjoint is a placement (a block) */
+    "x : vector(5)\nA : matrix(4, 3)\nw : vector(4)\nL = x(2)^3 + sum(exp(x(2:end))) + "
+    "w'*A(:, 2) + A(3, 1)*x(end-1) + sum(A(2:3, :).^2)\nwrt x, A",
+    "h : vector(3)\nu : vector(2)\nW : matrix(4, 5)\nV : matrix(4, 2)\na : scalar\n"
+    "L = sum(tanh(W*[h; u])) + sum([W, V].^2) + sum(exp([a; u; a]))\nwrt h, u, W, V, a",
+    "X : matrix(n, 3)\nw : vector(4)\ny : vector(n)\nL = norm2([X, vector(1)]*w - y) + "
+    "sum((X(:, 1:2)'*y)(2).^2)\nwrt X, w",
     /* shared nodes: the adjoint sums over every use */
     DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
     "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",

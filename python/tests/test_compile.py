@@ -82,7 +82,59 @@ def two_layer_swish_batch(H=6, D=5, C=4, N=3):
     return [W1, b1, W2, b2, X, Y], L, [G1 @ X.T, G1.sum(axis=1), G2 @ H1.T, G2.sum(axis=1)]
 
 
+def augmented_lsq(N=6, *_):
+    X, w, y = rng.standard_normal((N, 3)), rng.standard_normal(4), rng.standard_normal(N)
+    A = np.hstack([X, np.ones((N, 1))])
+    r = A @ w - y
+    return [X, w, y], 0.5 * r @ r, [A.T @ r, np.outer(r, w[:3])]
+
+
+def pick_column(m=5, *_):
+    X, v = rng.standard_normal((m, 4)), rng.standard_normal(m)
+    gX = np.zeros((m, 4))
+    gX[:, 1] = v * np.exp(X[:, 1])
+    gX[:, 3] = 2 * X[:, 3]
+    return [X, v], v @ np.exp(X[:, 1]) + np.sum(X[:, 3] ** 2), [gX, np.exp(X[:, 1])]
+
+
+def differences(*_):
+    x = rng.standard_normal(6)
+    d = x[1:] - x[:-1]
+    g = np.concatenate([[0], d]) - np.concatenate([d, [0]])
+    g[-1] += 1
+    return [x], 0.5 * d @ d + x[-1], [g]
+
+
+def lstm_step(*_):
+    h, c, x = rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal(2)
+    W, b, y = rng.standard_normal((12, 5)) / 2, rng.standard_normal(12), rng.standard_normal(3)
+    hx = np.concatenate([h, x])
+    z = W @ hx + b
+    i, f, o, g = sigmoid(z[0:3]), sigmoid(z[3:6]), sigmoid(z[6:9]), np.tanh(z[9:12])
+    c2 = f * c + i * g
+    t = np.tanh(c2)
+    h2 = o * t
+    dc = (h2 - y) * o * (1 - t ** 2)
+    dz = np.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f),
+                         (h2 - y) * t * o * (1 - o), dc * i * (1 - g ** 2)])
+    return [h, c, x, W, b, y], 0.5 * np.sum((h2 - y) ** 2), [
+        np.outer(dz, hx), dz, W[:, :3].T @ dz, dc * f, W[:, 3:].T @ dz]
+
+
+LSTM_DC = "(h2 - y).*o.*(1 - tanh(c2).^2)"
+LSTM_DZ = (f"[{LSTM_DC}.*g.*i.*(1 - i); {LSTM_DC}.*c.*f.*(1 - f); "
+           f"(h2 - y).*tanh(c2).*o.*(1 - o); {LSTM_DC}.*i.*(1 - g.^2)]")
+
 CLOSED = {
+    "augmented_lsq": (augmented_lsq, {"w": "[X, vector(1)]'*([X, vector(1)]*w - y)",
+                                      "X": "([X, vector(1)]*w - y)*w(1:3)'"}),
+    "pick_column": (pick_column, {"X": "[0*v, v.*exp(X(:, 2)), 0*v, 2*X(:, 4)]",
+                                  "v": "exp(X(:, 2))"}),
+    "differences": (differences, {
+        "x": "[0; x(2:6) - x(1:5)] - [x(2:6) - x(1:5); 0] + [0; 0; 0; 0; 0; 1]"}),
+    "lstm_step": (lstm_step, {"W": f"{LSTM_DZ}*[h; x]'", "b": LSTM_DZ,
+                              "h": f"W(:, 1:3)'*{LSTM_DZ}", "c": f"{LSTM_DC}.*f",
+                              "x": f"W(:, 4:5)'*{LSTM_DZ}"}),
     "autoencoder": (autoencoder, {"W": "W*(r*x' + x*r')"}),
     "autoencoder_tanh": (autoencoder_tanh, {"W": "h*e' + ((1 - h.^2).*(W*e))*x'"}),
     "two_layer_swish": (two_layer_swish, {

@@ -1,8 +1,8 @@
-# a variable called as a function: indexing is not supported
+# x(1) of a vector of symbolic size: a clear error, the size cannot be checked
 args: -e "x : vector(n)\nL = x(1)"
 status: 2
 --- stdout
 --- stderr
-<expr>:2:5: error: 'x' is a variable, not a function: indexing (x(i)) is not supported yet, and a product needs '*'
+<expr>:2:7: error: indexing needs a numeric size, but x has 'n' entries: declare a number (a symbolic size cannot be checked against the index)
     L = x(1)
-        ^
+          ^

@@ -3,6 +3,6 @@ args: -e "L = x + * y"
 status: 2
 --- stdout
 --- stderr
-<expr>:1:9: error: unexpected '*', expected number, name, '+', '-' or '('
+<expr>:1:9: error: unexpected '*', expected number, name, '+', '-', '(' or '['
     L = x + * y
             ^
