@@ -354,6 +354,10 @@ static const char *const special[] = {
     "X, Y : matrix(n, k)\nw : vector(n)\nL = sum(sum(X, 1).^2) + w'*mean(X, 2) + sum(norm(X, 1)) + "
     "w'*norm2(X, 2) + sum(Y.*softmax(X, 2)) + sum(Y.*logsoftmax(X, 2)) + w'*logsumexp(X, 2)",
     "x, mu : vector(n)\ns : scalar\nL = n/2*log(2*pi*s^2) + norm2(x - mu)/(2*s^2) + pi*sum(sin(pi*x))",
+    /* a 3-step RNN written with a function, and a function called at two sizes */
+    "W : matrix(n, n)\nU : matrix(n, m)\nb, h0, y : vector(n)\nx1, x2, x3 : vector(m)\n"
+    "cell(h, x) = tanh(W*h + U*x + b)\nh1 = cell(h0, x1)\nh2 = cell(h1, x2)\n"
+    "h3 = cell(h2, x3)\nsq(v) = v'*v\nL = 0.5*norm2(h3 - y) + sq(x1) + sq(h1)",
 };
 
 START_TEST(examples_and_names_compile_and_agree)
