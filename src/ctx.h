@@ -24,7 +24,8 @@ typedef struct nd_shape {
 } nd_shape;
 
 /* Declared assumptions on a variable (DESIGN.md section 1). */
-enum nd_assume { AS_NONE, AS_SYMMETRIC, AS_SPD, AS_SIMPLEX, AS_ONEHOT };
+enum nd_assume { AS_NONE, AS_SYMMETRIC, AS_SPD, AS_SIMPLEX, AS_ONEHOT,
+                 AS_MASK };     /* entries 0 or 1: data, never differentiated */
 
 typedef struct nd_var {
     const char *name;

@@ -199,7 +199,7 @@ static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh)
 
 static const char *assume_type[] = {
     [AS_NONE] = NULL, [AS_SYMMETRIC] = "symmetric", [AS_SPD] = "spd",
-    [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot",
+    [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot", [AS_MASK] = "mask",
 };
 
 void elab_type_text(nd_ctx *ctx, const nd_var *v, strbuf *out)
@@ -310,7 +310,7 @@ static const struct type_form type_forms[] = {
     { "scalar", 0, 0, AS_NONE },     { "vector", 1, 1, AS_NONE },
     { "matrix", 2, 2, AS_NONE },     { "symmetric", 1, 1, AS_SYMMETRIC },
     { "spd", 1, 1, AS_SPD },         { "simplex", 1, 2, AS_SIMPLEX },
-    { "onehot", 1, 2, AS_ONEHOT },
+    { "onehot", 1, 2, AS_ONEHOT },   { "mask", 1, 2, AS_MASK },
 };
 
 static const struct type_form *find_type(elab *e, const ast_type *t)
@@ -320,7 +320,7 @@ static const struct type_form *find_type(elab *e, const ast_type *t)
             return &type_forms[i];
     ctx_fail(e->ctx, t->name.loc,
              "unknown type '%s' (expected scalar, vector(d), matrix(d1, d2), "
-             "symmetric(d), spd(d), simplex(d) or onehot(d))", t->name.name);
+             "symmetric(d), spd(d), simplex(d), onehot(d) or mask(d1, d2))", t->name.name);
 }
 
 static nd_shape decl_shape(elab *e, const ast_type *t, enum nd_assume *assume)
@@ -1205,6 +1205,12 @@ static int wrt_var(nd_ctx *ctx, const char *name, nd_loc loc)
         ctx_fail(ctx, loc, "wrt %s: '%s' is a dimension, not a variable", name, name);
     if (s->kind == SYM_FUNC)
         ctx_fail(ctx, loc, "wrt %s: '%s' is a function, not a variable", name, name);
+    if (ctx->vars[s->index].assume == AS_MASK) {
+        ctx_error(ctx, loc, "wrt %s: '%s' is a mask (its entries are 0 or 1), which has no "
+                  "gradient", name, name);
+        ctx_note(ctx, ctx->vars[s->index].loc, "'%s' is declared here", name);
+        ctx_throw(ctx);
+    }
     return s->index;
 }
 
@@ -1240,7 +1246,8 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
     expr_reach(ctx, &ctx->binds[p->objective].node, 1, mark);
     for (int pass = 0; pass < 2; pass++)
         for (int v = 0; v < ctx->n_vars; v++)
-            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id])
+            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id] &&
+                ctx->vars[v].assume != AS_MASK)     /* data, not a parameter */
                 add_wrt(p, v, chosen);
 }
 

@@ -25,6 +25,7 @@ Suite *suite_scale(void);
 Suite *suite_latex(void);
 Suite *suite_grade(void);
 Suite *suite_jacobian(void);
+Suite *suite_accept(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets
  * the largest relative error. */
