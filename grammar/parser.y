@@ -128,6 +128,10 @@ stmt
     | T_WRT namelist                    { $$ = stmt_new(ST_WRT, @1);
                                           $$->names = *$2; free($2); }
     | expr                              { $$ = stmt_new(ST_EXPR, @1); $$->expr = $1; }
+    | call ')' '=' expr                 { $$ = stmt_new(ST_FUNC, @$); $$->head = $1;
+                                          $1->loc.last_line = @2.last_line;
+                                          $1->loc.last_column = @2.last_column;
+                                          $$->expr = $4; }
     ;
 
 namelist

@@ -185,6 +185,7 @@ void stmt_free(ast_stmt *s)
     names_free(&s->names);
     type_free(s->type);
     ast_free(s->expr);
+    ast_free(s->head);
     free(s);
 }
 

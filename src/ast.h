@@ -49,7 +49,7 @@ typedef struct ast_type {
     ast_names dims;         /* names or numbers, as written */
 } ast_type;
 
-enum stmt_kind { ST_DECL, ST_ASSIGN, ST_WRT, ST_EXPR, ST_GRAD };
+enum stmt_kind { ST_DECL, ST_ASSIGN, ST_WRT, ST_EXPR, ST_GRAD, ST_FUNC };
 
 typedef struct ast_stmt {
     enum stmt_kind kind;
@@ -57,7 +57,9 @@ typedef struct ast_stmt {
     ast_names names;        /* DECL: declared names; ASSIGN: the target;
                                WRT: the variables; GRAD: {of, wrt} of dOF/dWRT */
     ast_type *type;         /* DECL */
-    ast *expr;              /* ASSIGN, EXPR, GRAD */
+    ast *expr;              /* ASSIGN, EXPR, GRAD; FUNC: the body */
+    ast *head;              /* FUNC: NAME(PARAMS) as parsed, a call whose
+                               arguments elaboration checks are names */
     struct ast_stmt *next;
 } ast_stmt;
 

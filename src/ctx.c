@@ -26,6 +26,7 @@ static void release_program(nd_ctx *ctx)
     free(ctx->dims);
     free(ctx->vars);
     free(ctx->binds);
+    free(ctx->funcs);
     free(ctx->syms);
     free(ctx->tr_memo);
     free(ctx->err_msg);

@@ -24,7 +24,8 @@ typedef struct nd_shape {
 } nd_shape;
 
 /* Declared assumptions on a variable (DESIGN.md section 1). */
-enum nd_assume { AS_NONE, AS_SYMMETRIC, AS_SPD, AS_SIMPLEX, AS_ONEHOT };
+enum nd_assume { AS_NONE, AS_SYMMETRIC, AS_SPD, AS_SIMPLEX, AS_ONEHOT,
+                 AS_MASK };     /* entries 0 or 1: data, never differentiated */
 
 typedef struct nd_var {
     const char *name;
@@ -55,9 +56,17 @@ struct nd_dimrec {
     int order;              /* order of first appearance, for the C ABI */
 };
 
+/* A function defined in the program, NAME(PARAMS) = BODY (elab.c): its
+ * body is elaborated afresh at each call. */
+typedef struct nd_func {
+    const char *name;
+    const struct ast_stmt *def;
+    long size;              /* the body's expression nodes */
+} nd_func;
+
 enum nd_errkind { ERR_NONE, ERR_INPUT, ERR_SHAPE };
 
-enum sym_kind { SYM_NONE, SYM_VAR, SYM_BIND, SYM_DIM };
+enum sym_kind { SYM_NONE, SYM_VAR, SYM_BIND, SYM_DIM, SYM_FUNC };
 struct nd_sym {
     const char *name;
     enum sym_kind kind;
@@ -82,6 +91,8 @@ typedef struct nd_ctx {
     int n_vars, cap_vars;
     nd_binding *binds;
     int n_binds, cap_binds;
+    nd_func *funcs;
+    int n_funcs, cap_funcs;
     struct nd_sym *syms;        /* open addressing */
     int sym_cap, sym_count;
 

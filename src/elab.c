@@ -59,7 +59,19 @@ typedef struct elab {
     elab_hints *hints;  /* what the passes record or use */
     int second;         /* this is the second pass: take shapes from hints */
     nd_prog *origins;   /* records where each node was first made, or NULL */
+    const struct call_frame *frame;     /* the innermost function call, or NULL */
+    long expanded;      /* expression nodes elaborated through calls */
+    int call_depth;     /* the depths of the bodies being elaborated, summed */
+    nd_loc call_loc;    /* inside a call: the outermost call, where --paths places
+                           the uses of variables in the bodies */
 } elab;
+
+/* One call of a function of the program: its parameters stand for these
+ * arguments (already elaborated at the call) inside its body only. */
+typedef struct call_frame {
+    const nd_func *f;
+    nd_node *const *args;
+} call_frame;
 
 static nd_node *elab_expr(elab *e, const ast *a);
 
@@ -187,7 +199,7 @@ static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh)
 
 static const char *assume_type[] = {
     [AS_NONE] = NULL, [AS_SYMMETRIC] = "symmetric", [AS_SPD] = "spd",
-    [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot",
+    [AS_SIMPLEX] = "simplex", [AS_ONEHOT] = "onehot", [AS_MASK] = "mask",
 };
 
 void elab_type_text(nd_ctx *ctx, const nd_var *v, strbuf *out)
@@ -298,7 +310,7 @@ static const struct type_form type_forms[] = {
     { "scalar", 0, 0, AS_NONE },     { "vector", 1, 1, AS_NONE },
     { "matrix", 2, 2, AS_NONE },     { "symmetric", 1, 1, AS_SYMMETRIC },
     { "spd", 1, 1, AS_SPD },         { "simplex", 1, 2, AS_SIMPLEX },
-    { "onehot", 1, 2, AS_ONEHOT },
+    { "onehot", 1, 2, AS_ONEHOT },   { "mask", 1, 2, AS_MASK },
 };
 
 static const struct type_form *find_type(elab *e, const ast_type *t)
@@ -308,7 +320,7 @@ static const struct type_form *find_type(elab *e, const ast_type *t)
             return &type_forms[i];
     ctx_fail(e->ctx, t->name.loc,
              "unknown type '%s' (expected scalar, vector(d), matrix(d1, d2), "
-             "symmetric(d), spd(d), simplex(d) or onehot(d))", t->name.name);
+             "symmetric(d), spd(d), simplex(d), onehot(d) or mask(d1, d2))", t->name.name);
 }
 
 static nd_shape decl_shape(elab *e, const ast_type *t, enum nd_assume *assume)
@@ -417,7 +429,8 @@ static nd_node *occurrence(elab *e, int var, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
     nd_var *orig = &ctx->vars[var];
-    int v = ctx_add_var(ctx, orig->name, a->loc, orig->shape, orig->declared, orig->assume);
+    nd_loc at = e->frame ? e->call_loc : a->loc;
+    int v = ctx_add_var(ctx, orig->name, at, orig->shape, orig->declared, orig->assume);
     ctx->vars[v].origin = var;
     return ctx->vars[v].node;
 }
@@ -425,7 +438,21 @@ static nd_node *occurrence(elab *e, int var, const ast *a)
 static nd_node *elab_name(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
+    if (e->frame) {         /* a parameter shadows the program's names */
+        const ast *head = e->frame->f->def->head;
+        for (int i = 0; i < head->nkids; i++)
+            if (!strcmp(head->kids[i]->text, a->text))
+                return e->frame->args[i];
+    }
     struct nd_sym *s = ctx_lookup(ctx, a->text);
+    if (s && s->kind == SYM_FUNC) {
+        const nd_func *f = &ctx->funcs[s->index];
+        ctx_error(ctx, a->loc, "'%s' is a function, not a value: call it with its %d "
+                  "argument%s, as in %s", a->text, f->def->head->nkids,
+                  f->def->head->nkids == 1 ? "" : "s", ctx_text(ctx, f->def->head->loc));
+        ctx_note(ctx, f->def->loc, "'%s' is defined here", a->text);
+        ctx_throw(ctx);
+    }
     if (s && s->kind == SYM_VAR)
         return is_split(e, a->text) ? occurrence(e, s->index, a) : ctx->vars[s->index].node;
     if (s && s->kind == SYM_DIM)
@@ -1043,9 +1070,152 @@ static _Noreturn void misplaced_range(elab *e, const ast *a)
              text_of(e, a));
 }
 
+/* ---- functions of the program ------------------------------------------
+ * NAME(PARAMS) = BODY is a macro with types: each call elaborates BODY
+ * afresh with the parameters bound to the call's arguments, so the shapes
+ * unify per call and the DAG holds the inlined forms (the derivation never
+ * sees a call).  The limits bound what inlining can cost: nested calls
+ * whose bodies are deeper than one expression may be, and programs whose
+ * calls expand to more nodes than a program may have. */
+
+#define FUNC_MAX_EXPANDED 4000000L
+
+static long ast_size(const ast *a)
+{
+    long n = 1;
+    for (int i = 0; i < a->nkids; i++)
+        n += ast_size(a->kids[i]);
+    return n;
+}
+
+static int loc_before(nd_loc a, nd_loc b)
+{
+    return a.first_line < b.first_line ||
+           (a.first_line == b.first_line && a.first_column < b.first_column);
+}
+
+static _Noreturn void fail_at_def(nd_ctx *ctx, nd_loc loc, const nd_func *f, const char *msg)
+{
+    ctx_error(ctx, loc, "%s", msg);
+    ctx_note(ctx, f->def->loc, "'%s' is defined here", f->name);
+    ctx_throw(ctx);
+}
+
+/* NAME(PARAMS) = BODY: the name is new and no operator's, the parameters
+ * distinct names.  Defined before the statements run, so that a use before
+ * the definition is reported as one. */
+static void define_function(elab *e, const ast_stmt *st)
+{
+    nd_ctx *ctx = e->ctx;
+    const ast *head = st->head;
+    struct nd_sym *s = ctx_lookup(ctx, head->text);
+    if (ops_lookup(head->text) >= 0 || !strcmp(head->text, "vector") ||
+        !strcmp(head->text, "matrix") || !strcmp(head->text, "eye") ||
+        !strcmp(head->text, "clip"))
+        ctx_fail(ctx, head->op_loc, "'%s' is a built-in function and cannot be redefined",
+                 head->text);
+    if (s) {
+        nd_loc at = s->kind == SYM_VAR ? ctx->vars[s->index].loc
+                  : s->kind == SYM_BIND ? ctx->binds[s->index].loc
+                  : s->kind == SYM_FUNC ? ctx->funcs[s->index].def->loc : head->op_loc;
+        ctx_error(ctx, head->op_loc, "'%s' is already %s", head->text,
+                  s->kind == SYM_VAR ? "a variable" : s->kind == SYM_BIND ? "an assigned name"
+                  : s->kind == SYM_FUNC ? "a function" : "a dimension name");
+        if (s->kind != SYM_DIM)
+            ctx_note(ctx, at, "'%s' is %s here", head->text,
+                     s->kind == SYM_VAR ? (ctx->vars[s->index].declared ? "declared"
+                                                                        : "first used")
+                     : s->kind == SYM_BIND ? "assigned" : "defined");
+        ctx_throw(ctx);
+    }
+    for (int i = 0; i < head->nkids; i++) {
+        const ast *p = head->kids[i];
+        if (p->kind != AST_NAME)
+            ctx_fail(ctx, p->loc, "a parameter of '%s' must be a name, not '%s'", head->text,
+                     text_of(e, p));
+        for (int j = 0; j < i; j++)
+            if (!strcmp(head->kids[j]->text, p->text))
+                ctx_fail(ctx, p->loc, "the parameter '%s' of '%s' appears twice", p->text,
+                         head->text);
+    }
+    int i = ctx->n_funcs;
+    ctx->funcs = ctx_grow(ctx->funcs, &ctx->cap_funcs, i + 1, sizeof *ctx->funcs);
+    ctx->funcs[i].name = arena_strdup(ctx->arena, head->text);
+    ctx->funcs[i].def = st;
+    ctx->funcs[i].size = ast_size(st->expr);
+    ctx->n_funcs++;
+    ctx_define(ctx, head->text, SYM_FUNC, i);
+}
+
+/* The call's place in the program: after the definition, and not inside
+ * it (no recursion).  An answer's calls come after the whole program. */
+static void check_call_place(elab *e, const ast *a, const nd_func *f)
+{
+    nd_ctx *ctx = e->ctx;
+    nd_loc d = f->def->loc;
+    char msg[160];
+    if (a->loc.src != d.src)
+        return;
+    if (loc_before(a->loc, d)) {
+        snprintf(msg, sizeof msg, "'%s' is called before its definition", f->name);
+        fail_at_def(ctx, a->op_loc, f, msg);
+    }
+    nd_loc end = { d.last_line, d.last_column, d.last_line, d.last_column, d.src };
+    if (!loc_before(end, a->loc)) {
+        snprintf(msg, sizeof msg, "'%s' calls itself: recursion is not supported", f->name);
+        fail_at_def(ctx, a->op_loc, f, msg);
+    }
+}
+
+static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
+{
+    nd_ctx *ctx = e->ctx;
+    const ast *head = f->def->head, *body = f->def->expr;
+    check_call_place(e, a, f);
+    if (a->nkids != head->nkids) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "'%s' takes %d argument%s (%s), got %d", f->name,
+                 head->nkids, head->nkids == 1 ? "" : "s", ctx_text(ctx, head->loc),
+                 a->nkids);
+        fail_at_def(ctx, a->op_loc, f, msg);
+    }
+    nd_node **args = arena_alloc(ctx->arena, ((size_t)a->nkids + 1) * sizeof *args);
+    for (int i = 0; i < a->nkids; i++)
+        args[i] = elab_expr(e, a->kids[i]);
+    e->expanded += f->size;
+    if (e->expanded > FUNC_MAX_EXPANDED)
+        ctx_fail(ctx, a->op_loc, "the function calls expand to more than %ld expression "
+                 "nodes", FUNC_MAX_EXPANDED);
+    if (e->call_depth + body->depth > AST_MAX_DEPTH)
+        ctx_fail(ctx, a->op_loc, "function calls nested too deeply (their bodies nest more "
+                 "than %d levels)", AST_MAX_DEPTH);
+    call_frame frame = { f, args };
+    const call_frame *up = e->frame;
+    if (!up)
+        e->call_loc = a->loc;
+    e->frame = &frame;
+    e->call_depth += body->depth;
+    nd_node *volatile r = NULL;
+    CTX_TRY(ctx, jb) {
+        r = elab_expr(e, body);
+    }
+    CTX_END_TRY(ctx, jb);
+    e->frame = up;
+    e->call_depth -= body->depth;
+    if (!r) {               /* the error is in the body: say which call */
+        ctx_note(ctx, a->loc, "in the call of %s at %d:%d", f->name, a->loc.first_line,
+                 a->loc.first_column);
+        ctx_throw(ctx);
+    }
+    return r;
+}
+
 static nd_node *elab_call(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
+    struct nd_sym *fs = ctx_lookup(ctx, a->text);
+    if (fs && fs->kind == SYM_FUNC)
+        return elab_fcall(e, a, &ctx->funcs[fs->index]);
     if (is_index_call(e, a))
         return elab_index_name(e, a);
     for (int i = 0; i < a->nkids; i++)
@@ -1174,6 +1344,11 @@ static void predeclare_binding(elab *e, const ast_name *nm)
     }
     if (s && s->kind == SYM_DIM)
         ctx_fail(ctx, nm->loc, "'%s' is a dimension and cannot be assigned", nm->name);
+    if (s && s->kind == SYM_FUNC) {
+        ctx_error(ctx, nm->loc, "'%s' is a function and cannot be assigned", nm->name);
+        ctx_note(ctx, ctx->funcs[s->index].def->loc, "'%s' is defined here", nm->name);
+        ctx_throw(ctx);
+    }
     ctx_define(ctx, nm->name, SYM_BIND, ctx_add_binding(ctx, nm->name, nm->loc));
 }
 
@@ -1235,7 +1410,8 @@ static int choose_objective(nd_ctx *ctx, const elab_opts *opts, int last)
             ctx_fail(ctx, none, "--of %s: the program has no name '%s'", opts->of, opts->of);
         if (s->kind != SYM_BIND)
             ctx_fail(ctx, none, "--of %s: '%s' is a %s; --of needs an assigned name", opts->of,
-                     opts->of, s->kind == SYM_VAR ? "variable" : "dimension");
+                     opts->of, s->kind == SYM_VAR ? "variable"
+                               : s->kind == SYM_FUNC ? "function" : "dimension");
         return s->index;
     }
     if (last < 0) {
@@ -1260,6 +1436,14 @@ static int wrt_var(nd_ctx *ctx, const char *name, nd_loc loc)
     }
     if (s->kind == SYM_DIM)
         ctx_fail(ctx, loc, "wrt %s: '%s' is a dimension, not a variable", name, name);
+    if (s->kind == SYM_FUNC)
+        ctx_fail(ctx, loc, "wrt %s: '%s' is a function, not a variable", name, name);
+    if (ctx->vars[s->index].assume == AS_MASK) {
+        ctx_error(ctx, loc, "wrt %s: '%s' is a mask (its entries are 0 or 1), which has no "
+                  "gradient", name, name);
+        ctx_note(ctx, ctx->vars[s->index].loc, "'%s' is declared here", name);
+        ctx_throw(ctx);
+    }
     return s->index;
 }
 
@@ -1295,7 +1479,8 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
     expr_reach(ctx, &ctx->binds[p->objective].node, 1, mark);
     for (int pass = 0; pass < 2; pass++)
         for (int v = 0; v < ctx->n_vars; v++)
-            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id])
+            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id] &&
+                ctx->vars[v].assume != AS_MASK)     /* data, not a parameter */
                 add_wrt(p, v, chosen);
 }
 
@@ -1315,6 +1500,8 @@ static void elab_pass(nd_ctx *ctx, const elab_opts *opts, nd_prog *p, elab_hints
     for (const ast_stmt *st = p->ast.first; st; st = st->next)
         if (st->kind == ST_ASSIGN)
             predeclare_binding(&e, &st->names.v[0]);
+        else if (st->kind == ST_FUNC)
+            define_function(&e, st);
     int last = run_statements(&e, &p->ast);
     p->objective = choose_objective(ctx, opts, last);
     if (!e.n_split)

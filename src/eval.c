@@ -334,6 +334,14 @@ static void fill_uniform(nd_mat *m, nd_rng *rng, double lo, double hi)
         mpfr_set_d(m->a[e], rng_uniform(rng, lo, hi), MPFR_RNDN);
 }
 
+/* A mask: each entry 0 or 1, each as likely. */
+static void make_mask(nd_mat *m, nd_rng *rng)
+{
+    size_t len = mat_len(m);
+    for (size_t e = 0; e < len; e++)
+        mpfr_set_ui(m->a[e], rng_uniform(rng, 0, 1) < 0.5 ? 0 : 1, MPFR_RNDN);
+}
+
 static void make_symmetric(nd_mat *m)
 {
     for (int i = 0; i < m->rows; i++)
@@ -410,6 +418,8 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt)
             make_spd(m, env->prec);
         else if (v->assume == AS_SIMPLEX || v->assume == AS_ONEHOT)
             make_simplex(m, rng, v->assume == AS_ONEHOT);
+        else if (v->assume == AS_MASK)
+            make_mask(m, rng);
     }
 }
 

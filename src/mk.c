@@ -938,6 +938,9 @@ nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
         return mk_ones(ctx, x->shape);
     if (expr_is_const_val(p, 1))
         return x;
+    if (x->op == OP_VAR && ctx->vars[x->u.var].assume == AS_MASK && const_int(p, &k) &&
+        k > 0)      /* a mask's entries are 0 or 1: M.*M = M.^2 = M */
+        return x;
     if (x->op == OP_CONST && const_int(p, &k)) {
         mpq_t r;
         mpq_init(r);

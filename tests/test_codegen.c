@@ -363,6 +363,19 @@ static const char *const special[] = {
     "X : matrix(N, 3)\nw : vector(4)\ny : vector(N)\nP : matrix(2, 3)\nQ : matrix(2, 2)\n"
     "a : scalar\nL = 0.5*norm2([X, vector(1)]*w - y) + sum([P, Q; P(1, :), Q(2, :)].^3) + "
     "sum(exp([a; w; a])) + sum(X(:, 2:3)*Q)",
+    /* a 3-step RNN written with a function, and a function called at two sizes */
+    "W : matrix(n, n)\nU : matrix(n, m)\nb, h0, y : vector(n)\nx1, x2, x3 : vector(m)\n"
+    "cell(h, x) = tanh(W*h + U*x + b)\nh1 = cell(h0, x1)\nh2 = cell(h1, x2)\n"
+    "h3 = cell(h2, x3)\nsq(v) = v'*v\nL = 0.5*norm2(h3 - y) + sq(x1) + sq(h1)",
+    /* masks are inputs like any other (drawn 0 or 1): dropout, matrix completion */
+    "W : matrix(m, n)\nx : vector(n)\nD : mask(m)\ny : vector(m)\nh = 2*D.*tanh(W*x)\n"
+    "L = 0.5*norm2(h - y)",
+    "M : mask(m, n)\nU : matrix(m, k)\nV : matrix(n, k)\nY : matrix(m, n)\n"
+    "L = 0.5*norm2(M.*(U*V' - Y)) + sum(M.^2.*(U*V'))",
+    /* the other acceptance programs of issue 13 */
+    "Q, K : matrix(T, d)\nV, Y : matrix(T, e)\nL = sum(Y.*(softmax(Q*K'/sqrt(d), 2)*V))",
+    "X, Y : matrix(D, N)\ng, b : vector(D)\nmu = mean(X, 2)\nC = X - mu\n"
+    "v = mean(C.^2, 2)\nZ = C./sqrt(v + 1/100)\nL = sum(Y.*(g.*Z + b))",
 };
 
 START_TEST(examples_and_names_compile_and_agree)

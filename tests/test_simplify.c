@@ -140,6 +140,11 @@ static const struct rewrite rewrites[] = {
     { "diag(vector(1)) = eye(n)", D "L = x'*diag(vector(1))*y\nwrt x", "dL/dx = y\n" },
     { "relu(t).*step(t) = relu(t)", "h : vector(n)\nW : matrix(n, n)\n"
       "L = h'*(relu(W*h).*step(W*h))\nwrt h", "dL/dh = relu(W*h) + W'*(h.*step(W*h))\n" },
+    { "a mask: M.*M = M", "M : mask(n, k)\nX : matrix(n, k)\nL = sum(M.*M.*X)\nwrt X",
+      "dL/dX = M\n" },
+    { "a mask: M.^3 = M, and the gradient of a masked loss", "M : mask(n, k)\n"
+      "X, Y : matrix(n, k)\nL = 0.5*norm2(M.*(X - Y)) + sum(M.^3.*X)\nwrt X",
+      "dL/dX = M.*(X - Y) + M\n" },
     { "sign(u)*u = abs(u): log(abs(det(X)))", D "L = log(abs(det(A)))\nwrt A",
       "dL/dA = inv(A)'\n" },
     /* products of sums multiplied out when something cancels */
@@ -346,6 +351,42 @@ START_TEST(power_of_scalar_product_keeps_value)
 }
 END_TEST
 
+/* M.*M = M on construction for a mask, against the product as written:
+ * equal at the masks --verify draws (entries 0 or 1), and not at entries
+ * 1/2, where the rewrite would be wrong: it rests on the declaration. */
+START_TEST(mask_square_needs_zero_one)
+{
+    t_internal t;
+    t_internal_open(&t, "M : mask(n, k)\nL = sum(M)");
+    nd_ctx *ctx = t.ctx;
+    nd_node *m = ctx->vars[0].node, *mm[2] = { m, m };
+    nd_node *roots[2] = { expr_node(ctx, OP_EMUL, m->shape, mm, 2), mk_emul(ctx, m, m) };
+    ck_assert_ptr_eq(roots[1], m);
+    nd_evalenv *env = eval_new(ctx, 128);
+    nd_rng rng = { 12 };
+    int ones = 0;
+    for (int p = 0; p < 4; p++) {
+        ck_assert_int_eq(verify_instance(env, &rng, roots, 2, 40), EV_OK);
+        nd_mat *a = &env->vals[roots[0]->id], *b = &env->vals[roots[1]->id];
+        for (size_t e = 0; e < mat_len(a); e++) {
+            ck_assert(mpfr_zero_p(b->a[e]) || mpfr_cmp_ui(b->a[e], 1) == 0);
+            ones += mpfr_cmp_ui(b->a[e], 1) == 0;
+            ck_assert(mpfr_equal_p(a->a[e], b->a[e]));
+        }
+    }
+    ck_assert_int_gt(ones, 0);
+    nd_mat *v = &env->vars[0];
+    for (size_t e = 0; e < mat_len(v); e++)
+        mpfr_set_d(v->a[e], 0.5, MPFR_RNDN);
+    eval_forget(env);
+    ck_assert_int_eq(eval_node(env, roots[0]), EV_OK);
+    ck_assert_int_eq(eval_node(env, roots[1]), EV_OK);
+    ck_assert(!mpfr_equal_p(env->vals[roots[0]->id].a[0], env->vals[roots[1]->id].a[0]));
+    eval_free(env);
+    t_internal_free(&t);
+}
+END_TEST
+
 /* The printed gradient parses back to the same value (text mode's
  * contract): each example's output is checked as an answer. */
 START_TEST(output_parses_back)
@@ -387,6 +428,7 @@ Suite *suite_simplify(void)
     tcase_add_test(tc, power_of_scalar_product_keeps_value);
     tcase_add_test(tc, power_of_elementwise_product_keeps_value);
     tcase_add_loop_test(tc, rewrite_reads_back, 0, (int)N_REWRITES);
+    tcase_add_test(tc, mask_square_needs_zero_one);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -124,6 +124,24 @@ def lstm_step(*_):
 LSTM_DC = "(h2 - y).*o.*(1 - tanh(c2).^2)"
 LSTM_DZ = (f"[{LSTM_DC}.*g.*i.*(1 - i); {LSTM_DC}.*c.*f.*(1 - f); "
            f"(h2 - y).*tanh(c2).*o.*(1 - o); {LSTM_DC}.*i.*(1 - g.^2)]")
+def rnn3(n=5, m=4, _unused=None):
+    W, U = rng.standard_normal((n, n)) / 2, rng.standard_normal((n, m)) / 2
+    b, x1, x2, x3 = (rng.standard_normal(k) for k in (n, m, m, m))
+    h0, y = rng.standard_normal(n), rng.standard_normal(n)
+    h1 = np.tanh(W @ h0 + U @ x1 + b)
+    h2 = np.tanh(W @ h1 + U @ x2 + b)
+    h3 = np.tanh(W @ h2 + U @ x3 + b)
+    d3 = (h3 - y) * (1 - h3 ** 2)
+    d2 = (W.T @ d3) * (1 - h2 ** 2)
+    d1 = (W.T @ d2) * (1 - h1 ** 2)
+    return ([W, U, b, x1, x2, x3, h0, y], 0.5 * np.sum((h3 - y) ** 2),
+            [np.outer(d3, h2) + np.outer(d2, h1) + np.outer(d1, h0),
+             np.outer(d3, x3) + np.outer(d2, x2) + np.outer(d1, x1), d1 + d2 + d3])
+
+
+RNN_D3 = "((h3 - y).*(1 - h3.^2))"
+RNN_D2 = "((W'*" + RNN_D3 + ").*(1 - h2.^2))"
+RNN_D1 = "((W'*" + RNN_D2 + ").*(1 - h1.^2))"
 
 CLOSED = {
     "augmented_lsq": (augmented_lsq, {"w": "[X, vector(1)]'*([X, vector(1)]*w - y)",
@@ -146,6 +164,10 @@ CLOSED = {
         "b1": "((W2'*(softmax(Z2) - Y)/N).*(sigmoid(Z1) + Z1.*sigmoid(Z1).*(1 - sigmoid(Z1))))"
               "*vector(1)",
         "W2": "(softmax(Z2) - Y)/N*H1'", "b2": "(softmax(Z2) - Y)/N*vector(1)"}),
+    "rnn3": (rnn3, {
+        "W": RNN_D3 + "*h2' + " + RNN_D2 + "*h1' + " + RNN_D1 + "*h0'",
+        "U": RNN_D3 + "*x3' + " + RNN_D2 + "*x2' + " + RNN_D1 + "*x1'",
+        "b": RNN_D3 + " + " + RNN_D2 + " + " + RNN_D1}),
 }
 
 
