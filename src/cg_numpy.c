@@ -353,8 +353,46 @@ static void call_arg(py_emitter *E, const nd_node *k, strbuf *out)
     }
 }
 
+/* One axis of a slice: ':' for all of it, else lo:hi. */
+static void slice_axis(py_emitter *E, long off, nd_dim ext, nd_dim of, strbuf *out)
+{
+    long v = dim_value(E->ctx, ext);
+    if (off == 0 && dim_same(E->ctx, ext, of)) {
+        sb_putc(out, ':');
+    } else if (v > 0) {
+        sb_printf(out, "%ld:%ld", off, off + v);
+    } else {
+        sb_printf(out, "%ld:%ld + ", off, off);
+        py_dim_text(E, ext, out);
+    }
+}
+
+/* x(r, c): a slice of the 2-D operand, a view (not fresh). */
+static py_form block(py_emitter *E, const nd_node *n, strbuf *out)
+{
+    const nd_node *x = n->kid[0];
+    long r0 = mpz_get_si(mpq_numref(n->kid[1]->u.q)), c0 = mpz_get_si(mpq_numref(n->kid[2]->u.q));
+    strbuf b;
+    sb_init(&b);
+    call_arg(E, x, &b);
+    const char *t = sb_str(&b);
+    int name = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") ==
+               strlen(t);
+    sb_printf(out, name ? "%s[" : "(%s)[", t);
+    slice_axis(E, r0, n->shape.rows, x->shape.rows, out);
+    sb_puts(out, ", ");
+    slice_axis(E, c0, n->shape.cols, x->shape.cols, out);
+    sb_putc(out, ']');
+    sb_free(&b);
+    if (shape_is_scalar(E->ctx, n->shape))
+        sb_puts(out, "[0, 0]");
+    return (py_form){ PY_ATOM, 1, 1, 0 };
+}
+
 static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
 {
+    if (n->op == OP_INDEX)
+        return block(E, n, out);
     const char *f = NULL;
     int array = 1;      /* returns an array (of n's shape) */
     switch (n->op) {
@@ -366,17 +404,22 @@ static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
     case OP_LOGSOFTMAX: f = "_logsoftmax"; py_use(E, PYH_logsoftmax); break;
     case OP_LOGSUMEXP: f = "_logsumexp"; py_use(E, PYH_logsumexp); break;
     case OP_CROSSENTROPY: f = "_xent"; py_use(E, PYH_xent); array = 0; break;
+    case OP_VCAT: f = "np.vstack"; break;
+    case OP_HCAT: f = "np.hstack"; break;
     default:
         E->unsupported = ops_table[n->op].name;
         f = "_missing";
         break;
     }
-    sb_printf(out, "%s(", f);
+    int tuple = n->op == OP_VCAT || n->op == OP_HCAT;    /* np.vstack((a, b)) */
+    sb_printf(out, tuple ? "%s((" : "%s(", f);
     for (uint32_t k = 0; k < n->nkids; k++) {
         if (k)
             sb_puts(out, ", ");
         call_arg(E, n->kid[k], out);
     }
+    if (tuple)
+        sb_putc(out, ')');
     if (n->op == OP_MPOW)
         sb_printf(out, ", %ld", (long)n->u.k);
     sb_putc(out, ')');
