@@ -115,7 +115,7 @@ typedef struct cg_plan {
     char *bug;          /* the first inconsistency found, or NULL */
 } cg_plan;
 
-/* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
+/* Builds the plan; returns 0, or 2 after an error in ctx->err->diag. */
 int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
 void cg_plan_free(cg_plan *p);
 

@@ -17,6 +17,7 @@
 
 #include "cg.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 
 static const char *const kind_name[] = {
@@ -42,11 +43,11 @@ static char **name_values(cg_plan *p, printer *pr)
         if (v->kind == V_SCALAR)
             sb_printf(&b, "%%s%d", v->index);
         else if (p->buf[v->index].grad >= 0)
-            sb_printf(&b, "%%grad_%s", ctx->vars[p->prog->wrt[p->buf[v->index].grad]].name);
+            sb_printf(&b, "%%grad_%s", ctx->scope->vars[p->prog->wrt[p->buf[v->index].grad]].name);
         else
             sb_printf(&b, "%%%s%d", v->row_local ? "r" : "b", v->index);
         names[id] = b.s;
-        printer_name(pr, ctx->nodes[id], names[id]);
+        printer_name(pr, ctx->dag->nodes[id], names[id]);
     }
     return names;
 }
@@ -66,7 +67,7 @@ static void mask_text(cg_plan *p, cg_mask m, strbuf *out)
             if (d->bits[k] & (1u << bit)) {
                 int g = (int)d->word[k] * 32 + bit - 1;
                 sb_printf(out, "%s%s", any++ ? ", " : "",
-                          g < 0 ? "L" : p->ctx->vars[p->prog->wrt[g]].name);
+                          g < 0 ? "L" : p->ctx->scope->vars[p->prog->wrt[g]].name);
             }
     sb_putc(out, '}');
 }
@@ -76,7 +77,7 @@ static void dump_ins(cg_plan *p, printer *pr, char **names, const cg_ins *in, st
     nd_ctx *ctx = p->ctx;
     sb_printf(out, "g%d %s ", in->group, kind_name[in->kind]);
     if (in->out >= 0)
-        sb_printf(out, "%%grad_%s", ctx->vars[p->prog->wrt[in->out]].name);
+        sb_printf(out, "%%grad_%s", ctx->scope->vars[p->prog->wrt[in->out]].name);
     else
         sb_puts(out, names[in->node->id] ? names[in->node->id] : "?");
     sb_puts(out, " = ");
@@ -108,7 +109,7 @@ static void dump_buffers(cg_plan *p, strbuf *out)
         if (local[b])       /* a local double r<k> of one loop, no memory */
             sb_puts(out, "row local\n");
         else if (f->grad >= 0)
-            sb_printf(out, "grad %s, groups %d..%d\n", ctx->vars[p->prog->wrt[f->grad]].name,
+            sb_printf(out, "grad %s, groups %d..%d\n", ctx->scope->vars[p->prog->wrt[f->grad]].name,
                       f->first, f->last);
         else
             sb_printf(out, "slot %d, groups %d..%d\n", f->slot, f->first, f->last);

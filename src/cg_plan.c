@@ -10,6 +10,7 @@
 #include "derive.h"
 #include "mk.h"
 #include "ops.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
@@ -52,7 +53,7 @@ static long estimate(cg_plan *p, nd_dim d)
 static int parse_dims(cg_plan *p, const char *spec)
 {
     nd_ctx *ctx = p->ctx;
-    for (int i = 0; i < ctx->n_dims; i++)
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
         p->estimate[i] = DEFAULT_ESTIMATE;
     for (const char *s = spec; s && *s;) {
         const char *eq = strchr(s, '='), *comma = strchr(s, ',');
@@ -69,19 +70,19 @@ static int parse_dims(cg_plan *p, const char *spec)
         if (v <= 0 || end != comma)
             goto bad;
         if (errno == ERANGE || v > MAX_ESTIMATE) {
-            ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+            diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims %.*s: a size must be at most %ld", (int)(comma - s), s,
                       MAX_ESTIMATE);
             return 2;
         }
         int found = 0;
-        for (int i = 0; i < ctx->n_dims; i++)
-            if (dim_find(ctx, i) == i && ctx->dims[i].name && !strcmp(ctx->dims[i].name, name)) {
+        for (int i = 0; i < ctx->dimtab->n_dims; i++)
+            if (dim_find(ctx, i) == i && ctx->dimtab->dims[i].name && !strcmp(ctx->dimtab->dims[i].name, name)) {
                 p->estimate[i] = v;
                 found = 1;
             }
         if (!found) {
-            ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+            diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims: the program has no dimension '%s'", name);
             return 2;
         }
@@ -89,7 +90,7 @@ static int parse_dims(cg_plan *p, const char *spec)
     }
     return 0;
 bad:
-    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
               "--dims takes NAME=SIZE pairs separated by commas, as in m=512,n=1024");
     return 2;
 }
@@ -282,7 +283,7 @@ static nd_node *normalize(norm *N, nd_node *n)
 
 static void normalize_roots(cg_plan *p)
 {
-    norm N = { p, NULL, p->ctx->n_nodes };
+    norm N = { p, NULL, p->ctx->dag->n_nodes };
     N.memo = xmalloc(N.cap * sizeof *N.memo);
     memset(N.memo, 0, N.cap * sizeof *N.memo);
     p->objective = normalize(&N, p->objective);
@@ -303,16 +304,16 @@ static nd_node *colmajor_var(void *user, nd_node *n)
 {
     colmajor *C = user;
     nd_ctx *ctx = C->p->ctx;
-    if (n->op != OP_VAR || n->u.var >= C->n_vars || ctx->vars[n->u.var].origin >= 0)
+    if (n->op != OP_VAR || n->u.var >= C->n_vars || ctx->scope->vars[n->u.var].origin >= 0)
         return NULL;
     if (C->copy[n->u.var] < 0) {    /* made once per variable */
-        nd_var *v = &ctx->vars[n->u.var];
-        int t = ctx_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared,
+        nd_var *v = &ctx->scope->vars[n->u.var];
+        int t = scope_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared,
                             v->assume);
-        ctx->vars[t].origin = n->u.var;
+        ctx->scope->vars[t].origin = n->u.var;
         C->copy[n->u.var] = t;
     }
-    return mk_transpose(ctx, ctx->vars[C->copy[n->u.var]].node);
+    return mk_transpose(ctx, ctx->scope->vars[C->copy[n->u.var]].node);
 }
 
 /* A column-major m x n array is the row-major array of the n x m transpose:
@@ -325,7 +326,7 @@ static void to_colmajor(cg_plan *p)
     roots[0] = p->objective;
     for (int g = 0; g < p->n_grads; g++)
         roots[g + 1] = p->grads[g];
-    colmajor C = { p, xmalloc(((size_t)p->ctx->n_vars + 1) * sizeof *C.copy), p->ctx->n_vars };
+    colmajor C = { p, xmalloc(((size_t)p->ctx->scope->n_vars + 1) * sizeof *C.copy), p->ctx->scope->n_vars };
     for (int v = 0; v < C.n_vars; v++)
         C.copy[v] = -1;
     mk_memo_transposes(p->ctx, 1);     /* each shared node transposed once */
@@ -343,7 +344,7 @@ static void to_colmajor(cg_plan *p)
 static void count_uses(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    p->n_val = ctx->n_nodes;
+    p->n_val = ctx->dag->n_nodes;
     p->val = xmalloc(p->n_val * sizeof *p->val);
     memset(p->val, 0, p->n_val * sizeof *p->val);
     for (uint32_t id = 0; id < p->n_val; id++) {
@@ -361,7 +362,7 @@ static void count_uses(cg_plan *p)
     for (uint32_t id = p->n_val; id-- > 0;) {
         if (!p->val[id].mask)
             continue;
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         for (uint32_t k = 0; k < n->nkids; k++) {
             cg_value *kid = &p->val[n->kid[k]->id];
             kid->mask = cg_mask_union(p, kid->mask, p->val[id].mask);
@@ -424,7 +425,7 @@ static void classify(cg_plan *p, nd_node *n)
     cg_value *v = cg_val(p, n);
     if (n->op == OP_VAR) {
         v->kind = V_INPUT;
-        int origin = p->ctx->vars[n->u.var].origin;
+        int origin = p->ctx->scope->vars[n->u.var].origin;
         v->index = origin >= 0 ? origin : n->u.var;
     } else if (inline_leaf(n) && !v->needs_buffer) {
         v->kind = V_INLINE;
@@ -475,8 +476,8 @@ static void classify_all(cg_plan *p)
 {
     for (uint32_t id = p->n_val; id-- > 0;)
         if (p->val[id].mask) {
-            classify(p, p->ctx->nodes[id]);
-            require(p, p->ctx->nodes[id]);
+            classify(p, p->ctx->dag->nodes[id]);
+            require(p, p->ctx->dag->nodes[id]);
         }
     int ns = 0;
     for (uint32_t id = 0; id < p->n_val; id++)
@@ -489,7 +490,7 @@ static void classify_all(cg_plan *p)
 
 static int new_buffer(cg_plan *p, nd_shape shape, int grad)
 {
-    p->buf = ctx_grow(p->buf, &p->cap_buf, p->n_buf + 1, sizeof *p->buf);
+    p->buf = xgrow(p->buf, &p->cap_buf, p->n_buf + 1, sizeof *p->buf);
     cg_buffer *b = &p->buf[p->n_buf];
     b->shape = shape;
     b->first = b->last = -1;
@@ -500,7 +501,7 @@ static int new_buffer(cg_plan *p, nd_shape shape, int grad)
 
 static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, cg_mask mask)
 {
-    p->ins = ctx_grow(p->ins, &p->cap_ins, p->n_ins + 1, sizeof *p->ins);
+    p->ins = xgrow(p->ins, &p->cap_ins, p->n_ins + 1, sizeof *p->ins);
     cg_ins *in = &p->ins[p->n_ins++];
     memset(in, 0, sizeof *in);
     in->kind = kind;
@@ -594,7 +595,7 @@ static void build_instructions(cg_plan *p)
     for (uint32_t id = 0; id < p->n_val; id++) {
         cg_value *v = &p->val[id];
         if (v->mask && (v->kind == V_SCALAR || v->kind == V_BUFFER))
-            value_ins(p, p->ctx->nodes[id]);
+            value_ins(p, p->ctx->dag->nodes[id]);
     }
     for (int g = 0; g < p->n_grads; g++)
         output_ins(p, g);
@@ -633,7 +634,7 @@ typedef struct reads {
 
 static void note_read(reads *r, nd_node *n, int at_row)
 {
-    r->node = ctx_grow(r->node, &r->cap, r->n + 1, sizeof *r->node);
+    r->node = xgrow(r->node, &r->cap, r->n + 1, sizeof *r->node);
     r->at_row = xrealloc(r->at_row, (size_t)r->cap);
     r->node[r->n] = n;
     r->at_row[r->n++] = (char)at_row;
@@ -903,13 +904,13 @@ static int free_dim(cg_plan *p, const unsigned char *known, nd_dim d)
 static int sizes_known(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    unsigned char *known = xmalloc((size_t)ctx->n_dims + 1);
-    memset(known, 0, (size_t)ctx->n_dims + 1);
+    unsigned char *known = xmalloc((size_t)ctx->dimtab->n_dims + 1);
+    memset(known, 0, (size_t)ctx->dimtab->n_dims + 1);
     for (int d = 0; d < p->n_dims; d++)
         known[dim_find(ctx, p->dims[d])] = 1;
     nd_dim bad = -1;
     for (uint32_t id = 0; id < p->n_val && bad < 0; id++) {
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         if (!p->val[id].mask)
             continue;
         if (free_dim(p, known, n->shape.rows))
@@ -922,7 +923,7 @@ static int sizes_known(cg_plan *p)
     free(known);
     if (bad < 0)
         return 0;
-    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
               "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
               "no variable's dimension, so the generated code could not know it",
               dim_name(ctx, bad));
@@ -935,7 +936,7 @@ static void roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     const nd_prog *prog = p->prog;
-    p->objective = ctx->binds[prog->objective].node;
+    p->objective = ctx->scope->binds[prog->objective].node;
     p->n_grads = prog->n_wrt;
     p->grads = xmalloc(((size_t)p->n_grads + 1) * sizeof *p->grads);
     derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
@@ -946,19 +947,19 @@ static void roots(cg_plan *p)
 static int without_c(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    unsigned char *mark = xmalloc((size_t)ctx->n_nodes + 1);
-    memset(mark, 0, (size_t)ctx->n_nodes + 1);
+    unsigned char *mark = xmalloc((size_t)ctx->dag->n_nodes + 1);
+    memset(mark, 0, (size_t)ctx->dag->n_nodes + 1);
     expr_reach(ctx, p->grads, p->n_grads, mark);
     expr_reach(ctx, &p->objective, 1, mark);
     const char *what = NULL;
-    for (uint32_t id = 0; id < ctx->n_nodes && !what; id++) {
-        int op = mark[id] ? ctx->nodes[id]->op : -1;
+    for (uint32_t id = 0; id < ctx->dag->n_nodes && !what; id++) {
+        int op = mark[id] ? ctx->dag->nodes[id]->op : -1;
         if (op >= 0 && ops_table[op].c_form == CGF_NONE && ops_table[op].cls != OPC_LEAF)
             what = ops_table[op].name;
     }
     free(mark);
     if (what)
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--c: '%s' of one argument (the largest or smallest entry, and its "
                   "indicator) has no C form yet", what);
     return what != NULL;
@@ -970,11 +971,11 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
     p->ctx = ctx;
     p->prog = prog;
     p->opt = opt;
-    p->estimate = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->estimate);
+    p->estimate = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->estimate);
     if (cg_check_prefix(ctx, opt->name) || parse_dims(p, opt->dims))
         return 2;
-    p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
-    p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
+    p->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->dims);
+    p->n_dims = scope_abi_dims(ctx, p->dims, ctx->dimtab->n_dims);
     roots(p);
     if (without_c(p))
         return 2;
@@ -991,7 +992,7 @@ int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
     lifetimes(p);
     assign_slots(p);
     if (p->bug) {
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "internal error in the C generator: %s (please report)", p->bug);
         return 2;
     }

@@ -6,6 +6,8 @@
 #include "expr.h"
 #include "helpers.h"
 #include "mk.h"
+#include "run.h"
+#include "scope.h"
 #include "shape.h"
 
 START_TEST(inference_by_first_letter)
@@ -118,7 +120,7 @@ END_TEST
 START_TEST(hash_consing_survives_unification)
 {
     nd_source src = { .name = "<t>", .text = "", .len = 0 };
-    nd_ctx *ctx = ctx_new(&src);
+    nd_ctx *ctx = run_new(&src);
     nd_dim a = dim_fresh(ctx, "a_rows"), b = dim_fresh(ctx, "b_rows");
     nd_dim c = dim_declared(ctx, "n");     /* a declared name: the class's root */
     nd_node *one = mk_int(ctx, 1);
@@ -133,7 +135,49 @@ START_TEST(hash_consing_survives_unification)
     nd_dim d = dim_fresh(ctx, "d_rows");     /* not unified: another node */
     ck_assert_ptr_ne(mk_bcast(ctx, one, shape_make(d, dim_const(ctx, 1))), va);
     ck_assert_ptr_ne(expr_eye(ctx, d), ea);
-    ctx_free(ctx);
+    run_free(ctx);
+}
+END_TEST
+
+static void count_notes(nd_ctx *ctx)
+{
+    diag_note(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "notes");
+}
+
+/* The ctx's parts belong to their modules (ctx.h): run_reset has each
+ * owner forget its part (nodes, dimensions, names, the first error) and
+ * keeps the messages before the mark, the landing site and the upcall,
+ * which elaboration's second pass relies on. */
+START_TEST(run_reset_resets_each_part)
+{
+    nd_source src = { .name = "<t>", .text = "", .len = 0 };
+    nd_ctx *ctx = run_new(&src);
+    ctx->err->shape_notes = count_notes;
+    diag_warning(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "kept");
+    size_t mark = ctx->err->diag.len;
+    nd_dim n = dim_declared(ctx, "n");
+    scope_define(ctx, "n", SYM_DIM, n);
+    scope_add_var(ctx, "x", (nd_loc){ 0, 0, 0, 0, NULL }, shape_make(n, DIM_ONE), 1, AS_NONE);
+    mk_memo_transposes(ctx, 1);
+    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "dropped");
+    ck_assert_int_eq(ctx->err->err_kind, ERR_INPUT);
+    run_reset(ctx, mark);
+    ck_assert_int_eq(ctx->dag->n_nodes, 0);
+    ck_assert_int_eq(ctx->dimtab->n_dims, 1);       /* DIM_ONE */
+    ck_assert_int_eq(ctx->scope->n_vars, 0);
+    ck_assert_ptr_null(scope_lookup(ctx, "n"));
+    ck_assert_int_eq(ctx->dag->tr_memo_on, 0);
+    ck_assert_int_eq(ctx->err->err_kind, ERR_NONE);
+    ck_assert_ptr_null(ctx->err->err_msg);
+    ck_assert_str_eq(sb_str(&ctx->err->diag), "nnderive: warning: kept\n");
+    DIAG_TRY(ctx, jb) {
+        shape_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "bad %s", "shape");
+    }
+    DIAG_END_TRY(ctx, jb);
+    ck_assert_int_eq(ctx->err->err_kind, ERR_SHAPE);
+    ck_assert_str_eq(sb_str(&ctx->err->diag) + mark,
+                     "nnderive: error: bad shape\nnnderive: note: notes\n");
+    run_free(ctx);
 }
 END_TEST
 
@@ -154,6 +198,7 @@ Suite *suite_shape(void)
     Suite *s = suite_create("shape");
     TCase *tc = tcase_create("shape");
     tcase_add_test(tc, inference_by_first_letter);
+    tcase_add_test(tc, run_reset_resets_each_part);
     tcase_add_test(tc, declarations_win);
     tcase_add_test(tc, inferred_unify_with_numbers);
     tcase_add_test(tc, declared_names_never_merge);

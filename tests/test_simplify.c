@@ -16,6 +16,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "randprog.h"
+#include "scope.h"
 #include "shape.h"
 #include "refeval.h"
 #include "verify.h"
@@ -27,7 +28,7 @@ static void compare_with_reference(const char *program, int points)
     t_internal t;
     t_internal_open(&t, program);
     nd_ctx *ctx = t.ctx;
-    nd_node *f = ctx->binds[t.prog.objective].node;
+    nd_node *f = ctx->scope->binds[t.prog.objective].node;
     nd_evalenv *env = eval_new(ctx, 128);
     nd_rng rng = { 99 };
     for (int p = 0; p < points; p++) {
@@ -201,7 +202,7 @@ START_TEST(log_fusions_keep_value)
     t_internal t;
     t_internal_open(&t, "z : vector(n)\nZ : matrix(n, k)\nL = sum(z) + sum(Z)");
     nd_ctx *ctx = t.ctx;
-    nd_node *x = fusion_arg(ctx, _i, ctx->vars[0].node, ctx->vars[1].node);
+    nd_node *x = fusion_arg(ctx, _i, ctx->scope->vars[0].node, ctx->scope->vars[1].node);
     nd_node *roots[2] = { expr_node(ctx, OP_LOG, x->shape, &x, 1), mk_fn(ctx, OP_LOG, x) };
     nd_node *top = roots[1]->op == OP_TRANSPOSE ? roots[1]->kid[0] : roots[1];
     ck_assert_msg(top->op != OP_LOG, "fusion %d did not apply", _i);
@@ -238,7 +239,7 @@ START_TEST(diag_of_filled_keeps_value)
     t_internal t;
     t_internal_open(&t, "a : scalar\nx : vector(n)\nL = a + sum(x)");
     nd_ctx *ctx = t.ctx;
-    nd_node *x = ctx->vars[1].node, *v = mk_bcast(ctx, ctx->vars[0].node, x->shape);
+    nd_node *x = ctx->scope->vars[1].node, *v = mk_bcast(ctx, ctx->scope->vars[0].node, x->shape);
     nd_shape sq = shape_make(x->shape.rows, x->shape.rows);
     nd_node *roots[2] = { expr_node(ctx, OP_DIAGM, sq, &v, 1), mk_fn(ctx, OP_DIAGM, v) };
     ck_assert_int_ne(roots[1]->op, OP_DIAGM);
