@@ -115,8 +115,10 @@ typedef struct cg_plan {
     char *bug;          /* the first inconsistency found, or NULL */
 } cg_plan;
 
-/* Builds the plan; returns 0, or 2 after an error in ctx->err->diag. */
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
+/* Builds the plan.  An input error (an option the program cannot take, a
+ * size nothing fixes) is raised through ctx (diag_fail); the caller frees
+ * the plan, built or not, with cg_plan_free. */
+void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
@@ -137,8 +139,8 @@ extern const char *const cg_keywords[], *const cg_library[], *const cg_blas_name
 extern const int cg_n_keywords, cg_n_library, cg_n_blas_names;
 
 #define CG_MAX_PREFIX 64    /* a prefix has fewer characters */
-/* 0 when the generated names for prefix are free, else 2 after an error. */
-int cg_check_prefix(nd_ctx *ctx, const char *prefix);
+/* Raises (diag_fail) unless the generated names for prefix are free. */
+void cg_check_prefix(nd_ctx *ctx, const char *prefix);
 /* The C identifiers of the variables (by index), dimensions (by index)
  * and gradients: distinct, and clashing with nothing C gives a meaning. */
 void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const char **dim_c,
@@ -147,7 +149,8 @@ void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const ch
 /* The plan as text into out (cg_dump.c; ND_DUMP_PLAN=1 with --c). */
 void cg_plan_dump(cg_plan *p, strbuf *out);
 
-/* The C source (header_only: the prototypes) into out. */
-int cg_emit(cg_plan *p, int header_only, strbuf *out);
+/* The C source (header_only: the prototypes) into out; an inconsistent
+ * plan (a bug) is raised as an internal error, with nothing written. */
+void cg_emit(cg_plan *p, int header_only, strbuf *out);
 
 #endif

@@ -380,7 +380,7 @@ static void names_of(cg_emitter *E)
     cg_names(E->p, E->name, E->var_c, E->dim_c, E->grad_c);
 }
 
-int cg_emit(cg_plan *p, int header_only, strbuf *out)
+void cg_emit(cg_plan *p, int header_only, strbuf *out)
 {
     cg_emitter E;
     memset(&E, 0, sizeof E);
@@ -393,13 +393,11 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
         header_file(&E, out);
     else
         source_file(&E, out);
-    int st = 0;
+    const char *bug = NULL;
     if (E.bug) {
         sb_truncate(out, start);
-        diag_error(p->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-                  "internal error in the C generator: %s (please report)", E.bug);
+        bug = arena_strdup(p->ctx->arena, E.bug);
         free(E.bug);
-        st = 2;
     }
     free(E.var_c);
     free(E.dim_c);
@@ -412,5 +410,7 @@ int cg_emit(cg_plan *p, int header_only, strbuf *out)
     free(E.slot_head);
     free(E.slot_next);
     free(E.used_local);
-    return st;
+    if (bug)
+        diag_fail(p->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "internal error in the C generator: %s (please report)", bug);
 }

@@ -236,15 +236,13 @@ static enum cg_name_kind prefix_kind(const char *name)
     return k;
 }
 
-int cg_check_prefix(nd_ctx *ctx, const char *prefix)
+void cg_check_prefix(nd_ctx *ctx, const char *prefix)
 {
     nd_loc none = { 0, 0, 0, 0, NULL };
     size_t len = strlen(prefix);
-    if (len >= CG_MAX_PREFIX) {
-        diag_error(ctx, none, "--name %s: the prefix has %zu characters; the limit is %d",
+    if (len >= CG_MAX_PREFIX)
+        diag_fail(ctx, none, "--name %s: the prefix has %zu characters; the limit is %d",
                   prefix, len, CG_MAX_PREFIX - 1);
-        return 2;
-    }
     strbuf b;
     sb_init(&b);
     for (size_t s = 0; s < sizeof abi_suffix / sizeof *abi_suffix; s++) {
@@ -253,16 +251,14 @@ int cg_check_prefix(nd_ctx *ctx, const char *prefix)
         enum cg_name_kind k = prefix_kind(sb_str(&b));
         if (k == NAME_FREE)
             continue;
-        if (s == 0)
-            diag_error(ctx, none, "--name %s: `%s` is %s", prefix, prefix, kind_text(k));
-        else
-            diag_error(ctx, none, "--name %s: the generated name `%s` would be %s", prefix,
-                      sb_str(&b), kind_text(k));
+        const char *name = arena_strdup(ctx->arena, sb_str(&b));
         sb_free(&b);
-        return 2;
+        if (s == 0)
+            diag_fail(ctx, none, "--name %s: `%s` is %s", prefix, prefix, kind_text(k));
+        diag_fail(ctx, none, "--name %s: the generated name `%s` would be %s", prefix, name,
+                  kind_text(k));
     }
     sb_free(&b);
-    return 0;
 }
 
 /* ---- the names of one file ---- */

@@ -49,8 +49,8 @@ static long estimate(cg_plan *p, nd_dim d)
     return v > 0 ? v : p->estimate[dim_find(p->ctx, d)];
 }
 
-/* --dims m=512,n=1024: sizes for the cost model. */
-static int parse_dims(cg_plan *p, const char *spec)
+/* --dims m=512,n=1024: sizes for the cost model; raises on a bad one. */
+static void parse_dims(cg_plan *p, const char *spec)
 {
     nd_ctx *ctx = p->ctx;
     for (int i = 0; i < ctx->dimtab->n_dims; i++)
@@ -69,30 +69,25 @@ static int parse_dims(cg_plan *p, const char *spec)
         long v = isdigit((unsigned char)eq[1]) ? strtol(eq + 1, &end, 10) : 0;
         if (v <= 0 || end != comma)
             goto bad;
-        if (errno == ERANGE || v > MAX_ESTIMATE) {
-            diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        if (errno == ERANGE || v > MAX_ESTIMATE)
+            diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims %.*s: a size must be at most %ld", (int)(comma - s), s,
                       MAX_ESTIMATE);
-            return 2;
-        }
         int found = 0;
         for (int i = 0; i < ctx->dimtab->n_dims; i++)
             if (dim_find(ctx, i) == i && ctx->dimtab->dims[i].name && !strcmp(ctx->dimtab->dims[i].name, name)) {
                 p->estimate[i] = v;
                 found = 1;
             }
-        if (!found) {
-            diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        if (!found)
+            diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims: the program has no dimension '%s'", name);
-            return 2;
-        }
         s = *comma ? comma + 1 : comma;
     }
-    return 0;
+    return;
 bad:
-    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
               "--dims takes NAME=SIZE pairs separated by commas, as in m=512,n=1024");
-    return 2;
 }
 
 /* ---- normalization: each matrix chain associated by cost ---- */
@@ -900,8 +895,8 @@ static int free_dim(cg_plan *p, const unsigned char *known, nd_dim d)
 
 /* Every size the needed values have must be one of the ABI's dimensions:
  * sum(vector(2)) alone leaves the vector's size free, and the generated
- * code has no way to know it. */
-static int sizes_known(cg_plan *p)
+ * code has no way to know it: an input error, raised. */
+static void sizes_known(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     unsigned char *known = xmalloc((size_t)ctx->dimtab->n_dims + 1);
@@ -921,13 +916,11 @@ static int sizes_known(cg_plan *p)
             bad = n->u.dim;
     }
     free(known);
-    if (bad < 0)
-        return 0;
-    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-              "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
-              "no variable's dimension, so the generated code could not know it",
-              dim_name(ctx, bad));
-    return 2;
+    if (bad >= 0)
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--c: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
+                  "no variable's dimension, so the generated code could not know it",
+                  dim_name(ctx, bad));
 }
 
 /* ---- the whole ---- */
@@ -943,8 +936,8 @@ static void roots(cg_plan *p)
 }
 
 /* Operators whose row has no C form (NOCODE, not an input: README,
- * Limits): an error that names them, not wrong code. */
-static int without_c(cg_plan *p)
+ * Limits): an error that names them (raised), not wrong code. */
+static void without_c(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     unsigned char *mark = xmalloc((size_t)ctx->dag->n_nodes + 1);
@@ -959,44 +952,38 @@ static int without_c(cg_plan *p)
     }
     free(mark);
     if (what)
-        diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--c: '%s' of one argument (the largest or smallest entry, and its "
                   "indicator) has no C form yet", what);
-    return what != NULL;
 }
 
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
+void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
 {
     memset(p, 0, sizeof *p);
     p->ctx = ctx;
     p->prog = prog;
     p->opt = opt;
     p->estimate = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->estimate);
-    if (cg_check_prefix(ctx, opt->name) || parse_dims(p, opt->dims))
-        return 2;
+    cg_check_prefix(ctx, opt->name);
+    parse_dims(p, opt->dims);
     p->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->dims);
     p->n_dims = scope_abi_dims(ctx, p->dims, ctx->dimtab->n_dims);
     roots(p);
-    if (without_c(p))
-        return 2;
+    without_c(p);
     if (opt->colmajor)
         to_colmajor(p);
     normalize_roots(p);
     count_uses(p);
-    if (sizes_known(p))
-        return 2;
+    sizes_known(p);
     classify_all(p);
     build_instructions(p);
     fuse(p);
     row_locals(p);
     lifetimes(p);
     assign_slots(p);
-    if (p->bug) {
-        diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    if (p->bug)
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "internal error in the C generator: %s (please report)", p->bug);
-        return 2;
-    }
-    return 0;
 }
 
 void cg_plan_free(cg_plan *p)

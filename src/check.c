@@ -111,17 +111,13 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
     c->ctx = run_new(program);
     nd_ctx *ctx = c->ctx;
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    int ok = 0;
-    if (!parse_source(program, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg)) {
-        DIAG_TRY(ctx, jb) {
-            elab_program(ctx, &tree, &c->eo, &c->prog);
-            ok = 1;
-        }
-        DIAG_END_TRY(ctx, jb);
+    volatile int ok = 0;
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, program, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, &c->eo, &c->prog);
+        ok = 1;
     }
-    free(msg);
+    DIAG_END_TRY(ctx, jb);
     if (!ok || ctx->err->err_kind != ERR_NONE) {
         sb_puts(diag, sb_str(&ctx->err->diag));
         check_close(c);
@@ -141,7 +137,8 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
 int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag)
 {
     nd_ctx *ctx = c->ctx;
-    size_t diag_len = ctx->err->diag.len;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
     volatile int st = jac_require(ctx, &c->prog, kind);
     if (!st) {
         st = 2;
@@ -157,8 +154,9 @@ int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag
         }
         DIAG_END_TRY(ctx, jb);
     }
-    if (st)
-        sb_puts(diag, sb_str(&ctx->err->diag) + diag_len);
+    diag_catch_close(ctx, &k);
+    sb_puts(st ? diag : diag_out(ctx), sb_str(&k.text));
+    diag_catch_free(&k);
     c->kind = kind;
     c->n_steps = 0;     /* the steps are a gradient's */
     return st;
@@ -190,25 +188,27 @@ typedef struct attempt {
 /* Elaborates an answer among the program's names and the student's, its
  * free dimensions taking target's shape; NULL with *how set when it does
  * not: a shape error is the checker's to explain, any other an error in
- * the input.  The ctx's error state is left clean either way. */
+ * the input: the caller (check_line) decides which, from *how.  The run's
+ * messages and error state are not touched either way (a diag_catch). */
 static nd_node *try_elaborate(nd_ctx *ctx, const ast *expr, const nd_shape *target,
                               attempt *how)
 {
-    size_t diag_len = ctx->err->diag.len;
     nd_node *volatile n = NULL;
     memset(how, 0, sizeof *how);
+    diag_catch k;
+    diag_catch_open(ctx, &k);
     DIAG_TRY(ctx, jb) {
         n = elab_answer(ctx, expr, target);
     }
     DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
     if (!n) {
-        how->kind = ctx->err->err_kind == ERR_NONE ? ERR_INPUT : ctx->err->err_kind;
-        how->msg = ctx->err->err_msg ? ctx->err->err_msg : xstrdup("error");
-        how->loc = ctx->err->err_loc;
-        ctx->err->err_msg = NULL;
-        ctx->err->err_kind = ERR_NONE;
+        how->kind = k.kind == ERR_NONE ? ERR_INPUT : k.kind;
+        how->msg = k.msg ? k.msg : xstrdup("error");
+        how->loc = k.loc;
+        k.msg = NULL;
     }
-    sb_truncate(&ctx->err->diag, diag_len);
+    diag_catch_free(&k);
     return n;
 }
 
@@ -222,24 +222,28 @@ static const nd_source *keep_source(nd_ctx *ctx, const char *name, const char *t
     return src;
 }
 
-/* An expression's text parsed and elaborated in ctx; NULL on any error. */
+/* An expression's text parsed and elaborated in ctx; NULL on any error
+ * (caught, and not reported: a candidate of the diagnosis, not input). */
 static nd_node *from_text(nd_ctx *ctx, const char *text, const nd_shape *target)
 {
-    strbuf scratch;
-    sb_init(&scratch);
-    ast *expr = NULL;
-    nd_loc loc;
-    char *msg = NULL;
+    ast *volatile expr = NULL;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
+        ast *e = NULL;
+        parse_source(ctx, keep_source(ctx, "<candidate>", text), PARSE_EXPR, NULL, &e);
+        expr = e;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    diag_catch_free(&k);
     nd_node *n = NULL;
-    if (!parse_source(keep_source(ctx, "<candidate>", text), PARSE_EXPR, NULL, &expr, &scratch,
-                      &loc, &msg)) {
+    if (expr) {
         attempt how;
         n = try_elaborate(ctx, expr, target, &how);
         free(how.msg);
         ast_free(expr);
     }
-    free(msg);
-    sb_free(&scratch);
     return n;
 }
 
@@ -275,14 +279,14 @@ static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
 {
     nd_node *roots[2] = { a, b };
     cmp_set s;
-    size_t diag_len = c->ctx->err->diag.len;
+    diag_catch k;
+    diag_catch_open(c->ctx, &k);
     int st = cmp_open(&s, c->ctx, roots, 2, &c->opts, 0, 1);
+    diag_catch_close(c->ctx, &k);
     int eq = st == EV_OK && cmp_equal(&s, a, b);
-    if (st != EV_OK) {      /* the error is in the checker's diagnostics */
-        sb_puts(diag, sb_str(&c->ctx->err->diag) + diag_len);
-        sb_truncate(&c->ctx->err->diag, diag_len);
-        c->ctx->err->err_kind = ERR_NONE;
-    }
+    if (st != EV_OK)        /* a diagnostic: the checker's messages */
+        sb_puts(diag, sb_str(&k.text));
+    diag_catch_free(&k);
     cmp_close(&s);
     return st != EV_OK ? -1 : eq;
 }
@@ -447,21 +451,17 @@ static int paths_reason(void *user, const char *answer, int max_changes, reason 
         return 0;
     nd_ctx *ctx = run_new(c->program);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     paths_job job = { c, answer, max_changes, is_symmetric_var(c, c->line_var), out, 0 };
     const char *split = c->ctx->scope->vars[c->prog.wrt[c->line_var]].name;
     elab_opts eo = { .of = objective_name(c), .split = &split, .n_split = 1 };
-    if (!parse_source(c->program, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg)) {
-        DIAG_TRY(ctx, jb) {
-            nd_prog prog;
-            elab_program(ctx, &tree, &eo, &prog);
-            paths_body(ctx, &job, &prog);
-            prog_free(&prog);
-        }
-        DIAG_END_TRY(ctx, jb);
+    DIAG_TRY(ctx, jb) {
+        nd_prog prog;
+        parse_source(ctx, c->program, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, &eo, &prog);
+        paths_body(ctx, &job, &prog);
+        prog_free(&prog);
     }
-    free(msg);
+    DIAG_END_TRY(ctx, jb);
     run_free(ctx);
     return job.found;
 }
@@ -819,23 +819,39 @@ static void summary(const tally *t, enum check_format fmt, strbuf *out)
     sb_putc(out, '\n');
 }
 
+/* The answers parsed; 0 after a syntax error, whose messages (caught: they
+ * are not the program's) are appended to diag, the checker's report. */
+static int parse_answers(nd_ctx *ctx, const nd_source *src, enum parse_mode mode,
+                         ast_program *lines, ast **expr, strbuf *diag)
+{
+    volatile int ok = 0;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, src, mode, lines, expr);
+        ok = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    sb_puts(ok ? diag_out(ctx) : diag, sb_str(&k.text));
+    diag_catch_free(&k);
+    return ok;
+}
+
 int check_file(checker *c, const nd_source *answers, enum check_format fmt, strbuf *out,
                strbuf *diag)
 {
     nd_ctx *ctx = c->ctx;
     ast_program lines = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(answers, PARSE_GRADS, &lines, NULL, diag, &loc, &msg)) {
-        free(msg);
+    if (!parse_answers(ctx, answers, PARSE_GRADS, &lines, NULL, diag))
         return 2;
-    }
     int n_grads = 0;
     for (const ast_stmt *st = lines.first; st; st = st->next)
         n_grads += st->kind == ST_GRAD;
     volatile int st = 2;
     tally t = { 0 };
-    size_t diag_len = ctx->err->diag.len;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
     DIAG_TRY(ctx, jb) {
         if (n_grads == 0)       /* checking nothing is not a success */
             diag_fail(ctx, (nd_loc){ 1, 1, 1, 1, answers },
@@ -848,10 +864,11 @@ int check_file(checker *c, const nd_source *answers, enum check_format fmt, strb
             summary(&t, fmt, out);
     }
     DIAG_END_TRY(ctx, jb);
-    if (ctx->err->err_kind != ERR_NONE) {
-        sb_puts(diag, sb_str(&ctx->err->diag) + diag_len);
+    diag_catch_close(ctx, &k);
+    if (k.kind != ERR_NONE)     /* an error in the input, not a verdict */
         st = 2;
-    }
+    sb_puts(k.kind != ERR_NONE ? diag : diag_out(ctx), sb_str(&k.text));
+    diag_catch_free(&k);
     for (int i = 0; i < ctx->scope->n_binds; i++)     /* their expressions go with the lines */
         ctx->scope->binds[i].expr_inline = NULL;
     program_free(&lines);
@@ -862,12 +879,8 @@ int check_expression(checker *c, const nd_source *answer, enum check_format fmt,
                      strbuf *diag)
 {
     ast *expr = NULL;
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(answer, PARSE_EXPR, NULL, &expr, diag, &loc, &msg)) {
-        free(msg);
+    if (!parse_answers(c->ctx, answer, PARSE_EXPR, NULL, &expr, diag))
         return 2;
-    }
     static const char *const names[] = { "the gradient", "the Jacobian", "the Hessian" };
     line_target t = { 0, -1, c->grad[0], names[c->kind] };
     line_result r;

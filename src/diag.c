@@ -286,21 +286,63 @@ void diag_reset(nd_ctx *ctx, size_t diag_len)
     sb_truncate(&e->diag, diag_len);
 }
 
+void diag_catch_open(nd_ctx *ctx, diag_catch *c)
+{
+    memset(c, 0, sizeof *c);
+    sb_init(&c->text);
+    c->outer = ctx->err->catching;
+    ctx->err->catching = c;
+}
+
+void diag_catch_close(nd_ctx *ctx, diag_catch *c)
+{
+    ctx->err->catching = c->outer;
+}
+
+void diag_catch_free(diag_catch *c)
+{
+    sb_free(&c->text);
+    free(c->msg);
+    c->msg = NULL;
+}
+
+strbuf *diag_out(nd_ctx *ctx)
+{
+    return ctx->err->catching ? &ctx->err->catching->text : &ctx->err->diag;
+}
+
+/* Where the kind of the error being raised is kept: the innermost catch's,
+ * or the run's. */
+static enum nd_errkind *err_kind(nd_ctx *ctx)
+{
+    return ctx->err->catching ? &ctx->err->catching->kind : &ctx->err->err_kind;
+}
+
+void diag_forget_error(nd_ctx *ctx)
+{
+    *err_kind(ctx) = ERR_NONE;
+}
+
 static void vdiag(nd_ctx *ctx, enum diag_kind kind, nd_loc loc,
                   const char *fmt, va_list ap)
 {
     nd_errors *e = ctx->err;
+    diag_catch *k = e->catching;
+    char **first = k ? &k->msg : &e->err_msg;
     strbuf text, msg;
     sb_init(&text);
     sb_init(&msg);
     sb_vprintf(&text, fmt, ap);
     diag_abbrev(&msg, sb_str(&text), text.len);     /* long names shortened */
-    diag_format(&e->diag, kind, loc, sb_str(&msg));
-    if (kind == DIAG_ERROR && !e->err_msg) {
-        e->err_msg = xstrdup(sb_str(&msg));
-        e->err_loc = loc;
-        if (e->err_kind == ERR_NONE)
-            e->err_kind = ERR_INPUT;
+    diag_format(diag_out(ctx), kind, loc, sb_str(&msg));
+    if (kind == DIAG_ERROR && !*first) {
+        *first = xstrdup(sb_str(&msg));
+        if (k)
+            k->loc = loc;
+        else
+            e->err_loc = loc;
+        if (*err_kind(ctx) == ERR_NONE)
+            *err_kind(ctx) = ERR_INPUT;
     }
     sb_free(&text);
     sb_free(&msg);
@@ -332,8 +374,8 @@ void diag_warning(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 
 _Noreturn void diag_throw(nd_ctx *ctx)
 {
-    if (ctx->err->err_kind == ERR_NONE)
-        ctx->err->err_kind = ERR_INPUT;
+    if (*err_kind(ctx) == ERR_NONE)
+        *err_kind(ctx) = ERR_INPUT;
     if (!ctx->err->on_error)
         abort();        /* a pass ran outside DIAG_TRY: a bug, not input */
     longjmp(*ctx->err->on_error, 1);
@@ -350,8 +392,8 @@ _Noreturn void diag_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 
 _Noreturn void diag_fail_shape(nd_ctx *ctx, nd_loc loc, const char *msg)
 {
-    if (ctx->err->err_kind == ERR_NONE)
-        ctx->err->err_kind = ERR_SHAPE;
+    if (*err_kind(ctx) == ERR_NONE)
+        *err_kind(ctx) = ERR_SHAPE;
     diag_error(ctx, loc, "%s", msg);
     if (ctx->err->shape_notes)
         ctx->err->shape_notes(ctx);

@@ -248,8 +248,8 @@ static void shape_notes(nd_ctx *ctx)
     if (b.len) {
         sb_printf(&line, "%s: note: declarations in force: %s",
                   ctx->src ? ctx->src->name : "nnderive", sb_str(&b));
-        diag_abbrev(&ctx->err->diag, line.s, line.len);
-        sb_putc(&ctx->err->diag, '\n');
+        diag_abbrev(diag_out(ctx), line.s, line.len);
+        sb_putc(diag_out(ctx), '\n');
     }
     sb_free(&b);
     sb_free(&line);

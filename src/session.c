@@ -63,19 +63,11 @@ static char *take(strbuf *b)
 static void front_end(nd_session *s, const nd_config *cfg)
 {
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_ctx *ctx = s->ctx;
-    if (parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg)) {
-        free(ctx->err->err_msg);
-        ctx->err->err_msg = msg;
-        ctx->err->err_loc = loc;
-        s->status = 2;
-        return;
-    }
     elab_opts eo = { .of = cfg ? cfg->of : NULL, .wrt = cfg ? cfg->wrt : NULL,
                      .n_wrt = cfg ? cfg->n_wrt : 0 };
     DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &s->src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, &eo, &s->prog);    /* takes the tree over first */
     }
     DIAG_END_TRY(ctx, jb);
@@ -249,19 +241,15 @@ static int reelaborate(nd_session *s, const elab_opts *eo, fresh_fn fn, void *ar
 {
     nd_ctx *ctx = run_new(&s->src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     volatile int st = 2;
-    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg)) {
-        DIAG_TRY(ctx, jb) {
-            nd_prog prog;
-            elab_program(ctx, &tree, eo, &prog);
-            st = fn(ctx, &prog, arg);
-            prog_free(&prog);
-        }
-        DIAG_END_TRY(ctx, jb);
+    DIAG_TRY(ctx, jb) {
+        nd_prog prog;
+        parse_source(ctx, &s->src, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, eo, &prog);
+        st = fn(ctx, &prog, arg);
+        prog_free(&prog);
     }
-    free(msg);
+    DIAG_END_TRY(ctx, jb);
     if (st)
         sb_puts(&s->ctx->err->diag, sb_str(&ctx->err->diag));
     run_free(ctx);
@@ -334,20 +322,28 @@ typedef struct c_arg {
     strbuf *out;
 } c_arg;
 
-/* The plan and the C of a fresh elaboration; raises through ctx on errors. */
+/* The plan and the C of a fresh elaboration; raises through ctx on errors
+ * (the plan freed first). */
 static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
     c_arg *a = arg;
     cg_plan plan;
     cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
-    int st = cg_plan_build(&plan, ctx, prog, &o);
     const char *dump = getenv("ND_DUMP_PLAN");  /* a debug hook: the plan instead of C */
-    if (!st && dump && *dump && strcmp(dump, "0"))
-        cg_plan_dump(&plan, a->out);
-    else if (!st)
-        st = cg_emit(&plan, a->header, a->out);
+    volatile int done = 0;
+    DIAG_TRY(ctx, jb) {
+        cg_plan_build(&plan, ctx, prog, &o);
+        if (dump && *dump && strcmp(dump, "0"))
+            cg_plan_dump(&plan, a->out);
+        else
+            cg_emit(&plan, a->header, a->out);
+        done = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
     cg_plan_free(&plan);
-    return st;
+    if (!done)
+        diag_throw(ctx);
+    return 0;
 }
 
 /* --c and --header: on a fresh elaboration (column-major storage rewrites

@@ -128,12 +128,9 @@ void t_internal_open(t_internal *t, const char *program)
     t->src.len = strlen(program);
     t->ctx = run_new(&t->src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(&t->src, PARSE_PROGRAM, &tree, NULL, &t->ctx->err->diag, &loc, &msg))
-        ck_abort_msg("parse error in:\n%s\n%s", program, sb_str(&t->ctx->err->diag));
     nd_ctx *ctx = t->ctx;
     DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &t->src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &t->prog);
     } else {
         program_free(&tree);

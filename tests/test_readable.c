@@ -236,12 +236,10 @@ START_TEST(paths_contributions_verify)
     nd_source src = { .name = "<paths>", .text = program, .len = strlen(program) };
     nd_ctx *c2 = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &c2->err->diag, &loc, &msg) == 0);
     elab_opts eo = { .split = names, .n_split = n_split };
     nd_prog p2;
     DIAG_TRY(c2, jb) {
+        parse_source(c2, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(c2, &tree, &eo, &p2);
     }
     DIAG_END_TRY(c2, jb);

@@ -117,11 +117,9 @@ static void mark_ops(const char *program, unsigned char *seen)
     nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
     nd_ctx *ctx = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_prog prog;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg) == 0);
     DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &prog);
         for (uint32_t i = 0; i < ctx->dag->n_nodes; i++)
             seen[ctx->dag->nodes[i]->op] = 1;
@@ -167,12 +165,10 @@ static int verify_corrupted(const char *program, enum corruption how)
     nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
     nd_ctx *ctx = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_prog prog;
     int st = -1;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->err->diag, &loc, &msg) == 0);
     DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &prog);
         nd_node *g, *f = ctx->scope->binds[prog.objective].node;
         derive_gradients(ctx, f, prog.wrt, 1, &g);

@@ -6,6 +6,7 @@
 #include "expr.h"
 #include "helpers.h"
 #include "mk.h"
+#include "parse.h"
 #include "run.h"
 #include "scope.h"
 #include "shape.h"
@@ -181,6 +182,75 @@ START_TEST(run_reset_resets_each_part)
 }
 END_TEST
 
+/* One error channel (diag.h): an error raised under an open catch is the
+ * catch's (its text, its first error, its kind), not the run's, so that
+ * the checker decides between a diagnostic and a verdict without taking
+ * messages back; the innermost catch takes them, diag_forget_error clears
+ * its kind, and after the catches close errors are the run's again. */
+START_TEST(errors_under_a_catch_are_the_catchers)
+{
+    nd_source src = { .name = "<t>", .text = "", .len = 0 };
+    nd_ctx *ctx = run_new(&src);
+    ctx->err->shape_notes = count_notes;
+    nd_loc none = { 0, 0, 0, 0, NULL };
+    diag_catch outer, inner;
+    diag_catch_open(ctx, &outer);
+    diag_warning(ctx, none, "outer");
+    diag_catch_open(ctx, &inner);
+    volatile int landed = 0;
+    DIAG_TRY(ctx, jb) {
+        shape_fail(ctx, none, "bad %s", "shape");
+    } else {
+        landed = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &inner);
+    ck_assert(landed);
+    ck_assert_int_eq(inner.kind, ERR_SHAPE);
+    ck_assert_str_eq(inner.msg, "bad shape");
+    ck_assert_str_eq(sb_str(&inner.text), "nnderive: error: bad shape\nnnderive: note: notes\n");
+    ck_assert_int_eq(outer.kind, ERR_NONE);
+    ck_assert_str_eq(sb_str(&outer.text), "nnderive: warning: outer\n");
+    diag_error(ctx, none, "expected");
+    ck_assert_int_eq(outer.kind, ERR_INPUT);
+    diag_forget_error(ctx);
+    ck_assert_int_eq(outer.kind, ERR_NONE);
+    diag_catch_close(ctx, &outer);
+    ck_assert_int_eq(ctx->err->err_kind, ERR_NONE);
+    ck_assert_ptr_null(ctx->err->err_msg);
+    ck_assert_uint_eq(ctx->err->diag.len, 0);
+    diag_catch_free(&inner);
+    diag_catch_free(&outer);
+    diag_error(ctx, none, "the run's");
+    ck_assert_str_eq(ctx->err->err_msg, "the run's");
+    run_free(ctx);
+}
+END_TEST
+
+/* A syntax error travels the same way: reported through the ctx with its
+ * position (the first error, for nd_first_error) and raised. */
+START_TEST(syntax_errors_are_raised_through_the_ctx)
+{
+    nd_source src = { .name = "<t>", .text = "L = (x\n", .len = 7 };
+    nd_ctx *ctx = run_new(&src);
+    ast_program tree = { 0 };
+    volatile int parsed = 0;
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &src, PARSE_PROGRAM, &tree, NULL);
+        parsed = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    ck_assert(!parsed);
+    ck_assert_ptr_null(tree.first);
+    ck_assert_int_eq(ctx->err->err_kind, ERR_INPUT);
+    ck_assert_ptr_nonnull(ctx->err->err_msg);
+    ck_assert_int_eq(ctx->err->err_loc.first_line, 1);
+    ck_assert_ptr_nonnull(strstr(sb_str(&ctx->err->diag), "<t>:1:"));
+    ck_assert_ptr_nonnull(strstr(sb_str(&ctx->err->diag), "note: this '(' is not closed"));
+    run_free(ctx);
+}
+END_TEST
+
 /* An answer's first pass makes nodes over dimensions its second pass
  * takes back: the second must not find them (this read freed dimension
  * records, a crash or an MPFR abort, before expr_unlist_from). */
@@ -199,6 +269,8 @@ Suite *suite_shape(void)
     TCase *tc = tcase_create("shape");
     tcase_add_test(tc, inference_by_first_letter);
     tcase_add_test(tc, run_reset_resets_each_part);
+    tcase_add_test(tc, errors_under_a_catch_are_the_catchers);
+    tcase_add_test(tc, syntax_errors_are_raised_through_the_ctx);
     tcase_add_test(tc, declarations_win);
     tcase_add_test(tc, inferred_unify_with_numbers);
     tcase_add_test(tc, declared_names_never_merge);
