@@ -1135,25 +1135,19 @@ void prog_free(nd_prog *p)
 /* The program's dimensions as they are, to come back to after an
  * answer's first pass. */
 typedef struct dim_snapshot {
-    struct nd_dimrec *dims;
-    int n_dims, links;
+    dim_saved dims;         /* shape.c's records */
     uint32_t n_nodes;       /* the nodes made after it are unlisted */
 } dim_snapshot;
 
 static void dims_save(nd_ctx *ctx, dim_snapshot *d)
 {
-    d->n_dims = ctx->dimtab->n_dims;
-    d->links = ctx->dimtab->dim_links;
+    dim_save(ctx, &d->dims);
     d->n_nodes = ctx->dag->n_nodes;
-    d->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *d->dims);
-    memcpy(d->dims, ctx->dimtab->dims, (size_t)ctx->dimtab->n_dims * sizeof *d->dims);
 }
 
 static void dims_restore(nd_ctx *ctx, const dim_snapshot *d)
 {
-    memcpy(ctx->dimtab->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
-    ctx->dimtab->n_dims = d->n_dims;
-    ctx->dimtab->dim_links = d->links;
+    dim_restore(ctx, &d->dims);
     expr_unlist_from(ctx, d->n_nodes);
 }
 
@@ -1166,7 +1160,7 @@ static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *targ
     nd_node *n = elab_expr(&e, expr);
     if (target)
         shape_unify(ctx, n->shape, *target);     /* a mismatch is the checker's to report */
-    if (ctx->dimtab->dim_links == snap->links)
+    if (ctx->dimtab->dim_links == snap->dims.links)
         return n;
     hints_finish(ctx, h);
     dims_restore(ctx, snap);
@@ -1176,7 +1170,7 @@ static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *targ
 
 nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
 {
-    ctx->dimtab->dims_frozen = ctx->dimtab->n_dims;
+    dim_freeze(ctx);
     elab_hints *h = xmalloc(sizeof *h);
     memset(h, 0, sizeof *h);
     dim_snapshot snap;
@@ -1187,7 +1181,7 @@ nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
     }
     DIAG_END_TRY(ctx, jb);
     hints_free(h);
-    free(snap.dims);
+    dim_saved_free(&snap.dims);
     if (!n)
         diag_throw(ctx);
     return n;

@@ -37,6 +37,34 @@ void dim_release(nd_ctx *ctx)
     ctx->dimtab = NULL;
 }
 
+void dim_save(nd_ctx *ctx, dim_saved *d)
+{
+    nd_dimtab *t = ctx->dimtab;
+    d->n_dims = t->n_dims;
+    d->links = t->dim_links;
+    d->dims = xmalloc(((size_t)t->n_dims + 1) * sizeof *d->dims);
+    memcpy(d->dims, t->dims, (size_t)t->n_dims * sizeof *d->dims);
+}
+
+void dim_restore(nd_ctx *ctx, const dim_saved *d)
+{
+    nd_dimtab *t = ctx->dimtab;
+    memcpy(t->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
+    t->n_dims = d->n_dims;
+    t->dim_links = d->links;
+}
+
+void dim_saved_free(dim_saved *d)
+{
+    free(d->dims);
+    d->dims = NULL;
+}
+
+void dim_freeze(nd_ctx *ctx)
+{
+    ctx->dimtab->dims_frozen = ctx->dimtab->n_dims;
+}
+
 nd_dim dim_find(nd_ctx *ctx, nd_dim d)
 {
     while (ctx->dimtab->dims[d].parent != d) {

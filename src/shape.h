@@ -40,6 +40,18 @@ typedef struct nd_dimtab {
 /* Makes the table with DIM_ONE in it; frees it. */
 void dim_init(nd_ctx *ctx);
 void dim_release(nd_ctx *ctx);
+
+/* The records as they are, to come back to after an answer's first pass
+ * (dim_restore drops the dimensions made since and undoes the merges). */
+typedef struct dim_saved {
+    struct nd_dimrec *dims;
+    int n_dims, links;
+} dim_saved;
+void dim_save(nd_ctx *ctx, dim_saved *d);
+void dim_restore(nd_ctx *ctx, const dim_saved *d);
+void dim_saved_free(dim_saved *d);
+/* --check: the dimensions made so far never merge with each other again. */
+void dim_freeze(nd_ctx *ctx);
 nd_dim dim_find(nd_ctx *ctx, nd_dim d);
 nd_dim dim_const(nd_ctx *ctx, long value);
 nd_dim dim_declared(nd_ctx *ctx, const char *name);
