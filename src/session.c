@@ -322,8 +322,8 @@ typedef struct c_arg {
     strbuf *out;
 } c_arg;
 
-/* The plan and the C of a fresh elaboration; raises through ctx on errors
- * (the plan freed first). */
+/* The plan and the C of a fresh elaboration: 0, or 2 when the planner or
+ * the writer raised an error (in ctx's messages), the plan freed. */
 static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
 {
     c_arg *a = arg;
@@ -341,9 +341,7 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
     }
     DIAG_END_TRY(ctx, jb);
     cg_plan_free(&plan);
-    if (!done)
-        diag_throw(ctx);
-    return 0;
+    return done ? 0 : 2;
 }
 
 /* --c and --header: on a fresh elaboration (column-major storage rewrites
