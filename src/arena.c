@@ -46,6 +46,19 @@ char *xstrdup(const char *s)
     return memcpy(xmalloc(n), s, n);
 }
 
+void *xgrow(void *arr, int *cap, int need, size_t elem)
+{
+    if (need <= *cap)
+        return arr;
+    int c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    arr = xrealloc(arr, (size_t)c * elem);
+    memset((char *)arr + (size_t)*cap * elem, 0, (size_t)(c - *cap) * elem);
+    *cap = c;
+    return arr;
+}
+
 nd_arena *arena_new(void)
 {
     nd_arena *a = xmalloc(sizeof *a);

@@ -1,15 +1,16 @@
 /* arena.h: one bump allocator per run (the nd_ctx's, see ctx.h).
  *
- * What lives in a ctx's arena, released at once by ctx_free: the DAG's
+ * What lives in a ctx's arena, released at once by run_free: the DAG's
  * nodes; the names of variables, bindings, symbols and dimensions; source
- * lines cut for messages; scratch that a pass may leave behind when an
+ * lines cut for messages (and a shape error's text); scratch that a pass may leave behind when an
  * error longjmps out of it (an expression chain's spine and terms in
  * elab.c, reachability marks); the checker's and the LaTeX reader's
  * strings and trees (check.c, reason.c, latex_*.c, grade.c), which die
  * with their ctx.
  * What does not: the growable tables of the ctx (nodes by id, the hash
- * table, dimension records, variables, bindings, symbols: xrealloc'd,
- * freed by ctx_free), GMP and MPFR numbers (mpq_t in constant nodes is
+ * table, dimension records, variables, bindings, symbols: xrealloc'd
+ * (xgrow), each freed by the module that owns it when run_free releases
+ * the ctx's parts: expr_release, dim_release, scope_release, diag_release), GMP and MPFR numbers (mpq_t in constant nodes is
  * cleared by expr_release), the parse tree (malloc'd by the parser, freed
  * by ast_program_free; bison's %destructor frees it on a syntax error),
  * and everything of the library's callers (output strings: nd_free). */
@@ -31,5 +32,8 @@ size_t arena_used(const nd_arena *a);
 void *xmalloc(size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
+/* A growable array of elem-sized entries with room for need of them: arr
+ * itself or its xrealloc'd successor, the new entries zeroed, *cap updated. */
+void *xgrow(void *arr, int *cap, int need, size_t elem);
 
 #endif

@@ -133,14 +133,16 @@ typedef struct cg_plan {
                                by (out_col = out_row but for a Hessian block) */
 } cg_plan;
 
-/* Builds the plan; returns 0, or 2 after an error in ctx->diag. */
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
+/* Builds the plan.  An input error (an option the program cannot take, a
+ * size nothing fixes, an operator without a form) is raised through ctx
+ * (diag_fail); the caller frees the plan, built or not, with cg_plan_free. */
+void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
 /* The same for another backend: mode is its option, for the messages. */
-int cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                      const char *mode);
+void cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                       const char *mode);
 /* The same for outputs of another kind than gradients. */
-int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                       enum cg_kind kind, int denominator);
+void cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                        enum cg_kind kind, int denominator);
 void cg_plan_free(cg_plan *p);
 
 cg_value *cg_val(cg_plan *p, const nd_node *n);
@@ -169,8 +171,8 @@ extern const char *const cg_keywords[], *const cg_library[], *const cg_blas_name
 extern const int cg_n_keywords, cg_n_library, cg_n_blas_names;
 
 #define CG_MAX_PREFIX 64    /* a prefix has fewer characters */
-/* 0 when the generated names for prefix are free, else 2 after an error. */
-int cg_check_prefix(nd_ctx *ctx, const char *prefix);
+/* Raises (diag_fail) unless the generated names for prefix are free. */
+void cg_check_prefix(nd_ctx *ctx, const char *prefix);
 /* The C identifiers of the variables (by index), dimensions (by index)
  * and gradients: distinct, and clashing with nothing C gives a meaning. */
 void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const char **dim_c,
@@ -179,13 +181,14 @@ void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const ch
 /* The plan as text into out (cg_dump.c; ND_DUMP_PLAN=1 with --c). */
 void cg_plan_dump(cg_plan *p, strbuf *out);
 
-/* The C source (header_only: the prototypes) into out. */
-int cg_emit(cg_plan *p, int header_only, strbuf *out);
+/* The C source (header_only: the prototypes) into out; an inconsistent
+ * plan (a bug) is raised as an internal error, with nothing written. */
+void cg_emit(cg_plan *p, int header_only, strbuf *out);
 
 /* The plan as a Python 3 module over NumPy (cg_numpy.c, --numpy) into out;
- * program and gradients (the text output) go into its docstring.  Returns
- * 0, or 2 after an error in ctx->diag (an operator it has no form for). */
-int cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out);
+ * program and gradients (the text output) go into its docstring.  An
+ * operator it has no form for is raised, with nothing written. */
+void cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out);
 
 /* A file of several plans (--hessian: the Hessian, then NAME_hvp): each
  * plan's functions as a part, then the file around them (the first plan's
@@ -194,7 +197,7 @@ typedef struct cg_part {
     strbuf protos, code;
     unsigned helpers;
 } cg_part;
-int cg_emit_part(cg_plan *p, cg_part *part);     /* 0, or 2 after an error */
+void cg_emit_part(cg_plan *p, cg_part *part);    /* raises on a bug */
 void cg_part_free(cg_part *part);
 void cg_emit_file(const cg_plan *p, cg_part *parts, int n, int header_only, strbuf *out);
 

@@ -17,6 +17,7 @@
 
 #include "cg.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 
 
@@ -53,7 +54,7 @@ static char **name_values(cg_plan *p, printer *pr)
         else
             sb_printf(&b, "%%%s%d", v->row_local ? "r" : "b", v->index);
         names[id] = b.s;
-        printer_name(pr, ctx->nodes[id], names[id]);
+        printer_name(pr, ctx->dag->nodes[id], names[id]);
     }
     return names;
 }

@@ -41,7 +41,7 @@ typedef struct reads {
 
 static void note_read(reads *r, nd_node *n, int at_row)
 {
-    r->node = ctx_grow(r->node, &r->cap, r->n + 1, sizeof *r->node);
+    r->node = xgrow(r->node, &r->cap, r->n + 1, sizeof *r->node);
     r->at_row = xrealloc(r->at_row, (size_t)r->cap);
     r->node[r->n] = n;
     r->at_row[r->n++] = (char)at_row;

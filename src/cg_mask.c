@@ -60,7 +60,7 @@ static cg_mask mask_intern(cg_plan *p, cg_maskdef *m)
     for (; p->mask_tab[i] >= 0; i = (i + 1) & (uint32_t)(p->mask_cap - 1))
         if (mask_equal(&p->masks[p->mask_tab[i]], m))
             return p->mask_tab[i];
-    p->masks = ctx_grow(p->masks, &p->cap_masks, p->n_masks + 1, sizeof *p->masks);
+    p->masks = xgrow(p->masks, &p->cap_masks, p->n_masks + 1, sizeof *p->masks);
     p->masks[p->n_masks] = *m;
     p->mask_tab[i] = p->n_masks;
     return p->n_masks++;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cg.h"
+#include "scope.h"
 #include "shape.h"
 
 /* Keywords of C (C89 to C23), of C++ (the header is also C++'s) and the
@@ -235,15 +236,13 @@ static enum cg_name_kind prefix_kind(const char *name)
     return k;
 }
 
-int cg_check_prefix(nd_ctx *ctx, const char *prefix)
+void cg_check_prefix(nd_ctx *ctx, const char *prefix)
 {
     nd_loc none = { 0, 0, 0, 0, NULL };
     size_t len = strlen(prefix);
-    if (len >= CG_MAX_PREFIX) {
-        ctx_error(ctx, none, "--name %s: the prefix has %zu characters; the limit is %d",
+    if (len >= CG_MAX_PREFIX)
+        diag_fail(ctx, none, "--name %s: the prefix has %zu characters; the limit is %d",
                   prefix, len, CG_MAX_PREFIX - 1);
-        return 2;
-    }
     strbuf b;
     sb_init(&b);
     for (size_t s = 0; s < sizeof abi_suffix / sizeof *abi_suffix; s++) {
@@ -252,16 +251,14 @@ int cg_check_prefix(nd_ctx *ctx, const char *prefix)
         enum cg_name_kind k = prefix_kind(sb_str(&b));
         if (k == NAME_FREE)
             continue;
-        if (s == 0)
-            ctx_error(ctx, none, "--name %s: `%s` is %s", prefix, prefix, kind_text(k));
-        else
-            ctx_error(ctx, none, "--name %s: the generated name `%s` would be %s", prefix,
-                      sb_str(&b), kind_text(k));
+        const char *name = arena_strdup(ctx->arena, sb_str(&b));
         sb_free(&b);
-        return 2;
+        if (s == 0)
+            diag_fail(ctx, none, "--name %s: `%s` is %s", prefix, prefix, kind_text(k));
+        diag_fail(ctx, none, "--name %s: the generated name `%s` would be %s", prefix, name,
+                  kind_text(k));
     }
     sb_free(&b);
-    return 0;
 }
 
 /* ---- the names of one file ---- */
@@ -355,8 +352,8 @@ static const char *give(namer *N, const char *name)
 static void claim(namer *N, const cg_plan *p, const char *prefix)
 {
     nd_ctx *ctx = N->ctx;
-    for (int v = 0; v < ctx->n_vars; v++)
-        set_add(&N->program, ctx->vars[v].name);
+    for (int v = 0; v < ctx->scope->n_vars; v++)
+        set_add(&N->program, ctx->scope->vars[v].name);
     for (int d = 0; d < p->n_dims; d++)
         set_add(&N->program, dim_name(ctx, p->dims[d]));
     strbuf b;
@@ -384,13 +381,13 @@ void cg_names(const cg_plan *p, const char *prefix, const char **var_c, const ch
     nd_ctx *ctx = p->ctx;
     namer N = { ctx, p->opt->blas, { 0 }, { 0 } };
     claim(&N, p, prefix);
-    for (int v = 0; v < ctx->n_vars; v++)
-        if (ctx->vars[v].origin < 0)
-            var_c[v] = give(&N, ctx->vars[v].name);
-    for (int v = 0; v < ctx->n_vars; v++)   /* --colmajor's copies: their original's */
-        if (ctx->vars[v].origin >= 0)
-            var_c[v] = var_c[ctx->vars[v].origin];
-    for (int d = 0; d < ctx->n_dims; d++)
+    for (int v = 0; v < ctx->scope->n_vars; v++)
+        if (ctx->scope->vars[v].origin < 0)
+            var_c[v] = give(&N, ctx->scope->vars[v].name);
+    for (int v = 0; v < ctx->scope->n_vars; v++)   /* --colmajor's copies: their original's */
+        if (ctx->scope->vars[v].origin >= 0)
+            var_c[v] = var_c[ctx->scope->vars[v].origin];
+    for (int d = 0; d < ctx->dimtab->n_dims; d++)
         dim_c[d] = dim_name(ctx, d);    /* numbers, or not in the ABI: never printed */
     for (int d = 0; d < p->n_dims; d++)
         dim_c[p->dims[d]] = give(&N, dim_name(ctx, p->dims[d]));

@@ -70,8 +70,8 @@ static int is_vector(nd_ctx *ctx, nd_shape s)
 static void describe_args(py_emitter *E, strbuf *out)
 {
     nd_ctx *ctx = E->ctx;
-    for (int v = 0; v < ctx->n_vars; v++) {
-        nd_shape s = ctx->vars[v].shape;
+    for (int v = 0; v < ctx->scope->n_vars; v++) {
+        nd_shape s = ctx->scope->vars[v].shape;
         sb_printf(out, "    %s: ", E->var[v]);
         if (shape_is_scalar(ctx, s))
             sb_puts(out, "a scalar");
@@ -88,13 +88,13 @@ static void docstring(py_emitter *E, const char *program, const char *gradients,
 {
     cg_plan *p = E->p;
     nd_ctx *ctx = E->ctx;
-    const char *obj = ctx->binds[p->prog->objective].name;
+    const char *obj = ctx->scope->binds[p->prog->objective].name;
     sb_printf(out, "    \"\"\"The objective %s and its gradient%s, as nnderive %s derived them.\n\n",
               obj, p->n_grads == 1 ? "" : "s", ND_VERSION);
     describe_args(E, out);
     sb_printf(out, "    Returns (%s", obj);
     for (int g = 0; g < p->n_grads; g++)
-        sb_printf(out, ", d%s/d%s", obj, ctx->vars[p->prog->wrt[g]].name);
+        sb_printf(out, ", d%s/d%s", obj, ctx->scope->vars[p->prog->wrt[g]].name);
     sb_puts(out, ").\n\n    The program:\n");
     doc_lines(out, program);
     sb_printf(out, "\n    The gradient%s:\n", p->n_grads == 1 ? "" : "s");
@@ -120,7 +120,7 @@ static void bind_axis(py_emitter *E, binder *B, int v, int axis, nd_dim d, const
                       strbuf *out)
 {
     nd_ctx *ctx = E->ctx;
-    const char *name = ctx->vars[v].name;
+    const char *name = ctx->scope->vars[v].name;
     strbuf ax;
     sb_init(&ax);
     axis_text(E, v, axis, &ax);
@@ -139,7 +139,7 @@ static void bind_axis(py_emitter *E, binder *B, int v, int axis, nd_dim d, const
         sb_printf(out, "    if %s != %s:\n", sb_str(&ax), E->dim[r]);
         sb_printf(out, "        raise ValueError(\"%s has %%d %s, %s has %%d %s: %s differs\"\n"
                        "                         %% (%s, %s))\n",
-                  ctx->vars[B->var[r]].name, B->noun[r], name, noun, dim_name(ctx, d), E->dim[r],
+                  ctx->scope->vars[B->var[r]].name, B->noun[r], name, noun, dim_name(ctx, d), E->dim[r],
                   sb_str(&ax));
     }
     sb_free(&ax);
@@ -177,11 +177,11 @@ static int is_wrt(const cg_plan *p, int v)
 static void arguments(py_emitter *E, const char **shape_of, strbuf *out)
 {
     nd_ctx *ctx = E->ctx;
-    binder B = { xmalloc(((size_t)ctx->n_dims + 1) * sizeof *B.var),
-                 xmalloc(((size_t)ctx->n_dims + 1) * sizeof *B.noun) };
-    for (int v = 0; v < ctx->n_vars; v++) {
-        nd_shape s = ctx->vars[v].shape;
-        const char *py = E->var[v], *name = ctx->vars[v].name;
+    binder B = { xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *B.var),
+                 xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *B.noun) };
+    for (int v = 0; v < ctx->scope->n_vars; v++) {
+        nd_shape s = ctx->scope->vars[v].shape;
+        const char *py = E->var[v], *name = ctx->scope->vars[v].name;
         if (shape_is_scalar(ctx, s)) {
             py_use(E, PYH_scalar);
             sb_printf(out, "    %s = _scalar(\"%s\", %s)\n", py, name, py);
@@ -228,15 +228,15 @@ static void name_values(py_emitter *E)
             sb_free(&b);
         }
     }
-    for (int k = 0; k < ctx->n_binds; k++) {     /* the program's names */
-        nd_node *n = ctx->binds[k].node;
+    for (int k = 0; k < ctx->scope->n_binds; k++) {     /* the program's names */
+        nd_node *n = ctx->scope->binds[k].node;
         if (!n)
             continue;
         if (n->id < p->n_norm && p->norm_of[n->id])
             n = p->norm_of[n->id];
         cg_value *v = n->id < p->n_val ? &p->val[n->id] : NULL;
         if (v && v->mask && (v->kind == V_SCALAR || v->kind == V_BUFFER) && !E->val[n->id])
-            E->val[n->id] = py_name(E, ctx->binds[k].name);
+            E->val[n->id] = py_name(E, ctx->scope->binds[k].name);
     }
     for (uint32_t id = 0; id < p->n_val; id++) {     /* the plan's */
         cg_value *v = &p->val[id];
@@ -471,7 +471,7 @@ static void result(py_emitter *E, const char **out_name, const int *out_fresh, c
         cg_value *val = cg_val(p, p->grads[g]);
         int in_buffer = val->kind == V_BUFFER && p->buf[val->index].grad == g;
         const char *name = in_buffer ? E->val[p->grads[g]->id] : out_name[g];
-        if (shape_is_scalar(ctx, ctx->vars[v].shape)) {
+        if (shape_is_scalar(ctx, ctx->scope->vars[v].shape)) {
             sb_printf(out, ", float(%s)", name);
             continue;
         }
@@ -535,10 +535,10 @@ static void module(py_emitter *E, const char *name, const char *program, const c
 {
     cg_plan *p = E->p;
     nd_ctx *ctx = E->ctx;
-    const char **shape_of = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *shape_of);
-    memset(shape_of, 0, ((size_t)ctx->n_vars + 1) * sizeof *shape_of);
-    for (int v = 0; v < ctx->n_vars; v++)
-        E->var[v] = py_name(E, ctx->vars[v].name);
+    const char **shape_of = xmalloc(((size_t)ctx->scope->n_vars + 1) * sizeof *shape_of);
+    memset(shape_of, 0, ((size_t)ctx->scope->n_vars + 1) * sizeof *shape_of);
+    for (int v = 0; v < ctx->scope->n_vars; v++)
+        E->var[v] = py_name(E, ctx->scope->vars[v].name);
     strbuf args, code, doc;
     sb_init(&args);
     sb_init(&code);
@@ -553,14 +553,14 @@ static void module(py_emitter *E, const char *name, const char *program, const c
         sb_putc(&file, (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c);
     sb_printf(out, "# Generated by nnderive %s from %s: the objective %s and its gradient%s.\n"
                    "# Do not edit.\n", ND_VERSION, sb_str(&file),
-              ctx->binds[p->prog->objective].name, p->n_grads == 1 ? "" : "s");
+              ctx->scope->binds[p->prog->objective].name, p->n_grads == 1 ? "" : "s");
     sb_free(&file);
     if (E->helpers & ((1u << PYH_erf) | (1u << PYH_gelu)))
         sb_puts(out, "import math\n\n");
     sb_puts(out, "import numpy as np\n");
     py_helper_text(E, out);
     sb_printf(out, "\n\ndef %s(", name);
-    for (int v = 0; v < ctx->n_vars; v++)
+    for (int v = 0; v < ctx->scope->n_vars; v++)
         sb_printf(out, "%s%s", v ? ", " : "", E->var[v]);
     sb_puts(out, "):\n");
     sb_printf(out, "%s%s%s", sb_str(&doc), sb_str(&args), sb_str(&code));
@@ -570,41 +570,36 @@ static void module(py_emitter *E, const char *name, const char *program, const c
     free((void *)shape_of);
 }
 
-int cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out)
+void cg_numpy(cg_plan *p, const char *program, const char *gradients, strbuf *out)
 {
     nd_ctx *ctx = p->ctx;
     py_emitter E;
     memset(&E, 0, sizeof E);
     E.p = p;
     E.ctx = ctx;
-    int st = 0;
     const char *name = p->opt->name;
-    if (python_keyword(&E, name)) {
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    if (python_keyword(&E, name))
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--name %s: the name of the function must not be a Python keyword or a name "
                   "the module uses", name);
-        return 2;
-    }
     py_name(&E, name);
     E.val = xmalloc(((size_t)p->n_val + 1) * sizeof *E.val);
     memset(E.val, 0, ((size_t)p->n_val + 1) * sizeof *E.val);
-    E.var = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *E.var);
-    E.dim = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *E.dim);
-    memset(E.dim, 0, ((size_t)ctx->n_dims + 1) * sizeof *E.dim);
+    E.var = xmalloc(((size_t)ctx->scope->n_vars + 1) * sizeof *E.var);
+    E.dim = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *E.dim);
+    memset(E.dim, 0, ((size_t)ctx->dimtab->n_dims + 1) * sizeof *E.dim);
     size_t start = out->len;
     module(&E, name, program, gradients, out);
-    if (E.unsupported) {
+    const char *missing = E.unsupported;     /* raised once the emitter is freed */
+    if (missing)
         sb_truncate(out, start);
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-                  "--numpy: %s%s%s has no NumPy form yet", strchr(E.unsupported, ' ') ? "" : "'",
-                  E.unsupported, strchr(E.unsupported, ' ') ? "" : "'");
-        st = 2;
-    }
     for (int i = 0; i < E.n_taken; i++)
         free(E.taken[i]);
     free(E.taken);
     free((void *)E.val);
     free((void *)E.var);
     free((void *)E.dim);
-    return st;
+    if (missing)
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "--numpy: %s%s%s has no NumPy form yet",
+                  strchr(missing, ' ') ? "" : "'", missing, strchr(missing, ' ') ? "" : "'");
 }

@@ -126,7 +126,7 @@ const char *py_name(py_emitter *E, const char *want)
     sb_puts(&b, want);
     while (taken(E, sb_str(&b)))
         sb_putc(&b, '_');
-    E->taken = ctx_grow(E->taken, &E->cap_taken, E->n_taken + 1, sizeof *E->taken);
+    E->taken = xgrow(E->taken, &E->cap_taken, E->n_taken + 1, sizeof *E->taken);
     E->taken[E->n_taken++] = b.s;
     return b.s;
 }

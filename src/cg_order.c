@@ -23,11 +23,11 @@ static long estimate(cg_plan *p, nd_dim d)
     return v > 0 ? v : p->estimate[dim_find(p->ctx, d)];
 }
 
-/* --dims m=512,n=1024: sizes for the cost model. */
-int cg_parse_dims(cg_plan *p, const char *spec)
+/* --dims m=512,n=1024: sizes for the cost model; raises on a bad one. */
+void cg_parse_dims(cg_plan *p, const char *spec)
 {
     nd_ctx *ctx = p->ctx;
-    for (int i = 0; i < ctx->n_dims; i++)
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
         p->estimate[i] = DEFAULT_ESTIMATE;
     for (const char *s = spec; s && *s;) {
         const char *eq = strchr(s, '='), *comma = strchr(s, ',');
@@ -43,30 +43,25 @@ int cg_parse_dims(cg_plan *p, const char *spec)
         long v = isdigit((unsigned char)eq[1]) ? strtol(eq + 1, &end, 10) : 0;
         if (v <= 0 || end != comma)
             goto bad;
-        if (errno == ERANGE || v > MAX_ESTIMATE) {
-            ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        if (errno == ERANGE || v > MAX_ESTIMATE)
+            diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims %.*s: a size must be at most %ld", (int)(comma - s), s,
                       MAX_ESTIMATE);
-            return 2;
-        }
         int found = 0;
-        for (int i = 0; i < ctx->n_dims; i++)
-            if (dim_find(ctx, i) == i && ctx->dims[i].name && !strcmp(ctx->dims[i].name, name)) {
+        for (int i = 0; i < ctx->dimtab->n_dims; i++)
+            if (dim_find(ctx, i) == i && ctx->dimtab->dims[i].name && !strcmp(ctx->dimtab->dims[i].name, name)) {
                 p->estimate[i] = v;
                 found = 1;
             }
-        if (!found) {
-            ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        if (!found)
+            diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                       "--dims: the program has no dimension '%s'", name);
-            return 2;
-        }
         s = *comma ? comma + 1 : comma;
     }
-    return 0;
+    return;
 bad:
-    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
               "--dims takes NAME=SIZE pairs separated by commas, as in m=512,n=1024");
-    return 2;
 }
 
 /* ---- normalization: each matrix chain associated by cost ---- */
@@ -269,7 +264,7 @@ static nd_node *normalize(norm *N, nd_node *n)
 
 void cg_normalize_roots(cg_plan *p)
 {
-    norm N = { p, NULL, p->ctx->n_nodes };
+    norm N = { p, NULL, p->ctx->dag->n_nodes };
     N.memo = xmalloc(N.cap * sizeof *N.memo);
     memset(N.memo, 0, N.cap * sizeof *N.memo);
     p->objective = normalize(&N, p->objective);
@@ -291,16 +286,16 @@ static nd_node *colmajor_var(void *user, nd_node *n)
 {
     colmajor *C = user;
     nd_ctx *ctx = C->p->ctx;
-    if (n->op != OP_VAR || n->u.var >= C->n_vars || ctx->vars[n->u.var].origin >= 0)
+    if (n->op != OP_VAR || n->u.var >= C->n_vars || ctx->scope->vars[n->u.var].origin >= 0)
         return NULL;
     if (C->copy[n->u.var] < 0) {    /* made once per variable */
-        nd_var *v = &ctx->vars[n->u.var];
-        int t = ctx_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared,
+        nd_var *v = &ctx->scope->vars[n->u.var];
+        int t = scope_add_var(ctx, v->name, v->loc, shape_transpose(v->shape), v->declared,
                             v->assume);
-        ctx->vars[t].origin = n->u.var;
+        ctx->scope->vars[t].origin = n->u.var;
         C->copy[n->u.var] = t;
     }
-    return mk_transpose(ctx, ctx->vars[C->copy[n->u.var]].node);
+    return mk_transpose(ctx, ctx->scope->vars[C->copy[n->u.var]].node);
 }
 
 /* A column-major m x n array is the row-major array of the n x m transpose:
@@ -313,7 +308,7 @@ void cg_to_colmajor(cg_plan *p)
     roots[0] = p->objective;
     for (int g = 0; g < p->n_grads; g++)
         roots[g + 1] = p->grads[g];
-    colmajor C = { p, xmalloc(((size_t)p->ctx->n_vars + 1) * sizeof *C.copy), p->ctx->n_vars };
+    colmajor C = { p, xmalloc(((size_t)p->ctx->scope->n_vars + 1) * sizeof *C.copy), p->ctx->scope->n_vars };
     for (int v = 0; v < C.n_vars; v++)
         C.copy[v] = -1;
     mk_memo_transposes(p->ctx, 1);     /* each shared node transposed once */

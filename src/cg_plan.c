@@ -36,7 +36,7 @@ void cg_plan_bug(cg_plan *p, const nd_node *n, const char *what)
 static void count_uses(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    p->n_val = ctx->n_nodes;
+    p->n_val = ctx->dag->n_nodes;
     p->val = xmalloc(p->n_val * sizeof *p->val);
     memset(p->val, 0, p->n_val * sizeof *p->val);
     for (uint32_t id = 0; id < p->n_val; id++) {
@@ -54,7 +54,7 @@ static void count_uses(cg_plan *p)
     for (uint32_t id = p->n_val; id-- > 0;) {
         if (!p->val[id].mask)
             continue;
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         for (uint32_t k = 0; k < n->nkids; k++) {
             cg_value *kid = &p->val[n->kid[k]->id];
             kid->mask = cg_mask_union(p, kid->mask, p->val[id].mask);
@@ -113,7 +113,7 @@ static void classify(cg_plan *p, nd_node *n)
     cg_value *v = cg_val(p, n);
     if (n->op == OP_VAR) {
         v->kind = V_INPUT;
-        int origin = p->ctx->vars[n->u.var].origin;
+        int origin = p->ctx->scope->vars[n->u.var].origin;
         v->index = origin >= 0 ? origin : n->u.var;
     } else if (inline_leaf(n) && !v->needs_buffer) {
         v->kind = V_INLINE;
@@ -169,8 +169,8 @@ static void classify_all(cg_plan *p)
 {
     for (uint32_t id = p->n_val; id-- > 0;)
         if (p->val[id].mask) {
-            classify(p, p->ctx->nodes[id]);
-            require(p, p->ctx->nodes[id]);
+            classify(p, p->ctx->dag->nodes[id]);
+            require(p, p->ctx->dag->nodes[id]);
         }
     int ns = 0;
     for (uint32_t id = 0; id < p->n_val; id++)
@@ -183,7 +183,7 @@ static void classify_all(cg_plan *p)
 
 static int new_buffer(cg_plan *p, nd_shape shape, int grad)
 {
-    p->buf = ctx_grow(p->buf, &p->cap_buf, p->n_buf + 1, sizeof *p->buf);
+    p->buf = xgrow(p->buf, &p->cap_buf, p->n_buf + 1, sizeof *p->buf);
     cg_buffer *b = &p->buf[p->n_buf];
     b->shape = shape;
     b->first = b->last = -1;
@@ -194,7 +194,7 @@ static int new_buffer(cg_plan *p, nd_shape shape, int grad)
 
 static cg_ins *add_ins(cg_plan *p, enum ins_kind kind, nd_node *n, cg_mask mask)
 {
-    p->ins = ctx_grow(p->ins, &p->cap_ins, p->n_ins + 1, sizeof *p->ins);
+    p->ins = xgrow(p->ins, &p->cap_ins, p->n_ins + 1, sizeof *p->ins);
     cg_ins *in = &p->ins[p->n_ins++];
     memset(in, 0, sizeof *in);
     in->kind = kind;
@@ -294,7 +294,7 @@ static void build_instructions(cg_plan *p)
     for (uint32_t id = 0; id < p->n_val; id++) {
         cg_value *v = &p->val[id];
         if (v->mask && (v->kind == V_SCALAR || v->kind == V_BUFFER))
-            value_ins(p, p->ctx->nodes[id]);
+            value_ins(p, p->ctx->dag->nodes[id]);
     }
     for (int g = 0; g < p->n_grads; g++)
         output_ins(p, g);
@@ -309,17 +309,17 @@ static int free_dim(cg_plan *p, const unsigned char *known, nd_dim d)
 
 /* Every size the needed values have must be one of the ABI's dimensions:
  * sum(vector(2)) alone leaves the vector's size free, and the generated
- * code has no way to know it. */
-static int sizes_known(cg_plan *p)
+ * code has no way to know it: an input error, raised. */
+static void sizes_known(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    unsigned char *known = xmalloc((size_t)ctx->n_dims + 1);
-    memset(known, 0, (size_t)ctx->n_dims + 1);
+    unsigned char *known = xmalloc((size_t)ctx->dimtab->n_dims + 1);
+    memset(known, 0, (size_t)ctx->dimtab->n_dims + 1);
     for (int d = 0; d < p->n_dims; d++)
         known[dim_find(ctx, p->dims[d])] = 1;
     nd_dim bad = -1;
     for (uint32_t id = 0; id < p->n_val && bad < 0; id++) {
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         if (!p->val[id].mask)
             continue;
         if (free_dim(p, known, n->shape.rows))
@@ -330,13 +330,11 @@ static int sizes_known(cg_plan *p)
             bad = n->u.dim;
     }
     free(known);
-    if (bad < 0)
-        return 0;
-    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-              "%s: the size %s (of a vector(...) or matrix(...) that nothing else fixes) is "
-              "no variable's dimension, so the generated code could not know it",
-              p->mode, dim_name(ctx, bad));
-    return 2;
+    if (bad >= 0)
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "%s: the size %s (of a vector(...) or matrix(...) that nothing else fixes) "
+                  "is no variable's dimension, so the generated code could not know it",
+                  p->mode, dim_name(ctx, bad));
 }
 
 /* ---- the whole ---- */
@@ -366,12 +364,12 @@ static void hvp_roots(cg_plan *p)
     strbuf b;
     sb_init(&b);
     for (int i = 0; i < n; i++) {
-        nd_var *x = &ctx->vars[prog->wrt[i]];
+        nd_var *x = &ctx->scope->vars[prog->wrt[i]];
         sb_clear(&b);
         sb_printf(&b, "v_%s", x->name);
         nd_shape shape = x->shape;
-        int v = ctx_add_var(ctx, arena_strdup(ctx->arena, sb_str(&b)), x->loc, shape, 1, AS_NONE);
-        terms[i] = mk_inner(ctx, ctx->vars[v].node, g[i]);
+        int v = scope_add_var(ctx, arena_strdup(ctx->arena, sb_str(&b)), x->loc, shape, 1, AS_NONE);
+        terms[i] = mk_inner(ctx, ctx->scope->vars[v].node, g[i]);
     }
     sb_free(&b);
     derive_gradients(ctx, mk_add(ctx, terms, n), prog->wrt, n, p->grads);
@@ -381,13 +379,13 @@ static void hvp_roots(cg_plan *p)
 }
 
 /* The Jacobian's or the Hessian's blocks (jac_make_blocks: simplified,
- * the Hessian's on and above the diagonal); a vector objective returns 0. */
-static int block_roots(cg_plan *p)
+ * the Hessian's on and above the diagonal); raises what it refuses. */
+static void block_roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     jac_blocks b;
     if (jac_make_blocks(ctx, p->prog, p->kind == CG_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN, &b))
-        return 2;
+        diag_throw(ctx);
     if (p->denominator)
         jac_transpose_blocks(ctx, &b);
     p->n_grads = b.n;
@@ -402,27 +400,27 @@ static int block_roots(cg_plan *p)
     jac_blocks_free(&b);
     if (!shape_is_scalar(ctx, p->objective->shape))
         p->objective = mk_zero(ctx, shape_make(DIM_ONE, DIM_ONE));
-    return 0;
 }
 
-static int roots(cg_plan *p)
+static void roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     const nd_prog *prog = p->prog;
-    p->objective = ctx->binds[prog->objective].node;
-    if (p->kind == CG_JACOBIAN || p->kind == CG_HESSIAN)
-        return block_roots(p);
+    p->objective = ctx->scope->binds[prog->objective].node;
+    if (p->kind == CG_JACOBIAN || p->kind == CG_HESSIAN) {
+        block_roots(p);
+        return;
+    }
     outputs_by_variable(p);
     if (p->kind == CG_HVP)
         hvp_roots(p);
     else
         derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
-    return 0;
 }
 
 void cg_out_name(const cg_plan *p, int g, strbuf *out)
 {
-    const nd_var *vars = p->ctx->vars;
+    const nd_var *vars = p->ctx->scope->vars;
     sb_puts(out, vars[p->prog->wrt[p->out_row[g]]].name);
     if (p->out_col[g] != p->out_row[g])
         sb_printf(out, ",%s", vars[p->prog->wrt[p->out_col[g]]].name);
@@ -435,51 +433,50 @@ const char *cg_out_stem(const cg_plan *p)
 }
 
 /* Operators whose row has no C form (NOCODE, not an input: README,
- * Limits): an error that names them, not wrong code. */
-static int without_c(cg_plan *p)
+ * Limits): an error that names them (raised), not wrong code. */
+static void without_c(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
-    unsigned char *mark = xmalloc((size_t)ctx->n_nodes + 1);
-    memset(mark, 0, (size_t)ctx->n_nodes + 1);
+    unsigned char *mark = xmalloc((size_t)ctx->dag->n_nodes + 1);
+    memset(mark, 0, (size_t)ctx->dag->n_nodes + 1);
     expr_reach(ctx, p->grads, p->n_grads, mark);
     expr_reach(ctx, &p->objective, 1, mark);
     const char *what = NULL;
-    for (uint32_t id = 0; id < ctx->n_nodes && !what; id++) {
-        int op = mark[id] ? ctx->nodes[id]->op : -1;
+    for (uint32_t id = 0; id < ctx->dag->n_nodes && !what; id++) {
+        int op = mark[id] ? ctx->dag->nodes[id]->op : -1;
         if (op >= 0 && ops_table[op].c_form == CGF_NONE && ops_table[op].cls != OPC_LEAF)
             what = ops_table[op].name;
     }
     free(mark);
     if (what)
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "%s: '%s' of one argument (the largest or smallest entry, and its "
                   "indicator) has no %s form yet", p->mode, what,
                   strcmp(p->mode, "--c") ? "NumPy" : "C");
-    return what != NULL;
 }
 
-int cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
+void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
 {
-    return cg_plan_build_kind(p, ctx, prog, opt, CG_GRADIENT, 0);
+    cg_plan_build_kind(p, ctx, prog, opt, CG_GRADIENT, 0);
 }
 
-static int build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                 enum cg_kind kind, int denominator, const char *mode);
+static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                  enum cg_kind kind, int denominator, const char *mode);
 
-int cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                       enum cg_kind kind, int denominator)
+void cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                        enum cg_kind kind, int denominator)
 {
-    return build(p, ctx, prog, opt, kind, denominator, "--c");
+    build(p, ctx, prog, opt, kind, denominator, "--c");
 }
 
-int cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                      const char *mode)
+void cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                       const char *mode)
 {
-    return build(p, ctx, prog, opt, CG_GRADIENT, 0, mode);
+    build(p, ctx, prog, opt, CG_GRADIENT, 0, mode);
 }
 
-static int build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                 enum cg_kind kind, int denominator, const char *mode)
+static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                  enum cg_kind kind, int denominator, const char *mode)
 {
     memset(p, 0, sizeof *p);
     p->mode = mode;
@@ -488,31 +485,27 @@ static int build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options 
     p->ctx = ctx;
     p->prog = prog;
     p->opt = opt;
-    p->estimate = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->estimate);
-    if (cg_check_prefix(ctx, opt->name) || cg_parse_dims(p, opt->dims))
-        return 2;
-    p->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *p->dims);
-    p->n_dims = dim_abi_order(ctx, p->dims, ctx->n_dims);
-    if (roots(p) || without_c(p))
-        return 2;
+    p->estimate = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->estimate);
+    cg_check_prefix(ctx, opt->name);
+    cg_parse_dims(p, opt->dims);
+    p->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->dims);
+    p->n_dims = scope_abi_dims(ctx, p->dims, ctx->dimtab->n_dims);
+    roots(p);
+    without_c(p);
     if (opt->colmajor)
         cg_to_colmajor(p);
     cg_normalize_roots(p);
     count_uses(p);
-    if (sizes_known(p))
-        return 2;
+    sizes_known(p);
     classify_all(p);
     build_instructions(p);
     cg_fuse(p);
     cg_row_locals(p);
     cg_lifetimes(p);
     cg_assign_slots(p);
-    if (p->bug) {
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    if (p->bug)
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "internal error in the C generator: %s (please report)", p->bug);
-        return 2;
-    }
-    return 0;
 }
 
 void cg_plan_free(cg_plan *p)

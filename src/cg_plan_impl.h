@@ -27,7 +27,7 @@ static inline int is_dot(cg_plan *p, const nd_node *n)
 void cg_plan_bug(cg_plan *p, const nd_node *n, const char *what);
 
 /* cg_order.c: --dims, each matrix chain associated by cost, column-major. */
-int cg_parse_dims(cg_plan *p, const char *spec);
+void cg_parse_dims(cg_plan *p, const char *spec);
 void cg_normalize_roots(cg_plan *p);
 void cg_to_colmajor(cg_plan *p);
 

@@ -12,6 +12,8 @@
 #include "ops.h"
 #include "parse.h"
 #include "reason.h"
+#include "run.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
@@ -61,13 +63,13 @@ void check_set_sink(checker *c, check_sink fn, void *user)
 
 static const char *objective_name(checker *c)
 {
-    return c->ctx->binds[c->prog.objective].name;
+    return c->ctx->scope->binds[c->prog.objective].name;
 }
 
 static nd_node *named_node(checker *c, const char *name)
 {
-    struct nd_sym *s = ctx_lookup(c->ctx, name);
-    return s && s->kind == SYM_BIND ? c->ctx->binds[s->index].node : NULL;
+    struct nd_sym *s = scope_lookup(c->ctx, name);
+    return s && s->kind == SYM_BIND ? c->ctx->scope->binds[s->index].node : NULL;
 }
 
 /* The steps of --steps (the named intermediates, in its order), each with
@@ -86,7 +88,7 @@ static void find_steps(checker *c)
         memset(s, 0, sizeof *s);
         s->label = syms[i]->u.name;
         s->target = named_node(c, s->label + skip);
-        if (s->target && s->target->id < ctx->n_nodes && truth[s->target->id]) {
+        if (s->target && s->target->id < ctx->dag->n_nodes && truth[s->target->id]) {
             s->truth = truth[s->target->id];
             c->n_steps++;
         }
@@ -106,28 +108,24 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
     c->eo = *eo;
     c->eo.origins = 1;
     c->opts = *o;
-    c->ctx = ctx_new(program);
+    c->ctx = run_new(program);
     nd_ctx *ctx = c->ctx;
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    int ok = 0;
-    if (!parse_source(program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        CTX_TRY(ctx, jb) {
-            elab_program(ctx, &tree, &c->eo, &c->prog);
-            ok = 1;
-        }
-        CTX_END_TRY(ctx, jb);
+    volatile int ok = 0;
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, program, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, &c->eo, &c->prog);
+        ok = 1;
     }
-    free(msg);
-    if (!ok || ctx->err_kind != ERR_NONE) {
-        sb_puts(diag, sb_str(&ctx->diag));
+    DIAG_END_TRY(ctx, jb);
+    if (!ok || ctx->err->err_kind != ERR_NONE) {
+        sb_puts(diag, sb_str(&ctx->err->diag));
         check_close(c);
         return NULL;
     }
-    c->objective = ctx->binds[c->prog.objective].node;
-    c->want = xmalloc((size_t)ctx->n_vars + 1);
-    memset(c->want, 0, (size_t)ctx->n_vars + 1);
+    c->objective = ctx->scope->binds[c->prog.objective].node;
+    c->want = xmalloc((size_t)ctx->scope->n_vars + 1);
+    memset(c->want, 0, (size_t)ctx->scope->n_vars + 1);
     for (int j = 0; j < c->prog.n_wrt; j++)
         c->want[c->prog.wrt[j]] = 1;
     c->grad = xmalloc(((size_t)c->prog.n_wrt + 1) * sizeof *c->grad);
@@ -139,11 +137,12 @@ checker *check_open(const nd_source *program, const elab_opts *eo, const verify_
 int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag)
 {
     nd_ctx *ctx = c->ctx;
-    size_t diag_len = ctx->diag.len;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
     volatile int st = jac_require(ctx, &c->prog, kind);
     if (!st) {
         st = 2;
-        CTX_TRY(ctx, jb) {
+        DIAG_TRY(ctx, jb) {
             for (int j = 0; j < c->prog.n_wrt; j++) {
                 int v = c->prog.wrt[j];
                 c->grad[j] = kind == JAC_HESSIAN ? jac_hessian(ctx, c->objective, v, v)
@@ -153,10 +152,11 @@ int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag
             }
             st = 0;
         }
-        CTX_END_TRY(ctx, jb);
+        DIAG_END_TRY(ctx, jb);
     }
-    if (st)
-        sb_puts(diag, sb_str(&ctx->diag) + diag_len);
+    diag_catch_close(ctx, &k);
+    sb_puts(st ? diag : diag_out(ctx), sb_str(&k.text));
+    diag_catch_free(&k);
     c->kind = kind;
     c->n_steps = 0;     /* the steps are a gradient's */
     return st;
@@ -173,7 +173,7 @@ void check_close(checker *c)
     free(c->grad);
     free(c->want);
     prog_free(&c->prog);
-    ctx_free(c->ctx);
+    run_free(c->ctx);
     free(c);
 }
 
@@ -188,25 +188,27 @@ typedef struct attempt {
 /* Elaborates an answer among the program's names and the student's, its
  * free dimensions taking target's shape; NULL with *how set when it does
  * not: a shape error is the checker's to explain, any other an error in
- * the input.  The ctx's error state is left clean either way. */
+ * the input: the caller (check_line) decides which, from *how.  The run's
+ * messages and error state are not touched either way (a diag_catch). */
 static nd_node *try_elaborate(nd_ctx *ctx, const ast *expr, const nd_shape *target,
                               attempt *how)
 {
-    size_t diag_len = ctx->diag.len;
     nd_node *volatile n = NULL;
     memset(how, 0, sizeof *how);
-    CTX_TRY(ctx, jb) {
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
         n = elab_answer(ctx, expr, target);
     }
-    CTX_END_TRY(ctx, jb);
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
     if (!n) {
-        how->kind = ctx->err_kind == ERR_NONE ? ERR_INPUT : ctx->err_kind;
-        how->msg = ctx->err_msg ? ctx->err_msg : xstrdup("error");
-        how->loc = ctx->err_loc;
-        ctx->err_msg = NULL;
-        ctx->err_kind = ERR_NONE;
+        how->kind = k.kind == ERR_NONE ? ERR_INPUT : k.kind;
+        how->msg = k.msg ? k.msg : xstrdup("error");
+        how->loc = k.loc;
+        k.msg = NULL;
     }
-    sb_truncate(&ctx->diag, diag_len);
+    diag_catch_free(&k);
     return n;
 }
 
@@ -220,24 +222,28 @@ static const nd_source *keep_source(nd_ctx *ctx, const char *name, const char *t
     return src;
 }
 
-/* An expression's text parsed and elaborated in ctx; NULL on any error. */
+/* An expression's text parsed and elaborated in ctx; NULL on any error
+ * (caught, and not reported: a candidate of the diagnosis, not input). */
 static nd_node *from_text(nd_ctx *ctx, const char *text, const nd_shape *target)
 {
-    strbuf scratch;
-    sb_init(&scratch);
-    ast *expr = NULL;
-    nd_loc loc;
-    char *msg = NULL;
+    ast *volatile expr = NULL;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
+        ast *e = NULL;
+        parse_source(ctx, keep_source(ctx, "<candidate>", text), PARSE_EXPR, NULL, &e);
+        expr = e;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    diag_catch_free(&k);
     nd_node *n = NULL;
-    if (!parse_source(keep_source(ctx, "<candidate>", text), PARSE_EXPR, NULL, &expr, &scratch,
-                      &loc, &msg)) {
+    if (expr) {
         attempt how;
         n = try_elaborate(ctx, expr, target, &how);
         free(how.msg);
         ast_free(expr);
     }
-    free(msg);
-    sb_free(&scratch);
     return n;
 }
 
@@ -263,7 +269,7 @@ static nd_node *symmetric_part(nd_ctx *ctx, nd_node *g)
 
 static int is_symmetric_var(checker *c, int j)
 {
-    enum nd_assume a = j >= 0 ? c->ctx->vars[c->prog.wrt[j]].assume : AS_NONE;
+    enum nd_assume a = j >= 0 ? c->ctx->scope->vars[c->prog.wrt[j]].assume : AS_NONE;
     return a == AS_SYMMETRIC || a == AS_SPD;
 }
 
@@ -273,14 +279,14 @@ static int values_equal(checker *c, nd_node *a, nd_node *b, strbuf *diag)
 {
     nd_node *roots[2] = { a, b };
     cmp_set s;
-    size_t diag_len = c->ctx->diag.len;
+    diag_catch k;
+    diag_catch_open(c->ctx, &k);
     int st = cmp_open(&s, c->ctx, roots, 2, &c->opts, 0, 1);
+    diag_catch_close(c->ctx, &k);
     int eq = st == EV_OK && cmp_equal(&s, a, b);
-    if (st != EV_OK) {      /* the error is in the checker's diagnostics */
-        sb_puts(diag, sb_str(&c->ctx->diag) + diag_len);
-        sb_truncate(&c->ctx->diag, diag_len);
-        c->ctx->err_kind = ERR_NONE;
-    }
+    if (st != EV_OK)        /* a diagnostic: the checker's messages */
+        sb_puts(diag, sb_str(&k.text));
+    diag_catch_free(&k);
     cmp_close(&s);
     return st != EV_OK ? -1 : eq;
 }
@@ -356,9 +362,9 @@ static void list_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, in
     const char *sep = "";
     for (int i = 0; i < k; i++)
         if (coef[i] == which) {
-            sb_printf(&out->text, "%s%s", sep, use_text(ctx, &ctx->vars[copies[i]]));
+            sb_printf(&out->text, "%s%s", sep, use_text(ctx, &ctx->scope->vars[copies[i]]));
             if (add_pos)
-                reason_add_pos(out, ctx->vars[copies[i]].loc, ctx->vars[copies[i]].name);
+                reason_add_pos(out, ctx->scope->vars[copies[i]].loc, ctx->scope->vars[copies[i]].name);
             sep = " and ";
         }
 }
@@ -366,7 +372,7 @@ static void list_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, in
 static void describe_uses(nd_ctx *ctx, const int *copies, const int *coef, int k, reason *out)
 {
     strbuf *b = &out->text;
-    const char *name = ctx->vars[ctx->vars[copies[0]].origin].name;
+    const char *name = ctx->scope->vars[ctx->scope->vars[copies[0]].origin].name;
     int missing = 0, twice = 0, once = 0;
     for (int i = 0; i < k; i++) {
         missing += coef[i] == 0;
@@ -397,10 +403,10 @@ static void describe_uses(nd_ctx *ctx, const int *copies, const int *coef, int k
 static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
 {
     checker *c = job->c;
-    const char *var = c->ctx->vars[c->prog.wrt[c->line_var]].name;
-    int *copies = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *copies), k = 0;
-    for (int i = 0; i < ctx->n_vars; i++)
-        if (ctx->vars[i].origin >= 0 && !strcmp(ctx->vars[ctx->vars[i].origin].name, var))
+    const char *var = c->ctx->scope->vars[c->prog.wrt[c->line_var]].name;
+    int *copies = xmalloc(((size_t)ctx->scope->n_vars + 1) * sizeof *copies), k = 0;
+    for (int i = 0; i < ctx->scope->n_vars; i++)
+        if (ctx->scope->vars[i].origin >= 0 && !strcmp(ctx->scope->vars[ctx->scope->vars[i].origin].name, var))
             copies[k++] = i;
     nd_node *a = NULL;
     if (k >= 2 && k <= 12) {
@@ -408,9 +414,9 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
             nd_node *n = from_text(ctx, c->defs[d].text, NULL);
             if (!n)
                 break;
-            int b = ctx_add_binding(ctx, c->defs[d].name, (nd_loc){ 0, 0, 0, 0, NULL });
-            ctx->binds[b].node = n;
-            ctx_define(ctx, c->defs[d].name, SYM_BIND, b);
+            int b = scope_add_binding(ctx, c->defs[d].name, (nd_loc){ 0, 0, 0, 0, NULL });
+            ctx->scope->binds[b].node = n;
+            scope_define(ctx, c->defs[d].name, SYM_BIND, b);
         }
         a = from_text(ctx, job->answer, NULL);
         if (a && job->symmetric)
@@ -418,7 +424,7 @@ static int paths_body(nd_ctx *ctx, paths_job *job, const nd_prog *prog)
     }
     if (a) {
         nd_node **g = xmalloc(((size_t)k + 1) * sizeof *g);
-        derive_gradients(ctx, ctx->binds[prog->objective].node, copies, k, g);
+        derive_gradients(ctx, ctx->scope->binds[prog->objective].node, copies, k, g);
         nd_node **roots = xmalloc(((size_t)k + 2) * sizeof *roots);
         memcpy(roots, g, (size_t)k * sizeof *g);
         roots[k] = a;
@@ -443,24 +449,20 @@ static int paths_reason(void *user, const char *answer, int max_changes, reason 
     checker *c = l->c;
     if (l->c->line_var < 0)
         return 0;
-    nd_ctx *ctx = ctx_new(c->program);
+    nd_ctx *ctx = run_new(c->program);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     paths_job job = { c, answer, max_changes, is_symmetric_var(c, c->line_var), out, 0 };
-    const char *split = c->ctx->vars[c->prog.wrt[c->line_var]].name;
+    const char *split = c->ctx->scope->vars[c->prog.wrt[c->line_var]].name;
     elab_opts eo = { .of = objective_name(c), .split = &split, .n_split = 1 };
-    if (!parse_source(c->program, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        CTX_TRY(ctx, jb) {
-            nd_prog prog;
-            elab_program(ctx, &tree, &eo, &prog);
-            paths_body(ctx, &job, &prog);
-            prog_free(&prog);
-        }
-        CTX_END_TRY(ctx, jb);
+    DIAG_TRY(ctx, jb) {
+        nd_prog prog;
+        parse_source(ctx, c->program, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, &eo, &prog);
+        paths_body(ctx, &job, &prog);
+        prog_free(&prog);
     }
-    free(msg);
-    ctx_free(ctx);
+    DIAG_END_TRY(ctx, jb);
+    run_free(ctx);
     return job.found;
 }
 
@@ -508,9 +510,9 @@ static int wrong_steps_named(checker *c, const ast *expr, unsigned char *uses, s
 static void bind_steps(checker *c, const unsigned char *uses, int truth)
 {
     for (int i = 0; i < c->n_steps; i++) {
-        struct nd_sym *sym = uses[i] ? ctx_lookup(c->ctx, c->steps[i].label) : NULL;
+        struct nd_sym *sym = uses[i] ? scope_lookup(c->ctx, c->steps[i].label) : NULL;
         if (sym && sym->kind == SYM_BIND)
-            c->ctx->binds[sym->index].node = truth ? c->steps[i].truth : c->steps[i].user;
+            c->ctx->scope->binds[sym->index].node = truth ? c->steps[i].truth : c->steps[i].user;
     }
 }
 
@@ -528,7 +530,7 @@ static void diagnose(checker *c, const line_target *t, int plain, nd_node *answe
     nd_node *expect = t->truth;
     line_ctx l = { c, expect->shape };
     c->line_var = t->j;
-    nd_node *target = t->j >= 0 ? c->ctx->vars[c->prog.wrt[t->j]].node : c->steps[t->i].target;
+    nd_node *target = t->j >= 0 ? c->ctx->scope->vars[c->prog.wrt[t->j]].node : c->steps[t->i].target;
     reason_in in = {
         .ctx = c->ctx, .opts = &c->opts, .expect_name = t->name,
         .subject = c->kind ? t->name : NULL,
@@ -550,11 +552,11 @@ static void give_step(checker *c, step *s, nd_node *value, int wrong, int tainte
     s->user = value ? value : s->truth;
     s->user_wrong = wrong;
     s->user_missing = !value || tainted;    /* made from a truth in place of theirs */
-    struct nd_sym *sym = ctx_lookup(c->ctx, s->label);
+    struct nd_sym *sym = scope_lookup(c->ctx, s->label);
     int b = sym && sym->kind == SYM_BIND ? sym->index
-                                         : ctx_add_binding(c->ctx, s->label, (nd_loc){ 0 });
-    c->ctx->binds[b].node = s->user;
-    ctx_define(c->ctx, s->label, SYM_BIND, b);
+                                         : scope_add_binding(c->ctx, s->label, (nd_loc){ 0 });
+    c->ctx->scope->binds[b].node = s->user;
+    scope_define(c->ctx, s->label, SYM_BIND, b);
 }
 
 /* Is value (of the answer) the line's truth?  1, 0, or -1 after an error. */
@@ -694,11 +696,11 @@ static line_target target_of(checker *c, const ast_stmt *st)
     const char *of = st->names.v[0].name, *wrt = st->names.v[1].name;
     const char *obj = objective_name(c);
     if (of[0] != 'd' || strcmp(of + 1, obj) != 0 || wrt[0] != 'd')
-        ctx_fail(ctx, st->names.v[0].loc, "expected d%s/dNAME, a derivative of the objective '%s'",
+        diag_fail(ctx, st->names.v[0].loc, "expected d%s/dNAME, a derivative of the objective '%s'",
                  obj, obj);
     line_target t = { -1, -1, NULL, "the gradient" };
     for (int j = 0; j < c->prog.n_wrt; j++)
-        if (!strcmp(ctx->vars[c->prog.wrt[j]].name, wrt + 1)) {
+        if (!strcmp(ctx->scope->vars[c->prog.wrt[j]].name, wrt + 1)) {
             t.j = j;
             t.truth = c->grad[j];
             return t;
@@ -711,14 +713,14 @@ static line_target target_of(checker *c, const ast_stmt *st)
             t.name = "the adjoint";
             return t;
         }
-    ctx_fail(ctx, st->names.v[1].loc,
+    diag_fail(ctx, st->names.v[1].loc,
              "'%s' is neither a variable the gradient is taken with respect to nor a named "
              "intermediate the objective depends on", wrt + 1);
 }
 
 static void remember(checker *c, const char *name, const char *text)
 {
-    c->defs = ctx_grow(c->defs, &c->cap_defs, c->n_defs + 1, sizeof *c->defs);
+    c->defs = xgrow(c->defs, &c->cap_defs, c->n_defs + 1, sizeof *c->defs);
     c->defs[c->n_defs].name = arena_strdup(c->ctx->arena, name);
     c->defs[c->n_defs++].text = xstrdup(text);
 }
@@ -726,7 +728,7 @@ static void remember(checker *c, const char *name, const char *text)
 /* A helper line `t = EXPR`: a name for later lines. */
 static void helper_line(checker *c, const ast_stmt *st, const nd_source *src)
 {
-    struct nd_sym *sym = ctx_lookup(c->ctx, st->names.v[0].name);
+    struct nd_sym *sym = scope_lookup(c->ctx, st->names.v[0].name);
     if (sym && sym->kind == SYM_BIND)   /* the program's own may be restated */
         return;
     elab_answer_binding(c->ctx, st->names.v[0].name, st->names.v[0].loc, st->expr);
@@ -817,41 +819,58 @@ static void summary(const tally *t, enum check_format fmt, strbuf *out)
     sb_putc(out, '\n');
 }
 
+/* The answers parsed; 0 after a syntax error, whose messages (caught: they
+ * are not the program's) are appended to diag, the checker's report. */
+static int parse_answers(nd_ctx *ctx, const nd_source *src, enum parse_mode mode,
+                         ast_program *lines, ast **expr, strbuf *diag)
+{
+    volatile int ok = 0;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, src, mode, lines, expr);
+        ok = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    sb_puts(ok ? diag_out(ctx) : diag, sb_str(&k.text));
+    diag_catch_free(&k);
+    return ok;
+}
+
 int check_file(checker *c, const nd_source *answers, enum check_format fmt, strbuf *out,
                strbuf *diag)
 {
     nd_ctx *ctx = c->ctx;
     ast_program lines = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(answers, PARSE_GRADS, &lines, NULL, diag, &loc, &msg)) {
-        free(msg);
+    if (!parse_answers(ctx, answers, PARSE_GRADS, &lines, NULL, diag))
         return 2;
-    }
     int n_grads = 0;
     for (const ast_stmt *st = lines.first; st; st = st->next)
         n_grads += st->kind == ST_GRAD;
     volatile int st = 2;
     tally t = { 0 };
-    size_t diag_len = ctx->diag.len;
-    CTX_TRY(ctx, jb) {
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
         if (n_grads == 0)       /* checking nothing is not a success */
-            ctx_fail(ctx, (nd_loc){ 1, 1, 1, 1, answers },
+            diag_fail(ctx, (nd_loc){ 1, 1, 1, 1, answers },
                      "no answer to check: expected lines such as d%s/d%s = EXPR",
-                     objective_name(c), c->prog.n_wrt ? ctx->vars[c->prog.wrt[0]].name : "x");
+                     objective_name(c), c->prog.n_wrt ? ctx->scope->vars[c->prog.wrt[0]].name : "x");
         if (fmt == CHECK_JSON)
             sb_puts(out, "{\n  \"lines\": [\n");
         st = run_lines(c, &lines, answers, fmt, out, diag, &t);
         if (st != 2)
             summary(&t, fmt, out);
     }
-    CTX_END_TRY(ctx, jb);
-    if (ctx->err_kind != ERR_NONE) {
-        sb_puts(diag, sb_str(&ctx->diag) + diag_len);
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    if (k.kind != ERR_NONE)     /* an error in the input, not a verdict */
         st = 2;
-    }
-    for (int i = 0; i < ctx->n_binds; i++)     /* their expressions go with the lines */
-        ctx->binds[i].expr_inline = NULL;
+    sb_puts(k.kind != ERR_NONE ? diag : diag_out(ctx), sb_str(&k.text));
+    diag_catch_free(&k);
+    for (int i = 0; i < ctx->scope->n_binds; i++)     /* their expressions go with the lines */
+        ctx->scope->binds[i].expr_inline = NULL;
     program_free(&lines);
     return st;
 }
@@ -860,12 +879,8 @@ int check_expression(checker *c, const nd_source *answer, enum check_format fmt,
                      strbuf *diag)
 {
     ast *expr = NULL;
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(answer, PARSE_EXPR, NULL, &expr, diag, &loc, &msg)) {
-        free(msg);
+    if (!parse_answers(c->ctx, answer, PARSE_EXPR, NULL, &expr, diag))
         return 2;
-    }
     static const char *const names[] = { "the gradient", "the Jacobian", "the Hessian" };
     line_target t = { 0, -1, c->grad[0], names[c->kind] };
     line_result r;
@@ -877,7 +892,7 @@ int check_expression(checker *c, const nd_source *answer, enum check_format fmt,
         strbuf label;
         sb_init(&label);
         sb_printf(&label, c->kind == JAC_HESSIAN ? "d2%s/d%s2" : "d%s/d%s", objective_name(c),
-                  c->ctx->vars[c->prog.wrt[0]].name);
+                  c->ctx->scope->vars[c->prog.wrt[0]].name);
         sb_puts(out, "{\n  \"lines\": [\n");
         json_verdict(&r, sb_str(&label), 1, out);
         tally tl = { 1, v == V_RIGHT, 0, 1, v == V_RIGHT ? NULL : sb_str(&label) };

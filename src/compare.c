@@ -22,7 +22,7 @@ int cmp_open(cmp_set *c, nd_ctx *ctx, nd_node *const *roots, int n_roots,
             if (report && st != EV_TOOBIG)     /* TOOBIG is reported already */
                 verify_domain_error(ctx, env);
             else if (!report && st == EV_TOOBIG)
-                ctx->err_kind = ERR_NONE;
+                diag_forget_error(ctx);
             c->failed = env->failed ? env->failed : roots[0];
             eval_free(env);
             cmp_close(c);

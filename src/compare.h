@@ -23,7 +23,7 @@ typedef struct cmp_set {
 /* Draws min(o->points, CMP_MAX_POINTS) instances where every root is
  * defined; `salt` varies the random stream (another set of instances).
  * Returns EV_OK, or why none was found (EV_DOMAIN, EV_OVERFLOW, EV_TOOBIG),
- * with c->failed set and, when `report`, the error in ctx->diag; the set
+ * with c->failed set and, when `report`, the error reported through ctx; the set
  * is then empty, but must still be closed. */
 int cmp_open(cmp_set *c, nd_ctx *ctx, nd_node *const *roots, int n_roots,
              const verify_opts *o, uint64_t salt, int report);

@@ -6,6 +6,7 @@
 
 #include "mk.h"
 #include "ops.h"
+#include "scope.h"
 
 typedef struct contribs {
     nd_nodelist l;
@@ -45,10 +46,10 @@ static int chain_open(const chains *c, const nd_node *k)
 
 static void count_parents(nd_ctx *ctx, nd_node *root, chains *c)
 {
-    c->parents = xmalloc(ctx->n_nodes);
-    memset(c->parents, 0, ctx->n_nodes);
+    c->parents = xmalloc(ctx->dag->n_nodes);
+    memset(c->parents, 0, ctx->dag->n_nodes);
     for (uint32_t id = 0; id <= root->id; id++) {
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         if (!c->reach[id] || !c->dep[id])
             continue;
         for (uint32_t i = 0; i < n->nkids; i++)
@@ -105,7 +106,7 @@ static void propagate(nd_ctx *ctx, nd_node *n, nd_node *g, const unsigned char *
 static nd_node **adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed, const unsigned char *want,
                           const derive_hooks *hooks, int open_chains)
 {
-    uint32_t total = ctx->n_nodes;
+    uint32_t total = ctx->dag->n_nodes;
     unsigned char *dep = xmalloc(total), *reach = xmalloc(total);
     memset(reach, 0, total);
     expr_depends(ctx, want, dep);
@@ -121,7 +122,7 @@ static nd_node **adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed, const unsig
     for (uint32_t id = root->id + 1; id-- > 0;) {
         if (!reach[id] || !dep[id])
             continue;
-        nd_node *n = ctx->nodes[id];
+        nd_node *n = ctx->dag->nodes[id];
         if (acc[id].open) {
             pass_open(ctx, ch, n, acc);
             continue;
@@ -153,13 +154,13 @@ nd_node **derive_adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed,
 
 void derive_gradients(nd_ctx *ctx, nd_node *f, const int *vars, int n, nd_node **out)
 {
-    unsigned char *want = xmalloc((size_t)ctx->n_vars + 1);
-    memset(want, 0, (size_t)ctx->n_vars + 1);
+    unsigned char *want = xmalloc((size_t)ctx->scope->n_vars + 1);
+    memset(want, 0, (size_t)ctx->scope->n_vars + 1);
     for (int i = 0; i < n; i++)
         want[vars[i]] = 1;
     nd_node **adj = adjoints(ctx, f, mk_int(ctx, 1), want, NULL, 1);   /* variables only */
     for (int i = 0; i < n; i++) {
-        nd_var *v = &ctx->vars[vars[i]];
+        nd_var *v = &ctx->scope->vars[vars[i]];
         nd_node *g = adj[v->node->id];
         out[i] = g ? g : mk_zero(ctx, v->shape);
     }

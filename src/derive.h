@@ -18,7 +18,7 @@ typedef struct derive_hooks {
 
 /* Adjoints of every node below root that depends on a variable v with
  * want[v], given root's adjoint `seed`.  Returns an array indexed by node id
- * (entries NULL where there is none) of ctx->n_nodes-at-entry entries; the
+ * (entries NULL where there is none) of ctx->dag->n_nodes-at-entry entries; the
  * caller frees it. */
 nd_node **derive_adjoints(nd_ctx *ctx, nd_node *root, nd_node *seed,
                           const unsigned char *want, const derive_hooks *hooks);

@@ -1,6 +1,9 @@
-/* diag.c: messages in the compiler style, caret included. */
+/* diag.c: messages in the compiler style, caret included, and a run's
+ * error state (the err part of nd_ctx). */
 #include "diag.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[] = { "error", "warning", "note" };
@@ -252,4 +255,163 @@ nd_loc diag_origin(nd_loc loc)
         loc = diag_loc_at(t->origin, t->origin_at[from], t->origin_at[last]);
     }
     return loc;
+}
+
+/* ---- a run's errors ---------------------------------------------------- */
+
+void diag_init(nd_ctx *ctx)
+{
+    ctx->err = xmalloc(sizeof *ctx->err);
+    memset(ctx->err, 0, sizeof *ctx->err);
+    sb_init(&ctx->err->diag);
+}
+
+void diag_release(nd_ctx *ctx)
+{
+    if (!ctx->err)
+        return;
+    free(ctx->err->err_msg);
+    sb_free(&ctx->err->diag);
+    free(ctx->err);
+    ctx->err = NULL;
+}
+
+void diag_reset(nd_ctx *ctx, size_t diag_len)
+{
+    nd_errors *e = ctx->err;
+    free(e->err_msg);
+    e->err_msg = NULL;
+    e->err_kind = ERR_NONE;
+    e->err_loc = (nd_loc){ 0, 0, 0, 0, NULL };
+    sb_truncate(&e->diag, diag_len);
+}
+
+void diag_catch_open(nd_ctx *ctx, diag_catch *c)
+{
+    memset(c, 0, sizeof *c);
+    sb_init(&c->text);
+    c->outer = ctx->err->catching;
+    ctx->err->catching = c;
+}
+
+void diag_catch_close(nd_ctx *ctx, diag_catch *c)
+{
+    ctx->err->catching = c->outer;
+}
+
+void diag_catch_free(diag_catch *c)
+{
+    sb_free(&c->text);
+    free(c->msg);
+    c->msg = NULL;
+}
+
+strbuf *diag_out(nd_ctx *ctx)
+{
+    return ctx->err->catching ? &ctx->err->catching->text : &ctx->err->diag;
+}
+
+/* Where the kind of the error being raised is kept: the innermost catch's,
+ * or the run's. */
+static enum nd_errkind *err_kind(nd_ctx *ctx)
+{
+    return ctx->err->catching ? &ctx->err->catching->kind : &ctx->err->err_kind;
+}
+
+void diag_forget_error(nd_ctx *ctx)
+{
+    *err_kind(ctx) = ERR_NONE;
+}
+
+static void vdiag(nd_ctx *ctx, enum diag_kind kind, nd_loc loc,
+                  const char *fmt, va_list ap)
+{
+    nd_errors *e = ctx->err;
+    diag_catch *k = e->catching;
+    char **first = k ? &k->msg : &e->err_msg;
+    strbuf text, msg;
+    sb_init(&text);
+    sb_init(&msg);
+    sb_vprintf(&text, fmt, ap);
+    diag_abbrev(&msg, sb_str(&text), text.len);     /* long names shortened */
+    diag_format(diag_out(ctx), kind, loc, sb_str(&msg));
+    if (kind == DIAG_ERROR && !*first) {
+        *first = xstrdup(sb_str(&msg));
+        if (k)
+            k->loc = loc;
+        else
+            e->err_loc = loc;
+        if (*err_kind(ctx) == ERR_NONE)
+            *err_kind(ctx) = ERR_INPUT;
+    }
+    sb_free(&text);
+    sb_free(&msg);
+}
+
+void diag_error(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DIAG_NOTE, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DIAG_WARNING, loc, fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void diag_throw(nd_ctx *ctx)
+{
+    if (*err_kind(ctx) == ERR_NONE)
+        *err_kind(ctx) = ERR_INPUT;
+    if (!ctx->err->on_error)
+        abort();        /* a pass ran outside DIAG_TRY: a bug, not input */
+    longjmp(*ctx->err->on_error, 1);
+}
+
+_Noreturn void diag_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ctx, DIAG_ERROR, loc, fmt, ap);
+    va_end(ap);
+    diag_throw(ctx);
+}
+
+_Noreturn void diag_fail_shape(nd_ctx *ctx, nd_loc loc, const char *msg)
+{
+    if (*err_kind(ctx) == ERR_NONE)
+        *err_kind(ctx) = ERR_SHAPE;
+    diag_error(ctx, loc, "%s", msg);
+    if (ctx->err->shape_notes)
+        ctx->err->shape_notes(ctx);
+    diag_throw(ctx);
+}
+
+const char *diag_text(nd_ctx *ctx, nd_loc loc)
+{
+    if (!loc.src || loc.first_line != loc.last_line || loc.last_column < loc.first_column)
+        return "the expression";
+    size_t len;
+    const char *line = diag_line(loc.src, loc.first_line, &len);
+    size_t from = (size_t)loc.first_column - 1, to = (size_t)loc.last_column;
+    if (to > len)
+        to = len;
+    if (from >= to)
+        return "the expression";
+    if (to - from > 40)
+        return "the expression";
+    return arena_strndup(ctx->arena, line + from, to - from);
 }

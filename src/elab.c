@@ -9,6 +9,8 @@
 #include "mk.h"
 #include "num.h"
 #include "ops.h"
+#include "run.h"
+#include "scope.h"
 #include "shape.h"
 
 /* ---- two passes ----------------------------------------------------------
@@ -79,7 +81,7 @@ static nd_node *elab_expr(elab *e, const ast *a);
 
 static void hint_push(hint_list *l, nd_shape raw)
 {
-    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     memset(&l->v[l->n], 0, sizeof l->v[l->n]);
     l->v[l->n++].raw = raw;
 }
@@ -109,13 +111,13 @@ static void hints_free(elab_hints *h)
 static void finish_dim(nd_ctx *ctx, nd_dim raw, hint_dim *h, int *class_of, int *n_classes)
 {
     nd_dim r = dim_find(ctx, raw);
-    const struct nd_dimrec *d = &ctx->dims[r];
+    const struct nd_dimrec *d = &ctx->dimtab->dims[r];
     if (r == DIM_ONE) {
         h->kind = HD_ONE;
     } else if (d->value > 0) {
         h->kind = HD_NUMBER;
         h->value = d->value;
-    } else if (r < ctx->dims_frozen) {
+    } else if (r < ctx->dimtab->dims_frozen) {
         h->kind = HD_EXISTING;
         h->value = r;
     } else if (d->declared) {
@@ -133,8 +135,8 @@ static void finish_dim(nd_ctx *ctx, nd_dim raw, hint_dim *h, int *class_of, int 
 /* After the first pass: the final dimensions of what it recorded. */
 static void hints_finish(nd_ctx *ctx, elab_hints *h)
 {
-    int *class_of = xmalloc((size_t)ctx->n_dims * sizeof *class_of);
-    for (int i = 0; i < ctx->n_dims; i++)
+    int *class_of = xmalloc((size_t)ctx->dimtab->n_dims * sizeof *class_of);
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
         class_of[i] = -1;
     hint_list *lists[2] = { &h->vars, &h->fills };
     for (int l = 0; l < 2; l++)
@@ -163,7 +165,7 @@ static nd_dim hint_resolve(elab *e, const hint_dim *h)
     case HD_EXISTING:
         return (nd_dim)h->value;
     case HD_DECLARED:
-        s = ctx_lookup(ctx, h->name);
+        s = scope_lookup(ctx, h->name);
         if (s && s->kind == SYM_DIM)
             return s->index;
         break;
@@ -173,7 +175,7 @@ static nd_dim hint_resolve(elab *e, const hint_dim *h)
         return e->hints->class_dim[h->value];
     }
     nd_loc none = { 0, 0, 0, 0, NULL };
-    ctx_fail(ctx, none, "internal error: the second elaboration pass lost dimension '%s'",
+    diag_fail(ctx, none, "internal error: the second elaboration pass lost dimension '%s'",
              h->name ? h->name : "?");
 }
 
@@ -188,7 +190,7 @@ static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh)
     }
     if (*used >= l->n) {
         nd_loc none = { 0, 0, 0, 0, NULL };
-        ctx_fail(e->ctx, none, "internal error: the second elaboration pass diverged");
+        diag_fail(e->ctx, none, "internal error: the second elaboration pass diverged");
     }
     hint_shape *h = &l->v[(*used)++];
     nd_dim r = hint_resolve(e, &h->rows);     /* rows first: dimensions are numbered */
@@ -223,8 +225,8 @@ void elab_type_text(nd_ctx *ctx, const nd_var *v, strbuf *out)
 void elab_explain(nd_ctx *ctx, strbuf *out)
 {
     for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < ctx->n_vars; i++) {
-            nd_var *v = &ctx->vars[i];
+        for (int i = 0; i < ctx->scope->n_vars; i++) {
+            nd_var *v = &ctx->scope->vars[i];
             if (v->origin >= 0 || v->declared != !pass)
                 continue;
             sb_printf(out, "%s : ", v->name);
@@ -244,8 +246,8 @@ static void shape_notes(nd_ctx *ctx)
     sb_init(&b);
     sb_init(&line);
     int n = 0;
-    for (int i = 0; i < ctx->n_vars; i++) {
-        nd_var *v = &ctx->vars[i];
+    for (int i = 0; i < ctx->scope->n_vars; i++) {
+        nd_var *v = &ctx->scope->vars[i];
         if (v->origin >= 0 || n++ >= SHOWN)
             continue;
         sb_printf(&b, "%s%s : ", b.len ? ", " : "", v->name);
@@ -258,8 +260,8 @@ static void shape_notes(nd_ctx *ctx)
     if (b.len) {
         sb_printf(&line, "%s: note: declarations in force: %s",
                   ctx->src ? ctx->src->name : "nnderive", sb_str(&b));
-        diag_abbrev(&ctx->diag, line.s, line.len);
-        sb_putc(&ctx->diag, '\n');
+        diag_abbrev(diag_out(ctx), line.s, line.len);
+        sb_putc(diag_out(ctx), '\n');
     }
     sb_free(&b);
     sb_free(&line);
@@ -267,7 +269,7 @@ static void shape_notes(nd_ctx *ctx)
 
 static const char *text_of(elab *e, const ast *a)
 {
-    return ctx_text(e->ctx, a->loc);
+    return diag_text(e->ctx, a->loc);
 }
 
 /* ---- declarations ------------------------------------------------------ */
@@ -277,10 +279,10 @@ static long dim_number(nd_ctx *ctx, const char *text, nd_loc loc)
 {
     const char *digits = text + strspn(text, "0");     /* no leading zeros */
     if (text[strspn(text, "0123456789")] || !*digits)
-        ctx_fail(ctx, loc, "a dimension must be a positive integer or a name, not '%s'", text);
+        diag_fail(ctx, loc, "a dimension must be a positive integer or a name, not '%s'", text);
     long v = strlen(digits) <= 10 ? strtol(digits, NULL, 10) : ND_MAX_DIM + 1;
     if (v > ND_MAX_DIM)
-        ctx_fail(ctx, loc, "the dimension %s is too large (the limit is %ld)", digits,
+        diag_fail(ctx, loc, "the dimension %s is too large (the limit is %ld)", digits,
                  ND_MAX_DIM);
     return v;
 }
@@ -290,13 +292,13 @@ static nd_dim decl_dim(elab *e, const ast_name *d)
     nd_ctx *ctx = e->ctx;
     if (isdigit((unsigned char)d->name[0]))
         return dim_const(ctx, dim_number(ctx, d->name, d->loc));
-    struct nd_sym *s = ctx_lookup(ctx, d->name);
+    struct nd_sym *s = scope_lookup(ctx, d->name);
     if (s && s->kind == SYM_DIM)
         return s->index;
     if (s && s->kind == SYM_VAR)
-        ctx_fail(ctx, d->loc, "'%s' is a variable, not a dimension", d->name);
+        diag_fail(ctx, d->loc, "'%s' is a variable, not a dimension", d->name);
     nd_dim dim = dim_declared(ctx, d->name);
-    ctx_define(ctx, d->name, SYM_DIM, dim);
+    scope_define(ctx, d->name, SYM_DIM, dim);
     return dim;
 }
 
@@ -318,7 +320,7 @@ static const struct type_form *find_type(elab *e, const ast_type *t)
     for (size_t i = 0; i < sizeof type_forms / sizeof *type_forms; i++)
         if (strcmp(type_forms[i].name, t->name.name) == 0)
             return &type_forms[i];
-    ctx_fail(e->ctx, t->name.loc,
+    diag_fail(e->ctx, t->name.loc,
              "unknown type '%s' (expected scalar, vector(d), matrix(d1, d2), "
              "symmetric(d), spd(d), simplex(d), onehot(d) or mask(d1, d2))", t->name.name);
 }
@@ -328,7 +330,7 @@ static nd_shape decl_shape(elab *e, const ast_type *t, enum nd_assume *assume)
     const struct type_form *f = find_type(e, t);
     int n = t->dims.n;
     if (n < f->min_args || n > f->max_args || (f->min_args > 0 && !t->has_args))
-        ctx_fail(e->ctx, t->name.loc, "'%s' takes %d dimension%s, got %d", f->name,
+        diag_fail(e->ctx, t->name.loc, "'%s' takes %d dimension%s, got %d", f->name,
                  f->max_args, f->max_args == 1 ? "" : "s", n);
     *assume = f->assume;
     nd_dim d[2] = { DIM_ONE, DIM_ONE };
@@ -350,16 +352,16 @@ static void declare(elab *e, const ast_stmt *st)
     nd_shape shape = decl_shape(e, st->type, &assume);
     for (int i = 0; i < st->names.n; i++) {
         const ast_name *nm = &st->names.v[i];
-        struct nd_sym *s = ctx_lookup(ctx, nm->name);
+        struct nd_sym *s = scope_lookup(ctx, nm->name);
         if (s && s->kind == SYM_VAR) {
-            ctx_error(ctx, nm->loc, "variable '%s' is declared twice", nm->name);
-            ctx_note(ctx, ctx->vars[s->index].loc, "first declared here");
-            ctx_throw(ctx);
+            diag_error(ctx, nm->loc, "variable '%s' is declared twice", nm->name);
+            diag_note(ctx, ctx->scope->vars[s->index].loc, "first declared here");
+            diag_throw(ctx);
         }
         if (s && s->kind == SYM_DIM)
-            ctx_fail(ctx, nm->loc, "'%s' is already a dimension name", nm->name);
-        int v = ctx_add_var(ctx, nm->name, nm->loc, shape, 1, assume);
-        ctx_define(ctx, nm->name, SYM_VAR, v);
+            diag_fail(ctx, nm->loc, "'%s' is already a dimension name", nm->name);
+        int v = scope_add_var(ctx, nm->name, nm->loc, shape, 1, assume);
+        scope_define(ctx, nm->name, SYM_VAR, v);
     }
 }
 
@@ -398,7 +400,7 @@ static nd_shape first_letter_shape(elab *e, const ast *a)
     if (c >= 'a' && c <= 'g')
         return shape_scalar();
     if (!(c >= 'h' && c <= 'z') && !(c >= 'A' && c <= 'Z'))
-        ctx_fail(ctx, a->loc, "cannot infer the type of '%s' from its first letter; declare it",
+        diag_fail(ctx, a->loc, "cannot infer the type of '%s' from its first letter; declare it",
                  a->text);
     strbuf b;
     sb_init(&b);
@@ -419,20 +421,20 @@ static nd_node *infer_var(elab *e, const ast *a)
     nd_shape shape = first_letter_shape(e, a);
     if (e->hints)
         shape = hinted_shape(e, &e->hints->vars, &e->hints->used_vars, shape);
-    int v = ctx_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
-    ctx_define(ctx, a->text, SYM_VAR, v);
-    return is_split(e, a->text) ? occurrence(e, v, a) : ctx->vars[v].node;
+    int v = scope_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
+    scope_define(ctx, a->text, SYM_VAR, v);
+    return is_split(e, a->text) ? occurrence(e, v, a) : ctx->scope->vars[v].node;
 }
 
 /* --paths: each use of the split variable is a variable of its own. */
 static nd_node *occurrence(elab *e, int var, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
-    nd_var *orig = &ctx->vars[var];
+    nd_var *orig = &ctx->scope->vars[var];
     nd_loc at = e->frame ? e->call_loc : a->loc;
-    int v = ctx_add_var(ctx, orig->name, at, orig->shape, orig->declared, orig->assume);
-    ctx->vars[v].origin = var;
-    return ctx->vars[v].node;
+    int v = scope_add_var(ctx, orig->name, at, orig->shape, orig->declared, orig->assume);
+    ctx->scope->vars[v].origin = var;
+    return ctx->scope->vars[v].node;
 }
 
 static nd_node *elab_name(elab *e, const ast *a)
@@ -444,25 +446,25 @@ static nd_node *elab_name(elab *e, const ast *a)
             if (!strcmp(head->kids[i]->text, a->text))
                 return e->frame->args[i];
     }
-    struct nd_sym *s = ctx_lookup(ctx, a->text);
+    struct nd_sym *s = scope_lookup(ctx, a->text);
     if (s && s->kind == SYM_FUNC) {
-        const nd_func *f = &ctx->funcs[s->index];
-        ctx_error(ctx, a->loc, "'%s' is a function, not a value: call it with its %d "
+        const nd_func *f = &ctx->scope->funcs[s->index];
+        diag_error(ctx, a->loc, "'%s' is a function, not a value: call it with its %d "
                   "argument%s, as in %s", a->text, f->def->head->nkids,
-                  f->def->head->nkids == 1 ? "" : "s", ctx_text(ctx, f->def->head->loc));
-        ctx_note(ctx, f->def->loc, "'%s' is defined here", a->text);
-        ctx_throw(ctx);
+                  f->def->head->nkids == 1 ? "" : "s", diag_text(ctx, f->def->head->loc));
+        diag_note(ctx, f->def->loc, "'%s' is defined here", a->text);
+        diag_throw(ctx);
     }
     if (s && s->kind == SYM_VAR)
-        return is_split(e, a->text) ? occurrence(e, s->index, a) : ctx->vars[s->index].node;
+        return is_split(e, a->text) ? occurrence(e, s->index, a) : ctx->scope->vars[s->index].node;
     if (s && s->kind == SYM_DIM)
         return mk_dim(ctx, s->index);
     if (s && s->kind == SYM_BIND) {
-        nd_binding *b = &ctx->binds[s->index];
+        nd_binding *b = &ctx->scope->binds[s->index];
         if (!b->node) {
-            ctx_error(ctx, a->loc, "'%s' is used before it is assigned", a->text);
-            ctx_note(ctx, b->loc, "'%s' is assigned here", a->text);
-            ctx_throw(ctx);
+            diag_error(ctx, a->loc, "'%s' is used before it is assigned", a->text);
+            diag_note(ctx, b->loc, "'%s' is assigned here", a->text);
+            diag_throw(ctx);
         }
         if (b->expr_inline && !e->infer)
             return elab_expr(e, b->expr_inline);
@@ -474,7 +476,7 @@ static nd_node *elab_name(elab *e, const ast *a)
         nd_dim d = dim_named(ctx, a->text);
         if (d >= 0)
             return mk_dim(ctx, d);
-        ctx_fail(ctx, a->loc, "unknown name '%s'", a->text);
+        diag_fail(ctx, a->loc, "unknown name '%s'", a->text);
     }
     return infer_var(e, a);
 }
@@ -486,7 +488,7 @@ static nd_node *elab_num(elab *e, const ast *a)
     const char *err = num_parse(q, a->text);
     if (err) {
         mpq_clear(q);
-        ctx_fail(e->ctx, a->loc, "%s", err);
+        diag_fail(e->ctx, a->loc, "%s", err);
     }
     nd_node *n = expr_const(e->ctx, q);
     mpq_clear(q);
@@ -564,7 +566,7 @@ static void warn_norm2_squared(elab *e, const ast *a)
     const ast *base = a->kids[0], *ex = a->kids[1];
     if (base->kind == AST_CALL && strcmp(base->text, "norm2") == 0 &&
         ex->kind == AST_NUM && strcmp(ex->text, "2") == 0)
-        ctx_warning(e->ctx, a->op_loc,
+        diag_warning(e->ctx, a->op_loc,
                     "norm2 is already the squared norm, so this is a fourth power; "
                     "did you mean norm(...)^2?");
 }
@@ -584,7 +586,7 @@ static nd_node *elab_pow(elab *e, const ast *a, nd_node *l, nd_node *r)
                    text_of(e, a->kids[0]), shape_str(ctx, l->shape));
     long k;
     if (r->op != OP_CONST || !num_fits_long(r->u.q, &k) || k > 64 || k < -64)
-        ctx_fail(ctx, a->kids[1]->loc,
+        diag_fail(ctx, a->kids[1]->loc,
                  "a matrix power needs an integer exponent between -64 and 64 "
                  "(use '.^' for an elementwise power)");
     return k < 0 ? mk_mpow(ctx, mk_fn(ctx, OP_INV, l), -k) : mk_mpow(ctx, l, k);
@@ -607,13 +609,13 @@ static nd_node *combine(elab *e, const ast *a, nd_node *l, nd_node *r)
                        "'/' divides by a scalar, but %s is %s (use './' for an elementwise "
                        "division, or inv())", text_of(e, a->kids[1]), shape_str(ctx, r->shape));
         if (mk_is_zero(r))
-            ctx_fail(ctx, a->op_loc, "division by zero");
+            diag_fail(ctx, a->op_loc, "division by zero");
         return mk_div(ctx, l, r);
     case BIN_EMUL:
     case BIN_EDIV:
         broadcast_pair(e, a, &l, &r);
         if (a->op == BIN_EDIV && mk_is_zero(r))
-            ctx_fail(ctx, a->op_loc, "division by zero");
+            diag_fail(ctx, a->op_loc, "division by zero");
         return a->op == BIN_EMUL ? mk_emul(ctx, l, r) : mk_ediv(ctx, l, r);
     case BIN_POW:
     case BIN_EPOW:
@@ -748,8 +750,8 @@ static _Noreturn void unknown_function(elab *e, const ast *a)
 {
     for (size_t i = 0; i < sizeof habits / sizeof *habits; i++)
         if (!strcmp(a->text, habits[i][0]))
-            ctx_fail(e->ctx, a->op_loc, "unknown function '%s': %s", a->text, habits[i][1]);
-    struct nd_sym *s = ctx_lookup(e->ctx, a->text);
+            diag_fail(e->ctx, a->op_loc, "unknown function '%s': %s", a->text, habits[i][1]);
+    struct nd_sym *s = scope_lookup(e->ctx, a->text);
     const char *best = NULL;
     int bestd = strlen(a->text) <= 4 ? 2 : 3;   /* suggest only close names */
     for (int op = 0; op < OP__COUNT; op++)
@@ -763,20 +765,20 @@ static _Noreturn void unknown_function(elab *e, const ast *a)
             best = special_forms[i];
         }
     if (!strcmp(a->text, "vec") || !strcmp(a->text, "kron"))
-        ctx_fail(e->ctx, a->op_loc, "'%s' is not supported yet (it comes with --jacobian)",
+        diag_fail(e->ctx, a->op_loc, "'%s' is not supported yet (it comes with --jacobian)",
                  a->text);
     if (best)
-        ctx_fail(e->ctx, a->op_loc, "unknown function '%s'; did you mean '%s'?", a->text, best);
+        diag_fail(e->ctx, a->op_loc, "unknown function '%s'; did you mean '%s'?", a->text, best);
     if (!s && e->infer && looks_like_indexing(a))
-        ctx_fail(e->ctx, a->op_loc, "unknown function '%s' (to index a variable, declare it "
+        diag_fail(e->ctx, a->op_loc, "unknown function '%s' (to index a variable, declare it "
                  "first: %s : vector(5))", a->text, a->text);
-    ctx_fail(e->ctx, a->op_loc, "unknown function '%s'", a->text);
+    diag_fail(e->ctx, a->op_loc, "unknown function '%s'", a->text);
 }
 
 static void check_arity(elab *e, const ast *a, int want)
 {
     if (a->nkids != want)
-        ctx_fail(e->ctx, a->op_loc, "'%s' takes %d argument%s, got %d", a->text, want,
+        diag_fail(e->ctx, a->op_loc, "'%s' takes %d argument%s, got %d", a->text, want,
                  want == 1 ? "" : "s", a->nkids);
 }
 
@@ -804,16 +806,16 @@ static nd_node *elab_eye(elab *e, const ast *a)
     const ast *d = a->kids[0];
     if (d->kind == AST_NUM) {
         if (strspn(d->text, "0123456789") != strlen(d->text))
-            ctx_fail(ctx, d->loc, "'eye' needs a positive integer or a dimension name");
+            diag_fail(ctx, d->loc, "'eye' needs a positive integer or a dimension name");
         long v = dim_number(ctx, d->text, d->loc);
         return v == 1 ? mk_int(ctx, 1) : expr_eye(ctx, dim_const(ctx, v));
     }
-    struct nd_sym *s = d->kind == AST_NAME ? ctx_lookup(ctx, d->text) : NULL;
+    struct nd_sym *s = d->kind == AST_NAME ? scope_lookup(ctx, d->text) : NULL;
     nd_dim inferred = d->kind == AST_NAME && !s && !e->infer ? dim_named(ctx, d->text) : -1;
     if (inferred >= 0)      /* an answer's eye(A_rows), as the output prints it */
         return expr_eye(ctx, inferred);
     if (!s || s->kind != SYM_DIM)
-        ctx_fail(ctx, d->loc, "'eye' needs a dimension: a declared dimension name or a number");
+        diag_fail(ctx, d->loc, "'eye' needs a dimension: a declared dimension name or a number");
     return expr_eye(ctx, s->index);
 }
 
@@ -828,7 +830,7 @@ static void warn_call(elab *e, const ast *a, enum nd_op op, nd_node *const *args
     const ast *k = a->kids[0];
     if (op == OP_MEAN && a->nkids == 1 && expr_is_scalar(ctx, x)) {
         int of_sum = k->kind == AST_CALL && !strcmp(k->text, "sum") && k->nkids == 1;
-        ctx_warning(ctx, a->op_loc,
+        diag_warning(ctx, a->op_loc,
                     "mean of a scalar is that scalar: this is %s, divided by nothing; did you "
                     "mean %s%s%s?", text_of(e, k), of_sum ? "mean(" : "the mean of the entries",
                     of_sum ? text_of(e, k->kids[0]) : "", of_sum ? ")" : "");
@@ -838,7 +840,7 @@ static void warn_call(elab *e, const ast *a, enum nd_op op, nd_node *const *args
         return;
     nd_node *last = x->kid[x->nkids - 1];
     if (last->op == OP_TRANSPOSE && !expr_is_scalar(ctx, last))
-        ctx_warning(ctx, a->op_loc,
+        diag_warning(ctx, a->op_loc,
                     "%s is column-wise: each column of %s sums to one; if each row should "
                     "(NumPy's axis=-1, as in attention), write %s(%s, 2)",
                     a->text, text_of(e, k), a->text, text_of(e, k));
@@ -884,17 +886,17 @@ static long index_value(elab *e, const ast *a, long end, const char *dim)
         int integer = !err && num_is_int(q);
         mpq_clear(q);
         if (!integer)
-            ctx_fail(ctx, a->loc, "an index must be an integer, not '%s'", a->text);
+            diag_fail(ctx, a->loc, "an index must be an integer, not '%s'", a->text);
         if (!ok)
-            ctx_fail(ctx, a->loc, "the index %s is out of range", a->text);
+            diag_fail(ctx, a->loc, "the index %s is out of range", a->text);
         return v;
     }
     case AST_NAME:
         if (strcmp(a->text, "end") != 0)
-            ctx_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic "
+            diag_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic "
                      "(x(2), x(end-1)), not '%s'", a->text);
         if (end < 0)
-            ctx_fail(ctx, a->loc, "'end' needs a numeric size, but this dimension is '%s': "
+            diag_fail(ctx, a->loc, "'end' needs a numeric size, but this dimension is '%s': "
                      "the block would depend on it (%s-1 is not a dimension); declare a "
                      "number", dim, dim);
         return end;
@@ -911,14 +913,14 @@ static long index_value(elab *e, const ast *a, long end, const char *dim)
             long v = a->op == BIN_ADD ? l + r : a->op == BIN_SUB ? l - r
                      : big > INDEX_LIMIT || big < -INDEX_LIMIT ? INDEX_LIMIT + 1 : l * r;
             if (v > INDEX_LIMIT || v < -INDEX_LIMIT)
-                ctx_fail(ctx, a->loc, "the index '%s' is out of range", text_of(e, a));
+                diag_fail(ctx, a->loc, "the index '%s' is out of range", text_of(e, a));
             return v;
         }
         break;
     default:
         break;
     }
-    ctx_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic (x(2), "
+    diag_fail(ctx, a->loc, "an index must be an integer constant or 'end' arithmetic (x(2), "
              "x(2:end), x(end-1)), not '%s'", text_of(e, a));
 }
 
@@ -941,20 +943,20 @@ static void index_axis(elab *e, const ast *arg, nd_dim d, const char *what, cons
                     : range ? arg->kids[0] : arg;
     long bad = at == arg || at == arg->kids[0] ? lo : hi;
     if (lo == 0 || hi == 0)
-        ctx_fail(ctx, lo == 0 ? (range ? arg->kids[0]->loc : arg->loc) : arg->kids[1]->loc,
+        diag_fail(ctx, lo == 0 ? (range ? arg->kids[0]->loc : arg->loc) : arg->kids[1]->loc,
                  "index 0: indices start at 1 (MATLAB style: %s(1) is the first entry)", xname);
     if (lo < 1 || hi < 1 || (size > 0 && (lo > size || hi > size))) {
         if (size > 0)
-            ctx_fail(ctx, at->loc, "index %ld is out of range: %s has %ld %s (1 to %ld)", bad,
+            diag_fail(ctx, at->loc, "index %ld is out of range: %s has %ld %s (1 to %ld)", bad,
                      xname, size, what, size);
-        ctx_fail(ctx, at->loc, "index %ld is out of range: indices start at 1", bad);
+        diag_fail(ctx, at->loc, "index %ld is out of range: indices start at 1", bad);
     }
     if (size <= 0)
-        ctx_fail(ctx, arg->loc, "indexing needs a numeric size, but %s has '%s' %s: declare a "
+        diag_fail(ctx, arg->loc, "indexing needs a numeric size, but %s has '%s' %s: declare a "
                  "number (a symbolic size cannot be checked against the index)", xname, dn,
                  what);
     if (hi < lo)
-        ctx_fail(ctx, arg->loc, "the range %ld:%ld is empty", lo, hi);
+        diag_fail(ctx, arg->loc, "the range %ld:%ld is empty", lo, hi);
     *off = lo - 1;
     *ext = dim_const(ctx, hi - lo + 1);
 }
@@ -981,7 +983,7 @@ static nd_node *index_block(elab *e, const ast *a, nd_node *x, const char *xname
         index_axis(e, args[0], s.rows, "rows", xname, &r0, &nr);
         index_axis(e, args[1], s.cols, "columns", xname, &c0, &nc);
     } else {
-        ctx_fail(ctx, a->loc, "%s takes one index (a vector) or two (a matrix), not %d", xname,
+        diag_fail(ctx, a->loc, "%s takes one index (a vector) or two (a matrix), not %d", xname,
                  nargs);
     }
     return mk_index(ctx, x, r0, c0, shape_make(nr, nc));
@@ -991,7 +993,7 @@ static nd_node *index_block(elab *e, const ast *a, nd_node *x, const char *xname
  * function (a variable called tanh does not hide tanh(x), as before). */
 static int is_index_call(elab *e, const ast *a)
 {
-    struct nd_sym *sym = ctx_lookup(e->ctx, a->text);
+    struct nd_sym *sym = scope_lookup(e->ctx, a->text);
     if (!sym || (sym->kind != SYM_VAR && sym->kind != SYM_BIND))
         return 0;
     if (ops_lookup_call(a->text, a->nkids) >= 0)
@@ -1066,7 +1068,7 @@ static nd_node *elab_cat(elab *e, const ast *a)
 /* ':' and lo:hi outside an index. */
 static _Noreturn void misplaced_range(elab *e, const ast *a)
 {
-    ctx_fail(e->ctx, a->loc, "'%s' selects a block: it is only an index (x(2:5), X(:, j))",
+    diag_fail(e->ctx, a->loc, "'%s' selects a block: it is only an index (x(2:5), X(:, j))",
              text_of(e, a));
 }
 
@@ -1096,9 +1098,9 @@ static int loc_before(nd_loc a, nd_loc b)
 
 static _Noreturn void fail_at_def(nd_ctx *ctx, nd_loc loc, const nd_func *f, const char *msg)
 {
-    ctx_error(ctx, loc, "%s", msg);
-    ctx_note(ctx, f->def->loc, "'%s' is defined here", f->name);
-    ctx_throw(ctx);
+    diag_error(ctx, loc, "%s", msg);
+    diag_note(ctx, f->def->loc, "'%s' is defined here", f->name);
+    diag_throw(ctx);
 }
 
 /* NAME(PARAMS) = BODY: the name is new and no operator's, the parameters
@@ -1108,43 +1110,43 @@ static void define_function(elab *e, const ast_stmt *st)
 {
     nd_ctx *ctx = e->ctx;
     const ast *head = st->head;
-    struct nd_sym *s = ctx_lookup(ctx, head->text);
+    struct nd_sym *s = scope_lookup(ctx, head->text);
     if (ops_lookup(head->text) >= 0 || !strcmp(head->text, "vector") ||
         !strcmp(head->text, "matrix") || !strcmp(head->text, "eye") ||
         !strcmp(head->text, "clip"))
-        ctx_fail(ctx, head->op_loc, "'%s' is a built-in function and cannot be redefined",
+        diag_fail(ctx, head->op_loc, "'%s' is a built-in function and cannot be redefined",
                  head->text);
     if (s) {
-        nd_loc at = s->kind == SYM_VAR ? ctx->vars[s->index].loc
-                  : s->kind == SYM_BIND ? ctx->binds[s->index].loc
-                  : s->kind == SYM_FUNC ? ctx->funcs[s->index].def->loc : head->op_loc;
-        ctx_error(ctx, head->op_loc, "'%s' is already %s", head->text,
+        nd_loc at = s->kind == SYM_VAR ? ctx->scope->vars[s->index].loc
+                  : s->kind == SYM_BIND ? ctx->scope->binds[s->index].loc
+                  : s->kind == SYM_FUNC ? ctx->scope->funcs[s->index].def->loc : head->op_loc;
+        diag_error(ctx, head->op_loc, "'%s' is already %s", head->text,
                   s->kind == SYM_VAR ? "a variable" : s->kind == SYM_BIND ? "an assigned name"
                   : s->kind == SYM_FUNC ? "a function" : "a dimension name");
         if (s->kind != SYM_DIM)
-            ctx_note(ctx, at, "'%s' is %s here", head->text,
-                     s->kind == SYM_VAR ? (ctx->vars[s->index].declared ? "declared"
+            diag_note(ctx, at, "'%s' is %s here", head->text,
+                     s->kind == SYM_VAR ? (ctx->scope->vars[s->index].declared ? "declared"
                                                                         : "first used")
                      : s->kind == SYM_BIND ? "assigned" : "defined");
-        ctx_throw(ctx);
+        diag_throw(ctx);
     }
     for (int i = 0; i < head->nkids; i++) {
         const ast *p = head->kids[i];
         if (p->kind != AST_NAME)
-            ctx_fail(ctx, p->loc, "a parameter of '%s' must be a name, not '%s'", head->text,
+            diag_fail(ctx, p->loc, "a parameter of '%s' must be a name, not '%s'", head->text,
                      text_of(e, p));
         for (int j = 0; j < i; j++)
             if (!strcmp(head->kids[j]->text, p->text))
-                ctx_fail(ctx, p->loc, "the parameter '%s' of '%s' appears twice", p->text,
+                diag_fail(ctx, p->loc, "the parameter '%s' of '%s' appears twice", p->text,
                          head->text);
     }
-    int i = ctx->n_funcs;
-    ctx->funcs = ctx_grow(ctx->funcs, &ctx->cap_funcs, i + 1, sizeof *ctx->funcs);
-    ctx->funcs[i].name = arena_strdup(ctx->arena, head->text);
-    ctx->funcs[i].def = st;
-    ctx->funcs[i].size = ast_size(st->expr);
-    ctx->n_funcs++;
-    ctx_define(ctx, head->text, SYM_FUNC, i);
+    int i = ctx->scope->n_funcs;
+    ctx->scope->funcs = xgrow(ctx->scope->funcs, &ctx->scope->cap_funcs, i + 1, sizeof *ctx->scope->funcs);
+    ctx->scope->funcs[i].name = arena_strdup(ctx->arena, head->text);
+    ctx->scope->funcs[i].def = st;
+    ctx->scope->funcs[i].size = ast_size(st->expr);
+    ctx->scope->n_funcs++;
+    scope_define(ctx, head->text, SYM_FUNC, i);
 }
 
 /* The call's place in the program: after the definition, and not inside
@@ -1175,7 +1177,7 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
     if (a->nkids != head->nkids) {
         char msg[200];
         snprintf(msg, sizeof msg, "'%s' takes %d argument%s (%s), got %d", f->name,
-                 head->nkids, head->nkids == 1 ? "" : "s", ctx_text(ctx, head->loc),
+                 head->nkids, head->nkids == 1 ? "" : "s", diag_text(ctx, head->loc),
                  a->nkids);
         fail_at_def(ctx, a->op_loc, f, msg);
     }
@@ -1184,10 +1186,10 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
         args[i] = elab_expr(e, a->kids[i]);
     e->expanded += f->size;
     if (e->expanded > FUNC_MAX_EXPANDED)
-        ctx_fail(ctx, a->op_loc, "the function calls expand to more than %ld expression "
+        diag_fail(ctx, a->op_loc, "the function calls expand to more than %ld expression "
                  "nodes", FUNC_MAX_EXPANDED);
     if (e->call_depth + body->depth > AST_MAX_DEPTH)
-        ctx_fail(ctx, a->op_loc, "function calls nested too deeply (their bodies nest more "
+        diag_fail(ctx, a->op_loc, "function calls nested too deeply (their bodies nest more "
                  "than %d levels)", AST_MAX_DEPTH);
     call_frame frame = { f, args };
     const call_frame *up = e->frame;
@@ -1196,16 +1198,16 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
     e->frame = &frame;
     e->call_depth += body->depth;
     nd_node *volatile r = NULL;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
         r = elab_expr(e, body);
     }
-    CTX_END_TRY(ctx, jb);
+    DIAG_END_TRY(ctx, jb);
     e->frame = up;
     e->call_depth -= body->depth;
     if (!r) {               /* the error is in the body: say which call */
-        ctx_note(ctx, a->loc, "in the call of %s at %d:%d", f->name, a->loc.first_line,
+        diag_note(ctx, a->loc, "in the call of %s at %d:%d", f->name, a->loc.first_line,
                  a->loc.first_column);
-        ctx_throw(ctx);
+        diag_throw(ctx);
     }
     return r;
 }
@@ -1213,9 +1215,9 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
 static nd_node *elab_call(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
-    struct nd_sym *fs = ctx_lookup(ctx, a->text);
+    struct nd_sym *fs = scope_lookup(ctx, a->text);
     if (fs && fs->kind == SYM_FUNC)
-        return elab_fcall(e, a, &ctx->funcs[fs->index]);
+        return elab_fcall(e, a, &ctx->scope->funcs[fs->index]);
     if (is_index_call(e, a))
         return elab_index_name(e, a);
     for (int i = 0; i < a->nkids; i++)
@@ -1264,10 +1266,10 @@ static void check_number(elab *e, const ast *a, nd_node *n)
         return;
     const nd_node *f = env->failed;
     if (f && f->op == OP_EPOW && mpfr_zero_p(env->vals[f->kid[0]->id].a[0]))
-        ctx_fail(ctx, a->loc, "division by zero in '%s'", text_of(e, a));
+        diag_fail(ctx, a->loc, "division by zero in '%s'", text_of(e, a));
     if (mpfr_overflow_p() && !mpfr_nanflag_p() && !mpfr_divby0_p())
         return;
-    ctx_fail(ctx, a->loc, "'%s' is undefined: it is outside the domain of '%s'", text_of(e, a),
+    diag_fail(ctx, a->loc, "'%s' is undefined: it is outside the domain of '%s'", text_of(e, a),
              f ? ops_table[f->op].name : "?");
 }
 
@@ -1331,30 +1333,30 @@ static nd_node *elab_expr_kind(elab *e, const ast *a)
 static void predeclare_binding(elab *e, const ast_name *nm)
 {
     nd_ctx *ctx = e->ctx;
-    struct nd_sym *s = ctx_lookup(ctx, nm->name);
+    struct nd_sym *s = scope_lookup(ctx, nm->name);
     if (s && s->kind == SYM_BIND) {
-        ctx_error(ctx, nm->loc, "'%s' is assigned twice", nm->name);
-        ctx_note(ctx, ctx->binds[s->index].loc, "first assigned here");
-        ctx_throw(ctx);
+        diag_error(ctx, nm->loc, "'%s' is assigned twice", nm->name);
+        diag_note(ctx, ctx->scope->binds[s->index].loc, "first assigned here");
+        diag_throw(ctx);
     }
     if (s && s->kind == SYM_VAR) {
-        ctx_error(ctx, nm->loc, "'%s' is a declared variable and cannot be assigned", nm->name);
-        ctx_note(ctx, ctx->vars[s->index].loc, "declared here");
-        ctx_throw(ctx);
+        diag_error(ctx, nm->loc, "'%s' is a declared variable and cannot be assigned", nm->name);
+        diag_note(ctx, ctx->scope->vars[s->index].loc, "declared here");
+        diag_throw(ctx);
     }
     if (s && s->kind == SYM_DIM)
-        ctx_fail(ctx, nm->loc, "'%s' is a dimension and cannot be assigned", nm->name);
+        diag_fail(ctx, nm->loc, "'%s' is a dimension and cannot be assigned", nm->name);
     if (s && s->kind == SYM_FUNC) {
-        ctx_error(ctx, nm->loc, "'%s' is a function and cannot be assigned", nm->name);
-        ctx_note(ctx, ctx->funcs[s->index].def->loc, "'%s' is defined here", nm->name);
-        ctx_throw(ctx);
+        diag_error(ctx, nm->loc, "'%s' is a function and cannot be assigned", nm->name);
+        diag_note(ctx, ctx->scope->funcs[s->index].def->loc, "'%s' is defined here", nm->name);
+        diag_throw(ctx);
     }
-    ctx_define(ctx, nm->name, SYM_BIND, ctx_add_binding(ctx, nm->name, nm->loc));
+    scope_define(ctx, nm->name, SYM_BIND, scope_add_binding(ctx, nm->name, nm->loc));
 }
 
 static void bind(elab *e, int b, nd_node *value)
 {
-    e->ctx->binds[b].node = value;
+    e->ctx->scope->binds[b].node = value;
     if (value->op != OP_VAR && value->op != OP_CONST && value->op != OP_DIMVAL &&
         value->op != OP_EYE)
         value->flags |= NF_NAMED;
@@ -1369,20 +1371,20 @@ static int run_statements(elab *e, const ast_program *p)
     int last = -1;
     for (const ast_stmt *st = p->first; st; st = st->next) {
         if (st->kind == ST_ASSIGN) {
-            struct nd_sym *s = ctx_lookup(ctx, st->names.v[0].name);
+            struct nd_sym *s = scope_lookup(ctx, st->names.v[0].name);
             int b = s->index;   /* elaboration may grow the symbol table under s */
             bind(e, b, elab_expr(e, st->expr));
             last = b;
         } else if (st->kind == ST_EXPR) {
             if (st->next)
-                ctx_fail(ctx, st->loc, "an expression on its own must be the last statement "
+                diag_fail(ctx, st->loc, "an expression on its own must be the last statement "
                                        "(assign it to a name to use it)");
-            if (ctx_lookup(ctx, objective_name))
-                ctx_fail(ctx, st->loc, "the final expression would be named 'f', which is "
+            if (scope_lookup(ctx, objective_name))
+                diag_fail(ctx, st->loc, "the final expression would be named 'f', which is "
                                        "already taken; assign it to a name instead");
             nd_loc loc = st->loc;
-            int b = ctx_add_binding(ctx, objective_name, loc);
-            ctx_define(ctx, objective_name, SYM_BIND, b);
+            int b = scope_add_binding(ctx, objective_name, loc);
+            scope_define(ctx, objective_name, SYM_BIND, b);
             bind(e, b, elab_expr(e, st->expr));
             last = b;
         }
@@ -1404,21 +1406,21 @@ static nd_loc end_of_source(nd_ctx *ctx)
 static int choose_objective(nd_ctx *ctx, const elab_opts *opts, int last)
 {
     if (opts && opts->of) {
-        struct nd_sym *s = ctx_lookup(ctx, opts->of);
+        struct nd_sym *s = scope_lookup(ctx, opts->of);
         nd_loc none = { 0, 0, 0, 0, NULL };
         if (!s)
-            ctx_fail(ctx, none, "--of %s: the program has no name '%s'", opts->of, opts->of);
+            diag_fail(ctx, none, "--of %s: the program has no name '%s'", opts->of, opts->of);
         if (s->kind != SYM_BIND)
-            ctx_fail(ctx, none, "--of %s: '%s' is a %s; --of needs an assigned name", opts->of,
+            diag_fail(ctx, none, "--of %s: '%s' is a %s; --of needs an assigned name", opts->of,
                      opts->of, s->kind == SYM_VAR ? "variable"
                                : s->kind == SYM_FUNC ? "function" : "dimension");
         return s->index;
     }
     if (last < 0) {
         nd_loc start = { 1, 1, 1, 1, ctx->src };
-        if (!ctx->src->len || ctx->n_vars == 0)
-            ctx_fail(ctx, start, "empty program: nothing to differentiate");
-        ctx_fail(ctx, end_of_source(ctx),
+        if (!ctx->src->len || ctx->scope->n_vars == 0)
+            diag_fail(ctx, start, "empty program: nothing to differentiate");
+        diag_fail(ctx, end_of_source(ctx),
                  "no objective: the program has no assignment and no final expression");
     }
     return last;
@@ -1426,23 +1428,23 @@ static int choose_objective(nd_ctx *ctx, const elab_opts *opts, int last)
 
 static int wrt_var(nd_ctx *ctx, const char *name, nd_loc loc)
 {
-    struct nd_sym *s = ctx_lookup(ctx, name);
+    struct nd_sym *s = scope_lookup(ctx, name);
     if (!s)
-        ctx_fail(ctx, loc, "wrt %s: the program has no variable '%s'", name, name);
+        diag_fail(ctx, loc, "wrt %s: the program has no variable '%s'", name, name);
     if (s->kind == SYM_BIND) {
-        ctx_error(ctx, loc, "wrt %s: '%s' is not a variable", name, name);
-        ctx_note(ctx, ctx->binds[s->index].loc, "'%s' is assigned here", name);
-        ctx_throw(ctx);
+        diag_error(ctx, loc, "wrt %s: '%s' is not a variable", name, name);
+        diag_note(ctx, ctx->scope->binds[s->index].loc, "'%s' is assigned here", name);
+        diag_throw(ctx);
     }
     if (s->kind == SYM_DIM)
-        ctx_fail(ctx, loc, "wrt %s: '%s' is a dimension, not a variable", name, name);
+        diag_fail(ctx, loc, "wrt %s: '%s' is a dimension, not a variable", name, name);
     if (s->kind == SYM_FUNC)
-        ctx_fail(ctx, loc, "wrt %s: '%s' is a function, not a variable", name, name);
-    if (ctx->vars[s->index].assume == AS_MASK) {
-        ctx_error(ctx, loc, "wrt %s: '%s' is a mask (its entries are 0 or 1), which has no "
+        diag_fail(ctx, loc, "wrt %s: '%s' is a function, not a variable", name, name);
+    if (ctx->scope->vars[s->index].assume == AS_MASK) {
+        diag_error(ctx, loc, "wrt %s: '%s' is a mask (its entries are 0 or 1), which has no "
                   "gradient", name, name);
-        ctx_note(ctx, ctx->vars[s->index].loc, "'%s' is declared here", name);
-        ctx_throw(ctx);
+        diag_note(ctx, ctx->scope->vars[s->index].loc, "'%s' is declared here", name);
+        diag_throw(ctx);
     }
     return s->index;
 }
@@ -1460,9 +1462,9 @@ static void add_wrt(nd_prog *p, int v, unsigned char *chosen)
 static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
 {
     nd_loc none = { 0, 0, 0, 0, NULL };
-    unsigned char *chosen = arena_alloc(ctx->arena, (size_t)ctx->n_vars + 1);
+    unsigned char *chosen = arena_alloc(ctx->arena, (size_t)ctx->scope->n_vars + 1);
     free(p->wrt);
-    p->wrt = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *p->wrt);
+    p->wrt = xmalloc(((size_t)ctx->scope->n_vars + 1) * sizeof *p->wrt);
     p->n_wrt = 0;
     if (opts && opts->wrt) {
         for (int i = 0; i < opts->n_wrt; i++)
@@ -1475,12 +1477,12 @@ static void choose_wrt(nd_ctx *ctx, const elab_opts *opts, nd_prog *p)
                 add_wrt(p, wrt_var(ctx, st->names.v[i].name, st->names.v[i].loc), chosen);
     if (p->n_wrt)
         return;
-    unsigned char *mark = arena_alloc(ctx->arena, ctx->n_nodes);  /* what f depends on */
-    expr_reach(ctx, &ctx->binds[p->objective].node, 1, mark);
+    unsigned char *mark = arena_alloc(ctx->arena, ctx->dag->n_nodes);  /* what f depends on */
+    expr_reach(ctx, &ctx->scope->binds[p->objective].node, 1, mark);
     for (int pass = 0; pass < 2; pass++)
-        for (int v = 0; v < ctx->n_vars; v++)
-            if (ctx->vars[v].declared == !pass && mark[ctx->vars[v].node->id] &&
-                ctx->vars[v].assume != AS_MASK)     /* data, not a parameter */
+        for (int v = 0; v < ctx->scope->n_vars; v++)
+            if (ctx->scope->vars[v].declared == !pass && mark[ctx->scope->vars[v].node->id] &&
+                ctx->scope->vars[v].assume != AS_MASK)     /* data, not a parameter */
                 add_wrt(p, v, chosen);
 }
 
@@ -1513,31 +1515,31 @@ void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog
     memset(p, 0, sizeof *p);
     p->ast = *tree;
     memset(tree, 0, sizeof *tree);
-    ctx->shape_notes = shape_notes;
-    size_t diag_len = ctx->diag.len;
+    ctx->err->shape_notes = shape_notes;
+    size_t diag_len = ctx->err->diag.len;
     elab_hints *h = xmalloc(sizeof *h);
     memset(h, 0, sizeof *h);
     volatile int again = 0;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
         elab_pass(ctx, opts, p, h, 0);
-        again = ctx->dim_links > 0;
+        again = ctx->dimtab->dim_links > 0;
         if (again)
             hints_finish(ctx, h);
     }
-    CTX_END_TRY(ctx, jb);
-    if (ctx->err_kind == ERR_NONE && again) {
+    DIAG_END_TRY(ctx, jb);
+    if (ctx->err->err_kind == ERR_NONE && again) {
         free(p->wrt);
         p->wrt = NULL;
         p->n_wrt = 0;
-        ctx_reset(ctx, diag_len);
-        CTX_TRY(ctx, jb2) {
+        run_reset(ctx, diag_len);
+        DIAG_TRY(ctx, jb2) {
             elab_pass(ctx, opts, p, h, 1);
         }
-        CTX_END_TRY(ctx, jb2);
+        DIAG_END_TRY(ctx, jb2);
     }
     hints_free(h);
-    if (ctx->err_kind != ERR_NONE)
-        ctx_throw(ctx);
+    if (ctx->err->err_kind != ERR_NONE)
+        diag_throw(ctx);
 }
 
 void prog_free(nd_prog *p)
@@ -1553,25 +1555,19 @@ void prog_free(nd_prog *p)
 /* The program's dimensions as they are, to come back to after an
  * answer's first pass. */
 typedef struct dim_snapshot {
-    struct nd_dimrec *dims;
-    int n_dims, links;
+    dim_saved dims;         /* shape.c's records */
     uint32_t n_nodes;       /* the nodes made after it are unlisted */
 } dim_snapshot;
 
 static void dims_save(nd_ctx *ctx, dim_snapshot *d)
 {
-    d->n_dims = ctx->n_dims;
-    d->links = ctx->dim_links;
-    d->n_nodes = ctx->n_nodes;
-    d->dims = xmalloc(((size_t)ctx->n_dims + 1) * sizeof *d->dims);
-    memcpy(d->dims, ctx->dims, (size_t)ctx->n_dims * sizeof *d->dims);
+    dim_save(ctx, &d->dims);
+    d->n_nodes = ctx->dag->n_nodes;
 }
 
 static void dims_restore(nd_ctx *ctx, const dim_snapshot *d)
 {
-    memcpy(ctx->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
-    ctx->n_dims = d->n_dims;
-    ctx->dim_links = d->links;
+    dim_restore(ctx, &d->dims);
     expr_unlist_from(ctx, d->n_nodes);
 }
 
@@ -1584,7 +1580,7 @@ static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *targ
     nd_node *n = elab_expr(&e, expr);
     if (target)
         shape_unify(ctx, n->shape, *target);     /* a mismatch is the checker's to report */
-    if (ctx->dim_links == snap->links)
+    if (ctx->dimtab->dim_links == snap->dims.links)
         return n;
     hints_finish(ctx, h);
     dims_restore(ctx, snap);
@@ -1594,20 +1590,20 @@ static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *targ
 
 nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
 {
-    ctx->dims_frozen = ctx->n_dims;
+    dim_freeze(ctx);
     elab_hints *h = xmalloc(sizeof *h);
     memset(h, 0, sizeof *h);
     dim_snapshot snap;
     dims_save(ctx, &snap);
     nd_node *volatile n = NULL;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
         n = answer_passes(ctx, expr, target, h, &snap);
     }
-    CTX_END_TRY(ctx, jb);
+    DIAG_END_TRY(ctx, jb);
     hints_free(h);
-    free(snap.dims);
+    dim_saved_free(&snap.dims);
     if (!n)
-        ctx_throw(ctx);
+        diag_throw(ctx);
     return n;
 }
 
@@ -1619,8 +1615,8 @@ static int has_free_dim(nd_ctx *ctx, nd_shape shape)
 {
     nd_dim d[2] = { dim_find(ctx, shape.rows), dim_find(ctx, shape.cols) };
     for (int i = 0; i < 2; i++) {
-        const struct nd_dimrec *r = &ctx->dims[d[i]];
-        if (d[i] != DIM_ONE && d[i] >= ctx->dims_frozen && r->value <= 0)
+        const struct nd_dimrec *r = &ctx->dimtab->dims[d[i]];
+        if (d[i] != DIM_ONE && d[i] >= ctx->dimtab->dims_frozen && r->value <= 0)
             return 1;
     }
     return 0;
@@ -1628,13 +1624,13 @@ static int has_free_dim(nd_ctx *ctx, nd_shape shape)
 
 void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr)
 {
-    struct nd_sym *s = ctx_lookup(ctx, name);
+    struct nd_sym *s = scope_lookup(ctx, name);
     if (s)
-        ctx_fail(ctx, loc, "'%s' is already a name of the program", name);
+        diag_fail(ctx, loc, "'%s' is already a name of the program", name);
     nd_node *n = elab_answer(ctx, expr, NULL);
-    int b = ctx_add_binding(ctx, name, loc);
-    ctx->binds[b].node = n;
+    int b = scope_add_binding(ctx, name, loc);
+    ctx->scope->binds[b].node = n;
     if (has_free_dim(ctx, n->shape))
-        ctx->binds[b].expr_inline = expr;
-    ctx_define(ctx, name, SYM_BIND, b);
+        ctx->scope->binds[b].expr_inline = expr;
+    scope_define(ctx, name, SYM_BIND, b);
 }

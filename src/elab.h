@@ -3,16 +3,17 @@
  * Declarations are read first (they always win); then the statements in
  * order: each assignment's expression is typed (undeclared names by their
  * first letter, dimensions unified symbolically, broadcasting made explicit)
- * and built through the smart constructors.  Errors go through ctx_fail. */
+ * and built through the smart constructors.  Errors go through diag_fail. */
 #ifndef ND_ELAB_H
 #define ND_ELAB_H
 
 #include "ast.h"
 #include "expr.h"
+#include "scope.h"
 
 typedef struct nd_prog {
     ast_program ast;        /* owned: freed by prog_free */
-    int objective;          /* index into ctx->binds */
+    int objective;          /* index into ctx->scope->binds */
     int *wrt;               /* variable indices, in order */
     int n_wrt;
     nd_loc *origin;         /* with elab_opts.origins: by node id, the first
@@ -31,14 +32,14 @@ typedef struct elab_opts {
 } elab_opts;
 
 /* Elaborates the program (ast is taken over by prog).  Raises through
- * ctx_fail on errors, so call it inside CTX_TRY. */
+ * diag_fail on errors, so call it inside DIAG_TRY. */
 void elab_program(nd_ctx *ctx, ast_program *tree, const elab_opts *opts, nd_prog *prog);
 void prog_free(nd_prog *prog);
 
 /* An answer for --check: an expression over the program's names, typed
  * without inference and without adding constraints between the program's
  * dimensions; its own free dimensions (vector(1)) take target's shape when
- * target is not NULL and that fits.  Raises through ctx_fail; a shape error
+ * target is not NULL and that fits.  Raises through diag_fail; a shape error
  * has ERR_SHAPE. */
 nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target);
 

@@ -9,25 +9,26 @@
 #include "latex.h"
 #include "num.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
 void emit_grad_label(nd_ctx *ctx, const nd_prog *prog, int var, strbuf *out)
 {
-    sb_printf(out, "d%s/d%s", ctx->binds[prog->objective].name, ctx->vars[var].name);
+    sb_printf(out, "d%s/d%s", ctx->scope->binds[prog->objective].name, ctx->scope->vars[var].name);
 }
 
 /* used[b] = 1 for each binding whose value the roots use, by name. */
 static unsigned char *used_bindings(nd_ctx *ctx, nd_node *const *roots, int n)
 {
-    unsigned char *reach = xmalloc(ctx->n_nodes);
-    memset(reach, 0, ctx->n_nodes);
+    unsigned char *reach = xmalloc(ctx->dag->n_nodes);
+    memset(reach, 0, ctx->dag->n_nodes);
     expr_reach(ctx, roots, n, reach);
-    unsigned char *used = xmalloc((size_t)ctx->n_binds + 1);
-    memset(used, 0, (size_t)ctx->n_binds + 1);
-    for (int b = 0; b < ctx->n_binds; b++) {
-        nd_node *v = ctx->binds[b].node;
-        used[b] = v && (v->flags & NF_NAMED) && v->id < ctx->n_nodes && reach[v->id];
+    unsigned char *used = xmalloc((size_t)ctx->scope->n_binds + 1);
+    memset(used, 0, (size_t)ctx->scope->n_binds + 1);
+    for (int b = 0; b < ctx->scope->n_binds; b++) {
+        nd_node *v = ctx->scope->binds[b].node;
+        used[b] = v && (v->flags & NF_NAMED) && v->id < ctx->dag->n_nodes && reach[v->id];
     }
     free(reach);
     return used;
@@ -189,7 +190,7 @@ static void place(liner *L, nd_node *n, int self, int line, placing *pl)
 static void place_all(liner *L, const emit_line *lines, int n, nd_node **temps, int nt,
                       placing *pl)
 {
-    memset(pl->state, 0, L->p.ctx->n_nodes);
+    memset(pl->state, 0, L->p.ctx->dag->n_nodes);
     for (int i = 0; i < nt; i++)
         if (printer_name_of(&L->p, temps[i]))
             pl->state[temps[i]->id] = 1;
@@ -215,7 +216,7 @@ static void number_temporaries(liner *L, const emit_line *lines, int n, nd_node 
         char buf[32];
         do
             snprintf(buf, sizeof buf, "t%d", ++counter);
-        while (ctx_lookup(L->p.ctx, buf));
+        while (scope_lookup(L->p.ctx, buf));
         printer_name(&L->p, pl->order[k], arena_strdup(L->p.ctx->arena, buf));
     }
 }
@@ -230,13 +231,13 @@ void emit_lines(nd_ctx *ctx, const emit_line *lines, int n, int latex, strbuf *o
     for (int i = 0; i < n; i++)
         roots[i] = lines[i].expr;
     unsigned char *used = used_bindings(ctx, roots, n);
-    for (int b = 0; b < ctx->n_binds; b++)     /* the bindings, in program order */
-        if (used[b] && printer_name_of(&L.p, ctx->binds[b].node) == ctx->binds[b].name)
-            definition(&L, ctx->binds[b].name, simplify_present(ctx, ctx->binds[b].node));
+    for (int b = 0; b < ctx->scope->n_binds; b++)     /* the bindings, in program order */
+        if (used[b] && printer_name_of(&L.p, ctx->scope->binds[b].node) == ctx->scope->binds[b].name)
+            definition(&L, ctx->scope->binds[b].name, simplify_present(ctx, ctx->scope->binds[b].node));
     nd_node **temps;
     int nt = printer_temporaries(&L.p, roots, n, &temps);
     placing pl;
-    pl.state = xmalloc((size_t)ctx->n_nodes + 1);
+    pl.state = xmalloc((size_t)ctx->dag->n_nodes + 1);
     pl.order = xmalloc(((size_t)nt + 1) * sizeof *pl.order);
     pl.line = xmalloc(((size_t)nt + 1) * sizeof *pl.line);
     number_temporaries(&L, lines, n, temps, nt, &pl);
@@ -299,10 +300,10 @@ void emit_verify_report(nd_ctx *ctx, const nd_prog *prog, const verify_err *err,
 void emit_explain(nd_ctx *ctx, const nd_prog *prog, strbuf *out)
 {
     elab_explain(ctx, out);
-    nd_binding *b = &ctx->binds[prog->objective];
+    nd_binding *b = &ctx->scope->binds[prog->objective];
     sb_printf(out, "# objective: %s (%s)\n", b->name, shape_str(ctx, b->node->shape));
     sb_puts(out, "# wrt:");
     for (int i = 0; i < prog->n_wrt; i++)
-        sb_printf(out, " %s", ctx->vars[prog->wrt[i]].name);
+        sb_printf(out, " %s", ctx->scope->vars[prog->wrt[i]].name);
     sb_putc(out, '\n');
 }

@@ -19,6 +19,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 
 typedef struct dot {
@@ -70,7 +71,7 @@ static void forward_node(dot *d, const nd_node *n, const nd_node *objective)
         name = d->objective;
     const char *attrs = "";
     if (n->op == OP_VAR) {
-        sb_puts(&label, ctx->vars[n->u.var].name);
+        sb_puts(&label, ctx->scope->vars[n->u.var].name);
         attrs = d->wrt[n->u.var] ? ", shape=box, style=filled, fillcolor=\"#cfe2f3\""
                                  : ", shape=box";
     } else if (ops_table[n->op].cls == OPC_LEAF && !name) {
@@ -131,8 +132,8 @@ static void forward_edges(dot *d, const nd_node *n)
 static void forward_graph(dot *d, nd_node *objective)
 {
     nd_ctx *ctx = d->ctx;
-    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
-        nd_node *n = ctx->nodes[id];
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++) {
+        nd_node *n = ctx->dag->nodes[id];
         if (d->fwd[id] && (!per_use(n) || n == objective)) {
             forward_node(d, n, objective);
             forward_edges(d, n);
@@ -176,16 +177,16 @@ static void backward_graph(dot *d, const nd_prog *prog)
     int n_syms, n = steps_lines(ctx, prog, &lines, &syms, &n_syms);
     /* the steps come in the order of their symbols, labelled by their
      * names: one pass pairs them; line_of_node[id] is a symbol's line */
-    int *line_of_node = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *line_of_node);
+    int *line_of_node = xmalloc(((size_t)ctx->dag->n_nodes + 1) * sizeof *line_of_node);
     unsigned char *is_step = xmalloc((size_t)n + 1);
     for (int i = 0, j = 0; i < n; i++) {
         is_step[i] = j < n_syms && lines[i].label == syms[j]->u.name;
         if (is_step[i])
             line_of_node[syms[j++]->id] = i;
     }
-    uint32_t *seen = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *seen);
-    memset(seen, 0, ((size_t)ctx->n_nodes + 1) * sizeof *seen);
-    nd_node **stack = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *stack);
+    uint32_t *seen = xmalloc(((size_t)ctx->dag->n_nodes + 1) * sizeof *seen);
+    memset(seen, 0, ((size_t)ctx->dag->n_nodes + 1) * sizeof *seen);
+    nd_node **stack = xmalloc(((size_t)ctx->dag->n_nodes + 1) * sizeof *stack);
     for (int i = 0; i < n; i++) {
         strbuf label;
         sb_init(&label);
@@ -209,18 +210,18 @@ static void backward_graph(dot *d, const nd_prog *prog)
 void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out)
 {
     dot d = { .ctx = ctx, .out = out, .ind = "    " };
-    nd_node *objective = ctx->binds[prog->objective].node;
-    d.n_fwd = ctx->n_nodes;
-    d.fwd = xmalloc(ctx->n_nodes + 1);
-    memset(d.fwd, 0, ctx->n_nodes + 1);
+    nd_node *objective = ctx->scope->binds[prog->objective].node;
+    d.n_fwd = ctx->dag->n_nodes;
+    d.fwd = xmalloc(ctx->dag->n_nodes + 1);
+    memset(d.fwd, 0, ctx->dag->n_nodes + 1);
     expr_reach(ctx, &objective, 1, d.fwd);
-    d.wrt = xmalloc((size_t)ctx->n_vars + 1);
-    memset(d.wrt, 0, (size_t)ctx->n_vars + 1);
+    d.wrt = xmalloc((size_t)ctx->scope->n_vars + 1);
+    memset(d.wrt, 0, (size_t)ctx->scope->n_vars + 1);
     for (int i = 0; i < prog->n_wrt; i++)
         d.wrt[prog->wrt[i]] = 1;
     printer_init(&d.pr, ctx, NULL);
 
-    const char *of = ctx->binds[prog->objective].name;
+    const char *of = ctx->scope->binds[prog->objective].name;
     d.objective = of;
     sb_puts(out, "digraph nnderive {\n");
     sb_puts(out, "    graph [fontname=\"Helvetica\", label=");

@@ -15,6 +15,7 @@
 #include "mk.h"
 #include "parse.h"
 #include "print.h"
+#include "scope.h"
 #include "simplify.h"
 
 typedef struct steps {
@@ -43,7 +44,7 @@ static nd_node *record(void *user, nd_node *node, nd_node *adjoint)
     const char *name = printer_name_of(&st->names, node);
     if (!name)
         return adjoint;
-    st->line = ctx_grow(st->line, &st->cap, st->n + 1, sizeof *st->line);
+    st->line = xgrow(st->line, &st->cap, st->n + 1, sizeof *st->line);
     st->sym = xrealloc(st->sym, (size_t)st->cap * sizeof *st->sym);
     nd_node *sym = expr_sym(st->ctx, label(st->ctx, st->objective, name), node->shape);
     st->line[st->n].label = sym->u.name;    /* the same string: see steps_lines */
@@ -59,12 +60,12 @@ static nd_node *record(void *user, nd_node *node, nd_node *adjoint)
 static void positions(steps *st, nd_node *const *g, int n_g, int *pos)
 {
     nd_ctx *ctx = st->ctx;
-    int *last = xmalloc(((size_t)ctx->n_nodes + 1) * sizeof *last);
-    memset(last, 0, ((size_t)ctx->n_nodes + 1) * sizeof *last);
+    int *last = xmalloc(((size_t)ctx->dag->n_nodes + 1) * sizeof *last);
+    memset(last, 0, ((size_t)ctx->dag->n_nodes + 1) * sizeof *last);
     for (int i = 0; i < st->n; i++)
         last[st->sym[i]->id] = i + 1;
-    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
-        nd_node *n = ctx->nodes[id];
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++) {
+        nd_node *n = ctx->dag->nodes[id];
         for (uint32_t k = 0; k < n->nkids; k++)
             if (last[n->kid[k]->id] > last[id])
                 last[id] = last[n->kid[k]->id];
@@ -94,7 +95,7 @@ static emit_line *order_lines(steps *st, const nd_prog *prog, nd_node **g)
         if (i > 0)
             out[k++] = st->line[i - 1];
         for (int j = first[i]; j >= 0; j = next[j]) {
-            out[k].label = label(st->ctx, st->objective, st->ctx->vars[prog->wrt[j]].name);
+            out[k].label = label(st->ctx, st->objective, st->ctx->scope->vars[prog->wrt[j]].name);
             out[k].expr = g[j];
             out[k++].note = NULL;
         }
@@ -108,21 +109,21 @@ static emit_line *order_lines(steps *st, const nd_prog *prog, nd_node **g)
 int steps_lines(nd_ctx *ctx, const nd_prog *prog, emit_line **lines, nd_node ***syms,
                 int *n_syms)
 {
-    steps st = { .ctx = ctx, .objective = ctx->binds[prog->objective].name };
+    steps st = { .ctx = ctx, .objective = ctx->scope->binds[prog->objective].name };
     printer_init(&st.names, ctx, NULL);
-    unsigned char *want = xmalloc((size_t)ctx->n_vars + 1);
-    memset(want, 0, (size_t)ctx->n_vars + 1);
+    unsigned char *want = xmalloc((size_t)ctx->scope->n_vars + 1);
+    memset(want, 0, (size_t)ctx->scope->n_vars + 1);
     for (int i = 0; i < prog->n_wrt; i++)
         want[prog->wrt[i]] = 1;
     derive_hooks hooks = { .named = record, .user = &st };
-    nd_node **adj = derive_adjoints(ctx, ctx->binds[prog->objective].node, mk_int(ctx, 1),
+    nd_node **adj = derive_adjoints(ctx, ctx->scope->binds[prog->objective].node, mk_int(ctx, 1),
                                     want, &hooks);
     int total = st.n + prog->n_wrt;
     nd_node **all = xmalloc(((size_t)total + 1) * sizeof *all);
     for (int i = 0; i < st.n; i++)
         all[i] = st.line[i].expr;
     for (int j = 0; j < prog->n_wrt; j++) {
-        nd_var *v = &ctx->vars[prog->wrt[j]];
+        nd_var *v = &ctx->scope->vars[prog->wrt[j]];
         nd_node *a = adj[v->node->id];
         all[st.n + j] = a ? a : mk_zero(ctx, v->shape);
     }
@@ -223,19 +224,19 @@ static const char *use_note(nd_ctx *ctx, line_index *li, const nd_var *copy, int
  * one per variable. */
 static int *group_copies(nd_ctx *ctx, int **first)
 {
-    int n = ctx->n_vars, *at = xmalloc(((size_t)n + 1) * sizeof *at);
+    int n = ctx->scope->n_vars, *at = xmalloc(((size_t)n + 1) * sizeof *at);
     int *list = xmalloc(((size_t)n + 1) * sizeof *list);
     memset(at, 0, ((size_t)n + 1) * sizeof *at);
     for (int i = 0; i < n; i++)
-        if (ctx->vars[i].origin >= 0)
-            at[ctx->vars[i].origin + 1]++;
+        if (ctx->scope->vars[i].origin >= 0)
+            at[ctx->scope->vars[i].origin + 1]++;
     for (int v = 0; v < n; v++)
         at[v + 1] += at[v];
     int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
     memcpy(fill, at, ((size_t)n + 1) * sizeof *fill);
     for (int i = 0; i < n; i++)
-        if (ctx->vars[i].origin >= 0)
-            list[fill[ctx->vars[i].origin]++] = i;
+        if (ctx->scope->vars[i].origin >= 0)
+            list[fill[ctx->scope->vars[i].origin]++] = i;
     free(fill);
     *first = at;
     return list;
@@ -245,8 +246,8 @@ static int *group_copies(nd_ctx *ctx, int **first)
  * knows the variables, and no copy is in it. */
 static int var_named(nd_ctx *ctx, const char *name)
 {
-    struct nd_sym *s = ctx_lookup(ctx, name);
-    if (!s || s->kind != SYM_VAR || ctx->vars[s->index].origin >= 0)
+    struct nd_sym *s = scope_lookup(ctx, name);
+    if (!s || s->kind != SYM_VAR || ctx->scope->vars[s->index].origin >= 0)
         return -1;
     return s->index;
 }
@@ -255,14 +256,14 @@ static int var_named(nd_ctx *ctx, const char *name)
 static int path_lines(nd_ctx *ctx, const nd_prog *prog, int var, nd_node **g, int *copies,
                       int nc, int latex, line_index *li, emit_line *lines)
 {
-    const char *l = label(ctx, ctx->binds[prog->objective].name, ctx->vars[var].name);
+    const char *l = label(ctx, ctx->scope->binds[prog->objective].name, ctx->scope->vars[var].name);
     for (int i = 0; i < nc; i++) {
         lines[i].label = l;
         lines[i].expr = g[i];
-        lines[i].note = use_note(ctx, li, &ctx->vars[copies[i]], latex);
+        lines[i].note = use_note(ctx, li, &ctx->scope->vars[copies[i]], latex);
     }
     lines[nc].label = l;
-    lines[nc].expr = nc ? mk_add(ctx, g, nc) : mk_zero(ctx, ctx->vars[var].shape);
+    lines[nc].expr = nc ? mk_add(ctx, g, nc) : mk_zero(ctx, ctx->scope->vars[var].shape);
     lines[nc].note = NULL;
     return nc + 1;
 }
@@ -272,7 +273,7 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
 {
     /* every use of every variable first: merging the copies back rewrites
      * the bindings, the objective among them */
-    int *copies = xmalloc(((size_t)ctx->n_vars + 1) * sizeof *copies);
+    int *copies = xmalloc(((size_t)ctx->scope->n_vars + 1) * sizeof *copies);
     int *group = xmalloc(((size_t)n_wrt + 1) * sizeof *group), *var = xmalloc(((size_t)n_wrt + 1) * sizeof *var);
     int total = 0, *first, *list = group_copies(ctx, &first);
     for (int w = 0; w < n_wrt; w++) {
@@ -285,7 +286,7 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
     free(list);
     free(first);
     nd_node **g = xmalloc(((size_t)total + 1) * sizeof *g);
-    derive_gradients(ctx, ctx->binds[prog->objective].node, copies, total, g);
+    derive_gradients(ctx, ctx->scope->binds[prog->objective].node, copies, total, g);
     simplify_merge_copies(ctx, g, total);
     emit_line *lines = xmalloc(((size_t)total + (size_t)n_wrt + 1) * sizeof *lines);
     int nl = 0;

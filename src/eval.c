@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "scope.h"
 #include "shape.h"
 
 /* ---- the generator ---- */
@@ -73,8 +74,8 @@ void eval_free(nd_evalenv *env)
 static void ensure_capacity(nd_evalenv *env)
 {
     nd_ctx *ctx = env->ctx;
-    if (ctx->n_nodes > env->cap) {
-        uint32_t cap = ctx->n_nodes + ctx->n_nodes / 2 + 16;
+    if (ctx->dag->n_nodes > env->cap) {
+        uint32_t cap = ctx->dag->n_nodes + ctx->dag->n_nodes / 2 + 16;
         env->vals = xrealloc(env->vals, cap * sizeof *env->vals);
         env->have = xrealloc(env->have, cap);
         memset(env->vals + env->cap, 0, (cap - env->cap) * sizeof *env->vals);
@@ -87,8 +88,8 @@ long eval_dim(nd_evalenv *env, nd_dim d)
 {
     nd_ctx *ctx = env->ctx;
     d = dim_find(ctx, d);
-    if (ctx->dims[d].value > 0)
-        return ctx->dims[d].value;
+    if (ctx->dimtab->dims[d].value > 0)
+        return ctx->dimtab->dims[d].value;
     /* a dimension made after the sizes were drawn (a free one of a candidate
      * answer, vector(1) with nothing to fix its size) has none: 2 */
     return d < env->n_dimval ? env->dimval[d] : 2;
@@ -102,11 +103,11 @@ void eval_random_dims(nd_evalenv *env, nd_rng *rng)
     clear_values(env);
     clear_vars(env, env->nvars);
     free(env->dimval);
-    env->dimval = xmalloc((size_t)ctx->n_dims * sizeof *env->dimval);
-    env->n_dimval = ctx->n_dims;
+    env->dimval = xmalloc((size_t)ctx->dimtab->n_dims * sizeof *env->dimval);
+    env->n_dimval = ctx->dimtab->n_dims;
     int count = 0;
-    for (int i = 0; i < ctx->n_dims; i++)
-        count += dim_find(ctx, i) == i && ctx->dims[i].value == 0;
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
+        count += dim_find(ctx, i) == i && ctx->dimtab->dims[i].value == 0;
     int range = count > 6 ? count : 6;
     int *pool = xmalloc((size_t)range * sizeof *pool);
     for (int v = 0; v < range; v++)
@@ -116,8 +117,8 @@ void eval_random_dims(nd_evalenv *env, nd_rng *rng)
         pool[v] = pool[j];
         pool[j] = t;
     }
-    for (int i = 0, used = 0; i < ctx->n_dims; i++) {
-        int sym = dim_find(ctx, i) == i && ctx->dims[i].value == 0;
+    for (int i = 0, used = 0; i < ctx->dimtab->n_dims; i++) {
+        int sym = dim_find(ctx, i) == i && ctx->dimtab->dims[i].value == 0;
         env->dimval[i] = sym ? pool[used++] : 0;
     }
     free(pool);
@@ -218,16 +219,16 @@ static uint64_t temporaries(nd_evalenv *env, const nd_node *n, long *r, long *c)
  * a derivative or of an answer only.  Error path: one walk per binding. */
 static const nd_binding *binding_using(nd_ctx *ctx, const nd_node *n)
 {
-    unsigned char *mark = xmalloc(ctx->n_nodes);
+    unsigned char *mark = xmalloc(ctx->dag->n_nodes);
     const nd_binding *found = NULL;
-    for (int b = 0; b < ctx->n_binds && !found; b++) {
-        nd_node *v = ctx->binds[b].node;
+    for (int b = 0; b < ctx->scope->n_binds && !found; b++) {
+        nd_node *v = ctx->scope->binds[b].node;
         if (!v || v->id < n->id)
             continue;
-        memset(mark, 0, ctx->n_nodes);
+        memset(mark, 0, ctx->dag->n_nodes);
         expr_reach(ctx, &v, 1, mark);
         if (mark[n->id])
-            found = &ctx->binds[b];
+            found = &ctx->scope->binds[b];
     }
     free(mark);
     return found;
@@ -241,14 +242,14 @@ static int node_too_large(nd_evalenv *env, const nd_node *n, int temp, long rows
     nd_ctx *ctx = env->ctx;
     const nd_binding *b = binding_using(ctx, n);
     if (!b)
-        ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "a %ld x %ld intermediate matrix is " TOO_LARGE
                   " (the limit is %ld entries per matrix)", rows, cols, EVAL_MAX_ENTRIES);
     else if (b->node == n && !temp)
-        ctx_error(ctx, b->loc, "%s is %ld x %ld: " TOO_LARGE
+        diag_error(ctx, b->loc, "%s is %ld x %ld: " TOO_LARGE
                   " (the limit is %ld entries per matrix)", b->name, rows, cols, EVAL_MAX_ENTRIES);
     else
-        ctx_error(ctx, b->loc, "evaluating %s needs a %ld x %ld matrix: " TOO_LARGE
+        diag_error(ctx, b->loc, "evaluating %s needs a %ld x %ld matrix: " TOO_LARGE
                   " (the limit is %ld entries per matrix)", b->name, rows, cols, EVAL_MAX_ENTRIES);
     return EV_TOOBIG;
 }
@@ -260,8 +261,8 @@ static int total_too_large(nd_evalenv *env, uint64_t total)
     int big = -1;
     uint64_t most = 0;
     long rows, cols;
-    for (int i = 0; i < ctx->n_vars; i++) {
-        uint64_t len = entries_of(env, ctx->vars[i].shape, &rows, &cols);
+    for (int i = 0; i < ctx->scope->n_vars; i++) {
+        uint64_t len = entries_of(env, ctx->scope->vars[i].shape, &rows, &cols);
         if (big < 0 || len > most) {
             big = i;
             most = len;
@@ -269,11 +270,11 @@ static int total_too_large(nd_evalenv *env, uint64_t total)
     }
     char what[128] = "";
     if (big >= 0) {
-        entries_of(env, ctx->vars[big].shape, &rows, &cols);
-        snprintf(what, sizeof what, "%s is %ld x %ld: ", ctx->vars[big].name, rows, cols);
+        entries_of(env, ctx->scope->vars[big].shape, &rows, &cols);
+        snprintf(what, sizeof what, "%s is %ld x %ld: ", ctx->scope->vars[big].name, rows, cols);
     }
     nd_loc none = { 0, 0, 0, 0, NULL };
-    ctx_error(ctx, big >= 0 ? ctx->vars[big].loc : none,
+    diag_error(ctx, big >= 0 ? ctx->scope->vars[big].loc : none,
               "%sa random instance would hold %llu matrix entries in all (values, "
               "temporaries and copies), " TOO_LARGE " (the limit is %ld entries in all "
               "at %ld bits)", what, (unsigned long long)total, eval_max_total(env->prec),
@@ -289,25 +290,25 @@ int eval_check_size(nd_evalenv *env, nd_node *const *roots, int n)
     nd_ctx *ctx = env->ctx;
     uint64_t total = 0, temp = 0;
     long rows, cols;
-    for (int i = 0; i < ctx->n_vars; i++) {
-        nd_var *v = &ctx->vars[i];
+    for (int i = 0; i < ctx->scope->n_vars; i++) {
+        nd_var *v = &ctx->scope->vars[i];
         uint64_t len = entries_of(env, v->shape, &rows, &cols);
         if (over_limit(rows, cols)) {
-            ctx_error(ctx, v->loc, "%s is %ld x %ld: " TOO_LARGE
+            diag_error(ctx, v->loc, "%s is %ld x %ld: " TOO_LARGE
                       " (the limit is %ld entries per matrix)", v->name, rows, cols,
                       EVAL_MAX_ENTRIES);
             return EV_TOOBIG;
         }
         total += 4 * len;
     }
-    unsigned char *mark = xmalloc(ctx->n_nodes);
-    memset(mark, 0, ctx->n_nodes);
+    unsigned char *mark = xmalloc(ctx->dag->n_nodes);
+    memset(mark, 0, ctx->dag->n_nodes);
     expr_reach(ctx, roots, n, mark);
     int st = EV_OK;
-    for (uint32_t id = 0; id < ctx->n_nodes && st == EV_OK; id++) {
+    for (uint32_t id = 0; id < ctx->dag->n_nodes && st == EV_OK; id++) {
         if (!mark[id])
             continue;
-        nd_node *node = ctx->nodes[id];
+        nd_node *node = ctx->dag->nodes[id];
         total += entries_of(env, node->shape, &rows, &cols);
         if (over_limit(rows, cols)) {
             st = node_too_large(env, node, 0, rows, cols);
@@ -396,14 +397,14 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt)
     ensure_capacity(env);
     clear_vars(env, env->nvars);
     eval_forget(env);
-    env->vars = xrealloc(env->vars, ((size_t)ctx->n_vars + 1) * sizeof *env->vars);
-    memset(env->vars, 0, ((size_t)ctx->n_vars + 1) * sizeof *env->vars);
-    env->nvars = ctx->n_vars;
+    env->vars = xrealloc(env->vars, ((size_t)ctx->scope->n_vars + 1) * sizeof *env->vars);
+    memset(env->vars, 0, ((size_t)ctx->scope->n_vars + 1) * sizeof *env->vars);
+    env->nvars = ctx->scope->n_vars;
     /* even attempts: values in [-s, s]; odd ones: positive; s shrinks */
     double scale = attempt < 8 ? 1.0 : attempt < 16 ? 0.5 : 0.2;
     double lo = attempt % 2 ? 0.1 * scale : -scale;
-    for (int i = 0; i < ctx->n_vars; i++) {
-        nd_var *v = &ctx->vars[i];
+    for (int i = 0; i < ctx->scope->n_vars; i++) {
+        nd_var *v = &ctx->scope->vars[i];
         nd_mat *m = &env->vars[i];
         mat_init(m, (int)eval_dim(env, v->shape.rows), (int)eval_dim(env, v->shape.cols),
                  env->prec);
@@ -431,7 +432,7 @@ void eval_forget(nd_evalenv *env)
 
 void eval_forget_dep(nd_evalenv *env, const unsigned char *dep)
 {
-    for (uint32_t i = 0; i < env->cap && i < env->ctx->n_nodes; i++)
+    for (uint32_t i = 0; i < env->cap && i < env->ctx->dag->n_nodes; i++)
         if (dep[i])
             env->have[i] = 0;
 }
@@ -501,12 +502,12 @@ int eval_node(nd_evalenv *env, nd_node *root)
     mark[root->id] = 1;
     for (uint32_t id = root->id + 1; id-- > 0;)
         if (mark[id] && !env->have[id])
-            for (uint32_t k = 0; k < ctx->nodes[id]->nkids; k++)
-                mark[ctx->nodes[id]->kid[k]->id] = 1;
+            for (uint32_t k = 0; k < ctx->dag->nodes[id]->nkids; k++)
+                mark[ctx->dag->nodes[id]->kid[k]->id] = 1;
     int st = EV_OK;
     for (uint32_t id = 0; id <= root->id && st == EV_OK; id++)
         if (mark[id] && !env->have[id]) {
-            st = eval_one(env, ctx->nodes[id]);
+            st = eval_one(env, ctx->dag->nodes[id]);
             env->have[id] = st == EV_OK;
         }
     free(mark);

@@ -111,15 +111,15 @@ static void table_insert(nd_node **tab, uint32_t cap, nd_node *n)
 
 static void table_grow(nd_ctx *ctx)
 {
-    uint32_t cap = ctx->hcap ? ctx->hcap * 2 : 1024;
+    uint32_t cap = ctx->dag->hcap ? ctx->dag->hcap * 2 : 1024;
     nd_node **tab = xmalloc(cap * sizeof *tab);
     memset(tab, 0, cap * sizeof *tab);
-    for (uint32_t i = 0; i < ctx->hcap; i++)
-        if (ctx->htab[i])
-            table_insert(tab, cap, ctx->htab[i]);
-    free(ctx->htab);
-    ctx->htab = tab;
-    ctx->hcap = cap;
+    for (uint32_t i = 0; i < ctx->dag->hcap; i++)
+        if (ctx->dag->htab[i])
+            table_insert(tab, cap, ctx->dag->htab[i]);
+    free(ctx->dag->htab);
+    ctx->dag->htab = tab;
+    ctx->dag->hcap = cap;
 }
 
 /* Leaves and operations whose value involves a dimension's size. */
@@ -131,17 +131,17 @@ static int depends_on_dims(enum nd_op op)
 /* Nodes from id `first` on are no longer found by construction: an
  * answer's first pass made them over dimensions that dims_restore
  * (elab.c) takes back, and the second pass must not meet them.  They stay
- * in ctx->nodes (ids are not reused, nothing dangles); the table is
+ * in ctx->dag->nodes (ids are not reused, nothing dangles); the table is
  * rebuilt without them. */
 void expr_unlist_from(nd_ctx *ctx, uint32_t first)
 {
-    if (first >= ctx->n_nodes)
+    if (first >= ctx->dag->n_nodes)
         return;
-    memset(ctx->htab, 0, ctx->hcap * sizeof *ctx->htab);
-    ctx->hcount = 0;
+    memset(ctx->dag->htab, 0, ctx->dag->hcap * sizeof *ctx->dag->htab);
+    ctx->dag->hcount = 0;
     for (uint32_t id = 0; id < first; id++) {
-        table_insert(ctx->htab, ctx->hcap, ctx->nodes[id]);
-        ctx->hcount++;
+        table_insert(ctx->dag->htab, ctx->dag->hcap, ctx->dag->nodes[id]);
+        ctx->dag->hcount++;
     }
 }
 
@@ -149,32 +149,32 @@ void expr_unlist_from(nd_ctx *ctx, uint32_t first)
 static nd_node *intern(nd_ctx *ctx, nd_node *cand)
 {
     cand->hash = node_hash(cand);
-    if (2 * (ctx->hcount + 1) > ctx->hcap)
+    if (2 * (ctx->dag->hcount + 1) > ctx->dag->hcap)
         table_grow(ctx);
-    uint32_t i = cand->hash & (ctx->hcap - 1);
-    for (; ctx->htab[i]; i = (i + 1) & (ctx->hcap - 1))
-        if (node_equal(ctx, ctx->htab[i], cand))
-            return ctx->htab[i];
+    uint32_t i = cand->hash & (ctx->dag->hcap - 1);
+    for (; ctx->dag->htab[i]; i = (i + 1) & (ctx->dag->hcap - 1))
+        if (node_equal(ctx, ctx->dag->htab[i], cand))
+            return ctx->dag->htab[i];
     nd_node *n = arena_alloc(ctx->arena, sizeof *n + cand->nkids * sizeof(nd_node *));
     memcpy(n, cand, sizeof *n + cand->nkids * sizeof(nd_node *));
     if (n->op == OP_CONST) {
         mpq_init(n->u.q);
         mpq_set(n->u.q, cand->u.q);
     }
-    n->id = ctx->n_nodes;
+    n->id = ctx->dag->n_nodes;
     unsigned flags = n->op == OP_VAR || n->op == OP_SYM ? 0
                      : depends_on_dims(n->op)             ? NF_CONSTANT
                                                           : NF_CONSTANT | NF_NUMERIC;
     for (uint32_t k = 0; k < n->nkids; k++)
         flags &= n->kid[k]->flags;      /* a property of every child */
     n->flags = (uint8_t)flags;
-    if (ctx->n_nodes == ctx->cap_nodes) {
-        ctx->cap_nodes = ctx->cap_nodes ? ctx->cap_nodes * 2 : 1024;
-        ctx->nodes = xrealloc(ctx->nodes, ctx->cap_nodes * sizeof *ctx->nodes);
+    if (ctx->dag->n_nodes == ctx->dag->cap_nodes) {
+        ctx->dag->cap_nodes = ctx->dag->cap_nodes ? ctx->dag->cap_nodes * 2 : 1024;
+        ctx->dag->nodes = xrealloc(ctx->dag->nodes, ctx->dag->cap_nodes * sizeof *ctx->dag->nodes);
     }
-    ctx->nodes[ctx->n_nodes++] = n;
-    ctx->htab[i] = n;
-    ctx->hcount++;
+    ctx->dag->nodes[ctx->dag->n_nodes++] = n;
+    ctx->dag->htab[i] = n;
+    ctx->dag->hcount++;
     return n;
 }
 
@@ -206,7 +206,7 @@ static void candidate_free(cand_buf *buf, nd_node *c)
 void nodelist_push(nd_nodelist *l, nd_node *x)
 {
     if (l->n == l->cap)     /* not a call per push: long products push a lot */
-        l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+        l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     l->v[l->n++] = x;
 }
 
@@ -239,10 +239,10 @@ nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q)
     return r;
 }
 
-nd_node *expr_var(nd_ctx *ctx, int var)
+nd_node *expr_var(nd_ctx *ctx, int var, nd_shape shape)
 {
     cand_buf buf;
-    nd_node *c = candidate(&buf, OP_VAR, ctx->vars[var].shape, 0);
+    nd_node *c = candidate(&buf, OP_VAR, shape, 0);
     c->u.var = var;
     nd_node *r = intern(ctx, c);
     candidate_free(&buf, c);
@@ -290,16 +290,62 @@ nd_node *expr_mpow(nd_ctx *ctx, nd_node *a, long k)
     return r;
 }
 
+void expr_init(nd_ctx *ctx)
+{
+    ctx->dag = xmalloc(sizeof *ctx->dag);
+    memset(ctx->dag, 0, sizeof *ctx->dag);
+}
+
 void expr_release(nd_ctx *ctx)
 {
-    for (uint32_t i = 0; i < ctx->n_nodes; i++)
-        if (ctx->nodes[i]->op == OP_CONST)
-            mpq_clear(ctx->nodes[i]->u.q);
-    free(ctx->nodes);
-    free(ctx->htab);
-    ctx->nodes = NULL;
-    ctx->htab = NULL;
-    ctx->n_nodes = ctx->hcount = ctx->hcap = 0;
+    nd_dag *g = ctx->dag;
+    if (!g)
+        return;
+    for (uint32_t i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i]->op == OP_CONST)
+            mpq_clear(g->nodes[i]->u.q);
+    free(g->nodes);
+    free(g->htab);
+    free(g->tr_memo);
+    free(g);
+    ctx->dag = NULL;
+}
+
+nd_node *expr_memo_get(nd_ctx *ctx, const nd_node *x)
+{
+    nd_dag *g = ctx->dag;
+    if (!g->tr_memo_on || x->id >= g->tr_cap)
+        return NULL;
+    return g->tr_memo[x->id];
+}
+
+void expr_memo_put(nd_ctx *ctx, const nd_node *x, nd_node *r)
+{
+    nd_dag *g = ctx->dag;
+    if (!g->tr_memo_on)
+        return;
+    if (x->id >= g->tr_cap) {
+        uint32_t cap = g->tr_cap ? g->tr_cap : 1024;
+        while (cap <= x->id)
+            cap *= 2;
+        g->tr_memo = xrealloc(g->tr_memo, cap * sizeof *g->tr_memo);
+        memset(g->tr_memo + g->tr_cap, 0, (cap - g->tr_cap) * sizeof *g->tr_memo);
+        g->tr_cap = cap;
+    }
+    g->tr_memo[x->id] = r;
+}
+
+void expr_memo_switch(nd_ctx *ctx, int on)
+{
+    nd_dag *g = ctx->dag;
+    g->tr_memo_on = on;
+    if (g->tr_cap)
+        memset(g->tr_memo, 0, g->tr_cap * sizeof *g->tr_memo);
+}
+
+int expr_memo_is_on(nd_ctx *ctx)
+{
+    return ctx->dag->tr_memo_on;
 }
 
 /* Leaves sort after compound nodes: a sum reads `W*x + b`, `x + 1`. */
@@ -470,14 +516,14 @@ void expr_reach(nd_ctx *ctx, nd_node *const *roots, int n, unsigned char *mark)
     }
     for (uint32_t id = top; id-- > 0;)
         if (mark[id])
-            for (uint32_t k = 0; k < ctx->nodes[id]->nkids; k++)
-                mark[ctx->nodes[id]->kid[k]->id] = 1;
+            for (uint32_t k = 0; k < ctx->dag->nodes[id]->nkids; k++)
+                mark[ctx->dag->nodes[id]->kid[k]->id] = 1;
 }
 
 void expr_depends(nd_ctx *ctx, const unsigned char *want, unsigned char *dep)
 {
-    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
-        nd_node *n = ctx->nodes[id];
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++) {
+        nd_node *n = ctx->dag->nodes[id];
         dep[id] = n->op == OP_VAR ? want[n->u.var] : 0;
         for (uint32_t k = 0; k < n->nkids && !dep[id]; k++)
             dep[id] = dep[n->kid[k]->id];
@@ -486,8 +532,8 @@ void expr_depends(nd_ctx *ctx, const unsigned char *want, unsigned char *dep)
 
 int expr_size(nd_ctx *ctx, nd_node *n)
 {
-    unsigned char *mark = xmalloc(ctx->n_nodes);
-    memset(mark, 0, ctx->n_nodes);
+    unsigned char *mark = xmalloc(ctx->dag->n_nodes);
+    memset(mark, 0, ctx->dag->n_nodes);
     expr_reach(ctx, &n, 1, mark);
     int count = 0;
     for (uint32_t i = 0; i <= n->id; i++)

@@ -4,15 +4,17 @@
  * (and payload) returns the same node, so equal subexpressions are one node
  * and pointer equality is structural equality.  A node's id is its creation
  * index; children are always created first, so increasing ids are a
- * topological order and bottom-up passes are loops over ctx->nodes.
+ * topological order and bottom-up passes are loops over ctx->dag->nodes.
  *
  * Nodes are immutable once made, apart from `flags` and `sorted`. */
 #ifndef ND_EXPR_H
 #define ND_EXPR_H
 
 #include <gmp.h>
+#include <stdint.h>
 
 #include "ctx.h"
+#include "shape.h"
 
 /* The operators, in the order of ops.def (ORDER OP): one list makes this
  * enum and the operator table, so that they cannot drift apart. */
@@ -42,7 +44,7 @@ enum nd_op {
 
 /* Which union field each op uses:
  *   OP_CONST  q      the exact value (a scalar)
- *   OP_VAR    var    index into ctx->vars
+ *   OP_VAR    var    index into ctx->scope->vars
  *   OP_DIMVAL dim    a dimension used as a number (`/N`)
  *   OP_EYE    dim    the identity of that size
  *   OP_SYM    name   an opaque symbol of the node's shape (--steps adjoints)
@@ -78,6 +80,29 @@ typedef struct nd_node {
     struct nd_node *kid[];
 } nd_node;
 
+/* The DAG of a run (the dag part of nd_ctx): expr.c alone changes it. */
+typedef struct nd_dag {
+    nd_node **nodes;            /* by id; ids are a topological order */
+    uint32_t n_nodes, cap_nodes;
+    nd_node **htab;             /* hash-consing table */
+    uint32_t hcap, hcount;
+    /* mk_transpose's memo by node id, kept while tr_memo_on (a pass in which
+     * no node's flags and no dimension change: see mk_memo_transposes) */
+    nd_node **tr_memo;
+    uint32_t tr_cap;
+    int tr_memo_on;
+} nd_dag;
+
+void expr_init(nd_ctx *ctx);
+void expr_release(nd_ctx *ctx);     /* clears the GMP numbers; for run_free */
+
+/* The transpose memo: the remembered transpose of x (NULL when the memo is
+ * off or x has none yet), remembering one, switching it on (cleared) or off. */
+nd_node *expr_memo_get(nd_ctx *ctx, const nd_node *x);
+void expr_memo_put(nd_ctx *ctx, const nd_node *x, nd_node *r);
+void expr_memo_switch(nd_ctx *ctx, int on);
+int expr_memo_is_on(nd_ctx *ctx);
+
 /* A growable list of nodes on the heap: a pass's scratch (the terms of a
  * sum being built in mk.c, the contributions to an adjoint in derive.c). */
 typedef struct nd_nodelist {
@@ -94,13 +119,11 @@ void expr_unlist_from(nd_ctx *ctx, uint32_t first);
 nd_node *expr_node(nd_ctx *ctx, enum nd_op op, nd_shape shape,
                    nd_node *const *kids, int n);
 nd_node *expr_const(nd_ctx *ctx, mpq_srcptr q);
-nd_node *expr_var(nd_ctx *ctx, int var);
+nd_node *expr_var(nd_ctx *ctx, int var, nd_shape shape);
 nd_node *expr_dimval(nd_ctx *ctx, nd_dim d);
 nd_node *expr_eye(nd_ctx *ctx, nd_dim d);
 nd_node *expr_sym(nd_ctx *ctx, const char *name, nd_shape shape);
 nd_node *expr_mpow(nd_ctx *ctx, nd_node *a, long k);
-
-void expr_release(nd_ctx *ctx);     /* clears the GMP numbers; for ctx_free */
 
 /* A total order: compound nodes before variables before constants, then by
  * structure; used to sort the operands of commutative operators. */

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "nnderive.h"
+#include "scope.h"
 #include "shape.h"
 
 /* ---- the program's names for the LaTeX reader ---- */
@@ -17,17 +18,17 @@
 void grade_names(nd_ctx *ctx, const char *objective, nd_arena *arena, lr_names *out)
 {
     memset(out, 0, sizeof *out);
-    lr_name *v = arena_alloc(arena, ((size_t)ctx->sym_cap + 1) * sizeof *v);
+    lr_name *v = arena_alloc(arena, ((size_t)ctx->scope->sym_cap + 1) * sizeof *v);
     int n = 0;
-    for (int i = 0; i < ctx->sym_cap; i++) {
-        const struct nd_sym *s = &ctx->syms[i];
+    for (int i = 0; i < ctx->scope->sym_cap; i++) {
+        const struct nd_sym *s = &ctx->scope->syms[i];
         nd_shape shape = shape_scalar();
         if (!s->name)
             continue;
         if (s->kind == SYM_VAR)
-            shape = ctx->vars[s->index].shape;
-        else if (s->kind == SYM_BIND && ctx->binds[s->index].node)
-            shape = ctx->binds[s->index].node->shape;
+            shape = ctx->scope->vars[s->index].shape;
+        else if (s->kind == SYM_BIND && ctx->scope->binds[s->index].node)
+            shape = ctx->scope->binds[s->index].node->shape;
         else if (s->kind != SYM_DIM)
             continue;
         v[n].name = arena_strdup(arena, s->name);

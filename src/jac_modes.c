@@ -10,38 +10,39 @@
 #include "derive.h"
 #include "emit.h"
 #include "mk.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
 static const char *objective_name(nd_ctx *ctx, const nd_prog *prog)
 {
-    return ctx->binds[prog->objective].name;
+    return ctx->scope->binds[prog->objective].name;
 }
 
 /* What the kind needs of the objective and the variables; 2 after an
- * error (in ctx->diag), else 0. */
+ * error (in ctx->err->diag), else 0. */
 int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind)
 {
-    nd_binding *b = &ctx->binds[prog->objective];
+    nd_binding *b = &ctx->scope->binds[prog->objective];
     nd_shape s = b->node->shape;
     const char *flag = kind == JAC_HESSIAN ? "--hessian" : "--jacobian";
     if (kind == JAC_HESSIAN && !shape_is_scalar(ctx, s)) {
-        ctx_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a Hessian needs a "
+        diag_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a Hessian needs a "
                                "scalar objective (--jacobian differentiates a vector)",
                   b->name, shape_str(ctx, s));
         return 2;
     }
     if (!dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols)) {
-        ctx_error(ctx, b->loc, "the objective '%s' is %s, a matrix: --jacobian needs a vector "
+        diag_error(ctx, b->loc, "the objective '%s' is %s, a matrix: --jacobian needs a vector "
                                "or a scalar (a matrix through vec is not supported yet)",
                   b->name, shape_str(ctx, s));
         return 2;
     }
     for (int i = 0; i < prog->n_wrt; i++) {
-        nd_var *v = &ctx->vars[prog->wrt[i]];
+        nd_var *v = &ctx->scope->vars[prog->wrt[i]];
         if (jac_var_ok(ctx, prog->wrt[i]))
             continue;
-        ctx_error(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a column vector "
+        diag_error(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a column vector "
                                "or a scalar (a matrix through vec and kron is not supported "
                                "yet)",
                   v->name, shape_str(ctx, v->shape), flag);
@@ -54,13 +55,13 @@ int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind)
 static void label(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int i, int j,
                   strbuf *out)
 {
-    const char *f = objective_name(ctx, prog), *x = ctx->vars[prog->wrt[i]].name;
+    const char *f = objective_name(ctx, prog), *x = ctx->scope->vars[prog->wrt[i]].name;
     if (kind == JAC_JACOBIAN)
         sb_printf(out, "d%s/d%s", f, x);
     else if (i == j)
         sb_printf(out, "d2%s/d%s2", f, x);
     else
-        sb_printf(out, "d2%s/d%s d%s", f, x, ctx->vars[prog->wrt[j]].name);
+        sb_printf(out, "d2%s/d%s d%s", f, x, ctx->scope->vars[prog->wrt[j]].name);
 }
 
 void jac_blocks_free(jac_blocks *b)
@@ -77,7 +78,7 @@ void jac_blocks_free(jac_blocks *b)
 static void add_block(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b,
                       int i, int j)
 {
-    nd_node *f = ctx->binds[prog->objective].node;    /* first: it may raise */
+    nd_node *f = ctx->scope->binds[prog->objective].node;    /* first: it may raise */
     nd_node *e = kind == JAC_JACOBIAN ? jac_derive(ctx, f, prog->wrt[i])
                                       : jac_hessian(ctx, f, prog->wrt[i], prog->wrt[j]);
     strbuf l;
@@ -103,7 +104,7 @@ int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_bl
     b->row = xmalloc(((size_t)cap + 1) * sizeof *b->row);
     b->col = xmalloc(((size_t)cap + 1) * sizeof *b->col);
     volatile int st = 2;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
         for (int i = 0; i < k; i++)
             for (int j = kind == JAC_HESSIAN ? i : k - 1; j < k; j++)
                 add_block(ctx, prog, kind, b, i, kind == JAC_HESSIAN ? j : i);
@@ -112,7 +113,7 @@ int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_bl
         emit_simplify_all(ctx, b->expr, b->n);
         st = 0;
     }
-    CTX_END_TRY(ctx, jb);
+    DIAG_END_TRY(ctx, jb);
     if (st)
         jac_blocks_free(b);
     return st;
@@ -153,9 +154,9 @@ int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominat
 
 static nd_node *weights(nd_ctx *ctx, nd_node *v)
 {
-    int w = ctx_add_var(ctx, "(random weights)", (nd_loc){ 0, 0, 0, 0, NULL },
+    int w = scope_add_var(ctx, "(random weights)", (nd_loc){ 0, 0, 0, 0, NULL },
                         shape_make(v->shape.rows, DIM_ONE), 1, AS_NONE);
-    return ctx->vars[w].node;
+    return ctx->scope->vars[w].node;
 }
 
 /* The entries of the vector v as a column. */
@@ -177,7 +178,7 @@ static int make_jobs(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const
                      verify_job *jobs)
 {
     int nj = 0;
-    nd_node *f = ctx->binds[prog->objective].node, *wf = NULL, *w = NULL;
+    nd_node *f = ctx->scope->binds[prog->objective].node, *wf = NULL, *w = NULL;
     if (kind == JAC_JACOBIAN) {
         f = as_column(ctx, f);
         w = weights(ctx, f);

@@ -17,6 +17,7 @@
 #include "derive.h"
 #include "mk.h"
 #include "ops.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
@@ -43,7 +44,7 @@ typedef struct jac_row {
 /* ---- bookkeeping ---- */
 
 /* Room for n nodes, in the arena: an unsupported operator unwinds past
- * the rules (ctx_fail), and what they hold goes with the ctx. */
+ * the rules (diag_fail), and what they hold goes with the ctx. */
 static nd_node **temp(nd_ctx *ctx, size_t n)
 {
     return arena_alloc(ctx->arena, (n + 1) * sizeof(nd_node *));
@@ -55,21 +56,21 @@ static int depends(jac *J, const nd_node *n)
 {
     nd_ctx *ctx = J->ctx;
     if (n->id >= J->n_dep) {
-        J->dep = xrealloc(J->dep, ctx->n_nodes);
-        for (uint32_t id = J->n_dep; id < ctx->n_nodes; id++) {
-            nd_node *k = ctx->nodes[id];
+        J->dep = xrealloc(J->dep, ctx->dag->n_nodes);
+        for (uint32_t id = J->n_dep; id < ctx->dag->n_nodes; id++) {
+            nd_node *k = ctx->dag->nodes[id];
             J->dep[id] = k == J->x;
             for (uint32_t i = 0; i < k->nkids && !J->dep[id]; i++)
                 J->dep[id] = J->dep[k->kid[i]->id];
         }
-        J->n_dep = ctx->n_nodes;
+        J->n_dep = ctx->dag->n_nodes;
     }
     return J->dep[n->id];
 }
 
 _Noreturn static void unsupported(jac *J, const nd_node *n, const char *where)
 {
-    ctx_fail(J->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_fail(J->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
              "the Jacobian of '%s'%s is not supported yet", ops_table[n->op].name, where);
 }
 
@@ -626,7 +627,7 @@ static nd_node *jac_of(jac *J, nd_node *u)
     else
         unsupported(J, u, "");
     if (u->id >= J->n_memo) {
-        uint32_t n = ctx->n_nodes;
+        uint32_t n = ctx->dag->n_nodes;
         J->memo = xrealloc(J->memo, n * sizeof *J->memo);
         memset(J->memo + J->n_memo, 0, (n - J->n_memo) * sizeof *J->memo);
         J->n_memo = n;
@@ -720,32 +721,32 @@ int jac_has_rule(int op)
 
 int jac_var_ok(nd_ctx *ctx, int var)
 {
-    return dim_is_one(ctx, ctx->vars[var].shape.cols);
+    return dim_is_one(ctx, ctx->scope->vars[var].shape.cols);
 }
 
 nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
 {
     jac *J = xmalloc(sizeof *J);   /* on the heap: it outlives a longjmp */
-    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->vars[var].node };
+    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->scope->vars[var].node };
     nd_node *volatile got = NULL;
     volatile int failed = 1;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
         got = jac_of(J, f);
         failed = 0;
     }
-    CTX_END_TRY(ctx, jb);
+    DIAG_END_TRY(ctx, jb);
     free(J->dep);
     free(J->memo);
     free(J);
     if (failed)
-        ctx_throw(ctx);     /* the message is made: on to the caller's landing */
+        diag_throw(ctx);     /* the message is made: on to the caller's landing */
     nd_node *r = got;
     if (r) {
         jac_tidy(ctx, &r, 1);
         return r;
     }
     nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
-    return mk_zero(ctx, shape_make(rows, ctx->vars[var].shape.rows));
+    return mk_zero(ctx, shape_make(rows, ctx->scope->vars[var].shape.rows));
 }
 
 nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj)

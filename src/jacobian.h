@@ -10,7 +10,7 @@
  * ("the Jacobian of 'OP' ... is not supported yet"), never a wrong answer.
  * The Hessian of a scalar f is the Jacobian of its gradient.
  *
- * Both raise through ctx_fail (ctx.h) on what they cannot do; the results
+ * Both raise through diag_fail (diag.h) on what they cannot do; the results
  * are not simplified beyond the smart constructors (emit_simplify_all). */
 #ifndef ND_JACOBIAN_H
 #define ND_JACOBIAN_H
@@ -43,7 +43,7 @@ int jac_var_ok(nd_ctx *ctx, int var);
 
 /* What the kind needs of the program's objective (a vector or a scalar for
  * the Jacobian, a scalar for the Hessian) and variables (columns or
- * scalars): 0, or 2 after an error at its place (in ctx->diag). */
+ * scalars): 0, or 2 after an error at its place (in ctx->err->diag). */
 int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind);
 
 /* The blocks of the output, simplified: the Jacobian w.r.t. each variable
@@ -57,7 +57,7 @@ typedef struct jac_blocks {
     int transposed;         /* denominator layout (jac_transpose_blocks) */
 } jac_blocks;
 
-/* 0, or 2 after an error (in ctx->diag; b is then empty). */
+/* 0, or 2 after an error (in ctx->err->diag; b is then empty). */
 int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b);
 void jac_blocks_free(jac_blocks *b);
 /* The other layout, J[j, i] = d f_i / d x_j (denominator, the gradient's:

@@ -58,7 +58,7 @@ int lr_translate(nd_arena *arena, const nd_source *src, enum lr_mode mode,
                  char **err_msg);
 
 /* --names 'delta2=dL/dz2,e=dL/dz1': appends the pairs (arena strings) to
- * from/to (grown with ctx_grow-like realloc; *n counts them).  Returns 0, or
+ * from/to (grown with xgrow-like realloc; *n counts them).  Returns 0, or
  * 2 with a message in *err (malloc'd). */
 int lr_parse_names(nd_arena *arena, const char *spec, const char ***from, const char ***to,
                    int *n, char **err);

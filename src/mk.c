@@ -6,6 +6,7 @@
 
 #include "num.h"
 #include "ops.h"
+#include "scope.h"
 #include "shape.h"
 #include "sort.h"
 
@@ -88,7 +89,7 @@ typedef struct termlist {
 
 static void tl_push(termlist *l, nd_node *body, const mpq_t coef)
 {
-    l->v = ctx_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     l->v[l->n].body = body;
     mpq_init(l->v[l->n].coef);
     mpq_set(l->v[l->n].coef, coef);
@@ -938,7 +939,7 @@ nd_node *mk_pow(nd_ctx *ctx, nd_node *x, nd_node *p)
         return mk_ones(ctx, x->shape);
     if (expr_is_const_val(p, 1))
         return x;
-    if (x->op == OP_VAR && ctx->vars[x->u.var].assume == AS_MASK && const_int(p, &k) &&
+    if (x->op == OP_VAR && ctx->scope->vars[x->u.var].assume == AS_MASK && const_int(p, &k) &&
         k > 0)      /* a mask's entries are 0 or 1: M.*M = M.^2 = M */
         return x;
     if (x->op == OP_CONST && const_int(p, &k)) {
@@ -1013,28 +1014,19 @@ static nd_node *transpose_of(nd_ctx *ctx, nd_node *x);
 
 nd_node *mk_transpose(nd_ctx *ctx, nd_node *x)
 {
-    if (!ctx->tr_memo_on)
+    if (!expr_memo_is_on(ctx))
         return transpose_of(ctx, x);
-    if (x->id < ctx->tr_cap && ctx->tr_memo[x->id])
-        return ctx->tr_memo[x->id];
-    nd_node *r = transpose_of(ctx, x);
-    if (x->id >= ctx->tr_cap) {
-        uint32_t cap = ctx->tr_cap ? ctx->tr_cap : 1024;
-        while (cap <= x->id)
-            cap *= 2;
-        ctx->tr_memo = xrealloc(ctx->tr_memo, cap * sizeof *ctx->tr_memo);
-        memset(ctx->tr_memo + ctx->tr_cap, 0, (cap - ctx->tr_cap) * sizeof *ctx->tr_memo);
-        ctx->tr_cap = cap;
-    }
-    ctx->tr_memo[x->id] = r;
+    nd_node *r = expr_memo_get(ctx, x);
+    if (r)
+        return r;
+    r = transpose_of(ctx, x);
+    expr_memo_put(ctx, x, r);
     return r;
 }
 
 void mk_memo_transposes(nd_ctx *ctx, int on)
 {
-    ctx->tr_memo_on = on;
-    if (ctx->tr_cap)
-        memset(ctx->tr_memo, 0, ctx->tr_cap * sizeof *ctx->tr_memo);
+    expr_memo_switch(ctx, on);
 }
 
 /* (x)' by x's row of the table: a matrix that is always symmetric is its
@@ -1088,8 +1080,8 @@ static int columns_sum_to_one(nd_ctx *ctx, const nd_node *x)
 {
     if (x->op == OP_SOFTMAX)    /* whatever it is of */
         return 1;
-    return x->op == OP_VAR && (ctx->vars[x->u.var].assume == AS_SIMPLEX ||
-                               ctx->vars[x->u.var].assume == AS_ONEHOT);
+    return x->op == OP_VAR && (ctx->scope->vars[x->u.var].assume == AS_SIMPLEX ||
+                               ctx->scope->vars[x->u.var].assume == AS_ONEHOT);
 }
 
 nd_node *mk_colsum(nd_ctx *ctx, nd_node *x)

@@ -32,7 +32,7 @@ typedef struct call_site {
     nd_loc loc;                 /* the whole call */
     int nargs;
     nd_node **args;
-    const nd_loc *arg_locs;     /* ctx_text(ctx, arg_locs[i]) for messages */
+    const nd_loc *arg_locs;     /* diag_text(ctx, arg_locs[i]) for messages */
 } call_site;
 
 /* Which union field of a leaf the node uses (expr.h). */
@@ -64,7 +64,7 @@ typedef struct nd_opinfo {
     enum op_class cls;
     int nargs;                  /* arguments of the function form */
     /* Elaboration of a call: checks the arguments (unifying dimensions,
-     * failing through ctx_fail at the call) and builds the node.  NULL: the
+     * failing through diag_fail at the call) and builds the node.  NULL: the
      * generic one (any shape for OPC_ELEM/OPC_REDUCE, then mk_call). */
     nd_node *(*build)(nd_ctx *ctx, enum nd_op op, const call_site *cs);
     /* Result shape from the children (already checked). */

@@ -310,8 +310,8 @@ BUILD(op_elem2_build)
         y = mk_bcast(ctx, y, x->shape);
     else if (!shape_unify(ctx, x->shape, y->shape))
         shape_fail(ctx, cs->loc, "shape mismatch in '%s': %s is %s, %s is %s", cs->name,
-                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape),
-                   ctx_text(ctx, cs->arg_locs[1]), shape_str(ctx, y->shape));
+                   diag_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape),
+                   diag_text(ctx, cs->arg_locs[1]), shape_str(ctx, y->shape));
     nd_node *k[2] = { x, y };
     return mk_call(ctx, op, k, 2);
 }

@@ -48,7 +48,7 @@ BUILD(op_diag_build)
         return mk_fn(ctx, OP_DIAGM, x);
     if (!dim_unify(ctx, x->shape.rows, x->shape.cols))
         shape_fail(ctx, cs->loc, "'diag' needs a vector or a square matrix: %s is %s",
-                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape));
+                   diag_text(ctx, cs->arg_locs[0]), shape_str(ctx, x->shape));
     return mk_fn(ctx, OP_DIAGV, x);
 }
 

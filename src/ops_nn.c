@@ -110,7 +110,7 @@ BUILD(op_crossentropy_build)
     if (!shape_unify(ctx, z->shape, y->shape))
         shape_fail(ctx, cs->loc,
                    "shape mismatch in 'crossentropy': %s is %s, %s is %s",
-                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, z->shape), ctx_text(ctx, cs->arg_locs[1]),
+                   diag_text(ctx, cs->arg_locs[0]), shape_str(ctx, z->shape), diag_text(ctx, cs->arg_locs[1]),
                    shape_str(ctx, y->shape));
     return mk_call(ctx, op, cs->args, cs->nargs);
 }

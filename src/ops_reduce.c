@@ -15,7 +15,7 @@ BUILD(op_square_build)
     nd_node *a = cs->args[0];
     if (!dim_unify(ctx, a->shape.rows, a->shape.cols))
         shape_fail(ctx, cs->loc, "'%s' needs a square matrix: %s is %s", cs->name,
-                   ctx_text(ctx, cs->arg_locs[0]), shape_str(ctx, a->shape));
+                   diag_text(ctx, cs->arg_locs[0]), shape_str(ctx, a->shape));
     return mk_call(ctx, op, cs->args, cs->nargs);
 }
 
@@ -345,9 +345,9 @@ static int axis_of(nd_ctx *ctx, const call_site *cs)
         return 1;
     if (expr_is_const_val(k, 2))
         return 2;
-    ctx_fail(ctx, cs->arg_locs[1],
+    diag_fail(ctx, cs->arg_locs[1],
              "the axis of '%s' is 1 (down each column) or 2 (across each row), not '%s'",
-             cs->name, ctx_text(ctx, cs->arg_locs[1]));
+             cs->name, diag_text(ctx, cs->arg_locs[1]));
 }
 
 /* The sums down the columns (k = 1, a row) or across the rows (k = 2, a

@@ -4,6 +4,8 @@
 #define ND_PARSE_H
 
 #include "ast.h"
+#include "ctx.h"
+#include "diag.h"
 #include "strbuf.h"
 
 enum parse_mode {
@@ -33,17 +35,15 @@ typedef struct parse_state {
     int failed;
     int too_deep;               /* first expression nested past AST_MAX_DEPTH */
     nd_loc too_deep_loc;
-    strbuf *diag;               /* formatted messages */
-    nd_loc err_loc;
-    char *err_msg;              /* the first error (malloc'd) */
+    nd_ctx *ctx;                /* where errors go (diag.h), as every pass's do */
 } parse_state;
 
-/* Parses src.  On success returns 0 and fills *prog (PARSE_PROGRAM,
- * PARSE_GRADS) or *expr (PARSE_EXPR), which the caller then owns.  On error
- * returns 1, owns nothing, and has appended the message to diag; *err_loc
- * and *err_msg (malloc'd, may be NULL) describe the first error. */
-int parse_source(const nd_source *src, enum parse_mode mode, ast_program *prog,
-                 ast **expr, strbuf *diag, nd_loc *err_loc, char **err_msg);
+/* Parses src and fills *prog (PARSE_PROGRAM, PARSE_GRADS) or *expr
+ * (PARSE_EXPR), which the caller then owns.  A syntax error is reported
+ * through ctx with its position, like any other input error, and raised
+ * (diag_throw, so the call is inside a DIAG_TRY); nothing is left to free. */
+void parse_source(nd_ctx *ctx, const nd_source *src, enum parse_mode mode, ast_program *prog,
+                  ast **expr);
 
 /* Called by the grammar's actions and the lexer. */
 void parse_error(parse_state *ps, nd_loc loc, const char *msg);

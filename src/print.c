@@ -14,6 +14,7 @@
 #include "mk.h"
 #include "num.h"
 #include "ops.h"
+#include "scope.h"
 #include "shape.h"
 
 /* Precedence levels of printed forms, loosest first (the grammar's). */
@@ -33,11 +34,11 @@ void printer_init(printer *p, nd_ctx *ctx, strbuf *out)
     memset(p, 0, sizeof *p);
     p->ctx = ctx;
     p->out = out;
-    grow_names(p, ctx->n_nodes + 1);
-    for (int b = 0; b < ctx->n_binds; b++) {
-        nd_node *n = ctx->binds[b].node;
+    grow_names(p, ctx->dag->n_nodes + 1);
+    for (int b = 0; b < ctx->scope->n_binds; b++) {
+        nd_node *n = ctx->scope->binds[b].node;
         if (n && (n->flags & NF_NAMED) && !p->names[n->id])
-            p->names[n->id] = ctx->binds[b].name;
+            p->names[n->id] = ctx->scope->binds[b].name;
     }
 }
 
@@ -742,7 +743,7 @@ static int latex_subscriptable(printer *p, const nd_node *x)
 {
     const char *name = printer_name_of(p, x);
     if (!name && x->op == OP_VAR)
-        name = p->ctx->vars[x->u.var].name;
+        name = p->ctx->scope->vars[x->u.var].name;
     if (!name)
         return x->op == OP_EYE;
     strbuf b;
@@ -809,13 +810,13 @@ static void print_node(printer *p, const nd_node *n)
     const char *name = printer_name_of(p, n);
     if (name) {
         if (p->hits)
-            nodelist_push(p->hits, p->ctx->nodes[n->id]);
+            nodelist_push(p->hits, p->ctx->dag->nodes[n->id]);
         put_name(p, name);
         return;
     }
     switch ((enum nd_op)n->op) {
     case OP_CONST: print_const(p, n->u.q); break;
-    case OP_VAR: put_name(p, ctx->vars[n->u.var].name); break;
+    case OP_VAR: put_name(p, ctx->scope->vars[n->u.var].name); break;
     case OP_SYM: put_name(p, n->u.name); break;
     case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
     case OP_PI: put(p, "pi", "\\pi"); break;

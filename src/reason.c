@@ -15,6 +15,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
@@ -129,7 +130,7 @@ typedef struct R {
 
 static int spent(const R *r)
 {
-    return r->ctx->n_nodes > r->node_limit;
+    return r->ctx->dag->n_nodes > r->node_limit;
 }
 
 /* The text of subexpression a (an arena copy). */
@@ -320,7 +321,7 @@ static const char *dimension_ratio(R *r, mpfr_t *k)
 {
     nd_ctx *ctx = r->ctx;
     nd_dim dims[32];
-    int nd = dim_abi_order(ctx, dims, 32);
+    int nd = scope_abi_dims(ctx, dims, 32);
     mpfr_t *t = xmalloc((size_t)r->cmp.n * sizeof *t);
     for (int i = 0; i < r->cmp.n; i++)
         mpfr_init2(t[i], r->cmp.prec);
@@ -468,13 +469,13 @@ static int repair_names(R *r, const char **names, int max)
 {
     nd_ctx *ctx = r->ctx;
     int n = 0;
-    for (int i = 0; i < ctx->n_vars && n < max; i++)
-        if (ctx->vars[i].origin < 0 && !shape_is_scalar(ctx, ctx->vars[i].shape))
-            names[n++] = ctx->vars[i].name;
-    for (int i = 0; i < ctx->n_binds && n < max; i++)
-        if (ctx->binds[i].node && !shape_is_scalar(ctx, ctx->binds[i].node->shape) &&
-            !strchr(ctx->binds[i].name, '/') && ctx->binds[i].loc.src == ctx->src)
-            names[n++] = ctx->binds[i].name;
+    for (int i = 0; i < ctx->scope->n_vars && n < max; i++)
+        if (ctx->scope->vars[i].origin < 0 && !shape_is_scalar(ctx, ctx->scope->vars[i].shape))
+            names[n++] = ctx->scope->vars[i].name;
+    for (int i = 0; i < ctx->scope->n_binds && n < max; i++)
+        if (ctx->scope->binds[i].node && !shape_is_scalar(ctx, ctx->scope->binds[i].node->shape) &&
+            !strchr(ctx->scope->binds[i].name, '/') && ctx->scope->binds[i].loc.src == ctx->src)
+            names[n++] = ctx->scope->binds[i].name;
     return n;
 }
 
@@ -604,8 +605,8 @@ static int assumption(R *r, enum nd_assume as)
 {
     nd_ctx *ctx = r->ctx;
     nd_node *roots[2] = { r->in->expect, comparable(r, r->in->answer) };
-    for (int v = 0; v < ctx->n_vars; v++) {
-        nd_var *var = &ctx->vars[v];
+    for (int v = 0; v < ctx->scope->n_vars; v++) {
+        nd_var *var = &ctx->scope->vars[v];
         if (var->origin >= 0 || var->assume != AS_NONE || shape_is_scalar(ctx, var->shape))
             continue;
         if (as == AS_SYMMETRIC && !shape_is_square(ctx, var->shape))
@@ -690,14 +691,14 @@ static int activations(R *r, nd_node **out, int max)
     const reason_in *in = r->in;
     nd_ctx *ctx = r->ctx;
     uint32_t top = in->objective->id + 1;
-    unsigned char *mark = xmalloc(top), *dep = xmalloc(ctx->n_nodes);
+    unsigned char *mark = xmalloc(top), *dep = xmalloc(ctx->dag->n_nodes);
     memset(mark, 0, top);
     expr_reach(ctx, &in->objective, 1, mark);
     expr_depends(ctx, in->want, dep);
     int n = 0;
     for (uint32_t id = top; id-- > 0 && n < max;)
-        if (mark[id] && dep[id] && is_activation(ctx->nodes[id]))
-            out[n++] = ctx->nodes[id];
+        if (mark[id] && dep[id] && is_activation(ctx->dag->nodes[id]))
+            out[n++] = ctx->dag->nodes[id];
     free(mark);
     free(dep);
     return n;
@@ -954,12 +955,12 @@ static int find_name(R *r, const ast **at, const char **with, char **fixed)
     nd_ctx *ctx = r->ctx;
     const char *names[64];
     int n = 0, tried = 0;
-    for (int v = 0; v < ctx->n_vars && n < 64; v++)
-        if (ctx->vars[v].origin < 0)
-            names[n++] = ctx->vars[v].name;
-    for (int b = 0; b < ctx->n_binds && n < 64; b++)
-        if (ctx->binds[b].node && ctx->binds[b].loc.src == ctx->src)
-            names[n++] = ctx->binds[b].name;
+    for (int v = 0; v < ctx->scope->n_vars && n < 64; v++)
+        if (ctx->scope->vars[v].origin < 0)
+            names[n++] = ctx->scope->vars[v].name;
+    for (int b = 0; b < ctx->scope->n_binds && n < 64; b++)
+        if (ctx->scope->binds[b].node && ctx->scope->binds[b].loc.src == ctx->src)
+            names[n++] = ctx->scope->binds[b].name;
     for (int i = 0; i < r->n_sub && tried < 600; i++) {
         const ast *a = r->sub[i];
         if (a->kind != AST_NAME)
@@ -1176,14 +1177,14 @@ static void counterexample(R *r)
         return;
     strbuf *b = &r->out->text;
     nd_dim dims[32];
-    int nd = dim_abi_order(ctx, dims, 32);
+    int nd = scope_abi_dims(ctx, dims, 32);
     for (int d = 0; d < nd; d++)
         sb_printf(b, "%s %s = %ld", d ? "," : " at", dim_name(ctx, dims[d]), eval_dim(env, dims[d]));
     const char *sep = nd ? " and" : " at";
-    for (int v = 0; v < ctx->n_vars && v < 8; v++) {
-        if (ctx->vars[v].origin >= 0)
+    for (int v = 0; v < ctx->scope->n_vars && v < 8; v++) {
+        if (ctx->scope->vars[v].origin >= 0)
             continue;
-        sb_printf(b, "%s %s = ", sep, ctx->vars[v].name);
+        sb_printf(b, "%s %s = ", sep, ctx->scope->vars[v].name);
         put_matrix(b, &env->vars[v]);
         sep = ",";
     }
@@ -1209,7 +1210,7 @@ void reason_find(const reason_in *in, reason *out)
     r.in = in;
     r.ctx = in->ctx;
     r.out = out;
-    r.node_limit = r.ctx->n_nodes + REASON_NODE_BUDGET;
+    r.node_limit = r.ctx->dag->n_nodes + REASON_NODE_BUDGET;
     char *text = reason_answer_text(in->src, in->expr);
     r.text = text;
     r.base = start_of(in->src, in->expr->loc);

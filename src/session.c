@@ -21,6 +21,8 @@
 #include "jacobian.h"
 #include "latex.h"
 #include "parse.h"
+#include "run.h"
+#include "scope.h"
 #include "shape.h"
 #include "simplify.h"
 
@@ -61,23 +63,15 @@ static char *take(strbuf *b)
 static void front_end(nd_session *s, const nd_config *cfg)
 {
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_ctx *ctx = s->ctx;
-    if (parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        free(ctx->err_msg);
-        ctx->err_msg = msg;
-        ctx->err_loc = loc;
-        s->status = 2;
-        return;
-    }
     elab_opts eo = { .of = cfg ? cfg->of : NULL, .wrt = cfg ? cfg->wrt : NULL,
                      .n_wrt = cfg ? cfg->n_wrt : 0 };
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &s->src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, &eo, &s->prog);    /* takes the tree over first */
     }
-    CTX_END_TRY(ctx, jb);
-    if (ctx->err_kind != ERR_NONE)
+    DIAG_END_TRY(ctx, jb);
+    if (ctx->err->err_kind != ERR_NONE)
         s->status = 2;
 }
 
@@ -101,7 +95,7 @@ nd_session *nd_open(const char *name, const char *text, size_t len, const nd_con
         s->verify.points = cfg->points;
     if (cfg && cfg->precision > 0)
         s->verify.prec = cfg->precision;
-    s->ctx = ctx_new(&s->src);
+    s->ctx = run_new(&s->src);
     s->wrt_given = cfg && cfg->wrt;
     front_end(s, cfg);
     return s;
@@ -117,7 +111,7 @@ void nd_close(nd_session *s)
     free(s->grading);
     free(s->map_from);
     free(s->map_to);
-    ctx_free(s->ctx);
+    run_free(s->ctx);
     free(s->text);
     free(s->name);
     free(s);
@@ -130,19 +124,19 @@ int nd_status(const nd_session *s)
 
 const char *nd_diagnostics(const nd_session *s)
 {
-    return sb_str(&s->ctx->diag);
+    return sb_str(&s->ctx->err->diag);
 }
 
 int nd_first_error(const nd_session *s, nd_position *pos)
 {
     const nd_ctx *ctx = s->ctx;
-    if (!ctx->err_msg)
+    if (!ctx->err->err_msg)
         return 0;
-    nd_loc at = diag_origin(ctx->err_loc);     /* a LaTeX answer's: in the .tex file */
+    nd_loc at = diag_origin(ctx->err->err_loc);     /* a LaTeX answer's: in the .tex file */
     pos->file = at.src ? at.src->name : NULL;
     pos->line = at.src ? at.first_line : 0;
     pos->column = at.src ? at.first_column : 0;
-    pos->message = ctx->err_msg;
+    pos->message = ctx->err->err_msg;
     return 1;
 }
 
@@ -159,15 +153,15 @@ static int require_scalar(nd_session *s)
     nd_ctx *ctx = s->ctx;
     if (s->status)
         return s->status;
-    nd_binding *b = &ctx->binds[s->prog.objective];
+    nd_binding *b = &ctx->scope->binds[s->prog.objective];
     if (s->prog.n_wrt == 0) {
-        ctx_error(ctx, b->loc, "the objective '%s' depends on no variable: there is nothing "
+        diag_error(ctx, b->loc, "the objective '%s' depends on no variable: there is nothing "
                                "to differentiate", b->name);
         return fail(s);
     }
     if (shape_is_scalar(ctx, b->node->shape))
         return 0;
-    ctx_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a gradient needs a scalar "
+    diag_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a gradient needs a scalar "
                            "objective (--jacobian differentiates a vector)",
               b->name, shape_str(ctx, b->node->shape));
     return fail(s);
@@ -178,7 +172,7 @@ static nd_node **gradients(nd_session *s)
     if (!s->grads) {
         nd_ctx *ctx = s->ctx;
         s->grads = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *s->grads);
-        derive_gradients(ctx, ctx->binds[s->prog.objective].node, s->prog.wrt,
+        derive_gradients(ctx, ctx->scope->binds[s->prog.objective].node, s->prog.wrt,
                          s->prog.n_wrt, s->grads);
         emit_simplify_all(ctx, s->grads, s->prog.n_wrt);
     }
@@ -200,7 +194,7 @@ static int gradient_lines(nd_session *s, enum nd_format fmt, strbuf *out)
 /* --jacobian and --hessian in a mode that has no such output yet. */
 static int kind_unsupported(nd_session *s, const char *mode)
 {
-    ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s with %s is not supported yet", mode,
+    diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s with %s is not supported yet", mode,
               s->kind == JAC_HESSIAN ? "--hessian" : "--jacobian");
     return fail(s);
 }
@@ -233,7 +227,7 @@ static const char **wrt_names(nd_session *s)
 {
     const char **names = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *names);
     for (int i = 0; i < s->prog.n_wrt; i++)
-        names[i] = s->ctx->vars[s->prog.wrt[i]].name;
+        names[i] = s->ctx->scope->vars[s->prog.wrt[i]].name;
     return names;
 }
 
@@ -245,24 +239,20 @@ typedef int (*fresh_fn)(nd_ctx *ctx, const nd_prog *prog, void *arg);
 
 static int reelaborate(nd_session *s, const elab_opts *eo, fresh_fn fn, void *arg)
 {
-    nd_ctx *ctx = ctx_new(&s->src);
+    nd_ctx *ctx = run_new(&s->src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     volatile int st = 2;
-    if (!parse_source(&s->src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg)) {
-        CTX_TRY(ctx, jb) {
-            nd_prog prog;
-            elab_program(ctx, &tree, eo, &prog);
-            st = fn(ctx, &prog, arg);
-            prog_free(&prog);
-        }
-        CTX_END_TRY(ctx, jb);
+    DIAG_TRY(ctx, jb) {
+        nd_prog prog;
+        parse_source(ctx, &s->src, PARSE_PROGRAM, &tree, NULL);
+        elab_program(ctx, &tree, eo, &prog);
+        st = fn(ctx, &prog, arg);
+        prog_free(&prog);
     }
-    free(msg);
+    DIAG_END_TRY(ctx, jb);
     if (st)
-        sb_puts(&s->ctx->diag, sb_str(&ctx->diag));
-    ctx_free(ctx);
+        sb_puts(&s->ctx->err->diag, sb_str(&ctx->err->diag));
+    run_free(ctx);
     return st ? fail(s) : 0;
 }
 
@@ -285,7 +275,7 @@ static int paths_output(nd_session *s, int latex, strbuf *out)
     if (require_scalar(s))
         return s->status;
     paths_arg a = { wrt_names(s), s->prog.n_wrt, latex, out };
-    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .split = a.names,
+    elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .split = a.names,
                      .n_split = a.n };
     int st = reelaborate(s, &eo, paths_fn, &a);
     free(a.names);
@@ -337,57 +327,74 @@ typedef struct c_arg {
 
 /* --hessian: NAME_hvp after the Hessian, its plan built in the same ctx
  * once the Hessian's C is written (its inputs v_x are variables of their
- * own, which the Hessian's functions must not take). */
-static int generate_hvp(nd_ctx *ctx, const nd_prog *prog, c_arg *a, cg_plan *first,
-                        cg_part *parts, int dump)
+ * own, which the Hessian's functions must not take); raises on errors. */
+static void generate_hvp(nd_ctx *ctx, const nd_prog *prog, c_arg *a, cg_plan *plans,
+                         cg_part *parts, const char *name, int dump)
 {
-    strbuf name;
-    sb_init(&name);
-    sb_printf(&name, "%s_hvp", a->o->name);
-    cg_options o = { sb_str(&name), a->o->blas, a->o->colmajor, a->o->dims };
-    cg_plan plan;
-    int st = cg_plan_build_kind(&plan, ctx, prog, &o, CG_HVP, 0);
-    if (!st && dump)
-        cg_plan_dump(&plan, a->out);
-    else if (!st && !(st = cg_emit_part(&plan, &parts[1]))) {
-        cg_emit_file(first, parts, 2, a->header, a->out);
-        cg_part_free(&parts[1]);
+    cg_options o = { name, a->o->blas, a->o->colmajor, a->o->dims };
+    cg_plan_build_kind(&plans[1], ctx, prog, &o, CG_HVP, 0);
+    if (dump) {
+        cg_plan_dump(&plans[1], a->out);
+        return;
     }
-    cg_plan_free(&plan);
-    sb_free(&name);
-    return st;
+    cg_emit_part(&plans[1], &parts[1]);
+    cg_emit_file(&plans[0], parts, 2, a->header, a->out);
 }
 
-/* The plan and the C of a fresh elaboration; raises through ctx on errors. */
-static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
+/* The plan and the output of a fresh elaboration, raising on errors. */
+static void generate_raising(nd_ctx *ctx, const nd_prog *prog, c_arg *a, cg_plan *plans,
+                             cg_part *parts, const char *hvp_name)
 {
-    c_arg *a = arg;
-    cg_plan plan;
     static const enum cg_kind kinds[] = { [JAC_GRADIENT] = CG_GRADIENT,
                                           [JAC_JACOBIAN] = CG_JACOBIAN,
                                           [JAC_HESSIAN] = CG_HESSIAN };
     cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
-    if (a->gradients)   /* NumPy has one layout, and no BLAS to choose */
+    if (a->gradients) {     /* NumPy has one layout, and no BLAS to choose */
         o.blas = o.colmajor = 0;
-    int st = a->gradients ? cg_plan_build_for(&plan, ctx, prog, &o, "--numpy")
-                          : cg_plan_build_kind(&plan, ctx, prog, &o, kinds[a->kind], a->denominator);
+        cg_plan_build_for(&plans[0], ctx, prog, &o, "--numpy");
+    } else {
+        cg_plan_build_kind(&plans[0], ctx, prog, &o, kinds[a->kind], a->denominator);
+    }
     const char *env = getenv("ND_DUMP_PLAN");   /* a debug hook: the plan instead of C */
     int dump = env && *env && strcmp(env, "0");
-    cg_part parts[2];
-    if (!st && dump) {
-        cg_plan_dump(&plan, a->out);
+    if (dump) {
+        cg_plan_dump(&plans[0], a->out);
         if (a->kind == JAC_HESSIAN)
-            st = generate_hvp(ctx, prog, a, &plan, parts, 1);
-    } else if (!st && a->gradients) {
-        st = cg_numpy(&plan, a->program, a->gradients, a->out);
-    } else if (!st && a->kind != JAC_HESSIAN) {
-        st = cg_emit(&plan, a->header, a->out);
-    } else if (!st && !(st = cg_emit_part(&plan, &parts[0]))) {
-        st = generate_hvp(ctx, prog, a, &plan, parts, 0);
-        cg_part_free(&parts[0]);
+            generate_hvp(ctx, prog, a, plans, parts, hvp_name, 1);
+    } else if (a->gradients) {
+        cg_numpy(&plans[0], a->program, a->gradients, a->out);
+    } else if (a->kind != JAC_HESSIAN) {
+        cg_emit(&plans[0], a->header, a->out);
+    } else {
+        cg_emit_part(&plans[0], &parts[0]);
+        generate_hvp(ctx, prog, a, plans, parts, hvp_name, 0);
     }
-    cg_plan_free(&plan);
-    return st;
+}
+
+/* The plan and the C of a fresh elaboration: 0, or 2 when the planner or
+ * a writer raised an error (in ctx's messages); the plans freed either way. */
+static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
+{
+    c_arg *a = arg;
+    cg_plan plans[2];
+    cg_part parts[2];
+    memset(plans, 0, sizeof plans);
+    memset(parts, 0, sizeof parts);
+    strbuf hvp_name;
+    sb_init(&hvp_name);
+    sb_printf(&hvp_name, "%s_hvp", a->o->name);
+    volatile int done = 0;
+    DIAG_TRY(ctx, jb) {
+        generate_raising(ctx, prog, a, plans, parts, sb_str(&hvp_name));
+        done = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    for (int k = 0; k < 2; k++) {
+        cg_plan_free(&plans[k]);
+        cg_part_free(&parts[k]);
+    }
+    sb_free(&hvp_name);
+    return done ? 0 : 2;
 }
 
 /* --c and --header: on a fresh elaboration (column-major storage rewrites
@@ -402,14 +409,14 @@ static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy,
     nd_c_options o = c ? *c : (nd_c_options){ 0 };
     o.name = c_prefix(s, c, &prefix);
     if (!o.name) {
-        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--name %s: the prefix must be a C identifier (letters, digits, _)",
                   sb_str(&prefix));
         sb_free(&prefix);
         return fail(s);
     }
     const char **names = wrt_names(s);
-    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+    elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
     c_arg a = { &o, header, s->kind, s->denominator, out, s->src.text, NULL };
     strbuf text;
@@ -482,7 +489,7 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
             emit_explain(s->ctx, &s->prog, &b);
             break;
         default:
-            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown output format %d",
+            diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown output format %d",
                       (int)fmt);
             st = fail(s);
             break;
@@ -515,7 +522,7 @@ static int jac_verify_impl(nd_session *s, strbuf *out, double *worst)
     if (jac_require(s->ctx, &s->prog, s->kind))
         return fail(s);
     const char **names = wrt_names(s);
-    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+    elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
     jac_verify_arg a = { s, out, worst };
     *worst = 0;
@@ -539,7 +546,7 @@ static int verify_impl(nd_session *s, char **report, double *worst)
         nd_ctx *ctx = s->ctx;
         nd_node **g = gradients(s);
         verify_err *err = xmalloc(((size_t)s->prog.n_wrt + 1) * sizeof *err);
-        st = verify_gradients(ctx, ctx->binds[s->prog.objective].node, s->prog.wrt, g,
+        st = verify_gradients(ctx, ctx->scope->binds[s->prog.objective].node, s->prog.wrt, g,
                               s->prog.n_wrt, &s->verify, err);
         if (st != 2)
             emit_verify_report(ctx, &s->prog, err, &s->verify, st, &b);
@@ -573,9 +580,9 @@ static const nd_source *keep_source(nd_session *s, const char *name, const char 
 static checker *open_checker(nd_session *s)
 {
     const char **names = wrt_names(s);
-    elab_opts eo = { .of = s->ctx->binds[s->prog.objective].name, .wrt = names,
+    elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
-    checker *c = check_open(&s->src, &eo, &s->verify, &s->ctx->diag);
+    checker *c = check_open(&s->src, &eo, &s->verify, &s->ctx->err->diag);
     free(names);
     return c;
 }
@@ -587,7 +594,7 @@ static grade_env *grading(nd_session *s)
     if (!s->grading) {
         grade_env *g = xmalloc(sizeof *g);
         memset(g, 0, sizeof *g);
-        const char *of = s->ctx->binds[s->prog.objective].name;
+        const char *of = s->ctx->scope->binds[s->prog.objective].name;
         g->program = &s->src;
         s->grading_wrt = wrt_names(s);
         g->eo = (elab_opts){ .of = of, .wrt = s->grading_wrt, .n_wrt = s->prog.n_wrt };
@@ -606,14 +613,14 @@ static int grade_impl(nd_session *s, const char *name, const char *text, size_t 
                       strbuf *out)
 {
     if ((flags & ND_CHECK_GRADESCOPE) && (flags & (ND_CHECK_JSON | ND_CHECK_EXPRESSION))) {
-        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "the Gradescope format is for a file of answers, and it is JSON already");
         return fail(s);
     }
     enum grade_format fmt = flags & ND_CHECK_GRADESCOPE ? GRADE_GRADESCOPE
                             : flags & ND_CHECK_JSON ? GRADE_JSON : GRADE_TEXT;
     int st = grade_one(grading(s), name, text, len, (flags & ND_CHECK_LATEX) != 0,
-                       (flags & ND_CHECK_EXPRESSION) != 0, fmt, out, &s->ctx->diag, NULL);
+                       (flags & ND_CHECK_EXPRESSION) != 0, fmt, out, &s->ctx->err->diag, NULL);
     if (st == 2)
         s->status = 2;
     return st;
@@ -637,7 +644,7 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     sb_init(&b);
     int st = s->kind ? kind_check(s, flags) : require_scalar(s);
     if (!st && (flags & ND_CHECK_EXPRESSION) && s->prog.n_wrt != 1) {
-        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "--check compares the gradient w.r.t. one variable; the program has %d: "
                   "pick one with --wrt", s->prog.n_wrt);
         st = fail(s);
@@ -650,7 +657,7 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     checker *c = st ? NULL : open_checker(s);
     if (!st && !c)
         st = fail(s);
-    if (c && s->kind && check_set_kind(c, s->kind, s->denominator, &s->ctx->diag)) {
+    if (c && s->kind && check_set_kind(c, s->kind, s->denominator, &s->ctx->err->diag)) {
         check_close(c);
         c = NULL;
         st = fail(s);
@@ -658,8 +665,8 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     if (c) {
         const nd_source *src = keep_source(s, name, text, len);
         enum check_format fmt = flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT;
-        st = flags & ND_CHECK_EXPRESSION ? check_expression(c, src, fmt, &b, &s->ctx->diag)
-                                         : check_file(c, src, fmt, &b, &s->ctx->diag);
+        st = flags & ND_CHECK_EXPRESSION ? check_expression(c, src, fmt, &b, &s->ctx->err->diag)
+                                         : check_file(c, src, fmt, &b, &s->ctx->err->diag);
         if (st == 2)
             fail(s);
         check_close(c);
@@ -710,11 +717,11 @@ static void *deep_thread(void *arg)
 
 static int run_deep(deep_call *d)
 {
-    uint32_t nodes = d->s->ctx->n_nodes;
+    uint32_t nodes = d->s->ctx->dag->n_nodes;
     if (d->s->status || nodes < DEEP_NODES)
         return deep_body(d);
     if (nodes > MAX_NODES) {
-        ctx_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "the program is too large (%u expression nodes, the limit is %d)", nodes,
                   MAX_NODES);
         *d->out = xstrdup("");
@@ -728,7 +735,7 @@ static int run_deep(deep_call *d)
              pthread_create(&t, &attr, deep_thread, d) == 0;
     pthread_attr_destroy(&attr);
     if (!ok) {
-        ctx_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+        diag_error(d->s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "cannot reserve %zu MiB of stack for a program this deep", stack >> 20);
         *d->out = xstrdup("");
         return fail(d->s);
@@ -751,7 +758,7 @@ int nd_emit_file(nd_session *s, enum nd_format fmt, const nd_c_options *c, FILE 
         size_t len = strlen(text);
         if (fwrite(text, 1, len, f) != len || fflush(f) != 0) {
             /* the program is still good: the session stays usable */
-            ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "cannot write the output: %s",
+            diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "cannot write the output: %s",
                       strerror(errno));
             st = 2;
         }
@@ -800,7 +807,7 @@ static void default_vectors(nd_session *s)
     for (int want_col = 1; want_col >= 0; want_col--) {
         int n = 0;
         for (int i = 0; i < s->prog.n_wrt; i++) {
-            nd_shape sh = ctx->vars[s->prog.wrt[i]].shape;
+            nd_shape sh = ctx->scope->vars[s->prog.wrt[i]].shape;
             if (want_col ? shape_is_col(ctx, sh) : shape_is_scalar(ctx, sh))
                 s->prog.wrt[n++] = s->prog.wrt[i];
         }
@@ -817,7 +824,7 @@ int nd_set_derivative(nd_session *s, int kind)
     kind &= ~ND_DERIV_DENOMINATOR;
     if (kind < ND_DERIV_GRADIENT || kind > ND_DERIV_HESSIAN ||
         (denominator && kind == ND_DERIV_GRADIENT)) {
-        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown derivative kind %d", kind);
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "unknown derivative kind %d", kind);
         return 2;
     }
     s->denominator = denominator;
@@ -834,7 +841,7 @@ int nd_set_latex_names(nd_session *s, const char *spec)
 {
     char *err = NULL;
     if (lr_parse_names(s->ctx->arena, spec, &s->map_from, &s->map_to, &s->n_map, &err)) {
-        ctx_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s", err);
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s", err);
         free(err);
         return 2;
     }
@@ -850,7 +857,7 @@ int nd_set_rubric(nd_session *s, const char *name, const char *text, size_t len)
     grade_env *g = grading(s);
     g->rubric = NULL;
     g->n_rubric = 0;
-    if (grade_rubric(g, s->ctx->arena, keep_source(s, name, text, len), &s->ctx->diag))
+    if (grade_rubric(g, s->ctx->arena, keep_source(s, name, text, len), &s->ctx->err->diag))
         return fail(s);
     return 0;
 }
@@ -871,7 +878,7 @@ int nd_grade(nd_session *s, int n, const char *const *names, const char *const *
     sb_init(&c);
     int st = s->kind && !s->status ? kind_unsupported(s, "--grade") : require_scalar(s);
     if (!st) {
-        size_t stack = (size_t)s->ctx->n_nodes * STACK_PER_NODE;
+        size_t stack = (size_t)s->ctx->dag->n_nodes * STACK_PER_NODE;
         if (stack < ((size_t)16 << 20))
             stack = (size_t)16 << 20;
         st = grade_class(grading(s), n, names, texts, lens, errors, grading_jobs(), stack, &t,

@@ -3,33 +3,73 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static nd_dim dim_new(nd_ctx *ctx, long value, const char *name, int declared)
 {
-    int i = ctx->n_dims;
-    ctx->dims = ctx_grow(ctx->dims, &ctx->cap_dims, i + 1, sizeof *ctx->dims);
-    struct nd_dimrec *d = &ctx->dims[i];
+    int i = ctx->dimtab->n_dims;
+    ctx->dimtab->dims = xgrow(ctx->dimtab->dims, &ctx->dimtab->cap_dims, i + 1, sizeof *ctx->dimtab->dims);
+    struct nd_dimrec *d = &ctx->dimtab->dims[i];
     d->parent = i;
     d->value = value;
     d->name = name ? arena_strdup(ctx->arena, name) : NULL;
     d->named = name != NULL;
     d->declared = declared;
     d->order = i;
-    ctx->n_dims++;
+    ctx->dimtab->n_dims++;
     return i;
 }
 
 void dim_init(nd_ctx *ctx)
 {
+    ctx->dimtab = xmalloc(sizeof *ctx->dimtab);
+    memset(ctx->dimtab, 0, sizeof *ctx->dimtab);
     dim_new(ctx, 1, NULL, 1);   /* DIM_ONE */
+}
+
+void dim_release(nd_ctx *ctx)
+{
+    if (!ctx->dimtab)
+        return;
+    free(ctx->dimtab->dims);
+    free(ctx->dimtab);
+    ctx->dimtab = NULL;
+}
+
+void dim_save(nd_ctx *ctx, dim_saved *d)
+{
+    nd_dimtab *t = ctx->dimtab;
+    d->n_dims = t->n_dims;
+    d->links = t->dim_links;
+    d->dims = xmalloc(((size_t)t->n_dims + 1) * sizeof *d->dims);
+    memcpy(d->dims, t->dims, (size_t)t->n_dims * sizeof *d->dims);
+}
+
+void dim_restore(nd_ctx *ctx, const dim_saved *d)
+{
+    nd_dimtab *t = ctx->dimtab;
+    memcpy(t->dims, d->dims, (size_t)d->n_dims * sizeof *d->dims);
+    t->n_dims = d->n_dims;
+    t->dim_links = d->links;
+}
+
+void dim_saved_free(dim_saved *d)
+{
+    free(d->dims);
+    d->dims = NULL;
+}
+
+void dim_freeze(nd_ctx *ctx)
+{
+    ctx->dimtab->dims_frozen = ctx->dimtab->n_dims;
 }
 
 nd_dim dim_find(nd_ctx *ctx, nd_dim d)
 {
-    while (ctx->dims[d].parent != d) {
-        int p = ctx->dims[d].parent;
-        ctx->dims[d].parent = ctx->dims[p].parent;  /* path halving */
+    while (ctx->dimtab->dims[d].parent != d) {
+        int p = ctx->dimtab->dims[d].parent;
+        ctx->dimtab->dims[d].parent = ctx->dimtab->dims[p].parent;  /* path halving */
         d = p;
     }
     return d;
@@ -37,8 +77,8 @@ nd_dim dim_find(nd_ctx *ctx, nd_dim d)
 
 nd_dim dim_const(nd_ctx *ctx, long value)
 {
-    for (int i = 0; i < ctx->n_dims; i++)
-        if (ctx->dims[i].parent == i && ctx->dims[i].value == value)
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
+        if (ctx->dimtab->dims[i].parent == i && ctx->dimtab->dims[i].value == value)
             return i;
     return dim_new(ctx, value, NULL, 1);
 }
@@ -55,15 +95,15 @@ nd_dim dim_fresh(nd_ctx *ctx, const char *name)
 
 nd_dim dim_named(nd_ctx *ctx, const char *name)
 {
-    for (int i = 0; i < ctx->n_dims; i++)
-        if (ctx->dims[i].named && dim_find(ctx, i) == i && !strcmp(ctx->dims[i].name, name))
+    for (int i = 0; i < ctx->dimtab->n_dims; i++)
+        if (ctx->dimtab->dims[i].named && dim_find(ctx, i) == i && !strcmp(ctx->dimtab->dims[i].name, name))
             return i;
     return -1;
 }
 
 long dim_value(nd_ctx *ctx, nd_dim d)
 {
-    return ctx->dims[dim_find(ctx, d)].value;
+    return ctx->dimtab->dims[dim_find(ctx, d)].value;
 }
 
 int dim_is_one(nd_ctx *ctx, nd_dim d)
@@ -78,8 +118,8 @@ int dim_same(nd_ctx *ctx, nd_dim a, nd_dim b)
 
 static void link_to(nd_ctx *ctx, nd_dim from, nd_dim to)
 {
-    ctx->dims[from].parent = to;
-    ctx->dim_links++;
+    ctx->dimtab->dims[from].parent = to;
+    ctx->dimtab->dim_links++;
 }
 
 /* A merged class keeps a declared dimension, else a named inferred one
@@ -101,9 +141,9 @@ int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b)
     b = dim_find(ctx, b);
     if (a == b)
         return 1;
-    if (a < ctx->dims_frozen && b < ctx->dims_frozen)
+    if (a < ctx->dimtab->dims_frozen && b < ctx->dimtab->dims_frozen)
         return 0;
-    struct nd_dimrec *da = &ctx->dims[a], *db = &ctx->dims[b];
+    struct nd_dimrec *da = &ctx->dimtab->dims[a], *db = &ctx->dimtab->dims[b];
     if (da->declared && db->declared)
         return 0;       /* two numbers, two names, or a name and a number */
     if (a_stays_root(da, db, a, b))
@@ -115,7 +155,7 @@ int dim_unify(nd_ctx *ctx, nd_dim a, nd_dim b)
 
 const char *dim_name(nd_ctx *ctx, nd_dim d)
 {
-    struct nd_dimrec *r = &ctx->dims[dim_find(ctx, d)];
+    struct nd_dimrec *r = &ctx->dimtab->dims[dim_find(ctx, d)];
     if (!r->name) {
         char buf[32];
         if (r->value > 0)
@@ -185,33 +225,6 @@ const char *shape_str(nd_ctx *ctx, nd_shape s)
     return r;
 }
 
-static int add_unique(nd_ctx *ctx, nd_dim *out, int n, int max, nd_dim d)
-{
-    d = dim_find(ctx, d);
-    if (d == DIM_ONE || ctx->dims[d].value > 0)
-        return n;
-    for (int i = 0; i < n; i++)
-        if (out[i] == d)
-            return n;
-    if (n < max)
-        out[n++] = d;
-    return n;
-}
-
-int dim_abi_order(nd_ctx *ctx, nd_dim *out, int max)
-{
-    int n = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < ctx->n_vars; i++) {
-            nd_var *v = &ctx->vars[i];
-            if (v->origin >= 0 || v->declared != (pass == 0))
-                continue;
-            n = add_unique(ctx, out, n, max, v->shape.rows);
-            n = add_unique(ctx, out, n, max, v->shape.cols);
-        }
-    return n;
-}
-
 _Noreturn void shape_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 {
     strbuf msg;
@@ -220,11 +233,8 @@ _Noreturn void shape_fail(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     sb_vprintf(&msg, fmt, ap);
     va_end(ap);
-    if (ctx->err_kind == ERR_NONE)
-        ctx->err_kind = ERR_SHAPE;
-    ctx_error(ctx, loc, "%s", sb_str(&msg));
+    /* the message lives in the arena: the throw leaves no strbuf behind */
+    const char *text = arena_strdup(ctx->arena, sb_str(&msg));
     sb_free(&msg);
-    if (ctx->shape_notes)
-        ctx->shape_notes(ctx);
-    ctx_throw(ctx);
+    diag_fail_shape(ctx, loc, text);
 }

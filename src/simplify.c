@@ -24,6 +24,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "print.h"
+#include "scope.h"
 #include "shape.h"
 
 /* Expressions bigger than this are not measured (and not rewritten by the
@@ -45,7 +46,7 @@ static nd_node *rules(simp *S, nd_node *n);
 
 static void ensure(simp *S)
 {
-    uint32_t need = S->ctx->n_nodes;
+    uint32_t need = S->ctx->dag->n_nodes;
     if (need <= S->cap)
         return;
     uint32_t cap = need + need / 2 + 64;
@@ -149,7 +150,7 @@ static int compute_sym(simp *S, nd_node *x)
     case SYMM_SCALAR:
         return x->nkids > 0 && expr_is_scalar(S->ctx, x->kid[0]);
     case SYMM_ASSUMED: {
-        enum nd_assume a = S->ctx->vars[x->u.var].assume;
+        enum nd_assume a = S->ctx->scope->vars[x->u.var].assume;
         return a == AS_SYMMETRIC || a == AS_SPD;
     }
     case SYMM_NO:
@@ -891,9 +892,9 @@ void simplify_substitute(nd_ctx *ctx, nd_node **roots, int n, int in_bindings,
     simp S;
     memset(&S, 0, sizeof S);
     S.ctx = ctx;
-    for (int b = 0; in_bindings && b < ctx->n_binds; b++)  /* they keep their names */
-        if (ctx->binds[b].node)
-            ctx->binds[b].node = substitute(&S, ctx->binds[b].node, fn, user);
+    for (int b = 0; in_bindings && b < ctx->scope->n_binds; b++)  /* they keep their names */
+        if (ctx->scope->binds[b].node)
+            ctx->scope->binds[b].node = substitute(&S, ctx->scope->binds[b].node, fn, user);
     for (int i = 0; i < n; i++)
         roots[i] = substitute(&S, roots[i], fn, user);
     free(S.memo);
@@ -904,8 +905,8 @@ void simplify_substitute(nd_ctx *ctx, nd_node **roots, int n, int in_bindings,
 static nd_node *origin_of(void *user, nd_node *n)
 {
     nd_ctx *ctx = user;
-    if (n->op == OP_VAR && ctx->vars[n->u.var].origin >= 0)
-        return ctx->vars[ctx->vars[n->u.var].origin].node;
+    if (n->op == OP_VAR && ctx->scope->vars[n->u.var].origin >= 0)
+        return ctx->scope->vars[ctx->scope->vars[n->u.var].origin].node;
     return NULL;
 }
 

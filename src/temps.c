@@ -6,6 +6,7 @@
 
 #include "arena.h"
 #include "print.h"
+#include "scope.h"
 
 /* The printed tree's size up to limit: a named node is one. */
 static int tree_size_upto(printer *p, const nd_node *n, int limit)
@@ -42,18 +43,18 @@ static int worth_naming(printer *p, const nd_node *n)
 static unsigned *count_uses(printer *p, nd_node *const *roots, int n)
 {
     nd_ctx *ctx = p->ctx;
-    unsigned *uses = xmalloc(ctx->n_nodes * sizeof *uses);
-    memset(uses, 0, ctx->n_nodes * sizeof *uses);
-    unsigned char *shown = xmalloc(ctx->n_nodes);
-    memset(shown, 0, ctx->n_nodes);
+    unsigned *uses = xmalloc(ctx->dag->n_nodes * sizeof *uses);
+    memset(uses, 0, ctx->dag->n_nodes * sizeof *uses);
+    unsigned char *shown = xmalloc(ctx->dag->n_nodes);
+    memset(shown, 0, ctx->dag->n_nodes);
     for (int i = 0; i < n; i++) {
         uses[roots[i]->id]++;
         shown[roots[i]->id] = !printer_name_of(p, roots[i]);
     }
-    for (uint32_t id = ctx->n_nodes; id-- > 0;) {     /* parents before children */
+    for (uint32_t id = ctx->dag->n_nodes; id-- > 0;) {     /* parents before children */
         if (!shown[id])
             continue;
-        nd_node *m = ctx->nodes[id];
+        nd_node *m = ctx->dag->nodes[id];
         for (uint32_t k = 0; k < m->nkids; k++) {
             uses[m->kid[k]->id]++;
             shown[m->kid[k]->id] = !printer_name_of(p, m->kid[k]);
@@ -68,7 +69,7 @@ static const char *fresh_name(printer *p, int *counter)
     char buf[32];
     do
         snprintf(buf, sizeof buf, "t%d", ++*counter);
-    while (ctx_lookup(p->ctx, buf));
+    while (scope_lookup(p->ctx, buf));
     return arena_strdup(p->ctx->arena, buf);
 }
 
@@ -77,9 +78,9 @@ int printer_temporaries(printer *p, nd_node *const *roots, int n, nd_node ***tem
     nd_ctx *ctx = p->ctx;
     unsigned *uses = count_uses(p, roots, n);
     int count = 0, counter = 0;
-    *temps = xmalloc((ctx->n_nodes + 1) * sizeof **temps);
-    for (uint32_t id = 0; id < ctx->n_nodes; id++) {
-        nd_node *m = ctx->nodes[id];
+    *temps = xmalloc((ctx->dag->n_nodes + 1) * sizeof **temps);
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++) {
+        nd_node *m = ctx->dag->nodes[id];
         if (uses[id] < 2 || !m->nkids || printer_name_of(p, m) || !worth_naming(p, m))
             continue;
         printer_name(p, m, fresh_name(p, &counter));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ops.h"
+#include "scope.h"
 
 /* Per variable and point: central differences along this many random
  * directions, and along this many single entries (see verify_var). */
@@ -104,18 +105,18 @@ void verify_domain_error(nd_ctx *ctx, const nd_evalenv *env)
     /* the largest MPFR value is about 2^emax */
     long digits = (long)floor((double)mpfr_get_emax() * log10(2.0));
     if (big && !dom)
-        ctx_error(ctx, none,
+        diag_error(ctx, none,
                   "the value of '%s' overflows the evaluator's range (about 1e+%ld) "
                   "at every random point tried; nothing was checked",
                   ops_table[big->op].name, digits);
     else if (big)
-        ctx_error(ctx, none,
+        diag_error(ctx, none,
                   "could not find a random point where the program can be evaluated: "
                   "'%s' is outside its domain at some points tried and the value of '%s' "
                   "overflows the evaluator's range (about 1e+%ld) at the others",
                   ops_table[dom->op].name, ops_table[big->op].name, digits);
     else
-        ctx_error(ctx, none,
+        diag_error(ctx, none,
                   "could not find a random point where '%s' is defined "
                   "(tried scaled and positive values); check its argument's domain",
                   dom ? ops_table[dom->op].name : "the objective");
@@ -125,7 +126,7 @@ int verify_bad_precision(nd_ctx *ctx, const verify_opts *o)
 {
     if (o->prec >= VERIFY_MIN_PREC && o->prec <= VERIFY_MAX_PREC)
         return 0;
-    ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+    diag_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
               "the precision must be %d to %d bits, not %ld", VERIFY_MIN_PREC,
               VERIFY_MAX_PREC, (long)o->prec);
     return 1;
@@ -134,10 +135,10 @@ int verify_bad_precision(nd_ctx *ctx, const verify_opts *o)
 /* Which nodes change when variable v does. */
 static unsigned char *depends_on(nd_ctx *ctx, int v)
 {
-    unsigned char *want = xmalloc((size_t)ctx->n_vars);
-    memset(want, 0, (size_t)ctx->n_vars);
+    unsigned char *want = xmalloc((size_t)ctx->scope->n_vars);
+    memset(want, 0, (size_t)ctx->scope->n_vars);
     want[v] = 1;
-    unsigned char *dep = xmalloc(ctx->n_nodes);
+    unsigned char *dep = xmalloc(ctx->dag->n_nodes);
     expr_depends(ctx, want, dep);
     free(want);
     return dep;

@@ -40,7 +40,7 @@ int verify_instance(nd_evalenv *env, nd_rng *rng, nd_node *const *roots, int n,
 /* For each i, err[i] = the worst relative error of grads[i] (the gradient of
  * the scalar f w.r.t. vars[i]) against central differences over o->points
  * instances.  Returns 0 when all are within o->tol, 1 when one is not, 2
- * when nothing could be checked (the message is in ctx->diag). */
+ * when nothing could be checked (the message is in ctx->err->diag). */
 int verify_gradients(nd_ctx *ctx, nd_node *f, const int *vars, nd_node *const *grads,
                      int n, const verify_opts *o, verify_err *err);
 
@@ -49,7 +49,7 @@ int verify_gradients(nd_ctx *ctx, nd_node *f, const int *vars, nd_node *const *g
 void verify_rel_diff(mpfr_t rel, const nd_mat *a, const nd_mat *b, mpfr_srcptr floor);
 
 /* An error without position for a point that could not be found ("log(x)
- * needs positive values", or a value that overflows), appended to ctx->diag. */
+ * needs positive values", or a value that overflows), appended to ctx->err->diag. */
 void verify_domain_error(nd_ctx *ctx, const nd_evalenv *env);
 
 /* For noise floors: is v determined, given d = |v - v_q| with v_q its

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "parse.h"
+#include "run.h"
 
 const char *const t_examples[T_N_EXAMPLES] = {
     "examples/autoencoder.nd", "examples/autoencoder_tanh.nd",
@@ -125,27 +126,24 @@ void t_internal_open(t_internal *t, const char *program)
     t->src.name = "<test>";
     t->src.text = program;
     t->src.len = strlen(program);
-    t->ctx = ctx_new(&t->src);
+    t->ctx = run_new(&t->src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    if (parse_source(&t->src, PARSE_PROGRAM, &tree, NULL, &t->ctx->diag, &loc, &msg))
-        ck_abort_msg("parse error in:\n%s\n%s", program, sb_str(&t->ctx->diag));
     nd_ctx *ctx = t->ctx;
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &t->src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &t->prog);
     } else {
         program_free(&tree);
     }
-    CTX_END_TRY(ctx, jb);
-    if (ctx->err_kind != ERR_NONE)
-        ck_abort_msg("error in:\n%s\n%s", program, sb_str(&ctx->diag));
+    DIAG_END_TRY(ctx, jb);
+    if (ctx->err->err_kind != ERR_NONE)
+        ck_abort_msg("error in:\n%s\n%s", program, sb_str(&ctx->err->diag));
 }
 
 void t_internal_free(t_internal *t)
 {
     prog_free(&t->prog);
-    ctx_free(t->ctx);
+    run_free(t->ctx);
 }
 
 /* The status of the output fmt of program read back as answers (LaTeX

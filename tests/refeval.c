@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scope.h"
 #include "shape.h"
 
 typedef struct rmat {
@@ -319,7 +320,7 @@ static rmat binary(ref *R, const ast *a)
 
 static rmat name(ref *R, const ast *a)
 {
-    struct nd_sym *s = ctx_lookup(R->ctx, a->text);
+    struct nd_sym *s = scope_lookup(R->ctx, a->text);
     if (!s)
         return fail(R);
     if (s->kind == SYM_DIM)
@@ -371,17 +372,17 @@ static rmat eval(ref *R, const ast *a)
 
 int ref_objective(nd_ctx *ctx, const nd_prog *prog, nd_evalenv *env, double *value)
 {
-    ref R = { ctx, env, calloc((size_t)ctx->n_binds + 1, sizeof(rmat)), 0 };
+    ref R = { ctx, env, calloc((size_t)ctx->scope->n_binds + 1, sizeof(rmat)), 0 };
     for (const ast_stmt *st = prog->ast.first; st; st = st->next) {
         if (st->kind != ST_ASSIGN && st->kind != ST_EXPR)
             continue;
         const char *nm = st->kind == ST_ASSIGN ? st->names.v[0].name : "f";
-        struct nd_sym *s = ctx_lookup(ctx, nm);
+        struct nd_sym *s = scope_lookup(ctx, nm);
         R.binds[s->index] = eval(&R, st->expr);
     }
     rmat obj = R.binds[prog->objective];
     *value = obj.a ? obj.a[0] : NAN;
-    for (int i = 0; i < ctx->n_binds; i++)
+    for (int i = 0; i < ctx->scope->n_binds; i++)
         free(R.binds[i].a);
     free(R.binds);
     return R.failed || !isfinite(*value) ? -1 : 0;

@@ -18,6 +18,7 @@
 #include "helpers.h"
 #include "ops.h"
 #include "randprog.h"
+#include "scope.h"
 #include "shape.h"
 #include "strbuf.h"
 
@@ -312,13 +313,13 @@ static void check_forward(const char *program, graph *g)
     t_internal t;
     t_internal_open(&t, sb_str(&prog));
     int checked = 0;
-    for (int b = 0; b < t.ctx->n_binds; b++) {
-        const char *nm = t.ctx->binds[b].name;
+    for (int b = 0; b < t.ctx->scope->n_binds; b++) {
+        const char *nm = t.ctx->scope->binds[b].name;
         if (strncmp(nm, "g_", 2))
             continue;
-        struct nd_sym *orig = ctx_lookup(t.ctx, nm + 2);
+        struct nd_sym *orig = scope_lookup(t.ctx, nm + 2);
         ck_assert_msg(orig && orig->kind == SYM_BIND, "no binding %s", nm + 2);
-        ck_assert_msg(same_tree(t.ctx, t.ctx->binds[orig->index].node, t.ctx->binds[b].node),
+        ck_assert_msg(same_tree(t.ctx, t.ctx->scope->binds[orig->index].node, t.ctx->scope->binds[b].node),
                       "the graph's %s is not the program's:\n%s", nm, sb_str(&prog));
         checked++;
     }

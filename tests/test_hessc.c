@@ -126,7 +126,7 @@ static void instance(const hc_case *c, int seed, const char *path, numbers *want
     enum jac_kind kind = c->kind == ND_DERIV_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN;
     ck_assert_int_eq(jac_make_blocks(ctx, &t.prog, kind, &b), 0);
     nd_node **roots = xmalloc(((size_t)b.n + 2) * sizeof *roots);
-    roots[0] = ctx->binds[t.prog.objective].node;
+    roots[0] = ctx->scope->binds[t.prog.objective].node;
     for (int k = 0; k < b.n; k++)
         roots[k + 1] = b.expr[k];
     nd_evalenv *env = eval_new(ctx, 128);
@@ -135,12 +135,12 @@ static void instance(const hc_case *c, int seed, const char *path, numbers *want
     FILE *f = fopen(path, "w");
     ck_assert(f != NULL);
     nd_dim dims[16];
-    int nd = dim_abi_order(ctx, dims, 16);
+    int nd = scope_abi_dims(ctx, dims, 16);
     fprintf(f, "%d", nd);
     for (int d = 0; d < nd; d++)
         fprintf(f, " %ld", eval_dim(env, dims[d]));
-    fprintf(f, "\n%d", ctx->n_vars);
-    for (int v = 0; v < ctx->n_vars; v++) {
+    fprintf(f, "\n%d", ctx->scope->n_vars);
+    for (int v = 0; v < ctx->scope->n_vars; v++) {
         const nd_mat *m = &env->vars[v];
         fprintf(f, " %d", m->rows * m->cols);
         for (int i = 0; i < m->rows; i++)

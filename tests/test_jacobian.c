@@ -12,6 +12,7 @@
 #include "jacobian.h"
 #include "mk.h"
 #include "ops.h"
+#include "scope.h"
 
 #define DECL "w, x, y, v : vector(n)\nu : vector(m)\nA, B : matrix(n, n)\nM : matrix(m, n)\n" \
              "a, c : scalar\nP : spd(n)\n"
@@ -131,18 +132,18 @@ static void mark_ops(const jac_case *c, unsigned char *seen)
     nd_ctx *ctx = t.ctx;
     int n = c->kind == ND_DERIV_HESSIAN ? t.prog.n_wrt : 1;
     nd_node **roots = malloc(((size_t)t.prog.n_wrt + 1) * sizeof *roots);
-    roots[0] = ctx->binds[t.prog.objective].node;
+    roots[0] = ctx->scope->binds[t.prog.objective].node;
     if (c->kind == ND_DERIV_HESSIAN)
         derive_gradients(ctx, roots[0], t.prog.wrt, t.prog.n_wrt, roots);
-    unsigned char *want = calloc((size_t)ctx->n_vars + 1, 1);
+    unsigned char *want = calloc((size_t)ctx->scope->n_vars + 1, 1);
     for (int i = 0; i < t.prog.n_wrt; i++)
         want[t.prog.wrt[i]] = 1;
-    unsigned char *reach = calloc(ctx->n_nodes, 1), *dep = calloc(ctx->n_nodes, 1);
+    unsigned char *reach = calloc(ctx->dag->n_nodes, 1), *dep = calloc(ctx->dag->n_nodes, 1);
     expr_reach(ctx, roots, n, reach);
     expr_depends(ctx, want, dep);
-    for (uint32_t id = 0; id < ctx->n_nodes; id++)
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++)
         if (reach[id] && dep[id])
-            seen[ctx->nodes[id]->op] = 1;
+            seen[ctx->dag->nodes[id]->op] = 1;
     free(reach);
     free(dep);
     free(want);

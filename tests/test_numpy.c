@@ -90,7 +90,7 @@ static void instance(batch *B, const char *program, const char *path)
     nd_ctx *ctx = t.ctx;
     int ng = t.prog.n_wrt;
     nd_node **roots = xmalloc(((size_t)ng + 1) * sizeof *roots);
-    roots[0] = ctx->binds[t.prog.objective].node;
+    roots[0] = ctx->scope->binds[t.prog.objective].node;
     derive_gradients(ctx, roots[0], t.prog.wrt, ng, roots + 1);
     nd_evalenv *env = eval_new(ctx, 128);
     nd_rng rng = { 777 + (uint64_t)B->n };
@@ -98,8 +98,8 @@ static void instance(batch *B, const char *program, const char *path)
                   "no point in the domain of:\n%s", program);
     FILE *f = fopen(path, "w");
     ck_assert(f != NULL);
-    fprintf(f, "%d\n", ctx->n_vars);
-    for (int v = 0; v < ctx->n_vars; v++) {
+    fprintf(f, "%d\n", ctx->scope->n_vars);
+    for (int v = 0; v < ctx->scope->n_vars; v++) {
         const nd_mat *m = &env->vars[v];
         fprintf(f, "%d %d", m->rows, m->cols);
         for (int a = 0; a < m->rows; a++)

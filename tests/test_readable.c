@@ -13,6 +13,8 @@
 #include "helpers.h"
 #include "randprog.h"
 #include "parse.h"
+#include "run.h"
+#include "scope.h"
 #include "simplify.h"
 
 /* ---- LaTeX compiles ---- */
@@ -158,7 +160,7 @@ static void check_steps(const char *program)
     int n_syms, n = steps_lines(ctx, &t.prog, &lines, &syms, &n_syms);
     expansion x = { syms, xmalloc(((size_t)n_syms + 1) * sizeof(nd_node *)), 0 };
     nd_node **g = xmalloc(((size_t)t.prog.n_wrt + 1) * sizeof *g);
-    derive_gradients(ctx, ctx->binds[t.prog.objective].node, t.prog.wrt, t.prog.n_wrt, g);
+    derive_gradients(ctx, ctx->scope->binds[t.prog.objective].node, t.prog.wrt, t.prog.n_wrt, g);
     verify_opts o;
     verify_defaults(&o);
     int gradients_seen = 0;
@@ -171,8 +173,8 @@ static void check_steps(const char *program)
         }
         for (int j = 0; j < t.prog.n_wrt; j++) {
             char label[300];
-            snprintf(label, sizeof label, "d%s/d%s", ctx->binds[t.prog.objective].name,
-                     ctx->vars[t.prog.wrt[j]].name);
+            snprintf(label, sizeof label, "d%s/d%s", ctx->scope->binds[t.prog.objective].name,
+                     ctx->scope->vars[t.prog.wrt[j]].name);
             if (strcmp(label, lines[i].label))
                 continue;
             nd_node *roots[2] = { g[j], e };
@@ -230,32 +232,30 @@ START_TEST(paths_contributions_verify)
     int n_split = t.prog.n_wrt;
     const char **names = xmalloc((size_t)n_split * sizeof *names);
     for (int i = 0; i < n_split; i++)
-        names[i] = ctx->vars[t.prog.wrt[i]].name;
+        names[i] = ctx->scope->vars[t.prog.wrt[i]].name;
     nd_source src = { .name = "<paths>", .text = program, .len = strlen(program) };
-    nd_ctx *c2 = ctx_new(&src);
+    nd_ctx *c2 = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &c2->diag, &loc, &msg) == 0);
     elab_opts eo = { .split = names, .n_split = n_split };
     nd_prog p2;
-    CTX_TRY(c2, jb) {
+    DIAG_TRY(c2, jb) {
+        parse_source(c2, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(c2, &tree, &eo, &p2);
     }
-    CTX_END_TRY(c2, jb);
+    DIAG_END_TRY(c2, jb);
     int copies[64], nc = 0;
-    for (int v = 0; v < c2->n_vars && nc < 64; v++)
-        if (c2->vars[v].origin >= 0)
+    for (int v = 0; v < c2->scope->n_vars && nc < 64; v++)
+        if (c2->scope->vars[v].origin >= 0)
             copies[nc++] = v;
     ck_assert_int_ge(nc, n_split);
     nd_node *g[64];
-    derive_gradients(c2, c2->binds[p2.objective].node, copies, nc, g);
+    derive_gradients(c2, c2->scope->binds[p2.objective].node, copies, nc, g);
     verify_opts o;
     verify_defaults(&o);
     verify_err err[64];
-    ck_assert_int_eq(verify_gradients(c2, c2->binds[p2.objective].node, copies, g, nc, &o, err), 0);
+    ck_assert_int_eq(verify_gradients(c2, c2->scope->binds[p2.objective].node, copies, g, nc, &o, err), 0);
     prog_free(&p2);
-    ctx_free(c2);
+    run_free(c2);
     free(names);
     t_internal_free(&t);
     free(program);

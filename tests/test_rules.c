@@ -9,6 +9,8 @@
 #include "derive.h"
 #include "elab.h"
 #include "mk.h"
+#include "run.h"
+#include "scope.h"
 #include "verify.h"
 #include "helpers.h"
 #include "ops.h"
@@ -120,22 +122,20 @@ END_TEST
 static void mark_ops(const char *program, unsigned char *seen)
 {
     nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
-    nd_ctx *ctx = ctx_new(&src);
+    nd_ctx *ctx = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_prog prog;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg) == 0);
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &prog);
-        for (uint32_t i = 0; i < ctx->n_nodes; i++)
-            seen[ctx->nodes[i]->op] = 1;
+        for (uint32_t i = 0; i < ctx->dag->n_nodes; i++)
+            seen[ctx->dag->nodes[i]->op] = 1;
         prog_free(&prog);
     } else {
-        ck_abort_msg("%s", sb_str(&ctx->diag));
+        ck_abort_msg("%s", sb_str(&ctx->err->diag));
     }
-    CTX_END_TRY(ctx, jb);
-    ctx_free(ctx);
+    DIAG_END_TRY(ctx, jb);
+    run_free(ctx);
 }
 
 START_TEST(every_operator_is_exercised)
@@ -170,31 +170,29 @@ enum corruption { SCALED, TRANSPOSED, MASKED, INTACT };
 static int verify_corrupted(const char *program, enum corruption how)
 {
     nd_source src = { .name = "<test>", .text = program, .len = strlen(program) };
-    nd_ctx *ctx = ctx_new(&src);
+    nd_ctx *ctx = run_new(&src);
     ast_program tree = { 0 };
-    nd_loc loc;
-    char *msg = NULL;
     nd_prog prog;
     int st = -1;
-    ck_assert(parse_source(&src, PARSE_PROGRAM, &tree, NULL, &ctx->diag, &loc, &msg) == 0);
-    CTX_TRY(ctx, jb) {
+    DIAG_TRY(ctx, jb) {
+        parse_source(ctx, &src, PARSE_PROGRAM, &tree, NULL);
         elab_program(ctx, &tree, NULL, &prog);
-        nd_node *g, *f = ctx->binds[prog.objective].node;
+        nd_node *g, *f = ctx->scope->binds[prog.objective].node;
         derive_gradients(ctx, f, prog.wrt, 1, &g);
         if (how == TRANSPOSED)
             g = mk_transpose(ctx, g);
         else if (how == SCALED)
             g = mk_scale_si(ctx, 101, 100, g);
         else if (how == MASKED)
-            g = mk_add2(ctx, g, mk_scale_si(ctx, 1, 100, ctx->binds[0].node));
+            g = mk_add2(ctx, g, mk_scale_si(ctx, 1, 100, ctx->scope->binds[0].node));
         verify_opts o;
         verify_defaults(&o);
         verify_err err;
         st = verify_gradients(ctx, f, prog.wrt, &g, 1, &o, &err);
         prog_free(&prog);
     }
-    CTX_END_TRY(ctx, jb);
-    ctx_free(ctx);
+    DIAG_END_TRY(ctx, jb);
+    run_free(ctx);
     return st;
 }
 

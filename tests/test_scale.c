@@ -15,6 +15,7 @@
 #include "derive.h"
 #include "helpers.h"
 #include "mk.h"
+#include "scope.h"
 #include "strbuf.h"
 
 static double cpu_seconds(void)
@@ -74,11 +75,11 @@ START_TEST(tanh_chain_makes_no_partial_products)
     t_internal_open(&t, p);
     nd_ctx *ctx = t.ctx;
     nd_node *g;
-    derive_gradients(ctx, ctx->binds[t.prog.objective].node, t.prog.wrt, 1, &g);
+    derive_gradients(ctx, ctx->scope->binds[t.prog.objective].node, t.prog.wrt, 1, &g);
     ck_assert_int_eq((int)g->nkids, 3000);
     size_t kids = 0;
-    for (uint32_t id = 0; id < ctx->n_nodes; id++)
-        kids += ctx->nodes[id]->nkids;
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++)
+        kids += ctx->dag->nodes[id]->nkids;
     ck_assert_msg(kids < 20 * 3000, "%zu kids in all", kids);
     t_internal_free(&t);
     free(p);
@@ -134,8 +135,8 @@ static const char *const factor_program =
  * value, powers (two of one base, which merge), a sum, a scaled factor. */
 static int factors(nd_ctx *ctx, nd_node *h, nd_node **f)
 {
-    nd_node *x = ctx->vars[0].node, *y = ctx->vars[1].node, *z = ctx->vars[2].node,
-            *w = ctx->vars[3].node, *a = ctx->vars[4].node;
+    nd_node *x = ctx->scope->vars[0].node, *y = ctx->scope->vars[1].node, *z = ctx->scope->vars[2].node,
+            *w = ctx->scope->vars[3].node, *a = ctx->scope->vars[4].node;
     int n = 0;
     f[n++] = x;
     f[n++] = w;
@@ -166,7 +167,7 @@ START_TEST(insertion_gives_the_sorted_product)
     t_internal_open(&t, factor_program);
     nd_ctx *ctx = t.ctx;
     nd_node *f[16], *first = NULL;
-    int n = factors(ctx, ctx->binds[0].node, f);
+    int n = factors(ctx, ctx->scope->binds[0].node, f);
     uint64_t s = 12345;
     for (int round = 0; round < 200; round++) {
         for (int i = n - 1; i > 0; i--) {
@@ -194,8 +195,8 @@ START_TEST(naming_a_factor_resorts_the_product)
     t_internal t;
     t_internal_open(&t, factor_program);
     nd_ctx *ctx = t.ctx;
-    nd_node *x = ctx->vars[0].node, *y = ctx->vars[1].node, *z = ctx->vars[2].node,
-            *w = ctx->vars[3].node;
+    nd_node *x = ctx->scope->vars[0].node, *y = ctx->scope->vars[1].node, *z = ctx->scope->vars[2].node,
+            *w = ctx->scope->vars[3].node;
     nd_node *ex = mk_fn(ctx, OP_EXP, x), *sy = mk_fn(ctx, OP_SIN, y),
             *tz = mk_fn(ctx, OP_TANH, z);
     nd_node *f[] = { x, y, z, w, ex, sy };

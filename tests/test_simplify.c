@@ -16,6 +16,7 @@
 #include "mk.h"
 #include "ops.h"
 #include "randprog.h"
+#include "scope.h"
 #include "shape.h"
 #include "refeval.h"
 #include "verify.h"
@@ -27,7 +28,7 @@ static void compare_with_reference(const char *program, int points)
     t_internal t;
     t_internal_open(&t, program);
     nd_ctx *ctx = t.ctx;
-    nd_node *f = ctx->binds[t.prog.objective].node;
+    nd_node *f = ctx->scope->binds[t.prog.objective].node;
     nd_evalenv *env = eval_new(ctx, 128);
     nd_rng rng = { 99 };
     for (int p = 0; p < points; p++) {
@@ -203,7 +204,7 @@ START_TEST(power_of_elementwise_product_keeps_value)
     t_internal t;
     t_internal_open(&t, "x, y : vector(n)\nL = sum(x) + sum(y)");
     nd_ctx *ctx = t.ctx;
-    nd_node *x = ctx->vars[0].node, *y = ctx->vars[1].node;
+    nd_node *x = ctx->scope->vars[0].node, *y = ctx->scope->vars[1].node;
     nd_node *prod = mk_emul(ctx, mk_fn(ctx, OP_EXP, x), mk_emul(ctx, y, mk_fn(ctx, OP_TANH, y)));
     static const long ks[] = { 2, -1, -2 };
     for (int i = 0; i < 3; i++) {
@@ -266,7 +267,7 @@ START_TEST(log_fusions_keep_value)
     t_internal t;
     t_internal_open(&t, "z : vector(n)\nZ : matrix(n, k)\nL = sum(z) + sum(Z)");
     nd_ctx *ctx = t.ctx;
-    nd_node *x = fusion_arg(ctx, _i, ctx->vars[0].node, ctx->vars[1].node);
+    nd_node *x = fusion_arg(ctx, _i, ctx->scope->vars[0].node, ctx->scope->vars[1].node);
     nd_node *roots[2] = { expr_node(ctx, OP_LOG, x->shape, &x, 1), mk_fn(ctx, OP_LOG, x) };
     nd_node *top = roots[1]->op == OP_TRANSPOSE ? roots[1]->kid[0] : roots[1];
     ck_assert_msg(top->op != OP_LOG, "fusion %d did not apply", _i);
@@ -303,7 +304,7 @@ START_TEST(diag_of_filled_keeps_value)
     t_internal t;
     t_internal_open(&t, "a : scalar\nx : vector(n)\nL = a + sum(x)");
     nd_ctx *ctx = t.ctx;
-    nd_node *x = ctx->vars[1].node, *v = mk_bcast(ctx, ctx->vars[0].node, x->shape);
+    nd_node *x = ctx->scope->vars[1].node, *v = mk_bcast(ctx, ctx->scope->vars[0].node, x->shape);
     nd_shape sq = shape_make(x->shape.rows, x->shape.rows);
     nd_node *roots[2] = { expr_node(ctx, OP_DIAGM, sq, &v, 1), mk_fn(ctx, OP_DIAGM, v) };
     ck_assert_int_ne(roots[1]->op, OP_DIAGM);
@@ -328,8 +329,8 @@ START_TEST(power_of_scalar_product_keeps_value)
     t_internal t;
     t_internal_open(&t, "a : scalar\nx, y : vector(n)\nL = a + sum(x) + sum(y)");
     nd_ctx *ctx = t.ctx;
-    nd_node *prod = mk_mul3(ctx, ctx->vars[0].node, mk_fn(ctx, OP_NORM, ctx->vars[1].node),
-                            mk_fn(ctx, OP_NORM, ctx->vars[2].node));
+    nd_node *prod = mk_mul3(ctx, ctx->scope->vars[0].node, mk_fn(ctx, OP_NORM, ctx->scope->vars[1].node),
+                            mk_fn(ctx, OP_NORM, ctx->scope->vars[2].node));
     static const long ks[] = { 2, -1, -3 };
     for (int i = 0; i < 3; i++) {
         nd_node *kids[2] = { prod, mk_int(ctx, ks[i]) };
@@ -359,7 +360,7 @@ START_TEST(mask_square_needs_zero_one)
     t_internal t;
     t_internal_open(&t, "M : mask(n, k)\nL = sum(M)");
     nd_ctx *ctx = t.ctx;
-    nd_node *m = ctx->vars[0].node, *mm[2] = { m, m };
+    nd_node *m = ctx->scope->vars[0].node, *mm[2] = { m, m };
     nd_node *roots[2] = { expr_node(ctx, OP_EMUL, m->shape, mm, 2), mk_emul(ctx, m, m) };
     ck_assert_ptr_eq(roots[1], m);
     nd_evalenv *env = eval_new(ctx, 128);
