@@ -144,6 +144,12 @@ static void want_array(cg_plan *p, nd_node *x)
 static void require(cg_plan *p, nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
+    if (p->kind != CG_GRADIENT && n->op == OP_BCAST && !scalar(p, n->kid[0]) &&
+        !dim_is_one(ctx, n->shape.rows) && !dim_is_one(ctx, n->shape.cols) &&
+        !trivial(p, n->kid[0])) {   /* a folded diag(d): d once, not once per entry */
+        cg_val(p, n->kid[0])->needs_buffer = 1;
+        return;
+    }
     if (is_helper(n)) {
         for (uint32_t k = 0; k < n->nkids; k++)
             if (n->kid[k]->op != OP_VAR)
