@@ -225,8 +225,7 @@ static nd_node *normalize(norm *N, nd_node *n);
 static int fold_diags(cg_plan *p, nd_node **f, int nf)
 {
     nd_ctx *ctx = p->ctx;
-    if (nf == 3 && ops_table[f[1]->op].c_form == CGF_DIAGM && f[0]->op == OP_TRANSPOSE &&
-        f[0]->kid[0] == f[2] && !dim_is_one(ctx, f[2]->shape.cols))
+    if (nf == 3 && cg_syrk_factors(p, f))
         return nf;
     int out = 0;
     for (int i = 0; i < nf; i++) {

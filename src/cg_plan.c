@@ -72,11 +72,18 @@ static int is_product(cg_plan *p, const nd_node *n)
            !is_outer(p, n);
 }
 
+/* Y'*diag(d)*Y, Y = f[2] a matrix; Y may be X' (X*diag(d)*X', which
+ * --colmajor makes of A'*diag(d)*A). */
+int cg_syrk_factors(const cg_plan *p, nd_node *const *f)
+{
+    return ops_table[f[1]->op].c_form == CGF_DIAGM && !dim_is_one(p->ctx, f[2]->shape.cols) &&
+           ((f[0]->op == OP_TRANSPOSE && f[0]->kid[0] == f[2]) ||
+            (f[2]->op == OP_TRANSPOSE && f[2]->kid[0] == f[0]));
+}
+
 int cg_is_syrk(const cg_plan *p, const nd_node *n)
 {
-    return n->op == OP_PROD && n->nkids == 3 && ops_table[n->kid[1]->op].c_form == CGF_DIAGM &&
-           n->kid[0]->op == OP_TRANSPOSE && n->kid[0]->kid[0] == n->kid[2] &&
-           !dim_is_one(p->ctx, n->kid[2]->shape.cols);
+    return n->op == OP_PROD && n->nkids == 3 && cg_syrk_factors(p, n->kid);
 }
 
 /* Computed by a helper function of the generated file (its row's call). */
