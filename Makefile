@@ -66,7 +66,7 @@ else
 PYTHONDIR ?= $(PREFIX)/lib/python$(PYTHON_VERSION)/dist-packages
 endif
 
-.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python bench-grade lengths render
+.PHONY: FORCE all lib check check-san check-python clean install deps deps-optional bench bench-codegen bench-depth bench-check bench-python bench-grade bench-hessian lengths render
 all: $(BIN) $(LIB) $(SHLIB) $(BUILD)/nnderive.pc
 
 # Bison and flex: one rule each produces both outputs (grouped targets).
@@ -314,6 +314,11 @@ bench-codegen: $(BIN)
 	    blas="GEN_AE_BLAS=$(BUILD)/bench/ae_blas.c GEN_MLP_BLAS=$(BUILD)/bench/mlp_blas.c"; \
 	else echo "bench-codegen: OpenBLAS not found, the --blas variants are skipped (apt-get install libopenblas-dev)"; blas=; fi; \
 	env GEN_AE=$(BUILD)/bench/ae.c GEN_MLP=$(BUILD)/bench/mlp.c $$blas bench/run_codegen_bench.sh
+
+# The Hessian of logistic regression and its H*v: generated C, --blas, a
+# hand-written closed form with OpenBLAS, PyTorch (bench/RESULTS.md).
+bench-hessian: $(BIN)
+	sh bench/run_hessian_bench.sh $(BIN)
 
 # The compiled Python callable against PyTorch autograd and hand-written
 # NumPy, one thread (bench/RESULTS.md; PyTorch is skipped when missing).

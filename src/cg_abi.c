@@ -89,11 +89,13 @@ static void eval_locals(cg_emitter *E, strbuf *out)
     cg_plan *p = E->p;
     nd_ctx *ctx = E->ctx;
     dim_locals(E, out);
-    for (int v = 0; v < ctx->scope->n_vars; v++)
+    for (int v = 0, k = 0; v < ctx->scope->n_vars; v++) {     /* k: its place in in[] */
         if (ctx->scope->vars[v].origin < 0 && E->used_var[v]) {
             E->uses |= U_IN;
-            cg_line(out, 1, "const double *const restrict %s = in[%d];", E->var_c[v], v);
+            cg_line(out, 1, "const double *const restrict %s = in[%d];", E->var_c[v], k);
         }
+        k += ctx->scope->vars[v].origin < 0;   /* NAME_hvp's v_x come after --colmajor's copies */
+    }
     for (int g = 0; g < p->n_grads; g++)
         if (E->used_grad[g]) {
             E->uses |= U_GRAD;

@@ -213,6 +213,35 @@ static nd_node *order_chain(cg_plan *p, nd_node **f, int n)
 
 static nd_node *normalize(norm *N, nd_node *n);
 
+/* diag(d)*M is M with its rows scaled, d(i)*M(i, j), and M*diag(d) with its
+ * columns scaled: elementwise products, read inline, not an n x n array
+ * and a matrix product (a Jacobian's diag(f'(u))*W).  X'*diag(d)*X stays
+ * for I_SYRK.  Returns the number of factors left in f. */
+static int fold_diags(cg_plan *p, nd_node **f, int nf)
+{
+    nd_ctx *ctx = p->ctx;
+    if (nf == 3 && cg_syrk_factors(p, f))
+        return nf;
+    int out = 0;
+    for (int i = 0; i < nf; i++) {
+        nd_node *d = f[i];
+        if (ops_table[d->op].c_form != CGF_DIAGM || nf < 2) {
+            f[out++] = d;
+            continue;
+        }
+        nd_node *v = d->kid[0];     /* a column */
+        if (i + 1 < nf) {           /* rows of the next factor */
+            nd_node *m = f[i + 1], *e[2] = { mk_bcast(ctx, v, m->shape), m };
+            f[i + 1] = expr_node(ctx, OP_EMUL, m->shape, e, 2);
+        } else {                    /* columns of the one before */
+            nd_node *m = f[out - 1], *vt = mk_transpose(ctx, v);
+            nd_node *e[2] = { m, mk_bcast(ctx, vt, m->shape) };
+            f[out - 1] = expr_node(ctx, OP_EMUL, m->shape, e, 2);
+        }
+    }
+    return out;
+}
+
 /* X'*diag(d)*X (a Hessian's Gauss-Newton block) stays one product of three
  * factors, for I_SYRK: symmetric, half the work of two products. */
 static nd_node *syrk_chain(cg_plan *p, nd_node *n, nd_node **f, int nf)
@@ -229,6 +258,11 @@ static nd_node *normalize_prod(norm *N, nd_node *n, nd_node **k)
     int nk = (int)n->nkids, c0 = 0;
     while (c0 < nk && scalar(p, k[c0]))
         c0++;
+    if (p->kind != CG_GRADIENT && nk - c0 >= 2) {     /* gradients: as they were */
+        nk = c0 + fold_diags(p, k + c0, nk - c0);
+        if (nk - c0 == 1 && !c0)    /* diag(d)*M alone: an elementwise product now */
+            return k[0];
+    }
     if (nk - c0 < 2 || (c0 == 0 && nk == 2))
         return expr_node(p->ctx, OP_PROD, n->shape, k, nk);
     nd_node *tree = syrk_chain(p, n, k + c0, nk - c0);

@@ -72,11 +72,18 @@ static int is_product(cg_plan *p, const nd_node *n)
            !is_outer(p, n);
 }
 
+/* Y'*diag(d)*Y, Y = f[2] a matrix; Y may be X' (X*diag(d)*X', which
+ * --colmajor makes of A'*diag(d)*A). */
+int cg_syrk_factors(const cg_plan *p, nd_node *const *f)
+{
+    return ops_table[f[1]->op].c_form == CGF_DIAGM && !dim_is_one(p->ctx, f[2]->shape.cols) &&
+           ((f[0]->op == OP_TRANSPOSE && f[0]->kid[0] == f[2]) ||
+            (f[2]->op == OP_TRANSPOSE && f[2]->kid[0] == f[0]));
+}
+
 int cg_is_syrk(const cg_plan *p, const nd_node *n)
 {
-    return n->op == OP_PROD && n->nkids == 3 && ops_table[n->kid[1]->op].c_form == CGF_DIAGM &&
-           n->kid[0]->op == OP_TRANSPOSE && n->kid[0]->kid[0] == n->kid[2] &&
-           !dim_is_one(p->ctx, n->kid[2]->shape.cols);
+    return n->op == OP_PROD && n->nkids == 3 && cg_syrk_factors(p, n->kid);
 }
 
 /* Computed by a helper function of the generated file (its row's call). */
@@ -144,6 +151,12 @@ static void want_array(cg_plan *p, nd_node *x)
 static void require(cg_plan *p, nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
+    if (p->kind != CG_GRADIENT && n->op == OP_BCAST && !scalar(p, n->kid[0]) &&
+        !dim_is_one(ctx, n->shape.rows) && !dim_is_one(ctx, n->shape.cols) &&
+        !trivial(p, n->kid[0])) {   /* a folded diag(d): d once, not once per entry */
+        cg_val(p, n->kid[0])->needs_buffer = 1;
+        return;
+    }
     if (is_helper(n)) {     /* a block's offsets are numbers in its call */
         for (uint32_t k = 0; k < (n->op == OP_INDEX ? 1 : n->nkids); k++)
             if (n->kid[k]->op != OP_VAR)

@@ -26,6 +26,9 @@ static inline int is_dot(cg_plan *p, const nd_node *n)
 /* An inconsistency of the plan (a bug): the first is kept in p->bug. */
 void cg_plan_bug(cg_plan *p, const nd_node *n, const char *what);
 
+/* Are the factors f[0..2] Y'*diag(d)*Y (cg_is_syrk)? */
+int cg_syrk_factors(const cg_plan *p, nd_node *const *f);
+
 /* cg_order.c: --dims, each matrix chain associated by cost, column-major. */
 void cg_parse_dims(cg_plan *p, const char *spec);
 void cg_normalize_roots(cg_plan *p);

@@ -117,7 +117,13 @@ static void hvp_expected(const jac_blocks *b, nd_evalenv *env, double *const *v,
     }
 }
 
-static void instance(const hc_case *c, int seed, const char *path, numbers *want)
+/* Entry k of m in storage order: row-major, or column-major. */
+static double stored(const nd_mat *m, int k, int colmajor)
+{
+    return colmajor ? val(m, k % m->rows, k / m->rows) : val(m, k / m->cols, k % m->cols);
+}
+
+static void instance(const hc_case *c, int seed, const char *path, numbers *want, int colmajor)
 {
     t_internal t;
     t_internal_open(&t, c->program);
@@ -143,9 +149,8 @@ static void instance(const hc_case *c, int seed, const char *path, numbers *want
     for (int v = 0; v < ctx->scope->n_vars; v++) {
         const nd_mat *m = &env->vars[v];
         fprintf(f, " %d", m->rows * m->cols);
-        for (int i = 0; i < m->rows; i++)
-            for (int j = 0; j < m->cols; j++)
-                fprintf(f, " %.17g", val(m, i, j));
+        for (int e = 0; e < m->rows * m->cols; e++)
+            fprintf(f, " %.17g", stored(m, e, colmajor));
     }
     const nd_mat *fv = &env->vals[roots[0]->id];
     push(want, fv->rows * fv->cols == 1 ? val(fv, 0, 0) : 0.0);
@@ -153,9 +158,8 @@ static void instance(const hc_case *c, int seed, const char *path, numbers *want
     for (int k = 0; k < b.n; k++) {
         const nd_mat *m = &env->vals[b.expr[k]->id];
         fprintf(f, " %d", m->rows * m->cols);
-        for (int i = 0; i < m->rows; i++)
-            for (int j = 0; j < m->cols; j++)
-                push(want, val(m, i, j));
+        for (int e = 0; e < m->rows * m->cols; e++)
+            push(want, stored(m, e, colmajor));
     }
     if (kind == JAC_HESSIAN) {  /* v: random, one per variable */
         int nw = t.prog.n_wrt, len[16];
@@ -201,11 +205,11 @@ static int have_cblas(void)
 }
 
 /* Compiles case c with the driver, runs it, compares. */
-static void run_case(const hc_case *c, int seed, int blas)
+static void run_case(const hc_case *c, int seed, int blas, int colmajor)
 {
     char dir[] = "/tmp/nd_hc_XXXXXX", path[256], cmd[1024];
     ck_assert(mkdtemp(dir) != NULL);
-    char *src = generate(c, blas, 0);
+    char *src = generate(c, blas, colmajor);
     snprintf(path, sizeof path, "%s/t.c", dir);
     FILE *f = fopen(path, "w");
     fputs(src, f);
@@ -217,7 +221,7 @@ static void run_case(const hc_case *c, int seed, int blas)
     fclose(f);
     numbers want = { 0 };
     snprintf(path, sizeof path, "%s/t.in", dir);
-    instance(c, seed, path, &want);
+    instance(c, seed, path, &want, colmajor);
     snprintf(cmd, sizeof cmd,
              "cd %s && gcc -std=c99 -Wall -Wextra -pedantic -Werror -O1 %s t.c driver.c -o run "
              "%s -lm 2> errors.txt && ./run t.in > t.out", dir,
@@ -247,7 +251,7 @@ static void run_case(const hc_case *c, int seed, int blas)
 
 START_TEST(hessian_and_jacobian_c_agree)
 {
-    run_case(&cases[_i], _i, 0);
+    run_case(&cases[_i], _i, 0, 0);
 }
 END_TEST
 
@@ -257,7 +261,15 @@ START_TEST(hessian_and_jacobian_blas_agree)
         fprintf(stderr, "skipped: no CBLAS\n");
         return;
     }
-    run_case(&cases[_i], 100 + _i, 1);
+    run_case(&cases[_i], 100 + _i, 1, 0);
+}
+END_TEST
+
+/* --colmajor: inputs and every block column-major (--blas for odd cases). */
+START_TEST(hessian_and_jacobian_colmajor_agree)
+{
+    int blas = _i % 2 && have_cblas();
+    run_case(&cases[_i], 200 + _i, blas, 1);
 }
 END_TEST
 
@@ -289,6 +301,7 @@ Suite *suite_hessc(void)
     int n = (int)(sizeof cases / sizeof *cases);
     tcase_add_loop_test(tc, hessian_and_jacobian_c_agree, 0, n);
     tcase_add_loop_test(tc, hessian_and_jacobian_blas_agree, 0, n);
+    tcase_add_loop_test(tc, hessian_and_jacobian_colmajor_agree, 0, n);
     tcase_add_test(tc, header_has_hvp);
     suite_add_tcase(s, tc);
     return s;
