@@ -959,8 +959,7 @@ static int without_c(cg_plan *p)
     free(mark);
     if (what)
         ctx_error(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-                  "--c: '%s' of one argument (the largest or smallest entry, and its "
-                  "indicator) has no C form yet", what);
+                  "--c: '%s' has no C form yet", what);
     return what != NULL;
 }
 
