@@ -404,6 +404,10 @@ static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
     case OP_LOGSOFTMAX: f = "_logsoftmax"; py_use(E, PYH_logsoftmax); break;
     case OP_LOGSUMEXP: f = "_logsumexp"; py_use(E, PYH_logsumexp); break;
     case OP_CROSSENTROPY: f = "_xent"; py_use(E, PYH_xent); array = 0; break;
+    case OP_MAXR: f = "np.max"; array = 0; break;
+    case OP_MINR: f = "np.min"; array = 0; break;
+    case OP_ISMAX: f = "_ismax"; py_use(E, PYH_ismax); break;
+    case OP_ISMIN: f = "_ismin"; py_use(E, PYH_ismin); break;
     case OP_VCAT: f = "np.vstack"; break;
     case OP_HCAT: f = "np.hstack"; break;
     default:

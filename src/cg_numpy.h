@@ -23,7 +23,7 @@ typedef struct py_form {
 /* The module's helper functions, defined when the code uses them. */
 enum py_helper {
     PYH_sigmoid, PYH_swish, PYH_relu, PYH_step, PYH_softplus, PYH_erf, PYH_gelu,
-    PYH_logdet, PYH_softmax, PYH_logsoftmax, PYH_logsumexp, PYH_xent,
+    PYH_logdet, PYH_ismax, PYH_ismin, PYH_softmax, PYH_logsoftmax, PYH_logsumexp, PYH_xent,
     PYH_matrix, PYH_vector, PYH_scalar, PYH__COUNT
 };
 

@@ -58,6 +58,17 @@ static const struct py_helper_text {
         "    # log(det(a)) from the LU factors, so that det(a) itself cannot overflow\n"
         "    sign, logabs = np.linalg.slogdet(a)\n"
         "    return logabs if sign > 0 else (-np.inf if sign == 0 else np.nan)\n" },
+    [PYH_ismax] = { "_ismax", 0,
+        "def _ismax(z):\n"
+        "    # 1 at the first largest entry in reading order (row by row), as argmax finds it\n"
+        "    e = np.zeros(z.shape)\n"
+        "    e.flat[np.argmax(z)] = 1.0\n"
+        "    return e\n" },
+    [PYH_ismin] = { "_ismin", 0,
+        "def _ismin(z):\n"
+        "    e = np.zeros(z.shape)\n"
+        "    e.flat[np.argmin(z)] = 1.0\n"
+        "    return e\n" },
     [PYH_softmax] = { "_softmax", 0,
         "def _softmax(z):\n"
         "    # column by column, shifted by the column's largest entry\n"

@@ -462,10 +462,8 @@ static void without_c(cg_plan *p)
     }
     free(mark);
     if (what)
-        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
-                  "%s: '%s' of one argument (the largest or smallest entry, and its "
-                  "indicator) has no %s form yet", p->mode, what,
-                  strcmp(p->mode, "--c") ? "NumPy" : "C");
+        diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL }, "%s: '%s' has no %s form yet", p->mode,
+                  what, strcmp(p->mode, "--c") ? "NumPy" : "C");
 }
 
 void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt)
