@@ -82,5 +82,5 @@ def test_the_module_needs_only_numpy(tmp_path):
 
 
 def test_refusals_raise():
-    with pytest.raises(nnderive.Error, match="--numpy: 'max' of one argument"):
-        nnderive.Program("x : vector(n)\nL = max(x)").numpy()
+    with pytest.raises(nnderive.Error, match="must not be a Python keyword"):
+        nnderive.Program("x : vector(n)\nL = x'*x").numpy(name="lambda")
