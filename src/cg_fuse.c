@@ -1,6 +1,6 @@
 /* cg_fuse.c: the plan's row loops fused into groups, and its workspace:
  * row locals, buffer lifetimes, slots shared by buffers (see cg.h). */
-#include "cg_plan_impl.h"
+#include "cg_value.h"
 
 #include <limits.h>
 #include <stdlib.h>

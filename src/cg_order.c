@@ -1,7 +1,7 @@
 /* cg_order.c: the plan's order of evaluation: sizes for the cost model
  * (--dims), each matrix chain associated by cost, and the column-major
  * variables (see cg.h). */
-#include "cg_plan_impl.h"
+#include "cg_value.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* cg_plan.c: what the generated C computes, where, and when (see cg.h):
  * the roots, the values' kinds and the instructions; the order of products
  * is cg_order.c's, fusion and buffers cg_fuse.c's. */
-#include "cg_plan_impl.h"
+#include "cg_value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +11,6 @@
 #include "mk.h"
 #include "simplify.h"
 #include "ops.h"
-
-cg_value *cg_val(cg_plan *p, const nd_node *n)
-{
-    return &p->val[n->id];
-}
-
-/* An inconsistency of the plan (a bug, not an input error): the first is
- * reported, and no C is written. */
-void cg_plan_bug(cg_plan *p, const nd_node *n, const char *what)
-{
-    if (p->bug)
-        return;
-    strbuf b;
-    sb_init(&b);
-    sb_printf(&b, "%s (node %u, operator %s, %s)", what, n->id, ops_table[n->op].name,
-              shape_str(p->ctx, n->shape));
-    p->bug = xstrdup(sb_str(&b));
-    sb_free(&b);
-}
 
 /* ---- uses and masks ---- */
 
@@ -70,20 +51,6 @@ static int is_product(cg_plan *p, const nd_node *n)
 {
     return n->op == OP_PROD && n->nkids == 2 && !scalar(p, n->kid[0]) && !scalar(p, n) &&
            !is_outer(p, n);
-}
-
-/* Y'*diag(d)*Y, Y = f[2] a matrix; Y may be X' (X*diag(d)*X', which
- * --colmajor makes of A'*diag(d)*A). */
-int cg_syrk_factors(const cg_plan *p, nd_node *const *f)
-{
-    return ops_table[f[1]->op].c_form == CGF_DIAGM && !dim_is_one(p->ctx, f[2]->shape.cols) &&
-           ((f[0]->op == OP_TRANSPOSE && f[0]->kid[0] == f[2]) ||
-            (f[2]->op == OP_TRANSPOSE && f[2]->kid[0] == f[0]));
-}
-
-int cg_is_syrk(const cg_plan *p, const nd_node *n)
-{
-    return n->op == OP_PROD && n->nkids == 3 && cg_syrk_factors(p, n->kid);
 }
 
 /* Computed by a helper function of the generated file (its row's call). */
@@ -415,7 +382,7 @@ static void block_roots(cg_plan *p)
         p->objective = mk_zero(ctx, shape_make(DIM_ONE, DIM_ONE));
 }
 
-static void roots(cg_plan *p)
+static void plan_roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     const nd_prog *prog = p->prog;
@@ -429,20 +396,6 @@ static void roots(cg_plan *p)
         hvp_roots(p);
     else
         derive_gradients(ctx, p->objective, prog->wrt, prog->n_wrt, p->grads);
-}
-
-void cg_out_name(const cg_plan *p, int g, strbuf *out)
-{
-    const nd_var *vars = p->ctx->scope->vars;
-    sb_puts(out, vars[p->prog->wrt[p->out_row[g]]].name);
-    if (p->out_col[g] != p->out_row[g])
-        sb_printf(out, ",%s", vars[p->prog->wrt[p->out_col[g]]].name);
-}
-
-const char *cg_out_stem(const cg_plan *p)
-{
-    static const char *const stem[] = { "grad", "jac", "hess", "hv" };
-    return stem[p->kind];
 }
 
 /* Operators whose row has no C form (NOCODE, not an input: README,
@@ -501,7 +454,7 @@ static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
     cg_parse_dims(p, opt->dims);
     p->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->dims);
     p->n_dims = scope_abi_dims(ctx, p->dims, ctx->dimtab->n_dims);
-    roots(p);
+    plan_roots(p);
     without_c(p);
     if (opt->colmajor)
         cg_to_colmajor(p);

@@ -1,8 +1,10 @@
-/* cg_plan_impl.h: what the planner's files share (cg_plan.c builds the
- * plan, cg_order.c orders the products, cg_fuse.c groups loops and places
- * buffers). Not for the emitters: they read the plan through cg.h. */
-#ifndef ND_CG_PLAN_IMPL_H
-#define ND_CG_PLAN_IMPL_H
+/* cg_value.h: what the planner's files share: the value lookups of
+ * cg_value.c, which they all call down to, and the entry points of
+ * cg_order.c (the order of products) and cg_fuse.c (loops and buffers),
+ * which cg_plan.c calls.  Not for the emitters: they read the plan through
+ * cg.h. */
+#ifndef ND_CG_VALUE_H
+#define ND_CG_VALUE_H
 
 #include "cg.h"
 #include "shape.h"
