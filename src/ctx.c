@@ -106,6 +106,8 @@ void ctx_note(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 
 void ctx_warning(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 {
+    if (ctx->quiet)
+        return;
     va_list ap;
     va_start(ap, fmt);
     vdiag(ctx, DIAG_WARNING, loc, fmt, ap);

@@ -62,6 +62,7 @@ typedef struct nd_func {
     const char *name;
     const struct ast_stmt *def;
     long size;              /* the body's expression nodes */
+    int calls;              /* elaborated so far in this pass */
 } nd_func;
 
 enum nd_errkind { ERR_NONE, ERR_INPUT, ERR_SHAPE };
@@ -93,6 +94,7 @@ typedef struct nd_ctx {
     int n_binds, cap_binds;
     nd_func *funcs;
     int n_funcs, cap_funcs;
+    int quiet;                  /* warnings muted: a function's body again */
     struct nd_sym *syms;        /* open addressing */
     int sym_cap, sym_count;
 

@@ -946,7 +946,7 @@ static void check_call_place(elab *e, const ast *a, const nd_func *f)
     }
 }
 
-static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
+static nd_node *elab_fcall(elab *e, const ast *a, nd_func *f)
 {
     nd_ctx *ctx = e->ctx;
     const ast *head = f->def->head, *body = f->def->expr;
@@ -974,6 +974,9 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
         e->call_loc = a->loc;
     e->frame = &frame;
     e->call_depth += body->depth;
+    int quiet = ctx->quiet;
+    if (f->calls++)         /* the body warned at its first call */
+        ctx->quiet = 1;
     nd_node *volatile r = NULL;
     CTX_TRY(ctx, jb) {
         r = elab_expr(e, body);
@@ -981,6 +984,7 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
     CTX_END_TRY(ctx, jb);
     e->frame = up;
     e->call_depth -= body->depth;
+    ctx->quiet = quiet;
     if (!r) {               /* the error is in the body: say which call */
         ctx_note(ctx, a->loc, "in the call of %s at %d:%d", f->name, a->loc.first_line,
                  a->loc.first_column);
