@@ -366,6 +366,8 @@ void diag_note(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 
 void diag_warning(nd_ctx *ctx, nd_loc loc, const char *fmt, ...)
 {
+    if (ctx->err->quiet)
+        return;
     va_list ap;
     va_start(ap, fmt);
     vdiag(ctx, DIAG_WARNING, loc, fmt, ap);

@@ -100,6 +100,7 @@ typedef struct nd_errors {
     /* called after a shape error's message: adds the declarations in force */
     void (*shape_notes)(struct nd_ctx *ctx);
     diag_catch *catching;       /* the innermost open catch, or NULL */
+    int quiet;                  /* warnings muted: a function's body again */
 } nd_errors;
 
 void diag_init(nd_ctx *ctx);

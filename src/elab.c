@@ -1169,7 +1169,7 @@ static void check_call_place(elab *e, const ast *a, const nd_func *f)
     }
 }
 
-static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
+static nd_node *elab_fcall(elab *e, const ast *a, nd_func *f)
 {
     nd_ctx *ctx = e->ctx;
     const ast *head = f->def->head, *body = f->def->expr;
@@ -1197,6 +1197,9 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
         e->call_loc = a->loc;
     e->frame = &frame;
     e->call_depth += body->depth;
+    int quiet = ctx->err->quiet;
+    if (f->calls++)         /* the body warned at its first call */
+        ctx->err->quiet = 1;
     nd_node *volatile r = NULL;
     DIAG_TRY(ctx, jb) {
         r = elab_expr(e, body);
@@ -1204,6 +1207,7 @@ static nd_node *elab_fcall(elab *e, const ast *a, const nd_func *f)
     DIAG_END_TRY(ctx, jb);
     e->frame = up;
     e->call_depth -= body->depth;
+    ctx->err->quiet = quiet;
     if (!r) {               /* the error is in the body: say which call */
         diag_note(ctx, a->loc, "in the call of %s at %d:%d", f->name, a->loc.first_line,
                  a->loc.first_column);

@@ -37,6 +37,7 @@ typedef struct nd_func {
     const char *name;
     const struct ast_stmt *def;
     long size;              /* the body's expression nodes */
+    int calls;              /* elaborated so far in this pass */
 } nd_func;
 
 enum sym_kind { SYM_NONE, SYM_VAR, SYM_BIND, SYM_DIM, SYM_FUNC };
