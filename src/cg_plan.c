@@ -364,8 +364,7 @@ static void block_roots(cg_plan *p)
 {
     nd_ctx *ctx = p->ctx;
     jac_blocks b;
-    if (jac_make_blocks(ctx, p->prog, p->kind == CG_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN, &b))
-        diag_throw(ctx);
+    jac_make_blocks(ctx, p->prog, p->kind == CG_HESSIAN ? JAC_HESSIAN : JAC_JACOBIAN, &b);
     if (p->denominator)
         jac_transpose_blocks(ctx, &b);
     p->n_grads = b.n;

@@ -139,21 +139,19 @@ int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag
     nd_ctx *ctx = c->ctx;
     diag_catch k;
     diag_catch_open(ctx, &k);
-    volatile int st = jac_require(ctx, &c->prog, kind);
-    if (!st) {
-        st = 2;
-        DIAG_TRY(ctx, jb) {
-            for (int j = 0; j < c->prog.n_wrt; j++) {
-                int v = c->prog.wrt[j];
-                c->grad[j] = kind == JAC_HESSIAN ? jac_hessian(ctx, c->objective, v, v)
-                                                 : jac_derive(ctx, c->objective, v);
-                if (denominator)
-                    c->grad[j] = mk_transpose(ctx, c->grad[j]);
-            }
-            st = 0;
+    volatile int st = 2;
+    DIAG_TRY(ctx, jb) {
+        jac_require(ctx, &c->prog, kind);
+        for (int j = 0; j < c->prog.n_wrt; j++) {
+            int v = c->prog.wrt[j];
+            c->grad[j] = kind == JAC_HESSIAN ? jac_hessian(ctx, c->objective, v, v)
+                                             : jac_derive(ctx, c->objective, v);
+            if (denominator)
+                c->grad[j] = mk_transpose(ctx, c->grad[j]);
         }
-        DIAG_END_TRY(ctx, jb);
+        st = 0;
     }
+    DIAG_END_TRY(ctx, jb);
     diag_catch_close(ctx, &k);
     sb_puts(st ? diag : diag_out(ctx), sb_str(&k.text));
     diag_catch_free(&k);

@@ -19,36 +19,30 @@ static const char *objective_name(nd_ctx *ctx, const nd_prog *prog)
     return ctx->scope->binds[prog->objective].name;
 }
 
-/* What the kind needs of the objective and the variables; 2 after an
- * error (in ctx->err->diag), else 0. */
-int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind)
+/* What the kind needs of the objective and the variables; raises what it
+ * refuses. */
+void jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind)
 {
     nd_binding *b = &ctx->scope->binds[prog->objective];
     nd_shape s = b->node->shape;
     const char *flag = kind == JAC_HESSIAN ? "--hessian" : "--jacobian";
-    if (kind == JAC_HESSIAN && !shape_is_scalar(ctx, s)) {
-        diag_error(ctx, b->loc, "the objective '%s' is %s, not a scalar: a Hessian needs a "
-                               "scalar objective (--jacobian differentiates a vector)",
+    if (kind == JAC_HESSIAN && !shape_is_scalar(ctx, s))
+        diag_fail(ctx, b->loc, "the objective '%s' is %s, not a scalar: a Hessian needs a "
+                              "scalar objective (--jacobian differentiates a vector)",
                   b->name, shape_str(ctx, s));
-        return 2;
-    }
-    if (!dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols)) {
-        diag_error(ctx, b->loc, "the objective '%s' is %s, a matrix: --jacobian needs a vector "
-                               "or a scalar (a matrix through vec is not supported yet)",
+    if (!dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols))
+        diag_fail(ctx, b->loc, "the objective '%s' is %s, a matrix: --jacobian needs a vector "
+                              "or a scalar (a matrix through vec is not supported yet)",
                   b->name, shape_str(ctx, s));
-        return 2;
-    }
     for (int i = 0; i < prog->n_wrt; i++) {
         nd_var *v = &ctx->scope->vars[prog->wrt[i]];
         if (jac_var_ok(ctx, prog->wrt[i]))
             continue;
-        diag_error(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a column vector "
-                               "or a scalar (a matrix through vec and kron is not supported "
-                               "yet)",
+        diag_fail(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a column vector "
+                              "or a scalar (a matrix through vec and kron is not supported "
+                              "yet)",
                   v->name, shape_str(ctx, v->shape), flag);
-        return 2;
     }
-    return 0;
 }
 
 /* The labels: df/dx (the Jacobian), d2f/dx2 and d2f/dx dy (the Hessian). */
@@ -93,11 +87,10 @@ static void add_block(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_
 
 /* A Hessian is symmetric: the blocks on and above the diagonal, each once
  * (d2f/dy dx is the transpose of d2f/dx dy). */
-int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b)
+void jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b)
 {
     memset(b, 0, sizeof *b);
-    if (jac_require(ctx, prog, kind))
-        return 2;
+    jac_require(ctx, prog, kind);
     int k = prog->n_wrt, cap = kind == JAC_HESSIAN ? k * (k + 1) / 2 : k;
     b->label = xmalloc(((size_t)cap + 1) * sizeof *b->label);
     b->expr = xmalloc(((size_t)cap + 1) * sizeof *b->expr);
@@ -114,9 +107,10 @@ int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_bl
         st = 0;
     }
     DIAG_END_TRY(ctx, jb);
-    if (st)
+    if (st) {           /* the blocks freed, the error goes on */
         jac_blocks_free(b);
-    return st;
+        diag_throw(ctx);
+    }
 }
 
 void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b)
@@ -127,12 +121,11 @@ void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b)
     b->transposed = !b->transposed;
 }
 
-int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
-             strbuf *out)
+void jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
+              strbuf *out)
 {
     jac_blocks b;
-    if (jac_make_blocks(ctx, prog, kind, &b))
-        return 2;
+    jac_make_blocks(ctx, prog, kind, &b);
     if (denominator)
         jac_transpose_blocks(ctx, &b);
     emit_line *lines = xmalloc(((size_t)b.n + 1) * sizeof *lines);
@@ -141,7 +134,6 @@ int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominat
     emit_lines(ctx, lines, b.n, latex, out);
     free(lines);
     jac_blocks_free(&b);
-    return 0;
 }
 
 /* ---- --verify ----
@@ -267,8 +259,7 @@ int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denomin
 {
     jac_blocks b;
     *worst = 0;
-    if (jac_make_blocks(ctx, prog, kind, &b))
-        return 2;
+    jac_make_blocks(ctx, prog, kind, &b);
     if (denominator)
         jac_transpose_blocks(ctx, &b);
     int st = jac_verify_blocks(ctx, prog, kind, &b, o, out, worst);

@@ -43,8 +43,8 @@ int jac_var_ok(nd_ctx *ctx, int var);
 
 /* What the kind needs of the program's objective (a vector or a scalar for
  * the Jacobian, a scalar for the Hessian) and variables (columns or
- * scalars): 0, or 2 after an error at its place (in ctx->err->diag). */
-int jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind);
+ * scalars): an error at its place is raised (diag_fail). */
+void jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind);
 
 /* The blocks of the output, simplified: the Jacobian w.r.t. each variable
  * (df/dx), or the Hessian's blocks on and above the diagonal (d2f/dx2,
@@ -57,8 +57,8 @@ typedef struct jac_blocks {
     int transposed;         /* denominator layout (jac_transpose_blocks) */
 } jac_blocks;
 
-/* 0, or 2 after an error (in ctx->err->diag; b is then empty). */
-int jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b);
+/* Raises an input error (b is then empty and freed). */
+void jac_make_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, jac_blocks *b);
 void jac_blocks_free(jac_blocks *b);
 /* The other layout, J[j, i] = d f_i / d x_j (denominator, the gradient's:
  * the Jacobian of a scalar is then its gradient): every block transposed,
@@ -66,13 +66,13 @@ void jac_blocks_free(jac_blocks *b);
 void jac_transpose_blocks(nd_ctx *ctx, jac_blocks *b);
 
 /* The lines `df/dx = EXPR` after the bindings they use (text or LaTeX). */
-int jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
-             strbuf *out);
+void jac_emit(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator, int latex,
+              strbuf *out);
 
 /* --verify: each block against central differences (of f for the
  * Jacobian, of the derived gradient for the Hessian) at random points, in
  * MPFR; one line per block, then the verdict.  0 verified, 1 not, 2 when
- * nothing could be checked.  Adds a variable to ctx (random weights): run
+ * nothing could be checked; an input error is raised.  Adds a variable to ctx (random weights): run
  * it on a ctx of its own. */
 int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
                const verify_opts *o, strbuf *out, double *worst);

@@ -147,6 +147,25 @@ static int fail(nd_session *s)
     return 2;
 }
 
+/* Runs fn(s, arg) where an input error is raised: 0, or 2 (the session
+ * failed, the message in its diagnostics). */
+static int guarded(nd_session *s, void (*fn)(nd_session *s, void *arg), void *arg)
+{
+    volatile int done = 0;
+    DIAG_TRY(s->ctx, jb) {
+        fn(s, arg);
+        done = 1;
+    }
+    DIAG_END_TRY(s->ctx, jb);
+    return done ? 0 : fail(s);
+}
+
+static void require_kind(nd_session *s, void *arg)
+{
+    (void)arg;
+    jac_require(s->ctx, &s->prog, s->kind);
+}
+
 /* A gradient needs a scalar objective. */
 static int require_scalar(nd_session *s)
 {
@@ -199,6 +218,17 @@ static int kind_unsupported(nd_session *s, const char *mode)
     return fail(s);
 }
 
+typedef struct derivative_arg {
+    int latex;
+    strbuf *out;
+} derivative_arg;
+
+static void derivative_text(nd_session *s, void *arg)
+{
+    derivative_arg *a = arg;
+    jac_emit(s->ctx, &s->prog, s->kind, s->denominator, a->latex, a->out);
+}
+
 /* The Jacobian or the Hessian, as text or LaTeX lines. */
 static int derivative_lines(nd_session *s, enum nd_format fmt, strbuf *out)
 {
@@ -206,9 +236,9 @@ static int derivative_lines(nd_session *s, enum nd_format fmt, strbuf *out)
         return require_scalar(s);
     if (fmt == ND_LATEX_DOC)
         latex_document_begin(out, s->name);
-    if (jac_emit(s->ctx, &s->prog, s->kind, s->denominator, fmt == ND_LATEX || fmt == ND_LATEX_DOC,
-                 out))
-        return fail(s);
+    derivative_arg a = { fmt == ND_LATEX || fmt == ND_LATEX_DOC, out };
+    if (guarded(s, derivative_text, &a))
+        return s->status;
     if (fmt == ND_LATEX_DOC)
         latex_document_end(out);
     return 0;
@@ -402,7 +432,7 @@ static int generate(nd_ctx *ctx, const nd_prog *prog, void *arg)
  * the text output for its docstring. */
 static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy, strbuf *out)
 {
-    if (s->kind ? (jac_require(s->ctx, &s->prog, s->kind) ? fail(s) : 0) : require_scalar(s))
+    if (s->kind ? guarded(s, require_kind, NULL) : require_scalar(s))
         return s->status;
     strbuf prefix;
     sb_init(&prefix);
@@ -519,8 +549,8 @@ static int jac_verify_impl(nd_session *s, strbuf *out, double *worst)
 {
     if (s->prog.n_wrt == 0)
         return require_scalar(s);
-    if (jac_require(s->ctx, &s->prog, s->kind))
-        return fail(s);
+    if (guarded(s, require_kind, NULL))
+        return s->status;
     const char **names = wrt_names(s);
     elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
@@ -634,7 +664,7 @@ static int kind_check(nd_session *s, int flags)
     if (!(flags & ND_CHECK_EXPRESSION) || (flags & (ND_CHECK_LATEX | ND_CHECK_GRADESCOPE)))
         return kind_unsupported(s, flags & ND_CHECK_EXPRESSION ? "--check-latex"
                                                                : "--check-file");
-    return jac_require(s->ctx, &s->prog, s->kind) ? fail(s) : 0;
+    return guarded(s, require_kind, NULL);
 }
 
 static int check_lines_impl(nd_session *s, const char *name, const char *text, size_t len,

@@ -170,7 +170,7 @@ static int verify_wrong(const char *program, int kind, int k,
     t_internal t;
     t_internal_open(&t, program);
     jac_blocks b;
-    ck_assert_int_eq(jac_make_blocks(t.ctx, &t.prog, (enum jac_kind)(kind & 3), &b), 0);
+    jac_make_blocks(t.ctx, &t.prog, (enum jac_kind)(kind & 3), &b);    /* an error aborts */
     if (kind & ND_DERIV_DENOMINATOR)
         jac_transpose_blocks(t.ctx, &b);
     ck_assert_int_lt(k, b.n);
