@@ -139,7 +139,7 @@ typedef struct cg_plan {
 void cg_plan_build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt);
 /* The same for another backend: mode is its option, for the messages. */
 void cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                       const char *mode);
+                       enum cg_kind kind, int denominator, const char *mode);
 /* The same for outputs of another kind than gradients. */
 void cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
                         enum cg_kind kind, int denominator);

@@ -84,20 +84,41 @@ static void describe_args(py_emitter *E, strbuf *out)
     sb_puts(out, "    A vector is a 1-D array or an (n, 1) column; its gradient has its shape.\n");
 }
 
+/* What the outputs are: "gradient", "Jacobian", "Hessian's block", plural. */
+static const char *outputs_word(const cg_plan *p)
+{
+    static const char *const what[][2] = {
+        { "gradients", "gradient" }, { "Jacobians", "Jacobian" },
+        { "Hessian's blocks", "Hessian" }, { "H*v", "H*v" },
+    };
+    return what[p->kind][p->n_grads == 1];
+}
+
 static void docstring(py_emitter *E, const char *program, const char *gradients, strbuf *out)
 {
     cg_plan *p = E->p;
     nd_ctx *ctx = E->ctx;
     const char *obj = ctx->scope->binds[p->prog->objective].name;
-    sb_printf(out, "    \"\"\"The objective %s and its gradient%s, as nnderive %s derived them.\n\n",
-              obj, p->n_grads == 1 ? "" : "s", ND_VERSION);
+    nd_shape of = ctx->scope->binds[p->prog->objective].node->shape;
+    const char *vector = p->kind == CG_GRADIENT || shape_is_scalar(ctx, of)
+                         ? "" : " (0: the objective is a vector)";
+    sb_printf(out, "    \"\"\"The objective %s and its %s, as nnderive %s derived them.\n\n",
+              obj, outputs_word(p), ND_VERSION);
     describe_args(E, out);
-    sb_printf(out, "    Returns (%s", obj);
-    for (int g = 0; g < p->n_grads; g++)
-        sb_printf(out, ", d%s/d%s", obj, ctx->scope->vars[p->prog->wrt[g]].name);
+    sb_printf(out, "    Returns (%s%s", obj, vector);
+    for (int g = 0; g < p->n_grads; g++) {
+        const char *x = ctx->scope->vars[p->prog->wrt[p->kind == CG_GRADIENT ? g : p->out_row[g]]].name;
+        const char *y = p->kind == CG_GRADIENT ? x : ctx->scope->vars[p->prog->wrt[p->out_col[g]]].name;
+        if (p->kind != CG_HESSIAN)
+            sb_printf(out, ", d%s/d%s", obj, x);
+        else if (x == y)
+            sb_printf(out, ", d2%s/d%s2", obj, x);
+        else
+            sb_printf(out, ", d2%s/d%s d%s", obj, x, y);
+    }
     sb_puts(out, ").\n\n    The program:\n");
     doc_lines(out, program);
-    sb_printf(out, "\n    The gradient%s:\n", p->n_grads == 1 ? "" : "s");
+    sb_printf(out, "\n    The %s:\n", outputs_word(p));
     doc_lines(out, gradients);
     sb_puts(out, "    \"\"\"\n");
 }
@@ -214,6 +235,19 @@ static void arguments(py_emitter *E, const char **shape_of, strbuf *out)
 
 /* ---- names of the values ---- */
 
+/* Output g's name: grad_x, or jac_x, hess_x, hess_x_y for the blocks. */
+static void output_text(py_emitter *E, int g, strbuf *out)
+{
+    cg_plan *p = E->p;
+    if (p->kind == CG_GRADIENT)
+        sb_printf(out, "grad_%s", E->var[p->prog->wrt[g]]);
+    else if (p->out_col[g] == p->out_row[g])
+        sb_printf(out, "%s_%s", cg_out_stem(p), E->var[p->prog->wrt[p->out_row[g]]]);
+    else
+        sb_printf(out, "%s_%s_%s", cg_out_stem(p), E->var[p->prog->wrt[p->out_row[g]]],
+                  E->var[p->prog->wrt[p->out_col[g]]]);
+}
+
 static void name_values(py_emitter *E)
 {
     cg_plan *p = E->p;
@@ -223,7 +257,7 @@ static void name_values(py_emitter *E)
         if (v->mask && v->kind == V_BUFFER && p->buf[v->index].grad >= 0) {
             strbuf b;
             sb_init(&b);
-            sb_printf(&b, "grad_%s", E->var[p->prog->wrt[p->buf[v->index].grad]]);
+            output_text(E, p->buf[v->index].grad, &b);
             E->val[id] = py_name(E, sb_str(&b));
             sb_free(&b);
         }
@@ -432,6 +466,33 @@ static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
     return (py_form){ PY_ATOM, 1, 1, 1 };
 }
 
+/* A name, or a name's transpose: no parentheses needed around it. */
+static int atomic(const char *t)
+{
+    size_t k = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+    return k > 0 && (t[k] == '\0' || !strcmp(t + k, ".T"));
+}
+
+/* Y'*diag(d)*Y: Y' @ (d * Y), the rows of Y scaled by the column d (no
+ * m x m diagonal matrix). */
+static py_form syrk(py_emitter *E, const nd_node *n, strbuf *out)
+{
+    strbuf a, d, y;
+    sb_init(&a);
+    sb_init(&d);
+    sb_init(&y);
+    py_whole(E, n->kid[0], &a);
+    call_arg(E, n->kid[1]->kid[0], &d);
+    py_whole(E, n->kid[2], &y);
+    sb_printf(out, atomic(sb_str(&a)) ? "%s @ (" : "(%s) @ (", sb_str(&a));
+    sb_printf(out, atomic(sb_str(&d)) ? "%s * " : "(%s) * ", sb_str(&d));
+    sb_printf(out, atomic(sb_str(&y)) ? "%s)" : "(%s))", sb_str(&y));
+    sb_free(&a);
+    sb_free(&d);
+    sb_free(&y);
+    return (py_form){ PY_ATOM, 1, 1, 1 };
+}
+
 /* One instruction as one assignment; *fresh: its value is a new array. */
 static void statement(py_emitter *E, const cg_ins *in, const char **out_name, int *out_fresh,
                       unsigned char *fresh, strbuf *out)
@@ -447,6 +508,7 @@ static void statement(py_emitter *E, const cg_ins *in, const char **out_name, in
     case I_MM: f = product(E, n, &e); break;
     case I_REDUCE: f = reduce(E, n, &e); break;
     case I_CALL: f = call(E, n, &e); break;
+    case I_SYRK: f = syrk(E, n, &e); break;
     case I_SCALAR: f = py_expr(E, n, &e); break;
     default: f = py_whole(E, n, &e); break;
     }
@@ -475,13 +537,13 @@ static void result(py_emitter *E, const char **out_name, const int *out_fresh, c
         cg_value *val = cg_val(p, p->grads[g]);
         int in_buffer = val->kind == V_BUFFER && p->buf[val->index].grad == g;
         const char *name = in_buffer ? E->val[p->grads[g]->id] : out_name[g];
-        if (shape_is_scalar(ctx, ctx->scope->vars[v].shape)) {
+        if (shape_is_scalar(ctx, p->grads[g]->shape)) {
             sb_printf(out, ", float(%s)", name);
             continue;
         }
         int fresh = out_fresh[g];
         sb_printf(out, fresh ? ", %s" : ", np.array(%s)", name);
-        if (shape_of[v])
+        if (p->kind == CG_GRADIENT && shape_of[v])   /* a block is the matrix it is */
             sb_printf(out, ".reshape(%s)", shape_of[v]);
     }
     sb_putc(out, '\n');
@@ -497,7 +559,7 @@ static void body(py_emitter *E, const char **shape_of, strbuf *out)
     for (int g = 0; g < p->n_grads; g++) {
         strbuf b;
         sb_init(&b);
-        sb_printf(&b, "grad_%s", E->var[p->prog->wrt[g]]);
+        output_text(E, g, &b);
         out_name[g] = py_name(E, sb_str(&b));
         out_fresh[g] = 1;
         sb_free(&b);
@@ -555,9 +617,9 @@ static void module(py_emitter *E, const char *name, const char *program, const c
     sb_init(&file);
     for (const char *c = ctx->src->name; *c; c++)
         sb_putc(&file, (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c);
-    sb_printf(out, "# Generated by nnderive %s from %s: the objective %s and its gradient%s.\n"
+    sb_printf(out, "# Generated by nnderive %s from %s: the objective %s and its %s.\n"
                    "# Do not edit.\n", ND_VERSION, sb_str(&file),
-              ctx->scope->binds[p->prog->objective].name, p->n_grads == 1 ? "" : "s");
+              ctx->scope->binds[p->prog->objective].name, outputs_word(p));
     sb_free(&file);
     if (E->helpers & ((1u << PYH_erf) | (1u << PYH_gelu)))
         sb_puts(out, "import math\n\n");

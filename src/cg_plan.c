@@ -433,9 +433,9 @@ void cg_plan_build_kind(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_o
 }
 
 void cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
-                       const char *mode)
+                       enum cg_kind kind, int denominator, const char *mode)
 {
-    build(p, ctx, prog, opt, CG_GRADIENT, 0, mode);
+    build(p, ctx, prog, opt, kind, denominator, mode);
 }
 
 static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,

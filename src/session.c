@@ -381,7 +381,7 @@ static void generate_raising(nd_ctx *ctx, const nd_prog *prog, c_arg *a, cg_plan
     cg_options o = { a->o->name, a->o->blas, a->o->colmajor, a->o->dims };
     if (a->gradients) {     /* NumPy has one layout, and no BLAS to choose */
         o.blas = o.colmajor = 0;
-        cg_plan_build_for(&plans[0], ctx, prog, &o, "--numpy");
+        cg_plan_build_for(&plans[0], ctx, prog, &o, kinds[a->kind], a->denominator, "--numpy");
     } else {
         cg_plan_build_kind(&plans[0], ctx, prog, &o, kinds[a->kind], a->denominator);
     }
@@ -451,7 +451,16 @@ static int c_output(nd_session *s, const nd_c_options *c, int header, int numpy,
     c_arg a = { &o, header, s->kind, s->denominator, out, s->src.text, NULL };
     strbuf text;
     sb_init(&text);
-    if (numpy) {
+    if (numpy && s->kind) {
+        derivative_arg d = { 0, &text };
+        if (guarded(s, derivative_text, &d)) {
+            free(names);
+            sb_free(&prefix);
+            sb_free(&text);
+            return s->status;
+        }
+        a.gradients = sb_str(&text);
+    } else if (numpy) {
         emit_gradients(s->ctx, &s->prog, gradients(s), 0, &text);
         a.gradients = sb_str(&text);
     }
@@ -484,6 +493,8 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
             st = derivative_lines(s, fmt, &b);
         else if (fmt == ND_C || fmt == ND_C_HEADER)
             st = c_output(s, c, fmt == ND_C_HEADER, 0, &b);
+        else if (fmt == ND_NUMPY)
+            st = c_output(s, c, 0, 1, &b);
         else
             st = kind_unsupported(s, format_names[fmt]);
     } else if (!st) {

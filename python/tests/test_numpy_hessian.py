@@ -1,0 +1,88 @@
+"""`nnderive --numpy --hessian` and `--jacobian`: the module of the plan's
+blocks, run on random inputs, against the closed forms of issue 12's
+examples (examples/hessian/), written here with NumPy."""
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from conftest import BUILD, EXAMPLES
+
+rng = np.random.default_rng(12)
+
+
+def module(name, *options):
+    text = subprocess.run([str(BUILD / "nnderive"), str(EXAMPLES / "hessian" / (name + ".nd")),
+                           "--numpy", "--name", "f", *options],
+                          check=True, capture_output=True, text=True).stdout
+    namespace = {}
+    exec(compile(text, name, "exec"), namespace)
+    return namespace["f"], text
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def logreg(m=7, n=4):
+    A, x, y = rng.standard_normal((m, n)), rng.standard_normal(n), rng.random(m)
+    lam = 0.3
+    s = sigmoid(A @ x)
+    return [A, x, y, lam], A.T @ np.diag(s * (1 - s)) @ A + lam * np.eye(n)
+
+
+def quadratic(n=5):
+    A, x = rng.standard_normal((n, n)), rng.standard_normal(n)
+    return [A, x], A + A.T
+
+
+def sum_exp(m=6, n=3):
+    A, x = rng.standard_normal((m, n)), rng.standard_normal(n)
+    return [A, x], A.T @ np.diag(np.exp(A @ x)) @ A
+
+
+def softmax(n=5):
+    z = rng.standard_normal(n)
+    s = np.exp(z - z.max())
+    s /= s.sum()
+    return [z], np.diag(s) - np.outer(s, s)
+
+
+def affine_exp(m=4, n=3):
+    A, x = rng.standard_normal((m, n)), rng.standard_normal(n)
+    return [A, x], A @ np.diag(np.exp(x))
+
+
+def tanh_layer(m=4, n=3):
+    W, x, b = rng.standard_normal((m, n)), rng.standard_normal(n), rng.standard_normal(m)
+    h = np.tanh(W @ x + b)
+    return [W, x, b], np.diag(1 - h ** 2) @ W
+
+
+CASES = [("logreg", "--hessian", logreg), ("quadratic", "--hessian", quadratic),
+         ("sum_exp", "--hessian", sum_exp), ("softmax", "--jacobian", softmax),
+         ("affine_exp", "--jacobian", affine_exp), ("tanh_layer", "--jacobian", tanh_layer)]
+
+
+@pytest.mark.parametrize("name,option,closed", CASES)
+def test_blocks_agree_with_the_closed_forms(name, option, closed):
+    f, _ = module(name, option)
+    for _ in range(3):
+        inputs, want = closed()
+        got = f(*inputs)
+        assert len(got) == 2
+        assert np.shape(got[1]) == np.shape(want)
+        assert np.allclose(got[1], want, rtol=1e-12, atol=1e-12), (name, got[1], want)
+
+
+def test_the_hessian_is_one_syrk_product_not_a_diagonal_matrix():
+    _, text = module("logreg", "--hessian")
+    assert "np.diagflat" not in text and "A.T @ (" in text
+    assert "Returns (L, d2L/dx2)" in text
+
+
+def test_a_vector_objective_returns_zero_first():
+    f, text = module("softmax", "--jacobian")
+    assert "0: the objective is a vector" in text
+    assert f(rng.standard_normal(4))[0] == 0.0
