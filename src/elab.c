@@ -867,8 +867,9 @@ static nd_node *elab_clip(elab *e, const ast *a)
 
 /* ---- indexing and blocks ---------------------------------------------- */
 
-/* Index arithmetic stays far from overflow: past this it is out of range. */
-#define INDEX_LIMIT (4 * ND_MAX_DIM)
+/* Index arithmetic stays far from overflow: past this it is out of range.
+ * It fits a 32-bit long (WebAssembly's), as the values it bounds do. */
+#define INDEX_LIMIT (2 * ND_MAX_DIM)
 
 /* An index: an integer constant, or `end` (the size) in + - * arithmetic;
  * end < 0 when the size is symbolic, and then `end` is refused, as the
@@ -908,13 +909,13 @@ static long index_value(elab *e, const ast *a, long end, const char *dim)
     case AST_BINARY:
         if (a->op == BIN_ADD || a->op == BIN_SUB || a->op == BIN_MUL) {
             long l = index_value(e, a->kids[0], end, dim), r = index_value(e, a->kids[1], end, dim);
-            /* |l|, |r| <= INDEX_LIMIT < 2^33: a product fits in 66 bits, not in a long */
-            double big = (double)l * (double)r;
-            long v = a->op == BIN_ADD ? l + r : a->op == BIN_SUB ? l - r
-                     : big > INDEX_LIMIT || big < -INDEX_LIMIT ? INDEX_LIMIT + 1 : l * r;
+            /* |l|, |r| <= INDEX_LIMIT: in a double, a sum is exact and a product
+             * past the limit stays past it; a long may be 32 bits */
+            double v = a->op == BIN_ADD ? (double)l + (double)r
+                       : a->op == BIN_SUB ? (double)l - (double)r : (double)l * (double)r;
             if (v > INDEX_LIMIT || v < -INDEX_LIMIT)
                 diag_fail(ctx, a->loc, "the index '%s' is out of range", text_of(e, a));
-            return v;
+            return (long)v;
         }
         break;
     default:

@@ -33,7 +33,9 @@ WEB_LDFLAGS := -O2 -sMODULARIZE=1 -sEXPORT_NAME=createNnderive -sSINGLE_FILE=1 \
 WEB_OBJS := $(LIB_SRCS:src/%.c=$(WEB_OBJ)/%.o) $(WEB_OBJ)/parser.o $(WEB_OBJ)/lexer.o \
     $(WEB_OBJ)/glue.o
 WEB_PAGE := $(WEB)/index.html $(WEB)/style.css $(WEB)/app.js
-WEB_EXAMPLES := $(wildcard examples/*.nd examples/homework/*.nd)
+# the autoencoder first: the page opens on the README's example
+WEB_EXAMPLES := examples/autoencoder.nd \
+    $(filter-out examples/autoencoder.nd,$(wildcard examples/*.nd examples/homework/*.nd))
 WEB_NPM := $(BUILD)/npm/node_modules/.package-lock.json
 KATEX := $(BUILD)/npm/node_modules/katex/dist
 VIZ := $(BUILD)/npm/node_modules/@viz-js/viz

@@ -1,8 +1,8 @@
-# index arithmetic that would overflow a long is out of range
-args: -e "x : vector(5)\nL = x(4000000000*4000000000)"
+# index arithmetic that would overflow a long (32 bits in WebAssembly) is out of range
+args: -e "x : vector(5)\nL = x(2000000000*2000000000)"
 status: 2
 --- stdout
 --- stderr
-<expr>:2:7: error: the index '4000000000*4000000000' is out of range
-    L = x(4000000000*4000000000)
+<expr>:2:7: error: the index '2000000000*2000000000' is out of range
+    L = x(2000000000*2000000000)
           ^~~~~~~~~~~~~~~~~~~~~
