@@ -387,6 +387,13 @@ static void call_arg(py_emitter *E, const nd_node *k, strbuf *out)
     }
 }
 
+/* A name, or a name's transpose: no parentheses needed around it. */
+static int atomic(const char *t)
+{
+    size_t k = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+    return k > 0 && (t[k] == '\0' || !strcmp(t + k, ".T"));
+}
+
 /* One axis of a slice: ':' for all of it, else lo:hi. */
 static void slice_axis(py_emitter *E, long off, nd_dim ext, nd_dim of, strbuf *out)
 {
@@ -409,10 +416,7 @@ static py_form block(py_emitter *E, const nd_node *n, strbuf *out)
     strbuf b;
     sb_init(&b);
     call_arg(E, x, &b);
-    const char *t = sb_str(&b);
-    int name = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789") ==
-               strlen(t);
-    sb_printf(out, name ? "%s[" : "(%s)[", t);
+    sb_printf(out, atomic(sb_str(&b)) ? "%s[" : "(%s)[", sb_str(&b));
     slice_axis(E, r0, n->shape.rows, x->shape.rows, out);
     sb_puts(out, ", ");
     slice_axis(E, c0, n->shape.cols, x->shape.cols, out);
@@ -464,13 +468,6 @@ static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
     if (array && shape_is_scalar(E->ctx, n->shape))
         sb_puts(out, "[0, 0]");
     return (py_form){ PY_ATOM, 1, 1, 1 };
-}
-
-/* A name, or a name's transpose: no parentheses needed around it. */
-static int atomic(const char *t)
-{
-    size_t k = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
-    return k > 0 && (t[k] == '\0' || !strcmp(t + k, ".T"));
 }
 
 /* Y'*diag(d)*Y: Y' @ (d * Y), the rows of Y scaled by the column d (no

@@ -192,7 +192,8 @@ static void literal(strbuf *out, const mpq_t q)
         sb_puts(out, ".0");
 }
 
-void py_operand(py_emitter *E, const nd_node *n, enum py_prec max, strbuf *out)
+/* n's expression, in parentheses when it binds looser than max. */
+static py_form operand_form(py_emitter *E, const nd_node *n, enum py_prec max, strbuf *out)
 {
     strbuf b;
     sb_init(&b);
@@ -202,6 +203,12 @@ void py_operand(py_emitter *E, const nd_node *n, enum py_prec max, strbuf *out)
     else
         sb_puts(out, sb_str(&b));
     sb_free(&b);
+    return f;
+}
+
+void py_operand(py_emitter *E, const nd_node *n, enum py_prec max, strbuf *out)
+{
+    operand_form(E, n, max, out);
 }
 
 /* The form of kid k joined into n elementwise (its flags, n's extent). */
@@ -214,14 +221,7 @@ static void join_flags(py_emitter *E, const nd_node *n, const nd_node *k, py_for
 static py_form operand_into(py_emitter *E, const nd_node *n, const nd_node *k, enum py_prec max,
                             py_form *acc, strbuf *out)
 {
-    strbuf b;
-    sb_init(&b);
-    py_form f = py_expr(E, k, &b);
-    if (f.prec > max)
-        sb_printf(out, "(%s)", sb_str(&b));
-    else
-        sb_puts(out, sb_str(&b));
-    sb_free(&b);
+    py_form f = operand_form(E, k, max, out);
     join_flags(E, n, k, f, acc);
     return f;
 }
