@@ -86,3 +86,23 @@ def test_a_vector_objective_returns_zero_first():
     f, text = module("softmax", "--jacobian")
     assert "0: the objective is a vector" in text
     assert f(rng.standard_normal(4))[0] == 0.0
+
+
+def test_blocks_of_two_variables(tmp_path):
+    """A vector and a scalar: the blocks on and above the diagonal, each named
+    by its pair (hess_x, hess_x_a, hess_a) and each against its closed form."""
+    program = tmp_path / "two.nd"
+    program.write_text("A : matrix(m, n)\nx : vector(n)\na : scalar\n"
+                       "L = a*sum(exp(A*x)) + a^2*x'*x\nwrt x, a\n")
+    text = subprocess.run([str(BUILD / "nnderive"), str(program), "--numpy", "--hessian",
+                           "--name", "f"], check=True, capture_output=True, text=True).stdout
+    assert "hess_x_a" in text and "Returns (L, d2L/dx2, d2L/dx da, d2L/da2)" in text
+    namespace = {}
+    exec(compile(text, "two", "exec"), namespace)
+    A, x, a = rng.standard_normal((5, 3)), rng.standard_normal(3), 0.7
+    e = np.exp(A @ x)
+    L, hxx, hxa, haa = namespace["f"](A, x, a)
+    assert np.isclose(L, a * e.sum() + a * a * x @ x, rtol=1e-12)
+    assert np.allclose(hxx, a * A.T @ np.diag(e) @ A + 2 * a * a * np.eye(3), rtol=1e-12)
+    assert np.allclose(np.ravel(hxa), A.T @ e + 4 * a * x, rtol=1e-12)
+    assert np.isclose(haa, 2 * x @ x, rtol=1e-12)
