@@ -70,6 +70,7 @@ typedef struct norm {
     cg_plan *p;
     nd_node **memo;
     uint32_t cap;
+    unsigned char *has_sigmoid;     /* by node id: sigmoid(that node) is in the roots */
 } norm;
 
 static nd_node *binary(cg_plan *p, nd_node *a, nd_node *b)
@@ -274,6 +275,15 @@ static nd_node *normalize_prod(norm *N, nd_node *n, nd_node **k)
     return expr_node(p->ctx, OP_PROD, n->shape, k, c0 + 1);
 }
 
+/* swish(x) as x.*sigmoid(x) when sigmoid(x) is computed anyway (swish's
+ * derivative is sigmoid(x) + x.*sigmoid(x).*(1 - sigmoid(x))): one exp per
+ * entry where there were two.  The same product nd__swish computes. */
+static nd_node *swish_shared(cg_plan *p, nd_node *x)
+{
+    nd_node *e[2] = { x, expr_node(p->ctx, OP_SIGMOID, x->shape, &x, 1) };
+    return expr_node(p->ctx, OP_EMUL, x->shape, e, 2);
+}
+
 static nd_node *normalize(norm *N, nd_node *n)
 {
     if (!n->nkids)
@@ -286,6 +296,8 @@ static nd_node *normalize(norm *N, nd_node *n)
     nd_node *r;
     if (n->op == OP_PROD)
         r = normalize_prod(N, n, k);
+    else if (n->op == OP_SWISH && n->kid[0]->id < N->cap && N->has_sigmoid[n->kid[0]->id])
+        r = swish_shared(N->p, k[0]);
     else if (n->op == OP_MPOW)
         r = expr_mpow(N->p->ctx, k[0], n->u.k);
     else
@@ -296,14 +308,32 @@ static nd_node *normalize(norm *N, nd_node *n)
     return r;
 }
 
+/* has[id] = 1 for each node whose sigmoid the roots reach. */
+static unsigned char *sigmoid_args(cg_plan *p, uint32_t cap)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *mark = xmalloc(cap + 1), *has = xmalloc(cap + 1);
+    memset(mark, 0, cap + 1);
+    memset(has, 0, cap + 1);
+    expr_reach(ctx, &p->objective, 1, mark);
+    expr_reach(ctx, p->grads, p->n_grads, mark);
+    for (uint32_t id = 0; id < cap; id++)
+        if (mark[id] && ctx->dag->nodes[id]->op == OP_SIGMOID)
+            has[ctx->dag->nodes[id]->kid[0]->id] = 1;
+    free(mark);
+    return has;
+}
+
 void cg_normalize_roots(cg_plan *p)
 {
-    norm N = { p, NULL, p->ctx->dag->n_nodes };
+    norm N = { p, NULL, p->ctx->dag->n_nodes, NULL };
     N.memo = xmalloc(N.cap * sizeof *N.memo);
     memset(N.memo, 0, N.cap * sizeof *N.memo);
+    N.has_sigmoid = sigmoid_args(p, N.cap);
     p->objective = normalize(&N, p->objective);
     for (int g = 0; g < p->n_grads; g++)
         p->grads[g] = normalize(&N, p->grads[g]);
+    free(N.has_sigmoid);
     p->norm_of = N.memo;    /* kept: a backend names values by the bindings */
     p->n_norm = N.cap;
 }

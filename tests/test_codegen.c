@@ -436,6 +436,48 @@ START_TEST(examples_and_names_compile_and_agree)
 }
 END_TEST
 
+/* Can this machine run code built with -mavx2 -mfma (the vectorizable
+ * nd__sigmoid of cg_helpers.c.in)? */
+static int have_avx2(void)
+{
+#if defined __GNUC__ && (defined __x86_64__ || defined __i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+/* The examples, the programs of every operator and random ones built with
+ * -O3 -mavx2 -mfma, where nd__sigmoid is its own vectorizable exp (gcc
+ * vectorizes its loops), against the evaluator as above. */
+START_TEST(avx2_helpers_agree)
+{
+    if (!have_avx2()) {
+        fprintf(stderr, "skipped: this machine has no AVX2 and FMA\n");
+        return;
+    }
+    batch B;
+    batch_open(&B);
+    for (int i = 0; i < T_N_EXAMPLES; i++) {
+        char *p = t_slurp(t_examples[i]);
+        add_program(&B, p, 0, 0);
+        free(p);
+    }
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++)
+        add_program(&B, special[i], 0, 0);
+    for (int i = 0; i < 40; i++) {
+        strbuf p;
+        sb_init(&p);
+        randprog((uint64_t)i + 5000, 3, &p);
+        add_program(&B, sb_str(&p), 0, 0);
+        sb_free(&p);
+    }
+    run_batch_with(&B, "-O3 -mavx2 -mfma -lm");
+    batch_close(&B);
+}
+END_TEST
+
 #define N_RANDOM 240
 
 START_TEST(random_programs_compile_and_agree)
@@ -550,6 +592,57 @@ static double plan_work(const char *program, const char *dims)
     t_internal_free(&t);
     return w;
 }
+
+/* How many distinct nodes of operator op the plan's roots reach. */
+static int plan_ops(cg_plan *p, enum nd_op op)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *mark = calloc((size_t)ctx->dag->n_nodes + 1, 1);
+    ck_assert(mark != NULL);
+    expr_reach(ctx, &p->objective, 1, mark);
+    expr_reach(ctx, p->grads, p->n_grads, mark);
+    int n = 0;
+    for (uint32_t id = 0; id < ctx->dag->n_nodes; id++)
+        n += mark[id] && ctx->dag->nodes[id]->op == (int)op;
+    free(mark);
+    return n;
+}
+
+/* swish(z) and its derivative sigmoid(z) + z.*sigmoid(z).*(1 - sigmoid(z)):
+ * the plan computes sigmoid(z) once, swish(z) as z.*sigmoid(z) (issue 14:
+ * the exp of each entry once, as hand-written NumPy keeps S = sigmoid(Z1)).
+ * Where nothing needs sigmoid(z), swish stays one call. */
+START_TEST(swish_shares_its_sigmoid)
+{
+    static const struct {
+        const char *program;    /* a file, or the text */
+        int sigmoids, swishes;
+    } cases[] = {
+        { "examples/two_layer_swish_batch.nd", 1, 0 },
+        { "examples/two_layer_swish.nd", 1, 0 },
+        { "x : vector(n)\nL = sum(swish(x)) + sum(sigmoid(x))\nwrt x", 1, 0 },
+        { "x, y : vector(n)\nL = sum(swish(x)) + y'*y\nwrt y", 0, 1 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int file = strncmp(cases[c].program, "examples/", 9) == 0;
+        char *prog = file ? t_slurp(cases[c].program) : strdup(cases[c].program);
+        for (int blas = 0; blas < 2; blas++) {
+            t_internal t;
+            t_internal_open(&t, prog);
+            cg_options o = { "f", blas, 0, NULL };
+            cg_plan p;
+            cg_plan_build(&p, t.ctx, &t.prog, &o);
+            int sig = plan_ops(&p, OP_SIGMOID), sw = plan_ops(&p, OP_SWISH);
+            ck_assert_msg(sig == cases[c].sigmoids && sw == cases[c].swishes,
+                          "%s (blas %d): %d sigmoid and %d swish nodes, want %d and %d",
+                          cases[c].program, blas, sig, sw, cases[c].sigmoids, cases[c].swishes);
+            cg_plan_free(&p);
+            t_internal_free(&t);
+        }
+        free(prog);
+    }
+}
+END_TEST
 
 /* W'*W*x costs O(mn): at m x n = 100 x 1000, 1000 x 100 and 300 x 300,
  * the whole loss and gradient take a few multiply-adds per entry of W
@@ -1108,6 +1201,8 @@ static const struct extreme extremes[] = {
     { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { 1000, -1000 }, 2, { 2 }, 1000, { 1, 0 }, 2 },
     { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { -1000, -1000 }, 2, { 2 },
       -1000 + 0.69314718055994531, { 0.5, 0.5 }, 2 },
+    /* swish as z.*sigmoid(z) beside its derivative: 1000*1, -1000*e^-1000 */
+    { "z : vector(2)\nL = sum(swish(z))\nwrt z", { 1000, -1000 }, 2, { 2 }, 1000, { 1, 0 }, 2 },
 };
 
 /* A driver for one program: its inputs as given, prints f and the gradient. */
@@ -1142,9 +1237,18 @@ static int close_enough(double got, double want)
     return isfinite(got) && fabs(got - want) <= 1e-12 * fmax(1.0, fabs(want));
 }
 
+static void run_extreme(const struct extreme *e, const char *cflags);
+
 START_TEST(extreme_inputs_stay_finite)
 {
-    const struct extreme *e = &extremes[_i];
+    run_extreme(&extremes[_i], "-O2");
+    if (have_avx2())
+        run_extreme(&extremes[_i], "-O3 -mavx2 -mfma");
+}
+END_TEST
+
+static void run_extreme(const struct extreme *e, const char *cflags)
+{
     char dir[] = "/tmp/nd_extreme_XXXXXX", path[96], cmd[512];
     ck_assert(mkdtemp(dir) != NULL);
     char *src = c_source(e->program, "p", 0, 0);
@@ -1153,8 +1257,8 @@ START_TEST(extreme_inputs_stay_finite)
     nd_free(src);
     snprintf(path, sizeof path, "%s/main.c", dir);
     write_extreme_driver(path, e);
-    snprintf(cmd, sizeof cmd, "cc -std=c99 -O2 -o %s/run %s/p.c %s/main.c -lm && %s/run > %s/out",
-             dir, dir, dir, dir, dir);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run > %s/out",
+             cflags, dir, dir, dir, dir, dir);
     ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
     snprintf(path, sizeof path, "%s/out", dir);
     FILE *f = fopen(path, "r");
@@ -1165,13 +1269,12 @@ START_TEST(extreme_inputs_stay_finite)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);
-    ck_assert_msg(close_enough(got[0], e->f), "objective %.17g, want %.17g:\n%s", got[0], e->f,
-                  e->program);
+    ck_assert_msg(close_enough(got[0], e->f), "%s: objective %.17g, want %.17g:\n%s", cflags,
+                  got[0], e->f, e->program);
     for (int i = 0; i < e->n_g; i++)
-        ck_assert_msg(close_enough(got[1 + i], e->g[i]), "gradient[%d] %.17g, want %.17g:\n%s", i,
-                      got[1 + i], e->g[i], e->program);
+        ck_assert_msg(close_enough(got[1 + i], e->g[i]), "%s: gradient[%d] %.17g, want %.17g:\n%s",
+                      cflags, i, got[1 + i], e->g[i], e->program);
 }
-END_TEST
 
 Suite *suite_codegen(void)
 {
@@ -1185,6 +1288,8 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, blas_names_and_late_scalars_agree);
     tcase_add_test(tc, readme_c_example);
     tcase_add_test(tc, autoencoder_is_linear_in_W);
+    tcase_add_test(tc, swish_shares_its_sigmoid);
+    tcase_add_test(tc, avx2_helpers_agree);
     tcase_add_test(tc, late_scalars_agree);
     tcase_add_test(tc, handmade_late_scalars_agree);
     tcase_add_test(tc, inconsistent_plan_is_an_internal_error);

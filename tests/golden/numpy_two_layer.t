@@ -14,10 +14,6 @@ def _sigmoid(z):
     return np.where(z >= 0, s, e * s)
 
 
-def _swish(z):
-    return z * _sigmoid(z)
-
-
 def _softmax(z):
     # column by column, shifted by the column's largest entry
     e = np.exp(z - z.max(axis=0, keepdims=True))
@@ -116,18 +112,18 @@ def grads(W1, b1, W2, b2, x, y):
                          % (C, y.shape[0]))
     r0 = W1 @ x
     z1 = r0 + b1
-    h1 = _swish(z1)
-    r3 = W2 @ h1
-    z2 = r3 + b2
+    b2_ = _sigmoid(z1)
+    h1 = z1 * b2_
+    r4 = W2 @ h1
+    z2 = r4 + b2
     L = _xent(z2, y)
-    b5 = _softmax(z2)
-    b6 = b5 - y
-    b7 = W2.T @ b6
-    r8 = _sigmoid(z1)
-    r9 = b7 * (r8 + z1 * r8 * (1.0 - r8))
+    b6 = _softmax(z2)
+    b7 = b6 - y
+    b8 = W2.T @ b7
+    r9 = b8 * (b2_ + z1 * b2_ * (1.0 - b2_))
     grad_W1 = r9 * x.T
     grad_b1 = r9
-    grad_W2 = b6 * h1.T
-    grad_b2 = b6
+    grad_W2 = b7 * h1.T
+    grad_b2 = b7
     return float(L), grad_W1, grad_b1.reshape(shape_b1), grad_W2, grad_b2.reshape(shape_b2)
 --- stderr
