@@ -69,8 +69,8 @@ def c_alone(fn, workdir):
     src = pathlib.Path(workdir) / (pathlib.Path(c_path).stem + "_loop.c")
     src.write_text(pathlib.Path(c_path).read_text() + DRIVER)
     so = src.with_suffix(".so")
-    libs = ["-lopenblas"] if fn.blas else []
-    subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", str(so), str(src)] + libs + ["-lm"],
+    flags, libs = compiled._flags(fn.native, fn.blas, [])  # compile()'s defaults
+    subprocess.run(compiled._compiler(None) + flags + ["-o", str(so), str(src)] + libs,
                    check=True)
     lib = ctypes.CDLL(str(so))
     lib.bench_calls.restype = ctypes.c_double
@@ -107,11 +107,14 @@ def dims_of(fn, inputs):
     return [sizes[d] for d in fn.dims]
 
 
-# The variants of nnderive.compile timed: the default, blas=True, and
-# blas=True with -march=native -O3 -ffast-math (libmvec's vector exp).
-VARIANTS = [("nnderive", {}), ("blas=True", {"blas": True}),
-            ("blas, native, -O3 -ffast-math",
-             {"blas": True, "native": True, "cflags": ["-O3", "-ffast-math"]})]
+# The variants of nnderive.compile timed: the default (-O3, native="auto":
+# -march=native -mprefer-vector-width=256 here, blas="auto": OpenBLAS where
+# it links), blas=False (the
+# generated loops), and OpenBLAS with -march=native -ffast-math (libmvec's
+# vector exp), which needs OpenBLAS.
+VARIANTS = [("nnderive", {}), ("blas=False", {"blas": False}),
+            ("blas, native, -ffast-math",
+             {"blas": True, "native": True, "cflags": ["-ffast-math"]})]
 COLUMNS = [v[0] for v in VARIANTS] + ["C alone", "overhead", "--numpy", "NumPy", "PyTorch"]
 
 
@@ -196,9 +199,12 @@ def have_openblas(workdir):
 
 def compile_variants(example, blas):
     fns = []
-    for label, options in VARIANTS[:3 if blas else 1]:
+    for label, options in VARIANTS[:3 if blas else 2]:
         fn = nnderive.compile(ROOT / "examples" / example, **options)
-        fn.variant, fn.blas = label, bool(options.get("blas"))
+        fn.variant = label
+        cc = compiled._compiler(None)
+        fn.blas = bool(compiled._resolve_blas(options.get("blas", "auto"), cc))
+        fn.native = compiled._native_flags(options.get("native", "auto"), cc)
         fns.append(fn)
     return fns
 
@@ -216,8 +222,8 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         blas = have_openblas(workdir)
         if not blas:
-            print("# OpenBLAS not found: the --blas variant is skipped "
-                  "(apt-get install libopenblas-dev)")
+            print("# OpenBLAS not found: the default is blas=False and the native "
+                  "variant is skipped (apt-get install libopenblas-dev)")
         ae = compile_variants("autoencoder.nd", blas)
         mlp = compile_variants("two_layer_swish_batch.nd", blas)
         ae_np = nnderive.Program(ROOT / "examples" / "autoencoder.nd").numpy_function()

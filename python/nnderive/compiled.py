@@ -130,11 +130,94 @@ def _compiler(cc):
     return shlex.split(cc) if isinstance(cc, str) else list(cc)
 
 
-def _flags(native, blas, cflags):
-    flags = ["-O2", "-shared", "-fPIC"]
+_PROBE = """#include <cblas.h>
+int main(void)
+{
+    double x[2] = { 1.0, 2.0 };
+    return cblas_ddot(2, x, 1, x, 1) == 5.0 ? 0 : 1;
+}
+"""
+_blas_found = {}
+_native_ok = {}
+# -march=native, and 256-bit vectors where the compiler takes the flag (gcc
+# and clang on x86): with AVX-512's 512-bit vectors gcc -O3 made the
+# 2-layer network's loop nests 2.2 times slower on the machine of
+# bench/RESULTS.md (3.4 against 1.6 ms at D=784, N=64), and gcc's own
+# tuning for AVX-512 CPUs prefers 256 bits too.
+_NATIVE = [["-march=native", "-mprefer-vector-width=256"], ["-march=native"]]
+
+
+def _probe_native(cc):
+    """The first of _NATIVE that cc compiles with, or [] (a compiler that
+    refuses -march=native gets portable code): test compiles once per
+    compiler and process."""
+    key = tuple(cc)
+    with _memo_lock:
+        if key in _native_ok:
+            return _native_ok[key]
+    found = []
+    with tempfile.TemporaryDirectory(prefix="nnderive-native-") as d:
+        src = os.path.join(d, "probe.c")
+        with open(src, "w") as f:
+            f.write("int main(void)\n{\n    return 0;\n}\n")
+        for flags in _NATIVE:
+            try:
+                run = subprocess.run(cc + flags + ["-c", src, "-o", os.path.join(d, "probe.o")],
+                                     stdin=subprocess.DEVNULL, capture_output=True)
+            except OSError:
+                break
+            if run.returncode == 0:
+                found = flags
+                break
+    with _memo_lock:
+        return _native_ok.setdefault(key, found)
+
+
+def _native_flags(native, cc):
+    """native="auto": what _probe_native finds; True: that, or
+    -march=native as asked; False: nothing."""
+    if isinstance(native, str) and native == "auto":
+        return list(_probe_native(cc))
     if native:
-        flags.append("-march=native")
-    flags += list(cflags)
+        return list(_probe_native(cc)) or ["-march=native"]
+    return []
+
+
+def _have_openblas(cc):
+    """Whether cc compiles and links a CBLAS call against -lopenblas (the
+    header and the library of libopenblas-dev): one test compile per
+    compiler and process (0.1 to 0.4 s), not kept on disk, so that
+    installing or removing OpenBLAS takes effect in the next process."""
+    key = tuple(cc)
+    with _memo_lock:
+        if key in _blas_found:
+            return _blas_found[key]
+    with tempfile.TemporaryDirectory(prefix="nnderive-blas-") as d:
+        src = os.path.join(d, "probe.c")
+        with open(src, "w") as f:
+            f.write(_PROBE)
+        try:
+            run = subprocess.run(cc + [src, "-o", os.path.join(d, "probe"), "-lopenblas"],
+                                 stdin=subprocess.DEVNULL, capture_output=True)
+            found = run.returncode == 0
+        except OSError:
+            found = False
+    with _memo_lock:
+        return _blas_found.setdefault(key, found)
+
+
+def _resolve_blas(blas, cc):
+    """blas="auto": True where OpenBLAS is there to link, else False."""
+    if isinstance(blas, str) and blas == "auto":
+        return _have_openblas(cc)
+    return blas
+
+
+def _flags(native, blas, cflags):
+    """-O3: gcc vectorizes the plan's elementwise loops (at -O2 it does not
+    where the length is not a constant): 0.65 against 0.61 ms for the 2-layer
+    network at D=784, N=64 (bench/RESULTS.md).  native: _native_flags's."""
+    flags = ["-O3", "-shared", "-fPIC"] + list(native) + list(cflags)
     libs = (["-lopenblas"] if blas is True else shlex.split(blas) if blas else []) + ["-lm"]
     return flags, libs
 
@@ -508,16 +591,23 @@ def _load(so_path):
     return so, meta
 
 
-def compile(source, wrt=None, of=None, *, order="C", native=False, blas=False, cc=None,
+def compile(source, wrt=None, of=None, *, order="C", native="auto", blas="auto", cc=None,
             cflags=(), cache=None, name=None):
     """The objective and its gradients as a compiled Python callable.
 
     ``source`` is a program's text, a path, or a Program (whose wrt and of
     apply unless given here).  The generated C (as ``nnderive --c``) is
-    compiled with the system C compiler (``cc -O2 -shared -fPIC``; ``CC`` or
-    ``cc=`` picks another; ``native=True`` adds ``-march=native``; ``cflags``
-    adds flags; ``blas=True`` generates CBLAS calls and links ``-lopenblas``,
-    or pass the link flags as a string) and cached in ``cache`` (default
+    compiled with the system C compiler (``cc -O3 -shared -fPIC``; ``CC`` or
+    ``cc=`` picks another; ``native=True`` adds ``-march=native`` (and
+    ``-mprefer-vector-width=256`` where the compiler takes it), and the
+    default ``native="auto"`` adds them where the compiler takes them, as
+    the object is built for this machine (the cache key then holds the
+    CPU's flags; ``native=False`` for portable code); ``cflags`` adds flags;
+    ``blas=True`` generates CBLAS calls and links ``-lopenblas``,
+    or pass the link flags as a string; the default, ``blas="auto"``, is
+    True when the compiler links a CBLAS call against ``-lopenblas``, as
+    NumPy's products call BLAS, else False; ``blas=False`` keeps the
+    generated loops) and cached in ``cache`` (default
     cache_dir(), i.e. $XDG_CACHE_HOME/nnderive) under a hash of the source,
     the options and the nnderive version, so that the next call, in this
     process or another, loads it without compiling.
@@ -546,6 +636,8 @@ def compile(source, wrt=None, of=None, *, order="C", native=False, blas=False, c
         text, name = read_source(source, name)
         wrt = _wrt_list(wrt)
     compiler = _compiler(cc)
+    native = _native_flags(native, compiler)
+    blas = _resolve_blas(blas, compiler)
     flags, libs = _flags(native, blas, cflags)
     key = _key(text, of, wrt, order, native, blas, compiler, flags, libs)
     with _memo_lock:

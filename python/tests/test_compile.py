@@ -195,9 +195,10 @@ def test_the_closed_forms_are_the_derived_gradients(name):
         assert p.check(answer, wrt=var), (var, answer)
 
 
+@pytest.mark.parametrize("blas", ["auto", False])
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
-def test_examples_against_the_closed_forms(name):
-    f = nnderive.compile(example(name))
+def test_examples_against_the_closed_forms(name, blas):
+    f = nnderive.compile(example(name), blas=blas)
     assert f.wrt == nnderive.Program(example(name)).wrt
     make = CLOSED[name][0]
     for sizes in [(), (1, 1) if name.startswith("autoencoder") else (1, 1, 1), (9, 13)
@@ -389,9 +390,77 @@ def test_the_cache_does_not_compile_twice(fresh_cache):
                          check=True).stdout.split()
     assert out == ["0", "1", f.library]
     # other options, another object
-    h = nnderive.compile(source, native=True)
+    h = nnderive.compile(source, native=not compiled._native_flags("auto",
+                                                                   compiled._compiler(None)))
     assert h.library != f.library and compiled.stats["compiles"] == before + 2
     assert nnderive.compile(source, wrt="W").library != f.library
+
+
+def test_blas_auto_is_openblas_where_it_links(fresh_cache, monkeypatch, tmp_path):
+    """blas="auto", the default: CBLAS calls where a CBLAS call compiles and
+    links against -lopenblas, the generated loops otherwise; blas=False
+    keeps the loops, blas=True asks for BLAS."""
+    cc = compiled._compiler(None)
+    probe = tmp_path / "probe.c"
+    probe.write_text("#include <cblas.h>\nint main(void)\n{\n    double x = 2.0;\n"
+                     "    return cblas_ddot(1, &x, 1, &x, 1) == 4.0 ? 0 : 1;\n}\n")
+    links = subprocess.run(cc + [str(probe), "-o", str(tmp_path / "probe"), "-lopenblas"],
+                           capture_output=True).returncode == 0
+    assert compiled._have_openblas(cc) == links
+    assert compiled._resolve_blas("auto", cc) == links
+    assert compiled._resolve_blas(False, cc) is False and compiled._resolve_blas(True, cc)
+
+    def c_text(f):
+        with open(f.library[:-3] + ".c") as c:
+            return c.read()
+    net = example("two_layer_swish_batch")
+    default, loops = nnderive.compile(net), nnderive.compile(net, blas=False)
+    assert ("cblas_dgemm(" in c_text(default)) == links
+    assert "cblas_" not in c_text(loops)
+    if links:
+        assert nnderive.compile(net, blas=True) is default     # the same object
+    inputs, value, grads = two_layer_swish_batch(7, 9, 3, 5)
+    for f in (default, loops):
+        got = f(*inputs)
+        assert close(got[0], value) and all(close(g, w) for g, w in zip(got[1:], grads))
+    # where the probe fails (no libopenblas-dev, another compiler): the loops
+    monkeypatch.setitem(compiled._blas_found, tuple(cc), False)
+    compiled._memo.clear()
+    assert nnderive.compile(net).library == loops.library
+    if links:
+        monkeypatch.setitem(compiled._blas_found, tuple(cc), True)
+        compiled._memo.clear()
+        assert nnderive.compile(net).library == default.library
+
+
+def test_native_auto_is_march_native_where_the_compiler_takes_it(fresh_cache, monkeypatch):
+    """native="auto", the default: -march=native (and 256-bit vectors where
+    the compiler takes the flag) where the compiler takes it, as the object
+    is built for this machine; else portable code."""
+    cc = compiled._compiler(None)
+
+    def takes(flags):
+        return subprocess.run(cc + flags + ["-x", "c", "-c", "-o", os.devnull, "-"],
+                              input=b"int main(void) { return 0; }\n",
+                              capture_output=True).returncode == 0
+    want = next((f for f in compiled._NATIVE if takes(f)), [])
+    assert compiled._probe_native(cc) == want
+    assert compiled._native_flags("auto", cc) == want
+    assert compiled._native_flags(True, cc) == (want or ["-march=native"])
+    assert compiled._native_flags(False, cc) == []
+    flags = compiled._flags(compiled._native_flags("auto", cc), False, ["-O1"])[0]
+    assert flags[:3] == ["-O3", "-shared", "-fPIC"] and flags[-1] == "-O1"    # cflags win
+    source = "x : vector(n)\nL = sum(swish(x))"
+    f = nnderive.compile(source)
+    assert f.library == nnderive.compile(source, native=bool(want)).library
+    x = np.linspace(-800, 800, 33)
+    L, g = f(x)
+    e = np.exp(-np.abs(x))
+    s = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    assert close(L, float(np.sum(x * s))) and close(g, s + x * s * (1 - s))
+    monkeypatch.setitem(compiled._native_ok, tuple(cc), [])
+    compiled._memo.clear()
+    assert nnderive.compile(source).library == nnderive.compile(source, native=False).library
 
 
 def test_cache_directory_default(monkeypatch, tmp_path):
