@@ -574,7 +574,7 @@ def _cpu_flags():
 
 
 def _key(text, of, wrt, order, native, blas, cc, flags, libs):
-    material = json.dumps([CACHE_FORMAT, _lib.version(), _lib.PACKAGE_VERSION, text, of, wrt, order,
+    material = json.dumps([CACHE_FORMAT, _lib.version(), _lib.identity(), _lib.PACKAGE_VERSION, text, of, wrt, order,
                            bool(native), blas, cc, flags, libs, platform.machine(),
                            _cpu_flags() if native else ""])
     return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -396,6 +396,19 @@ def test_the_cache_does_not_compile_twice(fresh_cache):
     assert nnderive.compile(source, wrt="W").library != f.library
 
 
+def test_a_rebuilt_library_does_not_reuse_old_objects(fresh_cache, monkeypatch):
+    """The key holds the library file's identity: a development build whose
+    version string is unchanged but whose generator changed compiles anew."""
+    from nnderive import _lib
+    source = "x : vector(n)\nL = sum(exp(x))"
+    f = nnderive.compile(source)
+    compiled._memo.clear()
+    assert nnderive.compile(source).library == f.library
+    compiled._memo.clear()
+    monkeypatch.setattr(_lib, "_identity", ["another build"])
+    assert nnderive.compile(source).library != f.library
+
+
 def test_blas_auto_is_openblas_where_it_links(fresh_cache, monkeypatch, tmp_path):
     """blas="auto", the default: CBLAS calls where a CBLAS call compiles and
     links against -lopenblas, the generated loops otherwise; blas=False
