@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "randprog.h"
 
 #define AE "W : matrix(m, n)\nx : vector(n)\nr = W'*W*x - x\nL = 0.5*norm2(r)\nwrt W\n"
 #define AET "W : matrix(m, n)\nx : vector(n)\nh = tanh(W*x)\nxhat = tanh(W'*h)\n" \
@@ -322,6 +323,26 @@ START_TEST(noise_zero_is_zero)
 }
 END_TEST
 
+/* The random programs whose gradients did not read back for that reason
+ * (of seeds 7000 to 11999, text and LaTeX alike). */
+START_TEST(noise_zero_seeds_read_back)
+{
+    static const uint64_t seeds[] = { 8222, 10148, 10549, 10922, 11009 };
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            strbuf p;
+            sb_init(&p);
+            randprog(seeds[i], 3, &p);
+            char *v = NULL;
+            int st = t_read_back(sb_str(&p), latex ? ND_LATEX : ND_TEXT, latex, &v);
+            ck_assert_msg(st == 0, "seed %d (%s): status %d\n%s\n%s", (int)seeds[i],
+                          latex ? "LaTeX" : "text", st, sb_str(&p), v);
+            nd_free(v);
+            sb_free(&p);
+        }
+}
+END_TEST
+
 START_TEST(small_differences_are_wrong)
 {
     static const char *const small[][3] = {
@@ -350,6 +371,7 @@ Suite *suite_diagnose(void)
     tcase_add_test(tc, deep_programs_get_a_counterexample);
     tcase_add_test(tc, noise_zero_is_zero);
     tcase_add_test(tc, small_differences_are_wrong);
+    tcase_add_test(tc, noise_zero_seeds_read_back);
     tcase_add_loop_test(tc, wrong_answers_get_their_reason, 0,
                         (int)(sizeof wrongs / sizeof *wrongs));
     tcase_add_loop_test(tc, right_answers_get_no_reason, 0, (int)(sizeof rights / sizeof *rights));
