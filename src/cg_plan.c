@@ -559,15 +559,14 @@ static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
 {
     setup(p, ctx, prog, opt, kind, denominator, mode);
     plan_roots(p);
-    nd_node **derived = NULL;
+    nd_node **derived = NULL;   /* in the arena: plan_rest may raise */
     if (kind == CG_GRADIENT) {
-        derived = xmalloc(((size_t)p->n_grads + 1) * sizeof *derived);
+        derived = arena_alloc(ctx->arena, ((size_t)p->n_grads + 1) * sizeof *derived);
         memcpy(derived, p->grads, (size_t)p->n_grads * sizeof *derived);
     }
     plan_rest(p);
     if (derived && !p->bug)
         simplified_plan(p, derived);
-    free(derived);
     if (p->bug)
         diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "internal error in the C generator: %s (please report)", p->bug);
