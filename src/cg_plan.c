@@ -438,7 +438,7 @@ void cg_plan_build_for(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_op
     build(p, ctx, prog, opt, kind, denominator, mode);
 }
 
-static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+static void setup(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
                   enum cg_kind kind, int denominator, const char *mode)
 {
     memset(p, 0, sizeof *p);
@@ -453,9 +453,13 @@ static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
     cg_parse_dims(p, opt->dims);
     p->dims = xmalloc(((size_t)ctx->dimtab->n_dims + 1) * sizeof *p->dims);
     p->n_dims = scope_abi_dims(ctx, p->dims, ctx->dimtab->n_dims);
-    plan_roots(p);
+}
+
+/* The plan of the roots chosen (raises what it refuses). */
+static void plan_rest(cg_plan *p)
+{
     without_c(p);
-    if (opt->colmajor)
+    if (p->opt->colmajor)
         cg_to_colmajor(p);
     cg_normalize_roots(p);
     count_uses(p);
@@ -466,6 +470,103 @@ static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options
     cg_row_locals(p);
     cg_lifetimes(p);
     cg_assign_slots(p);
+}
+
+/* ---- the gradients' forms: the simplified ones where they cost no more ---- */
+
+static double size_of(cg_plan *p, nd_dim d)
+{
+    long v = dim_value(p->ctx, d);
+    return (double)(v > 0 ? v : p->estimate[dim_find(p->ctx, d)]);
+}
+
+static double entries(cg_plan *p, const nd_node *n)
+{
+    return size_of(p, n->shape.rows) * size_of(p, n->shape.cols);
+}
+
+/* The plan's multiply-adds at the cost model's sizes: each instruction
+ * once, an element loop one per entry, a helper call (inv, det, ...) the
+ * cube of its side. */
+static double plan_work(cg_plan *p)
+{
+    double w = 0;
+    for (int i = 0; i < p->n_ins; i++) {
+        const cg_ins *in = &p->ins[i];
+        const nd_node *k0 = in->node->nkids ? in->node->kid[0] : in->node;
+        switch (in->kind) {
+        case I_MV:
+        case I_MVT: w += entries(p, in->a); break;
+        case I_MM: w += entries(p, in->node) * size_of(p, in->a->shape.cols); break;
+        case I_SYRK: w += entries(p, in->node) * size_of(p, in->a->shape.rows); break;
+        case I_REDUCE: w += entries(p, k0); break;
+        case I_CALL: w += entries(p, k0) * size_of(p, k0->shape.rows); break;
+        default: w += entries(p, in->node); break;
+        }
+    }
+    return w;
+}
+
+/* The gradients as the text mode prints them (emit_simplify_all), planned
+ * in place of p (the plan of the gradients as derived) unless their plan
+ * does more work or cannot be made.  Simplified, the quotients that cancel
+ * are gone: q*(a/q - b/q) is a - b, which does not divide by a q that
+ * underflows.  But factoring can cost: the autoencoder's W*r*x' + W*x*r'
+ * prints as W*(r*x' + x*r'), an n x n matrix times W where the derived form
+ * is two passes over W (docs/architecture.md).  Only the work of the two
+ * plans decides: both are whole plans, so what the planner shares and
+ * fuses is counted. */
+static void simplified_plan(cg_plan *p, nd_node *const *derived)
+{
+    nd_ctx *ctx = p->ctx;
+    int n = p->n_grads, same = 1;
+    nd_node **s = xmalloc(((size_t)n + 1) * sizeof *s);
+    memcpy(s, derived, (size_t)n * sizeof *s);
+    emit_simplify_all(ctx, s, n);
+    for (int i = 0; i < n; i++)
+        same &= s[i] == derived[i];
+    if (same) {
+        free(s);
+        return;
+    }
+    cg_plan *alt = xmalloc(sizeof *alt);
+    setup(alt, ctx, p->prog, p->opt, p->kind, p->denominator, p->mode);
+    alt->objective = ctx->scope->binds[p->prog->objective].node;
+    outputs_by_variable(alt);
+    memcpy(alt->grads, s, (size_t)n * sizeof *s);
+    free(s);
+    volatile int made = 0;
+    diag_catch k;
+    diag_catch_open(ctx, &k);
+    DIAG_TRY(ctx, jb) {
+        plan_rest(alt);
+        made = 1;
+    }
+    DIAG_END_TRY(ctx, jb);
+    diag_catch_close(ctx, &k);
+    diag_catch_free(&k);
+    if (made && !alt->bug && plan_work(alt) <= plan_work(p)) {
+        cg_plan_free(p);
+        *p = *alt;
+    } else {
+        cg_plan_free(alt);
+    }
+    free(alt);
+}
+
+static void build(cg_plan *p, nd_ctx *ctx, const nd_prog *prog, const cg_options *opt,
+                  enum cg_kind kind, int denominator, const char *mode)
+{
+    setup(p, ctx, prog, opt, kind, denominator, mode);
+    plan_roots(p);
+    nd_node **derived = NULL;   /* in the arena: plan_rest may raise */
+    if (kind == CG_GRADIENT) {
+        derived = arena_alloc(ctx->arena, ((size_t)p->n_grads + 1) * sizeof *derived);
+        memcpy(derived, p->grads, (size_t)p->n_grads * sizeof *derived);
+    }
+    plan_rest(p);
+    if (derived && !p->bug)
+        simplified_plan(p, derived);
     if (p->bug)
         diag_fail(ctx, (nd_loc){ 0, 0, 0, 0, NULL },
                   "internal error in the C generator: %s (please report)", p->bug);

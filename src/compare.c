@@ -66,9 +66,15 @@ static int same_shape(const nd_mat *a, const nd_mat *b)
 }
 
 /* Raises floor to the rounding noise of n at instance k: what evaluating
- * at half the precision changes (at least 1e-60 when n's value is itself
- * noise, a zero that does not simplify to 0).  Scale-free: a fixed floor
- * would call 2e-100*exp(x) the gradient of 1e-100*sum(exp(x)). */
+ * at half the precision q changes.  When n's value is itself noise (a zero
+ * that does not simplify to 0, such as 1 - sum(softmax(x))), that change
+ * can be an accident: at q bits the sum may cancel exactly, and the change
+ * is then the value itself, 2^(p-q) below the noise at q bits (seed 8222
+ * of the read-back: 1e-77 against an exact 0, with terms near 1).  A
+ * residue that does not vanish is at least about an ulp of the terms that
+ * cancelled, so 2^(p-q) times it is the noise at q bits of those terms:
+ * the floor is at least that.  Scale-free: a fixed floor would call
+ * 2e-100*exp(x) the gradient of 1e-100*sum(exp(x)). */
 static int raise_noise(cmp_set *c, int k, nd_node *n, mpfr_t floor)
 {
     nd_evalenv *env = c->env[k];
@@ -91,8 +97,11 @@ static int raise_noise(cmp_set *c, int k, nd_node *n, mpfr_t floor)
             if (mpfr_cmpabs(v->a[e], vmax) > 0)
                 mpfr_abs(vmax, v->a[e], MPFR_RNDN);
         }
-        if (!verify_determined(vmax, dmax, q) && mpfr_cmp_d(dmax, 1e-60) < 0)
-            mpfr_set_d(dmax, 1e-60, MPFR_RNDU);
+        if (!verify_determined(vmax, dmax, q)) {   /* noise: at q bits, 2^(p-q) times it */
+            mpfr_mul_2si(vmax, vmax, (long)(c->prec - q), MPFR_RNDU);
+            if (mpfr_cmp(vmax, dmax) > 0)
+                mpfr_set(dmax, vmax, MPFR_RNDU);
+        }
         if (mpfr_cmp(dmax, floor) > 0)
             mpfr_set(floor, dmax, MPFR_RNDU);
         mpfr_clears(d, dmax, vmax, (mpfr_ptr)0);

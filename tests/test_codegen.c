@@ -1276,6 +1276,64 @@ static void run_extreme(const struct extreme *e, const char *cflags)
                       cflags, i, got[1 + i], e->g[i], e->program);
 }
 
+/* ---- forms that divide by what underflows ----
+ * q = p*(1 - p), p = sigmoid(z), is 0 in double at z = 60 and 80 (1 - p rounds to
+ * 0) and at z = -800 (p underflows).  The gradient as derived is q*(a/q -
+ * b/q), NaN there; the simplified one, which the plan evaluates (it costs
+ * no more), is a - b: finite, and within 1e-12 of the MPFR value of the
+ * derived form at 256 bits (where nothing underflows).  The objectives are
+ * finite in double: sigmoid(log(0)) = 0, tanh(log(0)) = -1, exp(-inf) = 0.
+ * At z = -60 nothing underflows (a control). */
+static const char *const underflows[] = {
+    "z : scalar\np = sigmoid(z)\nq = p*(1 - p)\nL = sigmoid(log(q))\nwrt z",
+    "z : scalar\np = sigmoid(z)\nq = p*(1 - p)\nL = tanh(log(q))\nwrt z",
+    "z : scalar\np = sigmoid(z)\nq = p*(1 - p)\nL = softplus(log(q))\nwrt z",
+    "z : scalar\np = sigmoid(z)\nq = p*(1 - p)\nL = exp(log(q)/2)\nwrt z",
+    "z, y : scalar\np = sigmoid(z)\nq = p*(1 - p)\nL = sigmoid(log(q) + y)\nwrt z",
+};
+static const double underflow_at[] = { 60, 80, -800, -60 };
+
+/* e's objective and gradient by MPFR at 256 bits, of the form as derived. */
+static void mpfr_values(struct extreme *e)
+{
+    t_internal t;
+    t_internal_open(&t, e->program);
+    nd_ctx *ctx = t.ctx;
+    nd_node *roots[2];
+    roots[0] = ctx->scope->binds[t.prog.objective].node;
+    ck_assert_int_eq(t.prog.n_wrt, 1);
+    derive_gradients(ctx, roots[0], t.prog.wrt, 1, roots + 1);
+    nd_evalenv *env = eval_new(ctx, 256);
+    nd_rng rng = { 1 };
+    eval_random_vars(env, &rng, 0);
+    for (int v = 0; v < ctx->scope->n_vars; v++)
+        mpfr_set_d(env->vars[v].a[0], e->in[v], MPFR_RNDN);
+    eval_forget(env);
+    for (int r = 0; r < 2; r++)
+        ck_assert_int_eq(eval_node(env, roots[r]), EV_OK);
+    e->f = mpfr_get_d(env->vals[roots[0]->id].a[0], MPFR_RNDN);
+    e->g[0] = mpfr_get_d(env->vals[roots[1]->id].a[0], MPFR_RNDN);
+    e->n_g = 1;
+    eval_free(env);
+    t_internal_free(&t);
+}
+
+START_TEST(cancelled_quotients_stay_finite)
+{
+    size_t n_at = sizeof underflow_at / sizeof *underflow_at;
+    struct extreme e;
+    memset(&e, 0, sizeof e);
+    e.program = underflows[(size_t)_i / n_at];
+    e.n_in = strstr(e.program, "z, y") ? 2 : 1;
+    e.in[0] = underflow_at[(size_t)_i % n_at];
+    e.in[1] = 0.5;
+    e.len[0] = 1;
+    e.len[1] = e.n_in > 1;
+    mpfr_values(&e);
+    run_extreme(&e, "-O2");
+}
+END_TEST
+
 Suite *suite_codegen(void)
 {
     Suite *s = suite_create("codegen");
@@ -1299,6 +1357,9 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, long_stems_make_prefixes);
     tcase_add_test(tc, deep_chains_generate_fast);
     tcase_add_test(tc, huge_constants_compile);
+    tcase_add_loop_test(tc, cancelled_quotients_stay_finite, 0,
+                        (int)(sizeof underflows / sizeof *underflows *
+                              (sizeof underflow_at / sizeof *underflow_at)));
     tcase_add_loop_test(tc, extreme_inputs_stay_finite, 0,
                         (int)(sizeof extremes / sizeof *extremes));
     suite_add_tcase(s, tc);
