@@ -335,8 +335,8 @@ void emit_dot_derivative(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, i
         sb_printf(out, "    subgraph cluster_blocks {\n        label=\"%s\";\n", what);
         block_boxes(&d, &b);
         sb_puts(out, "    }\n    subgraph cluster_steps {\n        label=\"steps\";\n");
-        /* an error here would leak the lines: they are made after the
-         * blocks, which raised whatever the steps would */
+        /* not expected to raise: the blocks, made first, raised whatever
+         * the steps would (an error here would leak b and d's arrays) */
         int n = jac_steps_lines(ctx, prog, kind, 0, &lines, &syms, &n_syms);
         step_boxes(&d, lines, n, syms, n_syms);
         sb_puts(out, "    }\n");

@@ -471,25 +471,38 @@ int jac_steps_lines(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int la
 {
     jac_blocks b;
     jac_make_blocks(ctx, prog, kind, &b);     /* first: it raises what it cannot do */
-    jsteps st = { .ctx = ctx, .latex = latex };
-    printer_init(&st.names, ctx, NULL);
-    nd_node **g = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *g);
-    if (kind == JAC_HESSIAN)
-        gradient_steps(&st, prog, g);
-    for (int i = 0; i < prog->n_wrt; i++)
-        if (kind == JAC_JACOBIAN)
-            g[i] = ctx->scope->binds[prog->objective].node;
-    for (int k = 0; k < b.n; k++) {
-        const char *l = arena_strdup(ctx->arena, b.label[k]);
-        block_steps(&st, g[b.row[k]], prog->wrt[b.col[k]], l, b.expr[k]);
+    jsteps *volatile st = xmalloc(sizeof *st);  /* on the heap: it outlives a longjmp */
+    *st = (jsteps){ .ctx = ctx, .latex = latex };
+    printer_init(&st->names, ctx, NULL);
+    nd_node **volatile g = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *g);
+    volatile int failed = 1;
+    DIAG_TRY(ctx, jb) {     /* the blocks raised what the steps would: not expected */
+        if (kind == JAC_HESSIAN)
+            gradient_steps(st, prog, g);
+        for (int i = 0; i < prog->n_wrt; i++)
+            if (kind == JAC_JACOBIAN)
+                g[i] = ctx->scope->binds[prog->objective].node;
+        for (int k = 0; k < b.n; k++) {
+            const char *l = arena_strdup(ctx->arena, b.label[k]);
+            block_steps(st, g[b.row[k]], prog->wrt[b.col[k]], l, b.expr[k]);
+        }
+        failed = 0;
     }
+    DIAG_END_TRY(ctx, jb);
     free(g);
     jac_blocks_free(&b);
-    printer_free(&st.names);
-    *lines = st.line;
-    *syms = st.sym;
-    *n_syms = st.n_sym;
-    return st.n;
+    printer_free(&st->names);
+    jsteps done = *st;
+    free(st);
+    if (failed) {
+        free(done.line);
+        free(done.sym);
+        diag_throw(ctx);
+    }
+    *lines = done.line;
+    *syms = done.sym;
+    *n_syms = done.n_sym;
+    return done.n;
 }
 
 void jac_emit_steps(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex,

@@ -36,6 +36,8 @@ static const mcase cases[] = {
       ND_DERIV_HESSIAN, "d2L/dx2", "dL/dx" },
     { "W1 : matrix(h, n)\nx : vector(n)\nz1 = W1*x\nh1 = tanh(z1)\nf = 0.5*norm2(h1)\nwrt x",
       ND_DERIV_HESSIAN, "d2f/dx2", "df/dx" },
+    { "A : matrix(m, n)\nx : vector(n)\nu = exp(A*x)\nf = sum(u)\nwrt x", ND_DERIV_HESSIAN, "d2f/dx2",
+      "df/dx" },
     { "A : matrix(m, n)\nx : vector(n)\nf = A*exp(x)", ND_DERIV_JACOBIAN, "df/dx", NULL },
     { "z : vector(n)\ns = softmax(z)", ND_DERIV_JACOBIAN, "ds/dz", NULL },
     { "W : matrix(m, n)\nx : vector(n)\nb : vector(m)\nh = tanh(W*x + b)\nwrt x",
