@@ -35,7 +35,7 @@ $CC $CFLAGS -Werror -o "$OUT/bench_hessian" bench/bench_hessian.c "$OUT/lr.o" "$
     -lopenblas -lm || exit 2
 
 echo "# machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
-     "$(nproc) cores; $($CC --version | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+     "$(nproc --all) cores; $($CC --version | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# command: make bench-hessian (bench/run_hessian_bench.sh $BIN)"
 "$OUT/bench_hessian" "$OUT" | tee "$OUT/hessian_c.txt"
 [ "$(grep -c FAILED "$OUT/hessian_c.txt")" -eq 0 ] || status=1

@@ -49,7 +49,8 @@ static void begin_line(liner *L, const char *label, const char *note)
         sb_printf(out, "%s%s = ", label, note ? note : "");
         return;
     }
-    latex_label(out, label);
+    if (*label)         /* "": the note says it all (--steps --hessian's terms) */
+        latex_label(out, label);
     if (note)
         sb_puts(out, note);
     sb_puts(out, " &= ");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "jacobian.h"
 #include "mk.h"
 #include "ops.h"
 #include "print.h"
@@ -169,12 +170,10 @@ static void backward_edges(dot *d, nd_node *root, int i, uint32_t *seen, nd_node
     }
 }
 
-static void backward_graph(dot *d, const nd_prog *prog)
+/* One box per line (filled: the lines that are not steps), with its edges. */
+static void step_boxes(dot *d, const emit_line *lines, int n, nd_node *const *syms, int n_syms)
 {
     nd_ctx *ctx = d->ctx;
-    emit_line *lines;
-    nd_node **syms;
-    int n_syms, n = steps_lines(ctx, prog, &lines, &syms, &n_syms);
     /* the steps come in the order of their symbols, labelled by their
      * names: one pass pairs them; line_of_node[id] is a symbol's line */
     int *line_of_node = xmalloc(((size_t)ctx->dag->n_nodes + 1) * sizeof *line_of_node);
@@ -190,7 +189,7 @@ static void backward_graph(dot *d, const nd_prog *prog)
     for (int i = 0; i < n; i++) {
         strbuf label;
         sb_init(&label);
-        sb_printf(&label, "%s = ", lines[i].label);
+        sb_printf(&label, "%s%s = ", lines[i].label, lines[i].note ? lines[i].note : "");
         print_to(&d->pr, lines[i].expr, &label);
         sb_printf(d->out, "%ss%d [label=", d->ind, i);
         put_string(d->out, sb_str(&label));
@@ -203,8 +202,45 @@ static void backward_graph(dot *d, const nd_prog *prog)
     free(seen);
     free(is_step);
     free(line_of_node);
+}
+
+static void backward_graph(dot *d, const nd_prog *prog)
+{
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = steps_lines(d->ctx, prog, &lines, &syms, &n_syms);
+    step_boxes(d, lines, n, syms, n_syms);
     free(lines);
     free(syms);
+}
+
+static void graph_begin(dot *d, const nd_prog *prog, const char *what)
+{
+    nd_ctx *ctx = d->ctx;
+    d->wrt = xmalloc((size_t)ctx->scope->n_vars + 1);
+    memset(d->wrt, 0, (size_t)ctx->scope->n_vars + 1);
+    for (int i = 0; i < prog->n_wrt; i++)
+        d->wrt[prog->wrt[i]] = 1;
+    printer_init(&d->pr, ctx, NULL);
+    d->objective = ctx->scope->binds[prog->objective].name;
+    sb_puts(d->out, "digraph nnderive {\n");
+    sb_puts(d->out, "    graph [fontname=\"Helvetica\", label=");
+    strbuf title;
+    sb_init(&title);
+    sb_printf(&title, "%s: %s", d->objective, what);
+    put_string(d->out, sb_str(&title));
+    sb_free(&title);
+    sb_puts(d->out, ", labelloc=t];\n"
+                    "    node [fontname=\"Helvetica\", fontsize=11];\n"
+                    "    edge [fontname=\"Helvetica\", fontsize=9];\n");
+}
+
+static void graph_end(dot *d)
+{
+    sb_puts(d->out, "}\n");
+    printer_free(&d->pr);
+    free(d->wrt);
+    free(d->fwd);
 }
 
 void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out)
@@ -215,24 +251,7 @@ void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out)
     d.fwd = xmalloc(ctx->dag->n_nodes + 1);
     memset(d.fwd, 0, ctx->dag->n_nodes + 1);
     expr_reach(ctx, &objective, 1, d.fwd);
-    d.wrt = xmalloc((size_t)ctx->scope->n_vars + 1);
-    memset(d.wrt, 0, (size_t)ctx->scope->n_vars + 1);
-    for (int i = 0; i < prog->n_wrt; i++)
-        d.wrt[prog->wrt[i]] = 1;
-    printer_init(&d.pr, ctx, NULL);
-
-    const char *of = ctx->scope->binds[prog->objective].name;
-    d.objective = of;
-    sb_puts(out, "digraph nnderive {\n");
-    sb_puts(out, "    graph [fontname=\"Helvetica\", label=");
-    strbuf title;
-    sb_init(&title);
-    sb_printf(&title, steps ? "%s: forward and backward" : "%s: forward", of);
-    put_string(out, sb_str(&title));
-    sb_free(&title);
-    sb_puts(out, ", labelloc=t];\n"
-                 "    node [fontname=\"Helvetica\", fontsize=11];\n"
-                 "    edge [fontname=\"Helvetica\", fontsize=9];\n");
+    graph_begin(&d, prog, steps ? "forward and backward" : "forward");
     if (!steps) {
         forward_graph(&d, objective);
     } else {
@@ -244,8 +263,86 @@ void emit_dot(nd_ctx *ctx, const nd_prog *prog, int steps, strbuf *out)
         backward_graph(&d, prog);
         sb_puts(out, "    }\n");
     }
-    sb_puts(out, "}\n");
-    printer_free(&d.pr);
-    free(d.wrt);
-    free(d.fwd);
+    graph_end(&d);
+}
+
+/* ---- --dot with --jacobian and --hessian ----
+ * The graph of the blocks as they are printed: every subexpression once
+ * (named bindings by name, expanded to what they compute), each block a
+ * double-bordered box fed by its expression's root; with --steps, the
+ * lines of --steps beside it, as the backward graph of a gradient. */
+
+static void block_boxes(dot *d, const jac_blocks *b)
+{
+    nd_ctx *ctx = d->ctx;
+    for (uint32_t id = 0; id < d->n_fwd; id++) {
+        nd_node *n = ctx->dag->nodes[id];
+        if (d->fwd[id] && !per_use(n)) {
+            forward_node(d, n, NULL);
+            forward_edges(d, n);
+        }
+    }
+    for (int k = 0; k < b->n; k++) {
+        nd_node *e = b->expr[k];
+        strbuf label;
+        sb_init(&label);
+        sb_puts(&label, b->label[k]);
+        if (!shape_is_scalar(ctx, e->shape)) {
+            sb_putc(&label, '\n');
+            shape_format(ctx, &label, e->shape);
+        }
+        sb_printf(d->out, "%sh%d [label=", d->ind, k);
+        put_string(d->out, sb_str(&label));
+        sb_puts(d->out, ", shape=box, style=filled, fillcolor=\"#d9ead3\", peripheries=2];\n");
+        if (per_use(e)) {
+            sb_truncate(&label, 0);
+            print_to(&d->pr, e, &label);
+            sb_printf(d->out, "%sh%d_0 [label=", d->ind, k);
+            put_string(d->out, sb_str(&label));
+            sb_printf(d->out, ", shape=plaintext];\n%sh%d_0 -> h%d;\n", d->ind, k, k);
+        } else {
+            sb_printf(d->out, "%sn%u -> h%d;\n", d->ind, e->id, k);
+        }
+        sb_free(&label);
+    }
+}
+
+void emit_dot_derivative(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
+                         int steps, strbuf *out)
+{
+    jac_blocks b;
+    jac_make_blocks(ctx, prog, kind, &b);      /* raises what it cannot do */
+    if (denominator)
+        jac_transpose_blocks(ctx, &b);
+    dot d = { .ctx = ctx, .out = out, .ind = "    " };
+    d.n_fwd = ctx->dag->n_nodes;
+    d.fwd = xmalloc(ctx->dag->n_nodes + 1);
+    memset(d.fwd, 0, ctx->dag->n_nodes + 1);
+    expr_reach(ctx, b.expr, b.n, d.fwd);
+    const char *what = kind == JAC_HESSIAN ? "Hessian" : "Jacobian";
+    strbuf title;
+    sb_init(&title);
+    sb_printf(&title, steps ? "%s and its steps" : "%s", what);
+    graph_begin(&d, prog, sb_str(&title));
+    sb_free(&title);
+    if (!steps) {
+        block_boxes(&d, &b);
+    } else {
+        emit_line *lines = NULL;
+        nd_node **syms = NULL;
+        int n_syms = 0;
+        d.ind = "        ";
+        sb_printf(out, "    subgraph cluster_blocks {\n        label=\"%s\";\n", what);
+        block_boxes(&d, &b);
+        sb_puts(out, "    }\n    subgraph cluster_steps {\n        label=\"steps\";\n");
+        /* not expected to raise: the blocks, made first, raised whatever
+         * the steps would (an error here would leak b and d's arrays) */
+        int n = jac_steps_lines(ctx, prog, kind, 0, &lines, &syms, &n_syms);
+        step_boxes(&d, lines, n, syms, n_syms);
+        sb_puts(out, "    }\n");
+        free(lines);
+        free(syms);
+    }
+    jac_blocks_free(&b);
+    graph_end(&d);
 }

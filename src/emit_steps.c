@@ -11,6 +11,7 @@
 
 #include "derive.h"
 #include "emit.h"
+#include "jacobian.h"
 #include "latex.h"
 #include "mk.h"
 #include "parse.h"
@@ -309,4 +310,208 @@ void emit_paths(nd_ctx *ctx, const nd_prog *prog, const char *const *wrt, int n_
     free(var);
     free(group);
     free(copies);
+}
+
+/* ---- --steps with --jacobian and --hessian ----
+ * Forward mode as a student writes it: the Jacobian of each named
+ * intermediate w.r.t. the variable, first first, each written with the
+ * ones before it by name (dh1/dx = diag(1 - h1.^2)*dz1/dx); then the
+ * objective's, then the printed block when that reads differently.  A
+ * Hessian starts from the gradient (the chain rule's steps, then the
+ * gradient written out, the one the Hessian differentiates); each block
+ * then differentiates it term by term (d(A'*(s - y))/dx = A'*ds/dx) before
+ * the printed block, their sum simplified. */
+
+typedef struct jsteps {
+    nd_ctx *ctx;
+    printer names;
+    const char *wrt;            /* the variable of the pass */
+    emit_line *line;
+    nd_node **sym;              /* the symbols of the step lines, in order */
+    int n, cap, n_sym, cap_sym;
+    int latex;
+} jsteps;
+
+static void jadd(jsteps *st, const char *label, nd_node *e, const char *note)
+{
+    st->line = xgrow(st->line, &st->cap, st->n + 1, sizeof *st->line);
+    st->line[st->n++] = (emit_line){ label, e, note };
+}
+
+static void jadd_sym(jsteps *st, nd_node *sym)
+{
+    st->sym = xgrow(st->sym, &st->cap_sym, st->n_sym + 1, sizeof *st->sym);
+    st->sym[st->n_sym++] = sym;
+}
+
+/* jac_derive_named's hook: the step dNAME/dx, its symbol in its place. */
+static nd_node *jrecord(void *user, nd_node *node, nd_node *ju)
+{
+    jsteps *st = user;
+    const char *name = printer_name_of(&st->names, node);
+    if (!name)
+        return ju;
+    jac_tidy(st->ctx, &ju, 1);
+    nd_node *sym = expr_sym(st->ctx, label(st->ctx, name, st->wrt), ju->shape);
+    jadd(st, sym->u.name, ju, NULL);    /* the same string: see jac_steps_lines */
+    jadd_sym(st, sym);
+    return sym;
+}
+
+/* "d(TERM)/dx" (text) or \frac{\partial}{\partial x}\left(TERM\right), as
+ * a note after an empty label (the label is the term, not a name). */
+static const char *term_note(jsteps *st, nd_node *term)
+{
+    strbuf b;
+    sb_init(&b);
+    printer *p = &st->names;
+    p->latex = st->latex;
+    if (st->latex) {
+        sb_puts(&b, "\\frac{\\partial}{\\partial ");
+        latex_ident(&b, st->wrt);
+        sb_puts(&b, "}\\left(");
+        print_to(p, term, &b);
+        sb_puts(&b, "\\right)");
+    } else {
+        sb_puts(&b, "d(");
+        print_to(p, term, &b);
+        sb_printf(&b, ")/d%s", st->wrt);
+    }
+    p->latex = 0;
+    const char *r = arena_strdup(st->ctx->arena, sb_str(&b));
+    sb_free(&b);
+    return r;
+}
+
+/* The terms of g as printed (one: g itself). */
+static int terms_of(jsteps *st, nd_node *g, nd_node ***t)
+{
+    int n = g->op == OP_ADD && !(g->flags & NF_NAMED) ? (int)g->nkids : 1;
+    *t = xmalloc(((size_t)n + 1) * sizeof **t);
+    if (n == 1) {
+        (*t)[0] = g;
+        return 1;
+    }
+    uint32_t lead = print_sum_lead(&st->names, g);
+    for (int i = 0; i < n; i++)
+        (*t)[i] = g->kid[i == 0 ? (int)lead : i <= (int)lead ? i - 1 : i];   /* print_sum_term */
+    return n;
+}
+
+/* One block: the steps of the named intermediates, each term of g (the
+ * gradient, or the objective) differentiated when there are several, the
+ * sum in the steps' names when it reads differently from the printed
+ * block, then the block. */
+static void block_steps(jsteps *st, nd_node *g, int var, const char *blabel, nd_node *block)
+{
+    nd_ctx *ctx = st->ctx;
+    nd_node **t, **j;
+    int nt = terms_of(st, g, &t), first = st->n;
+    j = xmalloc(((size_t)nt + 1) * sizeof *j);
+    st->wrt = ctx->scope->vars[var].name;
+    int nz = jac_derive_named(ctx, t, nt, var, jrecord, st, j);
+    int at = st->n;
+    nd_node *sum = NULL;
+    for (int i = 0; i < nt; i++) {
+        if (mk_is_zero(j[i]))
+            continue;
+        if (nz > 1)
+            jadd(st, "", j[i], term_note(st, t[i]));
+        sum = sum ? mk_add2(ctx, sum, j[i]) : j[i];
+    }
+    if (sum && nz == 1)
+        jadd(st, blabel, sum, NULL);
+    /* the new lines simplified together; the block as it is printed */
+    nd_node **e = xmalloc(((size_t)(st->n - first) + 1) * sizeof *e);
+    for (int i = first; i < st->n; i++)
+        e[i - first] = st->line[i].expr;
+    emit_simplify_all(ctx, e, st->n - first);
+    jac_tidy(ctx, e, st->n - first);
+    emit_simplify_all(ctx, e, st->n - first);
+    for (int i = first; i < st->n; i++)
+        st->line[i].expr = e[i - first];
+    if (nz == 1 && st->n > at && st->line[st->n - 1].expr == block)
+        st->n--;            /* the sum is the block: said once */
+    jadd(st, blabel, block, NULL);
+    free(e);
+    free(j);
+    free(t);
+}
+
+/* A Hessian's gradients: --steps' lines (the chain rule), then each
+ * gradient written out where those use the steps' names; into g[i]. */
+static void gradient_steps(jsteps *st, const nd_prog *prog, nd_node **g)
+{
+    nd_ctx *ctx = st->ctx;
+    emit_line *gl;
+    nd_node **gs;
+    int ngs, ng = steps_lines(ctx, prog, &gl, &gs, &ngs);
+    for (int i = 0; i < ng; i++)
+        jadd(st, gl[i].label, gl[i].expr, gl[i].note);
+    for (int i = 0; i < ngs; i++)
+        jadd_sym(st, gs[i]);
+    nd_node *f = ctx->scope->binds[prog->objective].node;
+    for (int i = 0; i < prog->n_wrt; i++) {
+        derive_gradients(ctx, f, &prog->wrt[i], 1, &g[i]);
+        emit_simplify_all(ctx, &g[i], 1);
+        const char *l = label(ctx, ctx->scope->binds[prog->objective].name,
+                              ctx->scope->vars[prog->wrt[i]].name);
+        int same = 0;
+        for (int k = 0; k < ng; k++)
+            same |= !strcmp(gl[k].label, l) && gl[k].expr == g[i];
+        if (!same)
+            jadd(st, l, g[i], NULL);
+    }
+    free(gl);
+    free(gs);
+}
+
+int jac_steps_lines(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex,
+                    emit_line **lines, nd_node ***syms, int *n_syms)
+{
+    jac_blocks b;
+    jac_make_blocks(ctx, prog, kind, &b);     /* first: it raises what it cannot do */
+    jsteps *volatile st = xmalloc(sizeof *st);  /* on the heap: it outlives a longjmp */
+    *st = (jsteps){ .ctx = ctx, .latex = latex };
+    printer_init(&st->names, ctx, NULL);
+    nd_node **volatile g = xmalloc(((size_t)prog->n_wrt + 1) * sizeof *g);
+    volatile int failed = 1;
+    DIAG_TRY(ctx, jb) {     /* the blocks raised what the steps would: not expected */
+        if (kind == JAC_HESSIAN)
+            gradient_steps(st, prog, g);
+        for (int i = 0; i < prog->n_wrt; i++)
+            if (kind == JAC_JACOBIAN)
+                g[i] = ctx->scope->binds[prog->objective].node;
+        for (int k = 0; k < b.n; k++) {
+            const char *l = arena_strdup(ctx->arena, b.label[k]);
+            block_steps(st, g[b.row[k]], prog->wrt[b.col[k]], l, b.expr[k]);
+        }
+        failed = 0;
+    }
+    DIAG_END_TRY(ctx, jb);
+    free(g);
+    jac_blocks_free(&b);
+    printer_free(&st->names);
+    jsteps done = *st;
+    free(st);
+    if (failed) {
+        free(done.line);
+        free(done.sym);
+        diag_throw(ctx);
+    }
+    *lines = done.line;
+    *syms = done.sym;
+    *n_syms = done.n_sym;
+    return done.n;
+}
+
+void jac_emit_steps(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex,
+                    strbuf *out)
+{
+    emit_line *lines;
+    nd_node **syms;
+    int n_syms, n = jac_steps_lines(ctx, prog, kind, latex, &lines, &syms, &n_syms);
+    emit_lines(ctx, lines, n, latex, out);
+    free(lines);
+    free(syms);
 }

@@ -29,6 +29,10 @@ typedef struct jac {
     uint32_t n_dep;
     nd_node **memo;         /* by id: J of a vector node, once made */
     uint32_t n_memo;
+    jac_named_fn named;     /* --steps: J of a named node, its stand-in */
+    void *user;
+    nd_node *const *roots;  /* not handed to named */
+    int n_roots;
 } jac;
 
 static nd_node *jac_of(jac *J, nd_node *u);
@@ -607,6 +611,14 @@ static const jac_row jac_rules[OP__COUNT] = {
     [OP_HCAT] = { j_cat, NULL },
 };
 
+static int is_root(const jac *J, const nd_node *u)
+{
+    for (int i = 0; i < J->n_roots; i++)
+        if (J->roots[i] == u)
+            return 1;
+    return 0;
+}
+
 /* J(u) for a vector u (NULL: zero), made once per node. */
 static nd_node *jac_of(jac *J, nd_node *u)
 {
@@ -626,6 +638,8 @@ static nd_node *jac_of(jac *J, nd_node *u)
         r = jac_rules[u->op].vec(J, u);
     else
         unsupported(J, u, "");
+    if (r && J->named && (u->flags & NF_NAMED) && u->op != OP_VAR && !is_root(J, u))
+        r = J->named(J->user, u, r);
     if (u->id >= J->n_memo) {
         uint32_t n = ctx->dag->n_nodes;
         J->memo = xrealloc(J->memo, n * sizeof *J->memo);
@@ -724,14 +738,25 @@ int jac_var_ok(nd_ctx *ctx, int var)
     return dim_is_one(ctx, ctx->scope->vars[var].shape.cols);
 }
 
-nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
+/* The zero Jacobian of f w.r.t. var. */
+static nd_node *zero_of(nd_ctx *ctx, nd_node *f, int var)
+{
+    nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
+    return mk_zero(ctx, shape_make(rows, ctx->scope->vars[var].shape.rows));
+}
+
+int jac_derive_named(nd_ctx *ctx, nd_node *const *f, int n, int var, jac_named_fn named,
+                     void *user, nd_node **out)
 {
     jac *J = xmalloc(sizeof *J);   /* on the heap: it outlives a longjmp */
-    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->scope->vars[var].node };
-    nd_node *volatile got = NULL;
-    volatile int failed = 1;
+    *J = (jac){ .ctx = ctx, .var = var, .x = ctx->scope->vars[var].node, .named = named,
+                .user = user, .roots = f, .n_roots = n };
+    volatile int failed = 1, nonzero = 0;
     DIAG_TRY(ctx, jb) {
-        got = jac_of(J, f);
+        for (int i = 0; i < n; i++) {
+            out[i] = jac_of(J, f[i]);
+            nonzero += out[i] != NULL;
+        }
         failed = 0;
     }
     DIAG_END_TRY(ctx, jb);
@@ -740,13 +765,20 @@ nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
     free(J);
     if (failed)
         diag_throw(ctx);     /* the message is made: on to the caller's landing */
-    nd_node *r = got;
-    if (r) {
-        jac_tidy(ctx, &r, 1);
-        return r;
+    for (int i = 0; i < n; i++) {
+        if (out[i])
+            jac_tidy(ctx, &out[i], 1);
+        else
+            out[i] = zero_of(ctx, f[i], var);
     }
-    nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
-    return mk_zero(ctx, shape_make(rows, ctx->scope->vars[var].shape.rows));
+    return nonzero;
+}
+
+nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var)
+{
+    nd_node *r;
+    jac_derive_named(ctx, &f, 1, var, NULL, NULL, &r);
+    return r;
 }
 
 nd_node *jac_hessian(nd_ctx *ctx, nd_node *f, int vi, int vj)

@@ -16,6 +16,7 @@
 #define ND_JACOBIAN_H
 
 #include "elab.h"
+#include "emit.h"
 #include "verify.h"
 
 /* What is derived: the gradient, the Jacobian, the Hessian. */
@@ -23,6 +24,16 @@ enum jac_kind { JAC_GRADIENT, JAC_JACOBIAN, JAC_HESSIAN };
 
 /* J of f w.r.t. variable var (a column vector or a scalar). */
 nd_node *jac_derive(nd_ctx *ctx, nd_node *f, int var);
+
+/* --steps: called with each node named by a binding (not a root) once its
+ * Jacobian ju is made; what it returns stands for J(node) from then on. */
+typedef nd_node *(*jac_named_fn)(void *user, nd_node *node, nd_node *ju);
+
+/* J of each f[i] w.r.t. var in one pass (shared intermediates made once),
+ * into out[i] (a zero matrix where f[i] does not depend on var); named
+ * (when not NULL) as above.  Returns how many are not zero. */
+int jac_derive_named(nd_ctx *ctx, nd_node *const *f, int n, int var, jac_named_fn named,
+                     void *user, nd_node **out);
 
 /* The block d2f/(dx_i dx_j) of the Hessian of the scalar f: the Jacobian
  * w.r.t. vj of the gradient w.r.t. vi (rows: vi's entries). */
@@ -79,5 +90,23 @@ int jac_verify(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denomin
 /* The same for blocks already made (the tests give wrong ones). */
 int jac_verify_blocks(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind,
                       const jac_blocks *b, const verify_opts *o, strbuf *out, double *worst);
+
+/* ---- --steps (emit_steps.c) ---- */
+
+/* The lines of --steps --jacobian / --hessian (numerator layout), as
+ * steps_lines gives them for gradients: *syms (of *n_syms) are the symbols
+ * the step lines stand in for (dL/dz, ds/dx), a step line's label its
+ * symbol's name, the same pointer, in the order of the lines; a line
+ * differentiating one term of a gradient has the label "" and the term in
+ * its note (LaTeX with latex).  The last line of each block is the block
+ * as --jacobian / --hessian print it.  Raises input errors. */
+int jac_steps_lines(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex,
+                    emit_line **lines, nd_node ***syms, int *n_syms);
+void jac_emit_steps(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int latex,
+                    strbuf *out);
+/* --dot (emit_dot.c): the graph of the blocks as printed; with steps, the
+ * lines of --steps beside it.  Raises input errors. */
+void emit_dot_derivative(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, int denominator,
+                         int steps, strbuf *out);
 
 #endif

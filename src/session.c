@@ -218,6 +218,18 @@ static int kind_unsupported(nd_session *s, const char *mode)
     return fail(s);
 }
 
+/* --paths splits a gradient by the uses of a variable; a Jacobian or a
+ * Hessian block is not split so (its terms are in --steps). */
+static int paths_unsupported(nd_session *s)
+{
+    diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+              "--paths takes gradients only: with %s, --steps differentiates the %s term "
+              "by term",
+              s->kind == JAC_HESSIAN ? "--hessian" : "--jacobian",
+              s->kind == JAC_HESSIAN ? "gradient" : "objective");
+    return fail(s);
+}
+
 typedef struct derivative_arg {
     int latex;
     strbuf *out;
@@ -242,6 +254,34 @@ static int derivative_lines(nd_session *s, enum nd_format fmt, strbuf *out)
     if (fmt == ND_LATEX_DOC)
         latex_document_end(out);
     return 0;
+}
+
+static void derivative_steps_fn(nd_session *s, void *arg)
+{
+    derivative_arg *a = arg;
+    jac_emit_steps(s->ctx, &s->prog, s->kind, a->latex, a->out);
+}
+
+static void derivative_dot_fn(nd_session *s, void *arg)
+{
+    derivative_arg *a = arg;
+    emit_dot_derivative(s->ctx, &s->prog, s->kind, s->denominator, a->latex, a->out);
+}
+
+/* --steps and --dot of a Jacobian or a Hessian (latex: with --steps). */
+static int derivative_other(nd_session *s, enum nd_format fmt, strbuf *out)
+{
+    int dot = fmt == ND_DOT || fmt == ND_DOT_STEPS;
+    if (s->prog.n_wrt == 0)
+        return require_scalar(s);
+    if (s->denominator && fmt != ND_DOT) {
+        diag_error(s->ctx, (nd_loc){ 0, 0, 0, 0, NULL },
+                  "--steps with --layout denominator is not supported: the steps are "
+                  "in the numerator layout (drop --layout)");
+        return fail(s);
+    }
+    derivative_arg a = { dot ? fmt == ND_DOT_STEPS : fmt == ND_STEPS_LATEX, out };
+    return guarded(s, dot ? derivative_dot_fn : derivative_steps_fn, &a) ? s->status : 0;
 }
 
 static int steps_output(nd_session *s, int latex, strbuf *out)
@@ -488,15 +528,21 @@ static int emit_impl(nd_session *s, enum nd_format fmt, const nd_c_options *c, c
         nd_set_derivative(s, fmt == ND_JACOBIAN ? ND_DERIV_JACOBIAN : ND_DERIV_HESSIAN);
         fmt = ND_TEXT;
     }
-    if (!st && s->kind && fmt != ND_EXPLAIN && fmt != ND_DOT) {
+    if (!st && s->kind && fmt != ND_EXPLAIN) {
         if (fmt == ND_TEXT || fmt == ND_LATEX || fmt == ND_LATEX_DOC)
             st = derivative_lines(s, fmt, &b);
+        else if (fmt == ND_STEPS || fmt == ND_STEPS_LATEX || fmt == ND_DOT || fmt == ND_DOT_STEPS)
+            st = derivative_other(s, fmt, &b);
+        else if (fmt == ND_PATHS || fmt == ND_PATHS_LATEX)
+            st = paths_unsupported(s);
         else if (fmt == ND_C || fmt == ND_C_HEADER)
             st = c_output(s, c, fmt == ND_C_HEADER, 0, &b);
         else if (fmt == ND_NUMPY)
             st = c_output(s, c, 0, 1, &b);
         else
-            st = kind_unsupported(s, format_names[fmt]);
+            st = kind_unsupported(s, (size_t)fmt < sizeof format_names / sizeof *format_names &&
+                                             format_names[fmt] ? format_names[fmt]
+                                                               : "this output");
     } else if (!st) {
         switch (fmt) {
         case ND_TEXT:

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_grade());
     srunner_add_suite(sr, suite_jacobian());
     srunner_add_suite(sr, suite_hessc());
+    srunner_add_suite(sr, suite_hessmodes());
     srunner_add_suite(sr, suite_accept());
     srunner_add_suite(sr, suite_rules());
     srunner_add_suite(sr, suite_simplify());

@@ -27,6 +27,7 @@ Suite *suite_grade(void);
 Suite *suite_jacobian(void);
 Suite *suite_numpy(void);
 Suite *suite_hessc(void);
+Suite *suite_hessmodes(void);
 Suite *suite_accept(void);
 
 /* Status of --verify on the program (all its wrt variables); *worst gets

@@ -75,6 +75,14 @@ static const hc_case cases[] = {
                          "f = A*exp(x) + y .* y\nwrt x, y" },
     /* a scalar objective's Jacobian: its gradient as a row, f returned */
     { ND_DERIV_JACOBIAN, "x : vector(n)\nf = sum(exp(x))\nwrt x" },
+    /* X'*diag(d)*X across the plain C's cache blocks (128 rows of X, tiles
+     * of 32 x 64 of the triangle), every edge ragged: 263 = 2*128 + 4 + 3
+     * rows, 75 = 2*32 + 11 = 64 + 11 columns; and d of both signs */
+    { ND_DERIV_HESSIAN, "A : matrix(263, 75)\ny : vector(263)\nx : vector(75)\nlam : scalar\n"
+                        "s = sigmoid(A*x)\n"
+                        "L = -sum(y .* log(s) + (1 - y) .* log(1 - s)) + lam/2*norm2(x)\nwrt x" },
+    { ND_DERIV_HESSIAN, "A : matrix(130, 97)\nx : vector(97)\n"
+                        "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
 };
 
 /* Writes the driver's data file; *want gets the expected numbers in the

@@ -1,6 +1,6 @@
-# --paths has no Hessian
+# --paths takes gradients only, and says where the terms of a Hessian are
 args: examples/hessian/logreg.nd --hessian --paths
 status: 2
 --- stdout
 --- stderr
-nnderive: error: --paths with --hessian is not supported yet
+nnderive: error: --paths takes gradients only: with --hessian, --steps differentiates the gradient term by term
