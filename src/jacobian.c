@@ -502,13 +502,15 @@ static nd_node *j_diagv(jac *J, nd_node *u)
     return jac_of(J, d);
 }
 
-/* A block of a vector: those rows of its Jacobian. */
+static nd_node *x_index(jac *J, nd_node *u);
+
+/* A block of a vector: those rows of its Jacobian (of a matrix: x_index). */
 static nd_node *j_index(jac *J, nd_node *u)
 {
     nd_ctx *ctx = J->ctx;
     nd_node *x = u->kid[0];
     if (!is_vector(ctx, x))
-        unsupported(J, u, " (a block of a matrix)");
+        return x_index(J, u);
     nd_node *jx = jac_of(J, x);
     if (!jx)
         return NULL;
@@ -736,6 +738,44 @@ static nd_node *x_mpow(jac *J, nd_node *u)
     return s;
 }
 
+/* N(r, c) = P*N*Q with P = eye(m)(r, :) and Q = eye(n)(:, c), so
+ * J(N(r, c)) = kron(eye(n)(c, :), eye(m)(r, :))*J(N) (one of them the
+ * identity when the block spans that side); N of numeric size. */
+static nd_node *x_index(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = u->kid[0];
+    if (numel(ctx, n) == 0)
+        unsupported(J, u, " (a block of a matrix of symbolic size)");
+    nd_node *jn = jac_of(J, n);
+    if (!jn)
+        return NULL;
+    nd_dim m = n->shape.rows, q = n->shape.cols;
+    nd_node *p = mk_index(ctx, expr_eye(ctx, m), block_row0(u), 0, shape_make(u->shape.rows, m));
+    nd_node *c = mk_index(ctx, expr_eye(ctx, q), block_col0(u), 0, shape_make(u->shape.cols, q));
+    return mk_mul(ctx, kron(ctx, c, p), jn);
+}
+
+/* vec(diag(v)) = sum_i kron(e_i, e_i)*e_i'*v, e_i the columns of eye(n):
+ * n terms, so n is a number and bounded as the commutation matrix is. */
+static nd_node *x_diagm(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    long n = dim_value(ctx, u->shape.rows);
+    if (n <= 0 || n > JAC_MAX_COMMUTE)
+        unsupported(J, u, " (of a vector to a matrix of more than 64 rows)");
+    nd_node *jv = jac_of(J, u->kid[0]);
+    if (!jv)
+        return NULL;
+    nd_dim dn = dim_const(ctx, n);
+    nd_node *e = expr_eye(ctx, dn), **t = temp(ctx, (size_t)n);
+    for (long i = 0; i < n; i++) {
+        nd_node *col = mk_index(ctx, e, 0, i, shape_make(dn, DIM_ONE));
+        t[i] = mk_mul(ctx, kron(ctx, col, col), mk_transpose(ctx, col));
+    }
+    return mk_mul(ctx, n == 1 ? t[0] : mk_add(ctx, t, (int)n), jv);
+}
+
 /* vec and unvec keep the entries in their order */
 static nd_node *x_same(jac *J, nd_node *u)
 {
@@ -754,11 +794,11 @@ static const jac_row jac_rules[OP__COUNT] = {
     [OP_MPOW] = { NULL, m_mpow, x_mpow },
     [OP_TRANSPOSE] = { j_transpose, m_transpose, x_transpose },
     [OP_INV] = { NULL, m_inv, x_inv },
-    [OP_DIAGM] = { NULL, m_diagm },
+    [OP_DIAGM] = { NULL, m_diagm, x_diagm },
     [OP_DIAGV] = { j_diagv, NULL },
     [OP_SOFTMAX] = { j_softmax, NULL },
     [OP_LOGSOFTMAX] = { j_logsoftmax, NULL },
-    [OP_INDEX] = { j_index, NULL },
+    [OP_INDEX] = { j_index, NULL, x_index },
     [OP_VCAT] = { j_cat, NULL },
     [OP_HCAT] = { j_cat, NULL },
     [OP_VEC] = { x_same, NULL, NULL },

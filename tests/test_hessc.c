@@ -85,6 +85,7 @@ static const hc_case cases[] = {
     { ND_DERIV_JACOBIAN, "X : matrix(3, 2)\nA : matrix(4, 3)\nB : matrix(2, 5)\nF = A*X*B\nwrt X" },
     { ND_DERIV_JACOBIAN, "X, Y : matrix(3, 2)\nx : vector(2)\nF = tanh(X').*Y' + x*sum(X, 2)'\n"
                          "wrt X, Y, x" },
+    { ND_DERIV_JACOBIAN, "X : matrix(3, 2)\nz : vector(2)\nF = exp(X(2:3, :)) + diag(z)\nwrt X, z" },
 };
 
 /* Writes the driver's data file; *want gets the expected numbers in the

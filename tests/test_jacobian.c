@@ -94,6 +94,9 @@ static const jac_case cases[] = {
     { J, MDECL "F = tanh(C*X')\nwrt X" },
     { J, MDECL "F = X'*A*X + a\nwrt X, a" },
     { J, MDECL "f = X'*z + tanh(X'*A*X*x)\nwrt X, x" },
+    { J, MDECL "F = A*diag(z)*A' + diag(z)\nwrt z" },
+    { J, MDECL "F = exp(X(2:3, :)) + X(1:2, 2)*x'\nwrt X, x" },
+    { H, MDECL "L = sum(exp(X(:, 1))) + norm2(X(2:3, :)) + sum(X(3, :).^3)\nwrt X" },
     { H, MDECL "L = tr(X'*A*X)\nwrt X" },
     { H, MDECL "L = 0.5*norm2(A*X - Y)\nwrt X" },
     { H, MDECL "L = sum(exp(A*X)) + logdet(X'*X)\nwrt X" },
@@ -394,8 +397,7 @@ START_TEST(unsupported_is_an_error)
         DECL "f = exp(x*w')*y\nwrt x",
         DECL "f = softmax(x')\nwrt x",
         MDECL "F = kron(X, A)\nwrt X",
-        MDECL "F = diag(z)\nwrt z",
-        MDECL "F = X(1:2, :)\nwrt X",
+        "z : vector(65)\nF = diag(z)\nwrt z",
         "X : matrix(3, 70)\nF = X'\nwrt X",
     };
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
