@@ -15,8 +15,9 @@
  * J(X) = eye(m*n).  The `mat` rules of jac_rules give it:
  * J(L*N*R) = kron(R', L)*J(N), J(f(N)) = diag(vec(f'(N)))*J(N),
  * J(inv(N)) = -kron(inv(N)', inv(N))*J(N), J(N') = K*J(N) with K the
- * commutation matrix (written with kron and blocks of eye), and a matrix
- * times a fixed column without a `times` rule is J(M*r) = kron(r', eye)*J(M).
+ * commutation matrix (written with kron and blocks of eye), J(kron(A, B))
+ * Magnus and Neudecker's form with one, and a matrix times a fixed column
+ * without a `times` rule is J(M*r) = kron(r', eye)*J(M).
  * Sizes are numbers there: m*n is not a dimension. */
 #include "jacobian.h"
 
@@ -776,6 +777,41 @@ static nd_node *x_diagm(jac *J, nd_node *u)
     return mk_mul(ctx, n == 1 ? t[0] : mk_add(ctx, t, (int)n), jv);
 }
 
+/* kron(I, M) and kron(M, I) without a kron of size 1 */
+static nd_node *kron_eye_left(nd_ctx *ctx, long k, nd_node *m)
+{
+    return k == 1 ? m : kron(ctx, expr_eye(ctx, dim_const(ctx, k)), m);
+}
+
+static nd_node *kron_eye_right(nd_ctx *ctx, nd_node *m, long k)
+{
+    return k == 1 ? m : kron(ctx, m, expr_eye(ctx, dim_const(ctx, k)));
+}
+
+/* vec(kron(A, B)) = P*(vec(A) (x) vec(B)), A p x q, B r x s, with
+ * P = kron(kron(eye(q), K), eye(r)) and K the commutation matrix of an
+ * s x p matrix (Magnus and Neudecker); so J = P*kron(eye(p*q), vec(B))*J(A)
+ * + P*kron(vec(A), eye(r*s))*J(B). */
+static nd_node *x_kron(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *a = u->kid[0], *b = u->kid[1];
+    long p = dim_value(ctx, a->shape.rows), q = dim_value(ctx, a->shape.cols);
+    long r = dim_value(ctx, b->shape.rows), s = dim_value(ctx, b->shape.cols);
+    nd_node *ja = jac_of(J, a), *jb = jac_of(J, b);
+    if (!ja && !jb)
+        return NULL;
+    nd_node *k = p == 1 || s == 1 ? NULL : commutation(J, u, s, p);
+    nd_node *pm = k ? kron_eye_right(ctx, kron_eye_left(ctx, q, k), r) : NULL;
+    nd_node *ta = NULL, *tb = NULL;
+    if (ja)
+        ta = mk_mul(ctx, kron_eye_left(ctx, p * q, vec_of(ctx, b)), ja);
+    if (jb)
+        tb = mk_mul(ctx, kron_eye_right(ctx, vec_of(ctx, a), r * s), jb);
+    nd_node *t = plus(J, ta, tb);
+    return pm && t ? mk_mul(ctx, pm, t) : t;
+}
+
 /* vec and unvec keep the entries in their order */
 static nd_node *x_same(jac *J, nd_node *u)
 {
@@ -803,6 +839,7 @@ static const jac_row jac_rules[OP__COUNT] = {
     [OP_HCAT] = { j_cat, NULL },
     [OP_VEC] = { x_same, NULL, NULL },
     [OP_UNVEC] = { NULL, NULL, x_same },
+    [OP_KRON] = { x_kron, NULL, x_kron },
 };
 
 /* J(u) for a vector u (NULL: zero), made once per node. */

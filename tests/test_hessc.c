@@ -86,6 +86,7 @@ static const hc_case cases[] = {
     { ND_DERIV_JACOBIAN, "X, Y : matrix(3, 2)\nx : vector(2)\nF = tanh(X').*Y' + x*sum(X, 2)'\n"
                          "wrt X, Y, x" },
     { ND_DERIV_JACOBIAN, "X : matrix(3, 2)\nz : vector(2)\nF = exp(X(2:3, :)) + diag(z)\nwrt X, z" },
+    { ND_DERIV_HESSIAN, "X : matrix(2, 2)\nA : matrix(3, 2)\nL = sum(sin(kron(X, A*X)))\nwrt X" },
 };
 
 /* Writes the driver's data file; *want gets the expected numbers in the

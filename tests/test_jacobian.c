@@ -97,6 +97,9 @@ static const jac_case cases[] = {
     { J, MDECL "F = A*diag(z)*A' + diag(z)\nwrt z" },
     { J, MDECL "F = exp(X(2:3, :)) + X(1:2, 2)*x'\nwrt X, x" },
     { H, MDECL "L = sum(exp(X(:, 1))) + norm2(X(2:3, :)) + sum(X(3, :).^3)\nwrt X" },
+    { J, MDECL "F = kron(X, B) + kron(A*X, x*x'*B)\nwrt X, x" },
+    { J, MDECL "F = kron(X', X)*kron(z, x)*a\nwrt X, x, a" },
+    { H, MDECL "L = sum(sin(kron(X, Y'*X)))\nwrt X" },
     { H, MDECL "L = tr(X'*A*X)\nwrt X" },
     { H, MDECL "L = 0.5*norm2(A*X - Y)\nwrt X" },
     { H, MDECL "L = sum(exp(A*X)) + logdet(X'*X)\nwrt X" },
@@ -396,7 +399,7 @@ START_TEST(unsupported_is_an_error)
         DECL "f = diag(A*diag(x)*A)\nwrt x",
         DECL "f = exp(x*w')*y\nwrt x",
         DECL "f = softmax(x')\nwrt x",
-        MDECL "F = kron(X, A)\nwrt X",
+        "X : matrix(2, 2)\nA : matrix(65, 1)\nF = kron(A, X)\nwrt X",
         "z : vector(65)\nF = diag(z)\nwrt z",
         "X : matrix(3, 70)\nF = X'\nwrt X",
     };
