@@ -427,10 +427,28 @@ static py_form block(py_emitter *E, const nd_node *n, strbuf *out)
     return (py_form){ PY_ATOM, 1, 1, 0 };
 }
 
+/* vec(X) and unvec(v, m): X's columns stacked (Fortran order) and back;
+ * a reshape of a copy (a view of a transpose would be one too). */
+static py_form reshape(py_emitter *E, const nd_node *n, strbuf *out)
+{
+    strbuf b;
+    sb_init(&b);
+    call_arg(E, n->kid[0], &b);
+    sb_printf(out, atomic(sb_str(&b)) ? "%s" : "(%s)", sb_str(&b));
+    if (n->op == OP_VEC)
+        sb_puts(out, ".reshape((-1, 1), order='F')");
+    else
+        sb_printf(out, ".reshape((%ld, -1), order='F')", dim_value(E->ctx, n->shape.rows));
+    sb_free(&b);
+    return (py_form){ PY_ATOM, 1, 1, 1 };
+}
+
 static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
 {
     if (n->op == OP_INDEX)
         return block(E, n, out);
+    if (n->op == OP_VEC || n->op == OP_UNVEC)
+        return reshape(E, n, out);
     const char *f = NULL;
     int array = 1;      /* returns an array (of n's shape) */
     switch (n->op) {
@@ -448,6 +466,7 @@ static py_form call(py_emitter *E, const nd_node *n, strbuf *out)
     case OP_ISMIN: f = "_ismin"; py_use(E, PYH_ismin); break;
     case OP_VCAT: f = "np.vstack"; break;
     case OP_HCAT: f = "np.hstack"; break;
+    case OP_KRON: f = "np.kron"; break;
     default:
         E->unsupported = ops_table[n->op].name;
         f = "_missing";

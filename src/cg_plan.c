@@ -124,8 +124,8 @@ static void require(cg_plan *p, nd_node *n)
         cg_val(p, n->kid[0])->needs_buffer = 1;
         return;
     }
-    if (is_helper(n)) {     /* a block's offsets are numbers in its call */
-        for (uint32_t k = 0; k < (n->op == OP_INDEX ? 1 : n->nkids); k++)
+    if (is_helper(n)) {     /* a block's offsets, unvec's rows: numbers in its call */
+        for (uint32_t k = 0; k < (n->op == OP_INDEX || n->op == OP_UNVEC ? 1 : n->nkids); k++)
             if (n->kid[k]->op != OP_VAR)
                 cg_val(p, n->kid[k])->needs_buffer = 1;
         return;

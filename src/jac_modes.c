@@ -30,17 +30,19 @@ void jac_require(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind)
         diag_fail(ctx, b->loc, "the objective '%s' is %s, not a scalar: a Hessian needs a "
                               "scalar objective (--jacobian differentiates a vector)",
                   b->name, shape_str(ctx, s));
-    if (!dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols))
-        diag_fail(ctx, b->loc, "the objective '%s' is %s, a matrix: --jacobian needs a vector "
-                              "or a scalar (a matrix through vec is not supported yet)",
+    if (!dim_is_one(ctx, s.rows) && !dim_is_one(ctx, s.cols) &&
+        (dim_value(ctx, s.rows) <= 0 || dim_value(ctx, s.cols) <= 0))
+        diag_fail(ctx, b->loc, "the objective '%s' is %s, a matrix of symbolic size: "
+                              "--jacobian takes a matrix through vec, whose sizes are numbers "
+                              "(m*n is not a dimension)",
                   b->name, shape_str(ctx, s));
     for (int i = 0; i < prog->n_wrt; i++) {
         nd_var *v = &ctx->scope->vars[prog->wrt[i]];
         if (jac_var_ok(ctx, prog->wrt[i]))
             continue;
-        diag_fail(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a column vector "
-                              "or a scalar (a matrix through vec and kron is not supported "
-                              "yet)",
+        diag_fail(ctx, v->loc, "'%s' is %s: %s differentiates with respect to a scalar, a "
+                              "column vector or a matrix of numeric size that is not declared "
+                              "symmetric (through vec: m*n is not a dimension)",
                   v->name, shape_str(ctx, v->shape), flag);
     }
 }
@@ -151,10 +153,23 @@ static nd_node *weights(nd_ctx *ctx, nd_node *v)
     return ctx->scope->vars[w].node;
 }
 
-/* The entries of the vector v as a column. */
+/* The entries of v as a column: a vector's in order, a matrix's vec. */
 static nd_node *as_column(nd_ctx *ctx, nd_node *v)
 {
+    if (!dim_is_one(ctx, v->shape.rows) && !dim_is_one(ctx, v->shape.cols))
+        return mk_fn(ctx, OP_VEC, v);
     return shape_is_row(ctx, v->shape) ? mk_transpose(ctx, v) : v;
+}
+
+/* J'*w as the gradient it claims, shaped like variable var: a matrix
+ * variable's column of vec(X) entries reshaped back (unvec). */
+static nd_node *claim_of(nd_ctx *ctx, int var, nd_node *jtw)
+{
+    nd_shape s = ctx->scope->vars[var].shape;
+    if (dim_is_one(ctx, s.cols))
+        return jtw;
+    nd_node *k[2] = { jtw, mk_int(ctx, dim_value(ctx, s.rows)) };
+    return mk_call(ctx, OP_UNVEC, k, 2);
 }
 
 typedef struct verify_job {
@@ -188,6 +203,7 @@ static int make_jobs(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const
                 nd_node *g;
                 int v = prog->wrt[i];
                 derive_gradients(ctx, f, &v, 1, &g);
+                g = as_column(ctx, g);
                 w = weights(ctx, g);
                 jb->phi = mk_mul(ctx, mk_transpose(ctx, w), g);
             } else {
@@ -197,7 +213,7 @@ static int make_jobs(nd_ctx *ctx, const nd_prog *prog, enum jac_kind kind, const
         }
         jb->vars[jb->n] = prog->wrt[b->col[k]];
         nd_node *jt = b->transposed ? b->expr[k] : mk_transpose(ctx, b->expr[k]);
-        jb->claim[jb->n] = mk_mul(ctx, jt, w);
+        jb->claim[jb->n] = claim_of(ctx, prog->wrt[b->col[k]], mk_mul(ctx, jt, w));
         jb->block[jb->n++] = k;
     }
     return nj;

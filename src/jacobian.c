@@ -8,7 +8,17 @@
  * product of factors takes each factor in turn with the others fixed.  A
  * scalar s has J(s) = its gradient transposed, from reverse mode, so every
  * reduction and scalar function is covered by its adjoint rule.  What no
- * rule covers is an error, never a guess. */
+ * rule covers is an error, never a guess.
+ *
+ * Matrices go through vec (issue 12 part 3): J(M) of a matrix M is
+ * d vec(M) / d vec(x), numel(M) x numel(x), and a matrix variable X has
+ * J(X) = eye(m*n).  The `mat` rules of jac_rules give it:
+ * J(L*N*R) = kron(R', L)*J(N), J(f(N)) = diag(vec(f'(N)))*J(N),
+ * J(inv(N)) = -kron(inv(N)', inv(N))*J(N), J(N') = K*J(N) with K the
+ * commutation matrix (written with kron and blocks of eye), J(kron(A, B))
+ * Magnus and Neudecker's form with one, and a matrix times a fixed column
+ * without a `times` rule is J(M*r) = kron(r', eye)*J(M).
+ * Sizes are numbers there: m*n is not a dimension. */
 #include "jacobian.h"
 
 #include <stdlib.h>
@@ -43,6 +53,7 @@ static nd_node *jac_times(jac *J, nd_node *m, nd_node *r);
 typedef struct jac_row {
     nd_node *(*vec)(jac *J, nd_node *u);
     nd_node *(*times)(jac *J, nd_node *m, nd_node *r);
+    nd_node *(*mat)(jac *J, nd_node *u);    /* J(vec(u)) for a matrix u */
 } jac_row;
 
 /* ---- bookkeeping ---- */
@@ -170,6 +181,13 @@ static int is_vector(nd_ctx *ctx, const nd_node *n)
     return dim_is_one(ctx, n->shape.rows) || dim_is_one(ctx, n->shape.cols);
 }
 
+/* m*n of a matrix of numeric size, else 0. */
+static long numel(nd_ctx *ctx, const nd_node *u)
+{
+    long r = dim_value(ctx, u->shape.rows), c = dim_value(ctx, u->shape.cols);
+    return r > 0 && c > 0 && r <= ND_MAX_DIM / c ? r * c : 0;
+}
+
 /* The entries of the vector u as a column. */
 static nd_node *column(nd_ctx *ctx, nd_node *u)
 {
@@ -177,10 +195,27 @@ static nd_node *column(nd_ctx *ctx, nd_node *u)
 }
 
 
-/* diag(u) of a vector's entries (NULL: 0). */
+/* The entries of u as a column: a vector's in order, a matrix's vec. */
+static nd_node *vec_of(nd_ctx *ctx, nd_node *u)
+{
+    return is_vector(ctx, u) ? column(ctx, u) : mk_fn(ctx, OP_VEC, u);
+}
+
+/* The number of u's entries as a dimension: a vector's length, else the
+ * number m*n (the matrix rules run only on numeric sizes). */
+static nd_dim numel_dim(nd_ctx *ctx, const nd_node *u)
+{
+    if (dim_is_one(ctx, u->shape.cols))
+        return u->shape.rows;
+    if (dim_is_one(ctx, u->shape.rows))
+        return u->shape.cols;
+    return dim_const(ctx, dim_value(ctx, u->shape.rows) * dim_value(ctx, u->shape.cols));
+}
+
+/* diag(u) of a vector's entries, or of a matrix's vec (NULL: 0). */
 static nd_node *diag_of(nd_ctx *ctx, nd_node *u)
 {
-    return diag_node(ctx, column(ctx, u));
+    return diag_node(ctx, vec_of(ctx, u));
 }
 
 /* ---- vectors ---- */
@@ -190,14 +225,14 @@ static nd_node *jac_scalar(jac *J, nd_node *s)
 {
     nd_node *g;
     derive_gradients(J->ctx, s, &J->var, 1, &g);
-    return mk_is_zero(g) ? NULL : mk_transpose(J->ctx, g);
+    return mk_is_zero(g) ? NULL : mk_transpose(J->ctx, vec_of(J->ctx, g));
 }
 
 static nd_node *j_var(jac *J, nd_node *u)
 {
     if (expr_is_scalar(J->ctx, u))      /* only x depends on x */
         return mk_int(J->ctx, 1);
-    return expr_eye(J->ctx, u->shape.rows);
+    return expr_eye(J->ctx, numel_dim(J->ctx, u));
 }
 
 static nd_node *j_transpose(jac *J, nd_node *u)
@@ -221,8 +256,7 @@ static nd_node *j_bcast(jac *J, nd_node *u)
     nd_node *k = u->kid[0];
     if (!expr_is_scalar(ctx, k))
         unsupported(J, u, " (of a vector to a matrix)");
-    nd_shape s = column(ctx, u)->shape;
-    return times(J, mk_ones(ctx, shape_make(s.rows, DIM_ONE)), jac_of(J, k));
+    return times(J, mk_ones(ctx, shape_make(numel_dim(ctx, u), DIM_ONE)), jac_of(J, k));
 }
 
 /* J(u1 .* u2 .* ...) = sum_i diag(the other factors) * J(u_i) */
@@ -264,7 +298,7 @@ static nd_node *j_epow(jac *J, nd_node *u)
         jb = times(J, diag_of(ctx, d), jac_of(J, b));
     }
     if (depends(J, p) && !mk_is_zero(b))
-        jp = times(J, column(ctx, mk_emul(ctx, u, mk_fn(ctx, OP_LOG, b))), jac_of(J, p));
+        jp = times(J, vec_of(ctx, mk_emul(ctx, u, mk_fn(ctx, OP_LOG, b))), jac_of(J, p));
     return plus(J, jb, jp);
 }
 
@@ -473,13 +507,15 @@ static nd_node *j_diagv(jac *J, nd_node *u)
     return jac_of(J, d);
 }
 
-/* A block of a vector: those rows of its Jacobian. */
+static nd_node *x_index(jac *J, nd_node *u);
+
+/* A block of a vector: those rows of its Jacobian (of a matrix: x_index). */
 static nd_node *j_index(jac *J, nd_node *u)
 {
     nd_ctx *ctx = J->ctx;
     nd_node *x = u->kid[0];
     if (!is_vector(ctx, x))
-        unsupported(J, u, " (a block of a matrix)");
+        return x_index(J, u);
     nd_node *jx = jac_of(J, x);
     if (!jx)
         return NULL;
@@ -552,7 +588,10 @@ static nd_node *m_transpose(jac *J, nd_node *m, nd_node *r)
     }
     if (n->op == OP_INV)    /* inv(N)' = inv(N') */
         return jac_times(J, mk_fn(ctx, OP_INV, mk_transpose(ctx, n->kid[0])), r);
-    unsupported(J, n, " of a matrix, transposed,");
+    /* N'*r = (r'*N)', and vec(r'*N) = kron(eye(q), r')*vec(N) */
+    nd_node *rt = mk_transpose(ctx, r);
+    nd_node *k[2] = { expr_eye(ctx, n->shape.cols), rt };
+    return times(J, mk_call(ctx, OP_KRON, k, 2), jac_of(J, n));
 }
 
 /* A broadcast matrix times r: of a scalar c, c*(ones*r); of a column c,
@@ -590,25 +629,221 @@ static nd_node *m_mpow(jac *J, nd_node *m, nd_node *r)
     return s;
 }
 
+/* ---- matrices through vec ---- */
+
+static nd_node *kron(nd_ctx *ctx, nd_node *a, nd_node *b)
+{
+    nd_node *k[2] = { a, b };
+    return mk_call(ctx, OP_KRON, k, 2);
+}
+
+/* vec(L*N*R) = kron(R', L)*vec(N); L or R NULL: the identity. */
+static nd_node *sandwich(nd_ctx *ctx, nd_node *l, nd_node *n, nd_node *r)
+{
+    nd_node *rt = r ? mk_transpose(ctx, r) : expr_eye(ctx, n->shape.cols);
+    return kron(ctx, rt, l ? l : expr_eye(ctx, n->shape.rows));
+}
+
+/* J(c*M1*...*Mk) of a matrix-valued product: each factor that varies in
+ * turn, the others fixed; a scalar factor s gives vec(the rest)*J(s). */
+static nd_node *x_prod(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    int n = (int)u->nkids;
+    nd_node **t = temp(ctx, (size_t)n), **rest = temp(ctx, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        nd_node *f = u->kid[i];
+        t[i] = NULL;
+        if (!depends(J, f))
+            continue;
+        int k = 0;
+        for (int j = 0; j < n; j++)
+            if (j != i)
+                rest[k++] = u->kid[j];
+        if (expr_is_scalar(ctx, f)) {
+            t[i] = times(J, vec_of(ctx, prod_of(ctx, rest, k, NULL)), jac_of(J, f));
+            continue;
+        }
+        int nl = 0, nr = 0;     /* the scalars, the matrices left and right of f */
+        nd_node **sc = temp(ctx, (size_t)n), **l = temp(ctx, (size_t)n), **r = temp(ctx, (size_t)n);
+        int ns = 0;
+        for (int j = 0; j < n; j++) {
+            nd_node *g = u->kid[j];
+            if (j == i)
+                continue;
+            if (expr_is_scalar(ctx, g))
+                sc[ns++] = g;
+            else if (j < i)
+                l[nl++] = g;
+            else
+                r[nr++] = g;
+        }
+        nd_node *left = prod_of(ctx, l, nl, NULL), *right = prod_of(ctx, r, nr, NULL);
+        nd_node *jf = jac_of(J, f);
+        if (left || right)
+            jf = times(J, sandwich(ctx, left, f, right), jf);
+        nd_node *c = prod_of(ctx, sc, ns, NULL);
+        t[i] = c ? times(J, c, jf) : jf;
+    }
+    return sum_of(J, t, n);
+}
+
+/* The commutation matrix K of an m x n matrix, K*vec(N) = vec(N'):
+ * the sum over j of kron(kron(e_j', eye(m)), e_j), e_j the columns of
+ * eye(n); n terms, so n is bounded. */
+#define JAC_MAX_COMMUTE 64
+
+static nd_node *commutation(jac *J, nd_node *u, long m, long n)
+{
+    nd_ctx *ctx = J->ctx;
+    if (m <= 0 || n <= 0 || n > JAC_MAX_COMMUTE)
+        unsupported(J, u, " (a commutation matrix of more than 64 columns)");
+    nd_dim dn = dim_const(ctx, n);
+    nd_node *e = expr_eye(ctx, dn), **t = temp(ctx, (size_t)n);
+    for (long j = 0; j < n; j++) {
+        nd_node *row = mk_index(ctx, e, j, 0, shape_make(DIM_ONE, dn));
+        nd_node *col = mk_index(ctx, e, 0, j, shape_make(dn, DIM_ONE));
+        t[j] = kron(ctx, kron(ctx, row, expr_eye(ctx, dim_const(ctx, m))), col);
+    }
+    return n == 1 ? t[0] : mk_add(ctx, t, (int)n);
+}
+
+/* J(N') = K*J(N); a symmetric N is its own transpose. */
+static nd_node *x_transpose(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = u->kid[0];
+    if (mk_transpose(ctx, n) == n)
+        return jac_of(J, n);
+    nd_node *jn = jac_of(J, n);
+    if (!jn)
+        return NULL;
+    return mk_mul(ctx, commutation(J, u, dim_value(ctx, n->shape.rows),
+                                   dim_value(ctx, n->shape.cols)), jn);
+}
+
+/* d vec(inv(N)) = -kron(inv(N)', inv(N)) d vec(N) */
+static nd_node *x_inv(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *jn = jac_of(J, u->kid[0]);
+    return jn ? mk_neg(ctx, mk_mul(ctx, kron(ctx, mk_transpose(ctx, u), u), jn)) : NULL;
+}
+
+/* d vec(N^k) = sum_j kron((N^(k-1-j))', N^j) d vec(N) */
+static nd_node *x_mpow(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = u->kid[0], *jn = jac_of(J, n), *s = NULL;
+    for (long j = 0; j < u->u.k && jn; j++) {
+        nd_node *l = j ? mk_mpow(ctx, n, j) : NULL;
+        nd_node *r = u->u.k - 1 - j ? mk_mpow(ctx, n, u->u.k - 1 - j) : NULL;
+        s = plus(J, s, l || r ? mk_mul(ctx, sandwich(ctx, l, n, r), jn) : jn);
+    }
+    return s;
+}
+
+/* N(r, c) = P*N*Q with P = eye(m)(r, :) and Q = eye(n)(:, c), so
+ * J(N(r, c)) = kron(eye(n)(c, :), eye(m)(r, :))*J(N) (one of them the
+ * identity when the block spans that side); N of numeric size. */
+static nd_node *x_index(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *n = u->kid[0];
+    if (numel(ctx, n) == 0)
+        unsupported(J, u, " (a block of a matrix of symbolic size)");
+    nd_node *jn = jac_of(J, n);
+    if (!jn)
+        return NULL;
+    nd_dim m = n->shape.rows, q = n->shape.cols;
+    nd_node *p = mk_index(ctx, expr_eye(ctx, m), block_row0(u), 0, shape_make(u->shape.rows, m));
+    nd_node *c = mk_index(ctx, expr_eye(ctx, q), block_col0(u), 0, shape_make(u->shape.cols, q));
+    return mk_mul(ctx, kron(ctx, c, p), jn);
+}
+
+/* vec(diag(v)) = sum_i kron(e_i, e_i)*e_i'*v, e_i the columns of eye(n):
+ * n terms, so n is a number and bounded as the commutation matrix is. */
+static nd_node *x_diagm(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    long n = dim_value(ctx, u->shape.rows);
+    if (n <= 0 || n > JAC_MAX_COMMUTE)
+        unsupported(J, u, " (of a vector to a matrix of more than 64 rows)");
+    nd_node *jv = jac_of(J, u->kid[0]);
+    if (!jv)
+        return NULL;
+    nd_dim dn = dim_const(ctx, n);
+    nd_node *e = expr_eye(ctx, dn), **t = temp(ctx, (size_t)n);
+    for (long i = 0; i < n; i++) {
+        nd_node *col = mk_index(ctx, e, 0, i, shape_make(dn, DIM_ONE));
+        t[i] = mk_mul(ctx, kron(ctx, col, col), mk_transpose(ctx, col));
+    }
+    return mk_mul(ctx, n == 1 ? t[0] : mk_add(ctx, t, (int)n), jv);
+}
+
+/* kron(I, M) and kron(M, I) without a kron of size 1 */
+static nd_node *kron_eye_left(nd_ctx *ctx, long k, nd_node *m)
+{
+    return k == 1 ? m : kron(ctx, expr_eye(ctx, dim_const(ctx, k)), m);
+}
+
+static nd_node *kron_eye_right(nd_ctx *ctx, nd_node *m, long k)
+{
+    return k == 1 ? m : kron(ctx, m, expr_eye(ctx, dim_const(ctx, k)));
+}
+
+/* vec(kron(A, B)) = P*(vec(A) (x) vec(B)), A p x q, B r x s, with
+ * P = kron(kron(eye(q), K), eye(r)) and K the commutation matrix of an
+ * s x p matrix (Magnus and Neudecker); so J = P*kron(eye(p*q), vec(B))*J(A)
+ * + P*kron(vec(A), eye(r*s))*J(B). */
+static nd_node *x_kron(jac *J, nd_node *u)
+{
+    nd_ctx *ctx = J->ctx;
+    nd_node *a = u->kid[0], *b = u->kid[1];
+    long p = dim_value(ctx, a->shape.rows), q = dim_value(ctx, a->shape.cols);
+    long r = dim_value(ctx, b->shape.rows), s = dim_value(ctx, b->shape.cols);
+    nd_node *ja = jac_of(J, a), *jb = jac_of(J, b);
+    if (!ja && !jb)
+        return NULL;
+    nd_node *k = p == 1 || s == 1 ? NULL : commutation(J, u, s, p);
+    nd_node *pm = k ? kron_eye_right(ctx, kron_eye_left(ctx, q, k), r) : NULL;
+    nd_node *ta = NULL, *tb = NULL;
+    if (ja)
+        ta = mk_mul(ctx, kron_eye_left(ctx, p * q, vec_of(ctx, b)), ja);
+    if (jb)
+        tb = mk_mul(ctx, kron_eye_right(ctx, vec_of(ctx, a), r * s), jb);
+    nd_node *t = plus(J, ta, tb);
+    return pm && t ? mk_mul(ctx, pm, t) : t;
+}
+
+/* vec and unvec keep the entries in their order */
+static nd_node *x_same(jac *J, nd_node *u)
+{
+    return jac_of(J, u->kid[0]);
+}
+
 /* ORDER OP: the operators with rules; the elementwise functions share
  * j_elem, and every scalar has the rule of jac_scalar. */
 static const jac_row jac_rules[OP__COUNT] = {
-    [OP_VAR] = { j_var, NULL },
-    [OP_BCAST] = { j_bcast, m_bcast },
-    [OP_ADD] = { j_add, m_add },
-    [OP_PROD] = { j_prod, m_prod },
-    [OP_EMUL] = { j_emul, NULL },
-    [OP_EPOW] = { j_epow, NULL },
-    [OP_MPOW] = { NULL, m_mpow },
-    [OP_TRANSPOSE] = { j_transpose, m_transpose },
-    [OP_INV] = { NULL, m_inv },
-    [OP_DIAGM] = { NULL, m_diagm },
+    [OP_VAR] = { j_var, NULL, j_var },
+    [OP_BCAST] = { j_bcast, m_bcast, j_bcast },
+    [OP_ADD] = { j_add, m_add, j_add },
+    [OP_PROD] = { j_prod, m_prod, x_prod },
+    [OP_EMUL] = { j_emul, NULL, j_emul },
+    [OP_EPOW] = { j_epow, NULL, j_epow },
+    [OP_MPOW] = { NULL, m_mpow, x_mpow },
+    [OP_TRANSPOSE] = { j_transpose, m_transpose, x_transpose },
+    [OP_INV] = { NULL, m_inv, x_inv },
+    [OP_DIAGM] = { NULL, m_diagm, x_diagm },
     [OP_DIAGV] = { j_diagv, NULL },
     [OP_SOFTMAX] = { j_softmax, NULL },
     [OP_LOGSOFTMAX] = { j_logsoftmax, NULL },
-    [OP_INDEX] = { j_index, NULL },
+    [OP_INDEX] = { j_index, NULL, x_index },
     [OP_VCAT] = { j_cat, NULL },
     [OP_HCAT] = { j_cat, NULL },
+    [OP_VEC] = { x_same, NULL, NULL },
+    [OP_UNVEC] = { NULL, NULL, x_same },
+    [OP_KRON] = { x_kron, NULL, x_kron },
 };
 
 static int is_root(const jac *J, const nd_node *u)
@@ -630,8 +865,12 @@ static nd_node *jac_of(jac *J, nd_node *u)
     nd_node *r;
     if (expr_is_scalar(ctx, u) && u != J->x)
         r = jac_scalar(J, u);
-    else if (!is_vector(ctx, u))
-        unsupported(J, u, " of a matrix (a Jacobian needs vectors: vec is not supported yet)");
+    else if (!is_vector(ctx, u) && numel(ctx, u) == 0)
+        unsupported(J, u, " of a matrix of symbolic size (vec needs numeric sizes)");
+    else if (!is_vector(ctx, u) && ops_table[u->op].cls != OPC_ELEM && !jac_rules[u->op].mat)
+        unsupported(J, u, " of a matrix (through vec)");
+    else if (!is_vector(ctx, u) && ops_table[u->op].cls != OPC_ELEM)
+        r = jac_rules[u->op].mat(J, u);
     else if (ops_table[u->op].cls == OPC_ELEM)
         r = j_elem(J, u);
     else if (jac_rules[u->op].vec)
@@ -660,11 +899,12 @@ static nd_node *jac_times(jac *J, nd_node *m, nd_node *r)
     if (dim_is_one(ctx, m->shape.cols))     /* a column times a scalar */
         return r ? times(J, r, jac_of(J, m)) : jac_of(J, m);
     if (!r)
-        unsupported(J, m, " of a matrix (a Jacobian needs vectors: vec is not supported yet)");
+        return jac_of(J, m);        /* a matrix through vec */
     if (dim_is_one(ctx, m->shape.rows))     /* a row times a column: r'*J(m) */
         return times(J, mk_transpose(ctx, r), jac_of(J, m));
-    if (!jac_rules[m->op].times)
-        unsupported(J, m, " of a matrix");
+    if (!jac_rules[m->op].times)    /* vec(M*r) = kron(r', eye(m))*vec(M) */
+        return times(J, kron(ctx, mk_transpose(ctx, r), expr_eye(ctx, m->shape.rows)),
+                     jac_of(J, m));
     return jac_rules[m->op].times(J, m, r);
 }
 
@@ -688,6 +928,35 @@ static nd_node *tidy_sum(nd_ctx *ctx, nd_node *n)
     return r;
 }
 
+/* Can kron(A, B)*kron(C, D) be kron(A*C, B*D) (the mixed product: the
+ * chain rule through A*X and then B*(...) stacks kron(I, B)*kron(I, A))? */
+static int krons_meet(nd_ctx *ctx, const nd_node *a, const nd_node *b)
+{
+    return a->op == OP_KRON && b->op == OP_KRON && !(a->flags & NF_NAMED) &&
+           !(b->flags & NF_NAMED) && dim_same(ctx, a->kid[0]->shape.cols, b->kid[0]->shape.rows) &&
+           dim_same(ctx, a->kid[1]->shape.cols, b->kid[1]->shape.rows);
+}
+
+static nd_node *tidy_krons(nd_ctx *ctx, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int w = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        nd_node *f = n->kid[i];
+        if (w > 0 && krons_meet(ctx, k[w - 1], f)) {
+            nd_node *g = k[w - 1];
+            nd_node *a[2] = { mk_mul(ctx, g->kid[0], f->kid[0]), mk_mul(ctx, g->kid[1], f->kid[1]) };
+            k[w - 1] = mk_call(ctx, OP_KRON, a, 2);
+        } else {
+            k[w++] = f;
+        }
+    }
+    simplify_substitute(ctx, k, w, 0, tidy_node, ctx);
+    nd_node *r = w == 1 ? k[0] : mk_prod(ctx, k, w);
+    free(k);
+    return r;
+}
+
 /* diag(a)*diag(b) = diag(a.*b) in a product: the chain rule through
  * layers of elementwise functions stacks their diagonals. */
 static nd_node *tidy_node(void *user, nd_node *n)
@@ -699,6 +968,9 @@ static nd_node *tidy_node(void *user, nd_node *n)
         return tidy_sum(ctx, n);
     if (n->op != OP_PROD)
         return NULL;
+    for (uint32_t i = 1; i < n->nkids; i++)
+        if (krons_meet(ctx, n->kid[i - 1], n->kid[i]))
+            return tidy_krons(ctx, n);
     int adjacent = 0;
     for (uint32_t i = 1; i < n->nkids; i++)
         adjacent |= n->kid[i]->op == OP_DIAGM && n->kid[i - 1]->op == OP_DIAGM &&
@@ -735,14 +1007,16 @@ int jac_has_rule(int op)
 
 int jac_var_ok(nd_ctx *ctx, int var)
 {
-    return dim_is_one(ctx, ctx->scope->vars[var].shape.cols);
+    nd_var *v = &ctx->scope->vars[var];
+    if (dim_is_one(ctx, v->shape.cols))
+        return 1;
+    return numel(ctx, v->node) > 0 && v->assume != AS_SYMMETRIC && v->assume != AS_SPD;
 }
 
 /* The zero Jacobian of f w.r.t. var. */
 static nd_node *zero_of(nd_ctx *ctx, nd_node *f, int var)
 {
-    nd_dim rows = is_vector(ctx, f) ? column(ctx, f)->shape.rows : f->shape.rows;
-    return mk_zero(ctx, shape_make(rows, ctx->scope->vars[var].shape.rows));
+    return mk_zero(ctx, shape_make(numel_dim(ctx, f), numel_dim(ctx, ctx->scope->vars[var].node)));
 }
 
 int jac_derive_named(nd_ctx *ctx, nd_node *const *f, int n, int var, jac_named_fn named,

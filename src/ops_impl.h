@@ -59,6 +59,8 @@ BUILD(op_diag_build);                                   /* ops_matrix.c */
 BUILD(op_crossentropy_build);                           /* ops_nn.c */
 BUILD(op_elem2_build);                                  /* ops_elem.c */
 BUILD(op_axis_build);                                   /* ops_reduce.c */
+BUILD(op_vec_build); BUILD(op_unvec_build); BUILD(op_kron_build);       /* ops_kron.c */
+SHAPE(op_vec_shape); SHAPE(op_unvec_shape); SHAPE(op_kron_shape);
 
 /* shared by the rules */
 nd_node *one_minus(nd_ctx *ctx, nd_node *x);         /* 1 - x, broadcast */

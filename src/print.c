@@ -214,6 +214,8 @@ static int level(printer *p, const nd_node *n)
         if (expr_is_scalar(p->ctx, n->kid[0]))
             return shape_is_row(p->ctx, n->shape) ? P_POST : P_ATOM;
         return P_PROD;
+    case OP_KRON:       /* A \otimes B, a product in LaTeX */
+        return p->latex ? P_PROD : P_ATOM;
     default:
         return P_ATOM;
     }
@@ -679,6 +681,11 @@ static int latex_special_call(printer *p, const nd_node *n)
     case OP_INV:
         print_base(p, n->kid[0]);
         sb_puts(p->out, "^{-1}");
+        return 1;
+    case OP_KRON:
+        print_at(p, n->kid[0], P_POW);
+        sb_puts(p->out, " \\otimes ");
+        print_at(p, n->kid[1], P_POW);
         return 1;
     default:
         return 0;

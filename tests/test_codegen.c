@@ -377,6 +377,9 @@ static const char *const special[] = {
     "X : matrix(N, 3)\nw : vector(4)\ny : vector(N)\nP : matrix(2, 3)\nQ : matrix(2, 2)\n"
     "a : scalar\nL = 0.5*norm2([X, vector(1)]*w - y) + sum([P, Q; P(1, :), Q(2, :)].^3) + "
     "sum(exp([a; w; a])) + sum(X(:, 2:3)*Q)",
+    /* vec, unvec and kron */
+    "X : matrix(2, 3)\nB : matrix(3, 2)\nw : vector(6)\nA : matrix(2, 2)\nC : matrix(4, 6)\n"
+    "L = w'*vec(X*B*X) + sum(exp(unvec(w, 3))) + sum(kron(A, X).*C) + sum(kron(X', A)*C)",
     /* a 3-step RNN written with a function, and a function called at two sizes */
     "W : matrix(n, n)\nU : matrix(n, m)\nb, h0, y : vector(n)\nx1, x2, x3 : vector(m)\n"
     "cell(h, x) = tanh(W*h + U*x + b)\nh1 = cell(h0, x1)\nh2 = cell(h1, x2)\n"

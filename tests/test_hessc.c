@@ -83,6 +83,18 @@ static const hc_case cases[] = {
                         "L = -sum(y .* log(s) + (1 - y) .* log(1 - s)) + lam/2*norm2(x)\nwrt x" },
     { ND_DERIV_HESSIAN, "A : matrix(130, 97)\nx : vector(97)\n"
                         "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
+    /* matrices through vec: a block's rows and columns in vec order (X[i, j]
+     * at i + m*j), NAME_hvp's v_X and (H v)_X shaped like X */
+    { ND_DERIV_HESSIAN, "X : matrix(3, 2)\nA : matrix(3, 3)\nL = tr(X'*A*X)\nwrt X" },
+    { ND_DERIV_HESSIAN, "X : matrix(3, 2)\nA : matrix(4, 3)\nB : matrix(4, 2)\n"
+                        "L = 0.5*norm2(A*X - B)\nwrt X" },
+    { ND_DERIV_HESSIAN, "X : matrix(3, 2)\nx : vector(2)\nz : vector(3)\na : scalar\n"
+                        "L = a*z'*X*x + norm2(X*x) + sum(sigmoid(X).^2) + logdet(X'*X)\nwrt X, x, a" },
+    { ND_DERIV_JACOBIAN, "X : matrix(3, 2)\nA : matrix(4, 3)\nB : matrix(2, 5)\nF = A*X*B\nwrt X" },
+    { ND_DERIV_JACOBIAN, "X, Y : matrix(3, 2)\nx : vector(2)\nF = tanh(X').*Y' + x*sum(X, 2)'\n"
+                         "wrt X, Y, x" },
+    { ND_DERIV_JACOBIAN, "X : matrix(3, 2)\nz : vector(2)\nF = exp(X(2:3, :)) + diag(z)\nwrt X, z" },
+    { ND_DERIV_HESSIAN, "X : matrix(2, 2)\nA : matrix(3, 2)\nL = sum(sin(kron(X, A*X)))\nwrt X" },
 };
 
 /* Writes the driver's data file; *want gets the expected numbers in the
@@ -106,11 +118,26 @@ static double val(const nd_mat *m, int i, int j)
     return mpfr_get_d(MAT(m, i, j), MPFR_RNDN);
 }
 
-/* Hv for wrt variable r: the sum over blocks of H_rc v_c (H_cr' v_c below the diagonal). */
-static void hvp_expected(const jac_blocks *b, nd_evalenv *env, double *const *v,
-                         const int *len, int r, numbers *want)
+/* Entry k of m in storage order: row-major, or column-major. */
+static double stored(const nd_mat *m, int k, int colmajor)
 {
-    for (int i = 0; i < len[r]; i++) {
+    return colmajor ? val(m, k % m->rows, k / m->rows) : val(m, k / m->cols, k % m->cols);
+}
+
+/* The vec index (i + rows*j) of entry k in storage order of a rows x cols
+ * variable. */
+static int vec_index(int rows, int cols, int k, int colmajor)
+{
+    return colmajor ? k : (k / cols) + rows * (k % cols);
+}
+
+/* Hv for wrt variable r: the sum over blocks of H_rc v_c (H_cr' v_c below
+ * the diagonal), v and the rows in vec order; pushed in r's storage order. */
+static void hvp_expected(const jac_blocks *b, nd_evalenv *env, double *const *v,
+                         const int *len, int r, const nd_mat *var, int colmajor, numbers *want)
+{
+    for (int e = 0; e < len[r]; e++) {
+        int i = vec_index(var->rows, var->cols, e, colmajor);
         double acc = 0;
         for (int k = 0; k < b->n; k++) {
             const nd_mat *m = &env->vals[b->expr[k]->id];
@@ -123,12 +150,6 @@ static void hvp_expected(const jac_blocks *b, nd_evalenv *env, double *const *v,
         }
         push(want, acc);
     }
-}
-
-/* Entry k of m in storage order: row-major, or column-major. */
-static double stored(const nd_mat *m, int k, int colmajor)
-{
-    return colmajor ? val(m, k % m->rows, k / m->rows) : val(m, k / m->cols, k % m->cols);
 }
 
 static void instance(const hc_case *c, int seed, const char *path, numbers *want, int colmajor)
@@ -175,14 +196,17 @@ static void instance(const hc_case *c, int seed, const char *path, numbers *want
         fprintf(f, "\n%d", nw);
         push(want, val(fv, 0, 0));
         for (int r = 0; r < nw; r++) {
-            len[r] = env->vars[t.prog.wrt[r]].rows;
+            const nd_mat *x = &env->vars[t.prog.wrt[r]];
+            len[r] = x->rows * x->cols;
             v[r] = xmalloc((size_t)len[r] * sizeof *v[r]);
-            fprintf(f, " %d", len[r]);
             for (int i = 0; i < len[r]; i++)
-                fprintf(f, " %.17g", v[r][i] = sin(3.7 * (i + 1) + r) + 0.25);
+                v[r][i] = sin(3.7 * (i + 1) + r) + 0.25;
+            fprintf(f, " %d", len[r]);
+            for (int e = 0; e < len[r]; e++)
+                fprintf(f, " %.17g", v[r][vec_index(x->rows, x->cols, e, colmajor)]);
         }
         for (int r = 0; r < nw; r++)
-            hvp_expected(&b, env, v, len, r, want);
+            hvp_expected(&b, env, v, len, r, &env->vars[t.prog.wrt[r]], colmajor, want);
         for (int r = 0; r < nw; r++)
             free(v[r]);
     }

@@ -22,6 +22,10 @@ typedef struct jac_case {
     const char *program;
 } jac_case;
 
+/* matrix variables and matrix-valued functions, through vec */
+#define MDECL "X, Y : matrix(3, 2)\nA : matrix(3, 3)\nB : matrix(2, 4)\nC : matrix(4, 2)\n" \
+              "x : vector(2)\nz : vector(3)\nw : vector(6)\na : scalar\n"
+
 #define J ND_DERIV_JACOBIAN
 #define H ND_DERIV_HESSIAN
 
@@ -77,6 +81,30 @@ static const jac_case cases[] = {
     { H, DECL "f = sum(softmax(x).*y) + w'*logsoftmax(x)\nwrt x" },
     { H, DECL "f = w'*inv(A + diag(exp(x)))*y\nwrt x" },
     { H, DECL "f = tr(diag(x)*A*diag(x)) + w'*diag(x)*A*x\nwrt x" },
+    /* through vec: J = d vec(F) / d vec(X) */
+    { J, MDECL "F = A*X*B\nwrt X" },
+    { J, MDECL "F = X'\nwrt X" },
+    { J, MDECL "F = exp(X) + X.*Y + sin(Y)\nwrt X, Y" },
+    { J, MDECL "F = X.^3 + a*X + X.^a\nwrt X, a" },
+    { J, MDECL "F = inv(A + X*X')*z\nwrt X" },
+    { J, MDECL "F = inv(A + X*X')\nwrt X" },
+    { J, MDECL "F = vec(X*B)\nwrt X" },
+    { J, MDECL "F = unvec(w, 3).*Y\nwrt w" },
+    { J, MDECL "F = sum(X)*Y + X*x*x' + z*(X*x)'*X\nwrt X, x" },
+    { J, MDECL "F = tanh(C*X')\nwrt X" },
+    { J, MDECL "F = X'*A*X + a\nwrt X, a" },
+    { J, MDECL "f = X'*z + tanh(X'*A*X*x)\nwrt X, x" },
+    { J, MDECL "F = A*diag(z)*A' + diag(z)\nwrt z" },
+    { J, MDECL "F = exp(X(2:3, :)) + X(1:2, 2)*x'\nwrt X, x" },
+    { H, MDECL "L = sum(exp(X(:, 1))) + norm2(X(2:3, :)) + sum(X(3, :).^3)\nwrt X" },
+    { J, MDECL "F = kron(X, B) + kron(A*X, x*x'*B)\nwrt X, x" },
+    { J, MDECL "F = kron(X', X)*kron(z, x)*a\nwrt X, x, a" },
+    { H, MDECL "L = sum(sin(kron(X, Y'*X)))\nwrt X" },
+    { H, MDECL "L = tr(X'*A*X)\nwrt X" },
+    { H, MDECL "L = 0.5*norm2(A*X - Y)\nwrt X" },
+    { H, MDECL "L = sum(exp(A*X)) + logdet(X'*X)\nwrt X" },
+    { H, MDECL "L = a*z'*X*x + norm2(X*x) + sum(sigmoid(X).^2)\nwrt X, x, a" },
+    { H, MDECL "L = sum(log(1 + exp(X*B)))/a + tr(inv(X'*A*X + eye(2)))\nwrt X, a" },
 };
 
 #define N_CASES (sizeof cases / sizeof *cases)
@@ -204,6 +232,14 @@ static nd_node *doubled(nd_ctx *ctx, nd_node *e)
     return mk_scale_si(ctx, 2, 1, e);
 }
 
+/* kron(I, M) as kron(M, I): the rule's order of factors swapped */
+static nd_node *spoil_kron(nd_ctx *ctx, nd_node *e)
+{
+    ck_assert_int_eq(e->op, OP_KRON);
+    nd_node *k[2] = { e->kid[1], e->kid[0] };
+    return mk_call(ctx, OP_KRON, k, 2);
+}
+
 START_TEST(verify_rejects_wrong_blocks)
 {
     ck_assert_int_eq(verify_wrong(DECL "f = x'*A*x\nwrt x", JAC_HESSIAN, 0, first_term), 1);
@@ -221,6 +257,15 @@ START_TEST(verify_rejects_wrong_blocks)
                                   1, first_term), 0);
     /* and passes the right ones */
     ck_assert_int_eq(verify_wrong(DECL "f = x'*A*y\nwrt x, y", JAC_HESSIAN, 1, first_term), 0);
+    /* through vec: kron(B', A) transposed is kron(B, A'), a wrong Jacobian;
+     * the Hessian of tr(X'*A*X) without A' */
+    ck_assert_int_eq(verify_wrong(MDECL "F = A*X*B*C\nwrt X", JAC_JACOBIAN, 0, transposed), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "F = A*X*B*C\nwrt X", JAC_JACOBIAN, 0, doubled), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "L = tr(X'*A*X)\nwrt X", JAC_HESSIAN, 0, doubled), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "L = tr(X'*A*X)\nwrt X", JAC_HESSIAN, 0, spoil_kron), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "F = X'\nwrt X", JAC_JACOBIAN, 0, first_term), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "L = a*z'*X*x\nwrt X, x", JAC_HESSIAN, 1, doubled), 1);
+    ck_assert_int_eq(verify_wrong(MDECL "L = a*z'*X*x\nwrt X, x", JAC_HESSIAN, 1, first_term), 0);
 }
 END_TEST
 
@@ -275,6 +320,17 @@ START_TEST(issue_examples_check)
                  "diag(1 - h.^2)*W", 0, NULL);
     expect_check("W : matrix(m, n)\nx : vector(n)\nb : vector(m)\nh = tanh(W*x + b)\nwrt x", J,
                  "diag(1 - h)*W", 1, NULL);
+    /* matrices through vec: answers written with kron */
+    const char *trq = MDECL "L = tr(X'*A*X)\nwrt X";
+    expect_check(trq, H, "kron(eye(2), A + A')", 0, "equivalent");
+    expect_check(trq, H, "kron(eye(2), 2*A)", 1, NULL);
+    expect_check(trq, H, "kron(A + A', eye(2))", 1, NULL);
+    const char *lsq = MDECL "L = 0.5*norm2(A*X - Y)\nwrt X";
+    expect_check(lsq, H, "kron(eye(2), A'*A)", 0, NULL);
+    expect_check(lsq, H, "kron(eye(2), A*A')", 1, NULL);
+    expect_check(MDECL "F = A*X*B\nwrt X", J, "kron(B', A)", 0, NULL);
+    expect_check(MDECL "F = A*X*B\nwrt X", J, "kron(A, B')", 1, NULL);
+    expect_check(MDECL "F = exp(X)\nwrt X", J, "diag(vec(exp(X)))", 0, NULL);
 }
 END_TEST
 
@@ -301,6 +357,10 @@ START_TEST(issue_examples_print)
     expect_lines("z : vector(n)\nf = softmax(z)", J, "df/dz = diag(f) - f*f'\n");
     expect_lines("W : matrix(m, n)\nx : vector(n)\nb : vector(m)\nh = tanh(W*x + b)\nwrt x", J,
                  "dh/dx = diag(1 - h.^2)*W\n");
+    expect_lines(MDECL "L = tr(X'*A*X)\nwrt X", H, "d2L/dX2 = kron(eye(2), A' + A)\n");
+    expect_lines(MDECL "L = 0.5*norm2(A*X - Y)\nwrt X", H, "d2L/dX2 = kron(eye(2), A'*A)\n");
+    expect_lines(MDECL "F = A*X*B\nwrt X", J, "dF/dX = kron(B', A)\n");
+    expect_lines(MDECL "F = exp(X)\nwrt X", J, "dF/dX = diag(vec(F))\n");
 }
 END_TEST
 
@@ -339,6 +399,9 @@ START_TEST(unsupported_is_an_error)
         DECL "f = diag(A*diag(x)*A)\nwrt x",
         DECL "f = exp(x*w')*y\nwrt x",
         DECL "f = softmax(x')\nwrt x",
+        "X : matrix(2, 2)\nA : matrix(65, 1)\nF = kron(A, X)\nwrt X",
+        "z : vector(65)\nF = diag(z)\nwrt z",
+        "X : matrix(3, 70)\nF = X'\nwrt X",
     };
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
         nd_session *s = nd_open("<test>", progs[i], strlen(progs[i]), NULL);
@@ -347,6 +410,31 @@ START_TEST(unsupported_is_an_error)
         ck_assert_int_eq(nd_emit(s, ND_TEXT, NULL, &out), 2);
         ck_assert_msg(strstr(nd_diagnostics(s), "is not supported yet"), "%s",
                       nd_diagnostics(s));
+        nd_free(out);
+        nd_close(s);
+    }
+}
+END_TEST
+
+/* A matrix variable of symbolic size, or declared symmetric, is refused
+ * where it is declared (vec needs numbers; a symmetric X's entries are
+ * not independent). */
+START_TEST(matrix_variable_refused)
+{
+    const char *progs[] = {
+        "X : matrix(n, 2)\nx : vector(2)\nF = X*x\nwrt X",
+        "S : symmetric(3)\nL = tr(S*S)\nwrt S",
+        "X : matrix(n, m)\nF = exp(X)\nwrt X",
+    };
+    for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
+        nd_session *s = nd_open("<test>", progs[i], strlen(progs[i]), NULL);
+        ck_assert_int_eq(nd_set_derivative(s, i == 1 ? ND_DERIV_HESSIAN : ND_DERIV_JACOBIAN), 0);
+        char *out;
+        ck_assert_int_eq(nd_emit(s, ND_TEXT, NULL, &out), 2);
+        const char *d = nd_diagnostics(s);
+        ck_assert_msg(strstr(d, "a matrix of numeric size that is not declared symmetric") ||
+                          strstr(d, "a matrix of symbolic size: --jacobian takes a matrix through vec"),
+                      "%s", d);
         nd_free(out);
         nd_close(s);
     }
@@ -366,6 +454,7 @@ Suite *suite_jacobian(void)
     tcase_add_test(tc, issue_examples_check);
     tcase_add_test(tc, issue_examples_print);
     tcase_add_test(tc, unsupported_is_an_error);
+    tcase_add_test(tc, matrix_variable_refused);
     suite_add_tcase(s, tc);
     return s;
 }

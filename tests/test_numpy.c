@@ -280,6 +280,8 @@ static const char *const special[] = {
     "lambda, in, np, b0, s0, grad_W : vector(n)\nW : matrix(n, n)\nmath : scalar\n"
     "r = W*lambda + in\nL = r'*np + b0'*s0*math + sum(grad_W.*r) + norm2(W)",
     "x : vector(n)\nA : matrix(2, n)\nc : scalar\nL = sum(A*x) + c*x'*x + sum(tan(x/(3 + norm2(x))))",
+    "X : matrix(2, 3)\nB : matrix(3, 2)\nw : vector(6)\nA : matrix(2, 2)\nC : matrix(4, 6)\n"
+    "L = w'*vec(X*B*X) + sum(exp(unvec(w, 3))) + sum(kron(A, X).*C) + sum(kron(X', A)*C)",
 };
 
 START_TEST(examples_and_operators_agree)

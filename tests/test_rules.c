@@ -102,6 +102,12 @@ static const char *const programs[] = {
     "L = sum(tanh(W*[h; u])) + sum([W, V].^2) + sum(exp([a; u; a]))\nwrt h, u, W, V, a",
     "X : matrix(n, 3)\nw : vector(4)\ny : vector(n)\nL = norm2([X, vector(1)]*w - y) + "
     "sum((X(:, 1:2)'*y)(2).^2)\nwrt X, w",
+    /* vec, unvec and kron: the adjoints of vec and unvec reshape, kron's
+     * are block sums */
+    "X : matrix(2, 3)\nB : matrix(3, 2)\nw : vector(6)\nv : vector(6)\n"
+    "L = w'*vec(X*B*X) + sum(exp(unvec(v, 3))) + norm2(unvec(vec(X), 3))\nwrt X, B, w, v",
+    "A : matrix(2, 3)\nB : matrix(2, 2)\nC : matrix(6, 4)\nL = sum(sin(kron(A, B).*C')) + "
+    "tr(kron(A*A', B)) + sum(kron(vec(B), A)) + sum(kron(eye(2), B)*C(1:4, :))\nwrt A, B, C",
     /* shared nodes: the adjoint sums over every use */
     DECL "h = tanh(A*x)\nL = h'*h + w'*h + sum(exp(h))\nwrt A, x",
     "S : symmetric(n)\nx : vector(n)\nL = x'*S*x + tr(S*S)\nwrt S, x",

@@ -1,0 +1,6 @@
+# the factors of kron swapped: not the Hessian
+args: examples/kron/trace_quadratic.nd --hessian --check "kron(A + A', eye(2))"
+status: 1
+--- stdout
+not equivalent: `kron(A' + A, eye(2))` should be `kron(eye(2), A' + A)`: the Hessian is the answer with that term replaced
+--- stderr

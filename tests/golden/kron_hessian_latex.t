@@ -1,0 +1,6 @@
+# the Hessian in LaTeX: A \\otimes B
+args: examples/kron/matrix_lsq.nd --hessian --latex
+status: 0
+--- stdout
+\frac{\partial^2 L}{\partial X^2} &= I \otimes \left(A^\top A\right)
+--- stderr
