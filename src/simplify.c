@@ -10,7 +10,10 @@
  *   - an elementwise product distributes over a sum when that is shorter,
  *     which happens when something cancels ((a - y./s).*s = a*s - y);
  *   - the inverse of a product of square matrices expands when that is
- *     shorter (A'*inv(A*X*B)'*B' = inv(X)').
+ *     shorter (A'*inv(A*X*B)'*B' = inv(X)');
+ *   - the program's p = sigmoid(u) says sigmoid(-u) = 1 - p and
+ *     softplus(-u) = -log(p), and powers with a symbolic exponent merge
+ *     (x.^(g - 1).*x = x.^g), when shorter.
  * "Longer" is measured on the printed text.  Named bindings are atoms:
  * they are never rebuilt and print by name.  Every rewrite keeps the value
  * at every point the declarations allow (tests/test_simplify.c checks them
@@ -661,6 +664,92 @@ static nd_node *sum_of_filled(simp *S, nd_node *n)
     return r;
 }
 
+/* ---- the program's own names ----
+ * p = sigmoid(u) named by the program: sigmoid(-u) is 1 - p and
+ * softplus(-u) is -log(p) (the log built as written, not fused back), so
+ * a focal loss reads (1 - p).^g.*log(p), not sigmoid(-z) and softplus(-z).
+ * Kept only when shorter. */
+
+static nd_node *named_complement(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *a = n->kid[0];
+    if (a->op != OP_PROD || is_named(a) || a->kid[0]->op != OP_CONST || mpq_sgn(a->kid[0]->u.q) >= 0)
+        return n;
+    nd_node *p = mk_fn(ctx, OP_SIGMOID, mk_neg(ctx, a));
+    if (!is_named(p))
+        return n;
+    nd_node *c = n->op == OP_SIGMOID
+                     ? mk_sub(ctx, mk_ones(ctx, p->shape), p)
+                     : mk_neg(ctx, expr_node(ctx, OP_LOG, p->shape, &p, 1));
+    return length(S, c) < length(S, n) ? c : n;
+}
+
+/* x.^a .* x.^b = x.^(a + b) and x.^a .* x = x.^(a + 1) for exponents that
+ * are not numbers (the constructors merge numeric ones): a focal loss's
+ * (1 - p).^(g - 1).*(1 - p) is (1 - p).^g.  Both sides are defined at the
+ * same points (x > 0 for a real power, or any x for integer ones).  Kept
+ * only when shorter. */
+static nd_node *power_base(nd_node *f, nd_node **e)
+{
+    if (f->op == OP_EPOW && !is_named(f)) {
+        *e = f->kid[1];
+        return f->kid[0];
+    }
+    *e = NULL;
+    return f;
+}
+
+static nd_node *merge_symbolic_powers(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    int m = (int)n->nkids, changed = 0;
+    nd_node **f = xmalloc((size_t)m * sizeof *f);
+    memcpy(f, n->kid, (size_t)m * sizeof *f);
+    for (int i = 0; i < m; i++) {
+        nd_node *ei, *bi = power_base(f[i], &ei);
+        for (int j = i + 1; j < m; j++) {
+            nd_node *ej, *bj = power_base(f[j], &ej);
+            if (bi != bj || !((ei && ei->op != OP_CONST) || (ej && ej->op != OP_CONST)))
+                continue;
+            nd_node *one = mk_int(ctx, 1);
+            f[i] = mk_pow(ctx, bi, mk_add2(ctx, ei ? ei : one, ej ? ej : one));
+            power_base(f[i], &ei);
+            memmove(f + j, f + j + 1, (size_t)(m - j - 1) * sizeof *f);
+            m--;
+            j--;
+            changed = 1;
+        }
+    }
+    nd_node *r = n;
+    if (changed) {
+        r = f[0];
+        for (int i = 1; i < m; i++)
+            r = mk_emul(ctx, r, f[i]);
+        if (length(S, r) >= length(S, n))
+            r = n;
+    }
+    free(f);
+    return r;
+}
+
+/* A product's elementwise factors with their powers merged: c*(x.^a.*x)
+ * from a rebuild that took a scalar out of an elementwise product (whose
+ * rules then never ran). */
+static nd_node *powers_in_factors(simp *S, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int changed = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        k[i] = n->kid[i]->op == OP_EMUL && !is_named(n->kid[i]) ? merge_symbolic_powers(S, n->kid[i])
+                                                                 : n->kid[i];
+        changed |= k[i] != n->kid[i];
+    }
+    nd_node *r = changed ? mk_prod(S->ctx, k, (int)n->nkids) : n;
+    free(k);
+    return r;
+}
+
 /* ---- the pass ---- */
 
 static nd_node *rules(simp *S, nd_node *n)
@@ -676,6 +765,9 @@ static nd_node *rules(simp *S, nd_node *n)
     }
     case OP_EPOW:
         return step_power(n);
+    case OP_SIGMOID:
+    case OP_SOFTPLUS:
+        return named_complement(S, n);
     case OP_SUM: {
         nd_node *f = sum_of_filled(S, n);
         return f != n ? rules(S, f) : sum_distributed(S, n);
@@ -683,6 +775,9 @@ static nd_node *rules(simp *S, nd_node *n)
     case OP_EMUL:
     case OP_PROD: {
         nd_node *p = piecewise(S, n);
+        if (p != n)
+            return rules(S, p);
+        p = n->op == OP_EMUL ? merge_symbolic_powers(S, n) : powers_in_factors(S, n);
         if (p != n)
             return rules(S, p);
         nd_node *e = expanded(S, n);

@@ -166,6 +166,16 @@ static const struct rewrite rewrites[] = {
       "L = -sum(((1 - a)*y + a/C).*logsoftmax(z))\nwrt z", "dL/dz = softmax(z) - a/C - (1 - a)*y\n" },
     { "sum(u + v) of a simplex", "z : vector(n)\np : simplex(n)\n"
       "L = -sum((p + 1/n).*logsoftmax(z))/2\nwrt z", "dL/dz = softmax(z) - (1/n + p)/2\n" },
+    /* the program's own names (issue 10) */
+    { "sigmoid(-u) = 1 - p for a named p = sigmoid(u)", "z, y : vector(n)\np = sigmoid(z)\n"
+      "L = sum(y.*log(p))\nwrt z", "p = sigmoid(z)\ndL/dz = y.*(1 - p)\n" },
+    { "softplus(-u) = -log(p) for a named p = sigmoid(u)", "z, w : vector(n)\np = sigmoid(z)\n"
+      "L = sum(w.*log(p).^2)\nwrt w", "p = sigmoid(z)\ndL/dw = log(p).^2\n" },
+    { "x.^a.*x = x.^(a + 1)", "x, y : vector(n)\nc : scalar\nq = exp(x)\nL = sum(y.*q.^c)\nwrt x",
+      "q = exp(x)\ndL/dx = c*(y.*q.^c)\n" },
+    { "focal loss: both, and x.^a.*x.^b inside a scaled product", "z, y : vector(n)\ng : scalar\n"
+      "p = sigmoid(z)\nL = -sum(y.*(1 - p).^g.*log(p))\nwrt z",
+      "p = sigmoid(z)\ndL/dz = g*(p.*y.*(1 - p).^g.*log(p)) - y.*(1 - p).^(g + 1)\n" },
     /* transposes where they read best */
     { "f(u)' = f(u'): exp(a'*W + x')'", "W : matrix(m, n)\na, c : vector(m)\nx : vector(n)\n"
       "L = sum(exp(a'*W + c'*W + x'))\nwrt x", "dL/dx = exp(W'*(a + c) + x)\n" },
