@@ -277,9 +277,26 @@ void num_format(strbuf *out, const mpq_t q, int *is_fraction)
         *is_fraction = 1;
 }
 
+int num_decimal(strbuf *out, const mpq_t q)
+{
+    mpz_t r;
+    mpz_init(r);
+    int yes = !num_is_int(q) && mpz_fdiv_r_ui(r, mpq_denref(q), 10) == 0;
+    mpz_clear(r);
+    if (!yes)
+        return 0;
+    strbuf b;
+    sb_init(&b);
+    yes = decimal_text(&b, q, 12);
+    if (yes && out)
+        sb_puts(out, sb_str(&b));
+    sb_free(&b);
+    return yes;
+}
+
 void num_format_latex(strbuf *out, const mpq_t q)
 {
-    if (num_scientific(out, q, 1))
+    if (num_scientific(out, q, 1) || num_decimal(out, q))
         return;
     if (num_is_int(q)) {
         put_mpz(out, mpq_numref(q));

@@ -38,6 +38,11 @@ void num_format_latex(strbuf *out, const mpq_t q);
 int num_scientific(strbuf *out, const mpq_t q, int latex);
 /* The same with m = 1 (10^{-5} in LaTeX: a power, not a product). */
 int num_scientific_unit(const mpq_t q);
+/* Whether q is a decimal as a user writes one (0.3, 0.00022, 1.00044: a
+ * non-integer whose denominator has the factors 2 and 5, which 1/2, 1/4
+ * or 1/5 of a derivative do not), in at most 12 characters; written to
+ * out unless NULL. */
+int num_decimal(strbuf *out, const mpq_t q);
 /* The nearest double, as C source that reads back to it exactly. */
 void num_format_c(strbuf *out, const mpq_t q);
 

@@ -342,13 +342,17 @@ static void print_denominator(printer *p, const nd_node *const *f, int n, const 
     mpq_clear(k);
 }
 
-/* A coefficient written as the user writes 1e-5 (not x/100000): put in
- * front, its own factor; returns 0 for any other. */
+/* A coefficient written as the user writes 1e-5 or 0.3 (not x/100000,
+ * 3*x/10): put in front, its own factor; returns 0 for any other (x/2
+ * stays a fraction: see num_decimal). */
 static int sci_coefficient(printer *p, const mpq_t coef)
 {
-    if (num_is_int(coef) || !num_scientific(NULL, coef, p->latex))
+    if (num_is_int(coef))
         return 0;
-    num_scientific(p->out, coef, p->latex);
+    if (num_scientific(NULL, coef, p->latex))
+        num_scientific(p->out, coef, p->latex);
+    else if (!num_decimal(p->out, coef))
+        return 0;
     if (!p->latex)
         sb_putc(p->out, '*');
     return 1;

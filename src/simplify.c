@@ -10,7 +10,14 @@
  *   - an elementwise product distributes over a sum when that is shorter,
  *     which happens when something cancels ((a - y./s).*s = a*s - y);
  *   - the inverse of a product of square matrices expands when that is
- *     shorter (A'*inv(A*X*B)'*B' = inv(X)').
+ *     shorter (A'*inv(A*X*B)'*B' = inv(X)');
+ *   - the program's p = sigmoid(u) says sigmoid(-u) = 1 - p and
+ *     softplus(-u) = -log(p), and powers with a symbolic exponent merge
+ *     (x.^(g - 1).*x = x.^g), when shorter;
+ *   - the program's named products appear where a product contains them
+ *     (C.*u./s.^3 = Xhat.*u./s.^2 for Xhat = C./s), a row sum or inner
+ *     product taking a factor in to contain one, when not longer with
+ *     each name counted as one character.
  * "Longer" is measured on the printed text.  Named bindings are atoms:
  * they are never rebuilt and print by name.  Every rewrite keeps the value
  * at every point the declarations allow (tests/test_simplify.c checks them
@@ -22,6 +29,7 @@
 #include <string.h>
 
 #include "mk.h"
+#include "num.h"
 #include "ops.h"
 #include "print.h"
 #include "scope.h"
@@ -39,6 +47,9 @@ typedef struct simp {
     uint32_t cap;
     printer pr;
     strbuf buf;
+    nd_node *named[64];     /* absorb_named: the named products (MONO_NAMED) */
+    struct mono *named_mono;    /* and their powers */
+    int n_named, named_ready;
 } simp;
 
 static nd_node *simp_node(simp *S, nd_node *n);
@@ -661,6 +672,368 @@ static nd_node *sum_of_filled(simp *S, nd_node *n)
     return r;
 }
 
+/* ---- the program's own names ----
+ * p = sigmoid(u) named by the program: sigmoid(-u) is 1 - p and
+ * softplus(-u) is -log(p) (the log built as written, not fused back), so
+ * a focal loss reads (1 - p).^g.*log(p), not sigmoid(-z) and softplus(-z).
+ * Kept only when shorter. */
+
+static nd_node *named_complement(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_node *a = n->kid[0];
+    if (a->op != OP_PROD || is_named(a) || a->kid[0]->op != OP_CONST || mpq_sgn(a->kid[0]->u.q) >= 0)
+        return n;
+    nd_node *p = mk_fn(ctx, OP_SIGMOID, mk_neg(ctx, a));
+    if (!is_named(p))
+        return n;
+    nd_node *c = n->op == OP_SIGMOID
+                     ? mk_sub(ctx, mk_ones(ctx, p->shape), p)
+                     : mk_neg(ctx, expr_node(ctx, OP_LOG, p->shape, &p, 1));
+    return length(S, c) < length(S, n) ? c : n;
+}
+
+/* x.^a .* x.^b = x.^(a + b) and x.^a .* x = x.^(a + 1) for exponents that
+ * are not numbers (the constructors merge numeric ones): a focal loss's
+ * (1 - p).^(g - 1).*(1 - p) is (1 - p).^g.  Both sides are defined at the
+ * same points (x > 0 for a real power, or any x for integer ones).  Kept
+ * only when shorter. */
+static nd_node *power_base(nd_node *f, nd_node **e)
+{
+    if (f->op == OP_EPOW && !is_named(f)) {
+        *e = f->kid[1];
+        return f->kid[0];
+    }
+    *e = NULL;
+    return f;
+}
+
+static nd_node *merge_symbolic_powers(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    int m = (int)n->nkids, changed = 0;
+    nd_node **f = xmalloc((size_t)m * sizeof *f);
+    memcpy(f, n->kid, (size_t)m * sizeof *f);
+    for (int i = 0; i < m; i++) {
+        nd_node *ei, *bi = power_base(f[i], &ei);
+        for (int j = i + 1; j < m; j++) {
+            nd_node *ej, *bj = power_base(f[j], &ej);
+            if (bi != bj || !((ei && ei->op != OP_CONST) || (ej && ej->op != OP_CONST)))
+                continue;
+            nd_node *one = mk_int(ctx, 1);
+            f[i] = mk_pow(ctx, bi, mk_add2(ctx, ei ? ei : one, ej ? ej : one));
+            power_base(f[i], &ei);
+            memmove(f + j, f + j + 1, (size_t)(m - j - 1) * sizeof *f);
+            m--;
+            j--;
+            changed = 1;
+        }
+    }
+    nd_node *r = n;
+    if (changed) {
+        r = f[0];
+        for (int i = 1; i < m; i++)
+            r = mk_emul(ctx, r, f[i]);
+        if (length(S, r) >= length(S, n))
+            r = n;
+    }
+    free(f);
+    return r;
+}
+
+/* ---- named products absorbed ----
+ * The program's Xhat = C./s (or xhat = c/s) is a product of powers; a
+ * gradient's C.*(u./s.^3) contains it and is written Xhat.*(u./s.^2).  A
+ * row sum takes a per-row factor inside, r.*sum(M, 2) = sum(r.*M, 2),
+ * when that lets M contain the named product: C.*sum(C.*G, 2)./s.^3 is
+ * Xhat.*sum(Xhat.*G, 2)./s.  Each is a product of the same powers, so the
+ * value is the same wherever both are defined.  Products are seen through
+ * .*, a scalar-led *, broadcasts and integer powers; everything else is a
+ * base. */
+
+#define MONO_BASES 24       /* give up on products of more bases */
+#define MONO_NAMED 64       /* named products looked for (the first ones) */
+
+typedef struct mono {
+    nd_node *base[MONO_BASES];
+    long e[MONO_BASES];
+    int n, ok;
+    mpq_t coef;
+} mono;
+
+static void mono_add(mono *m, nd_node *b, long e)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->base[i] == b) {
+            m->e[i] += e;
+            return;
+        }
+    if (m->n == MONO_BASES) {
+        m->ok = 0;
+        return;
+    }
+    m->base[m->n] = b;
+    m->e[m->n++] = e;
+}
+
+/* A reduction linear in its summand M that a factor may enter: a row sum
+ * sum(M, 2) = M*vector(1) (kid 0; a per-row factor enters) or an inner
+ * product u'*M (kid 1; a scalar enters).  Its kid M's index, or -1. */
+static int reduced_kid(simp *S, nd_node *b)
+{
+    nd_ctx *ctx = S->ctx;
+    if (b->op != OP_PROD || is_named(b) || b->nkids != 2 || expr_is_scalar(ctx, b->kid[0]))
+        return -1;
+    if (mk_is_one(b->kid[1]) && b->kid[1]->op == OP_BCAST && dim_is_one(ctx, b->kid[1]->shape.cols))
+        return 0;
+    if (expr_is_scalar(ctx, b) && !expr_is_scalar(ctx, b->kid[1]))
+        return 1;
+    return -1;
+}
+
+static nd_node *row_sum_of(simp *S, nd_node *b)
+{
+    return reduced_kid(S, b) == 0 ? b->kid[0] : NULL;
+}
+
+static void mono_collect(simp *S, mono *m, nd_node *n, long e, int top)
+{
+    nd_ctx *ctx = S->ctx;
+    long k;
+    if (!m->ok)
+        return;
+    if (is_named(n) && !top) {
+        mono_add(m, n, e);
+    } else if (n->op == OP_CONST) {
+        mpq_t q;
+        mpq_init(q);
+        m->ok = num_pow(q, n->u.q, e);
+        if (m->ok)
+            mpq_mul(m->coef, m->coef, q);
+        mpq_clear(q);
+    } else if (n->op == OP_EMUL || n->op == OP_BCAST ||
+               (n->op == OP_PROD && row_sum_of(S, n) == NULL &&
+                (n->nkids < 2 || expr_is_scalar(ctx, n->kid[n->nkids - 2])))) {
+        for (uint32_t i = 0; i < n->nkids; i++)
+            mono_collect(S, m, n->kid[i], e, 0);
+    } else if (n->op == OP_EPOW && n->kid[1]->op == OP_CONST && num_fits_long(n->kid[1]->u.q, &k) &&
+               k > -1000 && k < 1000) {
+        mono_collect(S, m, n->kid[0], e * k, 0);
+    } else {
+        mono_add(m, n, e);
+    }
+}
+
+static void mono_of(simp *S, mono *m, nd_node *n)
+{
+    m->n = 0;
+    m->ok = 1;
+    mpq_init(m->coef);
+    mpq_set_ui(m->coef, 1, 1);
+    mono_collect(S, m, n, 1, 1);
+}
+
+static long mono_exp(const mono *m, const nd_node *b)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->base[i] == b)
+            return m->e[i];
+    return 0;
+}
+
+/* Whether m contains the powers of `need` (each of the same sign, at
+ * least as many), one at least. */
+static int mono_covers(const mono *m, const mono *need)
+{
+    int some = 0;
+    for (int i = 0; need->ok && i < need->n; i++) {
+        long have = mono_exp(m, need->base[i]), want = need->e[i];
+        if (want == 0)
+            continue;
+        if ((have > 0) != (want > 0) || labs(have) < labs(want))
+            return 0;
+        some = 1;
+    }
+    return some;
+}
+
+/* m / need * name (mono_covers said it may). */
+static void mono_absorb(mono *m, const mono *need, nd_node *name)
+{
+    for (int i = 0; i < need->n; i++)
+        mono_add(m, need->base[i], -need->e[i]);
+    mono_add(m, name, 1);
+}
+
+/* The product m stands for, as a value of `shape`: the scalars in front,
+ * the bases of each other shape multiplied out and broadcast. */
+static nd_node *mono_build(simp *S, const mono *m, nd_shape shape)
+{
+    nd_ctx *ctx = S->ctx;
+    nd_nodelist scal = { 0 };
+    nd_node *body = NULL;
+    int done[MONO_BASES] = { 0 };
+    nodelist_push(&scal, expr_const(ctx, m->coef));
+    for (int i = 0; i < m->n; i++) {
+        if (done[i] || m->e[i] == 0)
+            continue;
+        nd_node *b = m->base[i];
+        if (expr_is_scalar(ctx, b)) {
+            nodelist_push(&scal, mk_powi(ctx, b, m->e[i]));
+            continue;
+        }
+        nd_node *g = NULL;      /* the bases of b's shape */
+        for (int j = i; j < m->n; j++) {
+            if (done[j] || m->e[j] == 0 || !shape_equal(ctx, m->base[j]->shape, b->shape))
+                continue;
+            nd_node *f = mk_powi(ctx, m->base[j], m->e[j]);
+            g = g ? mk_emul(ctx, g, f) : f;
+            done[j] = 1;
+        }
+        if (!shape_equal(ctx, b->shape, shape))
+            g = mk_bcast(ctx, g, shape);
+        body = body ? mk_emul(ctx, body, g) : g;
+    }
+    if (body)
+        nodelist_push(&scal, body);
+    nd_node *r = mk_prod(ctx, scal.v, scal.n);
+    if (!body && !shape_equal(ctx, r->shape, shape))
+        r = mk_bcast(ctx, r, shape);
+    nodelist_free(&scal);
+    return r;
+}
+
+/* The named products to look for: bindings whose value is a product of
+ * at least two bases, one of them not a scalar. */
+static int named_products(simp *S, nd_node **out)
+{
+    nd_ctx *ctx = S->ctx;
+    int n = 0;
+    for (int b = 0; b < ctx->scope->n_binds && n < MONO_NAMED; b++) {
+        nd_node *v = ctx->scope->binds[b].node;
+        if (!v || (v->op != OP_EMUL && v->op != OP_PROD) || expr_is_scalar(ctx, v))
+            continue;
+        mono m;
+        mono_of(S, &m, v);
+        int big = 0;
+        for (int i = 0; i < m.n; i++)
+            big |= !expr_is_scalar(ctx, m.base[i]);
+        if (m.ok && m.n >= 2 && big)
+            out[n++] = v;
+        mpq_clear(m.coef);
+    }
+    return n;
+}
+
+/* The reductions of m (see reduced_kid) take the bases (of their shape)
+ * that let their summand contain `name`; returns how many did. */
+static int absorb_in_row_sums(simp *S, mono *m, const mono *need, nd_node *name)
+{
+    nd_ctx *ctx = S->ctx;
+    int any = 0;
+    for (int i = 0; i < m->n; i++) {
+        int at = m->e[i] == 1 ? reduced_kid(S, m->base[i]) : -1;
+        nd_node *M = at >= 0 ? m->base[i]->kid[at] : NULL;
+        if (!M || !shape_equal(ctx, M->shape, name->shape))
+            continue;
+        mono inner;
+        mono_of(S, &inner, M);
+        mono moved = { .n = 0, .ok = 1 };
+        for (int j = 0; inner.ok && j < need->n; j++) {
+            nd_node *b = need->base[j];
+            long lack = need->e[j] - mono_exp(&inner, b), have = mono_exp(m, b);
+            if (lack == 0 || (mono_exp(&inner, b) != 0 && (mono_exp(&inner, b) > 0) != (lack > 0)))
+                continue;
+            if (!shape_equal(ctx, b->shape, m->base[i]->shape) || (have > 0) != (lack > 0) ||
+                labs(have) < labs(lack)) {
+                inner.ok = 0;
+                break;
+            }
+            mono_add(&moved, b, lack);
+            mono_add(&inner, b, lack);
+        }
+        if (inner.ok && mono_covers(&inner, need)) {
+            mono_absorb(&inner, need, name);
+            any++;
+            nd_node *in = mono_build(S, &inner, M->shape), *r = m->base[i];
+            nd_node *sum = at == 0 ? mk_mul(ctx, in, r->kid[1]) : mk_mul(ctx, r->kid[0], in);
+            for (int j = 0; j < moved.n; j++)
+                mono_add(m, moved.base[j], -moved.e[j]);
+            m->base[i] = sum;
+        }
+        mpq_clear(inner.coef);
+    }
+    return any;
+}
+
+static void named_free(simp *S)
+{
+    for (int k = 0; S->named_mono && k < S->n_named; k++)
+        mpq_clear(S->named_mono[k].coef);
+    free(S->named_mono);
+}
+
+static nd_node *absorb_named(simp *S, nd_node *n)
+{
+    nd_ctx *ctx = S->ctx;
+    if (expr_is_scalar(ctx, n) || tree_size(n, MEASURE_LIMIT) >= MEASURE_LIMIT)
+        return n;
+    if (!S->named_ready) {
+        S->n_named = named_products(S, S->named);
+        S->named_ready = 1;
+        S->named_mono = xmalloc((size_t)(S->n_named + 1) * sizeof *S->named_mono);
+        for (int k = 0; k < S->n_named; k++)
+            mono_of(S, &S->named_mono[k], S->named[k]);
+    }
+    if (!S->n_named)
+        return n;
+    mono m;
+    mono_of(S, &m, n);
+    size_t slack = 0;   /* a name reads as one symbol, however long */
+    int uses = 0;
+    for (int k = 0; m.ok && k < S->n_named; k++) {
+        nd_node *name = S->named[k];
+        const char *spelled = printer_name_of(&S->pr, name);
+        size_t extra = spelled ? strlen(spelled) - 1 : 0;
+        const mono *need = &S->named_mono[k];
+        int inside = absorb_in_row_sums(S, &m, need, name);
+        uses += inside;
+        slack += extra * (size_t)inside;
+        if (shape_equal(ctx, name->shape, n->shape))
+            while (mono_covers(&m, need) && m.ok) {
+                mono_absorb(&m, need, name);
+                slack += extra;
+                uses++;
+            }
+    }
+    nd_node *r = n;
+    if (uses && m.ok) {
+        nd_node *c = mono_build(S, &m, n->shape);
+        size_t a = length(S, n), b = length(S, c);
+        if (b != SIZE_MAX && a != SIZE_MAX && b <= a + slack)
+            r = c;
+    }
+    mpq_clear(m.coef);
+    return r;
+}
+
+/* A product's elementwise factors with their powers merged: c*(x.^a.*x)
+ * from a rebuild that took a scalar out of an elementwise product (whose
+ * rules then never ran). */
+static nd_node *powers_in_factors(simp *S, nd_node *n)
+{
+    nd_node **k = xmalloc(n->nkids * sizeof *k);
+    int changed = 0;
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        k[i] = n->kid[i]->op == OP_EMUL && !is_named(n->kid[i]) ? merge_symbolic_powers(S, n->kid[i])
+                                                                 : n->kid[i];
+        changed |= k[i] != n->kid[i];
+    }
+    nd_node *r = changed ? mk_prod(S->ctx, k, (int)n->nkids) : n;
+    free(k);
+    return r;
+}
+
 /* ---- the pass ---- */
 
 static nd_node *rules(simp *S, nd_node *n)
@@ -676,6 +1049,9 @@ static nd_node *rules(simp *S, nd_node *n)
     }
     case OP_EPOW:
         return step_power(n);
+    case OP_SIGMOID:
+    case OP_SOFTPLUS:
+        return named_complement(S, n);
     case OP_SUM: {
         nd_node *f = sum_of_filled(S, n);
         return f != n ? rules(S, f) : sum_distributed(S, n);
@@ -683,6 +1059,12 @@ static nd_node *rules(simp *S, nd_node *n)
     case OP_EMUL:
     case OP_PROD: {
         nd_node *p = piecewise(S, n);
+        if (p != n)
+            return rules(S, p);
+        p = n->op == OP_EMUL ? merge_symbolic_powers(S, n) : powers_in_factors(S, n);
+        if (p != n)
+            return rules(S, p);
+        p = absorb_named(S, n);
         if (p != n)
             return rules(S, p);
         nd_node *e = expanded(S, n);
@@ -930,6 +1312,7 @@ void emit_simplify_all(nd_ctx *ctx, nd_node **g, int n)
     for (int i = 0; i < n; i++)
         g[i] = present(&S, g[i], 1);
     mk_memo_transposes(ctx, 0);
+    named_free(&S);
     printer_free(&S.pr);
     sb_free(&S.buf);
     free(S.memo);

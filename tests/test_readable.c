@@ -426,9 +426,18 @@ START_TEST(numbers_as_written)
         { "L = 5e5*norm2(x)", "= 1e6*x", "= 10^{6} x" },
         { "L = sum(exp(x*1e-5))", "exp(1e-5*x)", "10^{-5}" },
         { "L = sum(x.^2/(1e-5 + norm2(x)))", "1e-5", "10^{-5}" },
-        { "L = sum(tanh(x + 0.0001))", "tanh(x + 0.0001)", "\\frac{1}{10000}" },
+        { "L = sum(tanh(x + 0.0001))", "tanh(x + 0.0001)", "x + 0.0001" },
         { "L = sum(tanh(x + 0.5))", "tanh(x + 0.5)", "\\frac{1}{2}" },
-        { "L = sum(tanh(x + 12345e-10))", "tanh(x + 0.0000012345)", NULL },
+        { "L = sum(tanh(x + 12345e-10))", "tanh(x + 0.0000012345)", "x + 0.0000012345" },
+        /* decimals stay decimals (issue 10), as constants and coefficients;
+         * a derivative's halves and quarters stay fractions */
+        { "L = sum(tanh(x + 0.00022))", "tanh(x + 0.00022)", "x + 0.00022" },
+        { "L = 0.15*norm2(x)", "= 0.3*x", "= 0.3 x" },
+        { "L = 0.00022*norm2(x) + norm2(x)/2", "= 1.00044*x", "= 1.00044 x" },
+        { "L = 0.15*sum(x.^3)", "= 0.45*x.^2", "= 0.45 x^{\\circ 2}" },
+        { "L = -0.35*norm2(x)", "= -0.7*x", "= -0.7 x" },
+        { "L = norm2(x)/4", "= x/2", "= \\frac{1}{2} x" },
+        { "L = sum(x)/8", "vector(0.125)", "\\frac{1}{8}" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         for (int l = 0; l < 2; l++) {
