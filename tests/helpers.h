@@ -51,6 +51,21 @@ char *t_slurp(const char *path);
 
 /* The seed's examples, which several suites run. */
 #define T_N_EXAMPLES 4
+
+/* A complexity guard's bound in CPU seconds, widened 4 times in the
+ * sanitizer builds (ASan and TSan run the same code 2 to 5 times slower, more
+ * on a loaded machine): the guards catch a quadratic turn, which goes 10 to
+ * 100 times over, not a slow build. */
+#if defined __SANITIZE_ADDRESS__ || defined __SANITIZE_THREAD__
+#define T_CPU_BOUND(secs) (4.0 * (secs))
+#elif defined __has_feature
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define T_CPU_BOUND(secs) (4.0 * (secs))
+#endif
+#endif
+#ifndef T_CPU_BOUND
+#define T_CPU_BOUND(secs) (secs)
+#endif
 extern const char *const t_examples[T_N_EXAMPLES];
 
 /* Runs the command in-process: status, stdout and stderr (malloc'd). */
