@@ -74,9 +74,11 @@ if [ -z "$gmp_v" ] || [ -z "$mpfr_v" ]; then
     gmp_v=$(src_version gmp)
     mpfr_v=$(src_version mpfr4)
 fi
+# sed reads all of emcc's output: with head, emcc could write into a closed
+# pipe, fail, and (pipefail, set -e) end this script with status 1, silently.
 stamp="gmp $gmp_v
 mpfr4 $mpfr_v
-$(emcc --version 2>/dev/null | head -n 1)"
+$(emcc --version 2>/dev/null | sed -n 1p)"
 if [ -f "$prefix/stamp" ] && [ "$(cat "$prefix/stamp")" = "$stamp" ] &&
    [ -f "$prefix/lib/libgmp.a" ] && [ -f "$prefix/lib/libmpfr.a" ]; then
     say "up to date in $prefix (gmp $gmp_v, mpfr4 $mpfr_v)"
