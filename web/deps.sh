@@ -74,11 +74,16 @@ if [ -z "$gmp_v" ] || [ -z "$mpfr_v" ]; then
     gmp_v=$(src_version gmp)
     mpfr_v=$(src_version mpfr4)
 fi
-# sed reads all of emcc's output: with head, emcc could write into a closed
-# pipe, fail, and (pipefail, set -e) end this script with status 1, silently.
+# emcc's version line is part of the stamp.  A failing `emcc --version`
+# inside the stamp's $(...) ended this script (set -e, pipefail) with
+# status 1 and no word, once, in a CI run: now it is tried twice and said.
+if ! emcc_out=$(emcc --version 2>/dev/null) && ! { sleep 1; emcc_out=$(emcc --version 2>/dev/null); }; then
+    say "'emcc --version' failed twice; run it by hand to see why" >&2
+    exit 2
+fi
 stamp="gmp $gmp_v
 mpfr4 $mpfr_v
-$(emcc --version 2>/dev/null | sed -n 1p)"
+${emcc_out%%$'\n'*}"
 if [ -f "$prefix/stamp" ] && [ "$(cat "$prefix/stamp")" = "$stamp" ] &&
    [ -f "$prefix/lib/libgmp.a" ] && [ -f "$prefix/lib/libmpfr.a" ]; then
     say "up to date in $prefix (gmp $gmp_v, mpfr4 $mpfr_v)"
