@@ -393,29 +393,78 @@ static void insert_ordered(nd_ctx *ctx, nd_node **v, int n, nd_node *x, int *sta
     v[lo] = x;
 }
 
-/* merge_powers when v[lo..hi) is in order and the rest have new bases: the
- * rest, ones dropped, inserted among them.  Returns 0 when it does not
- * apply (the list is untouched), else 1 and *stable as the comparisons say. */
+/* Where base is among the bases of v[0..n), or -1. */
+static int base_at(nd_node *const *v, int n, const nd_node *base)
+{
+    for (int i = 0; i < n; i++)
+        if (base_of(v[i]) == base)
+            return i;
+    return -1;
+}
+
+/* A new factor f whose base is that of v[j] in the ordered run: the power
+ * the sort-and-merge would make of the two (s^7 .* s = s^8, a new factor
+ * at each layer of x_k = tanh(x_{k-1}.*s)), which leaves the run and goes
+ * back in at its place, as any new factor.  Returns 0 (nothing made) when
+ * the power's base is not the one merged, which the sort must then see. */
+static int merge_into(nd_ctx *ctx, nd_node **v, int j, nd_node *f, nd_node **merged)
+{
+    mpq_t e, e2;
+    mpq_inits(e, e2, NULL);
+    nd_node *base = pow_base(v[j], e);
+    pow_base(f, e2);
+    mpq_add(e, e, e2);
+    *merged = mk_pow(ctx, base, expr_const(ctx, e));
+    mpq_clears(e, e2, NULL);
+    return mk_is_one(*merged) || base_of(*merged) == base;
+}
+
+/* merge_powers when v[lo..hi) is in order and the rest have new bases, or
+ * the base of one factor of the run: the rest, ones dropped, inserted
+ * among them.  Returns 0 when it does not apply (the list is untouched),
+ * else 1 and *stable as the comparisons say. */
 static int insert_factors(nd_ctx *ctx, nd_nodelist *l, int lo, int hi, int *stable)
 {
     int n_new = l->n - (hi - lo);
     if (hi - lo < 2 || n_new > MAX_INSERTED)
         return 0;
     nd_node *fresh[MAX_INSERTED];
-    int k = 0;
+    int k = 0, at[MAX_INSERTED];
     for (int i = 0; i < l->n; i++) {
         if (i >= lo && i < hi)
             continue;
         nd_node *b = base_of(l->v[i]);
-        if (base_in(l->v + lo, hi - lo, b) || base_in(fresh, k, b))
+        if (base_in(fresh, k, b))
             return 0;
+        at[k] = base_at(l->v + lo, hi - lo, b);
         fresh[k++] = l->v[i];
     }
+    /* the power first (one: the nodes a sort would make, in its order) */
+    nd_node *merged[MAX_INSERTED];
+    int n_merged = 0;
+    for (int i = 0; i < k; i++)
+        n_merged += at[i] >= 0;
+    if (n_merged > 1)
+        return 0;
+    for (int i = 0; i < k; i++)
+        if (at[i] >= 0 && !merge_into(ctx, l->v + lo, at[i], fresh[i], &merged[i]))
+            return 0;
     memmove(l->v, l->v + lo, (size_t)(hi - lo) * sizeof *l->v);
     l->n = hi - lo;
-    for (int i = 0; i < k; i++)
-        if (!mk_is_one(fresh[i]))
+    for (int i = 0; i < k; i++) {
+        if (at[i] >= 0) {   /* the old power leaves; the merged one is new */
+            int j = base_at(l->v, l->n, base_of(fresh[i]));
+            memmove(l->v + j, l->v + j + 1, (size_t)(l->n - j - 1) * sizeof *l->v);
+            l->n--;
+            fresh[i] = merged[i];
+        }
+        if (mk_is_one(fresh[i]))
+            continue;
+        if (l->n == 0)
+            l->v[l->n++] = fresh[i];
+        else
             insert_ordered(ctx, l->v, l->n++, fresh[i], stable);
+    }
     return 1;
 }
 

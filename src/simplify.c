@@ -708,10 +708,25 @@ static nd_node *power_base(nd_node *f, nd_node **e)
     return f;
 }
 
+/* Has a factor of n an exponent that is not a number?  (Else nothing
+ * merges, which a product of thousands of factors learns in one pass.) */
+static int any_symbolic_power(const nd_node *n)
+{
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        nd_node *e;
+        power_base(n->kid[i], &e);
+        if (e && e->op != OP_CONST)
+            return 1;
+    }
+    return 0;
+}
+
 static nd_node *merge_symbolic_powers(simp *S, nd_node *n)
 {
     nd_ctx *ctx = S->ctx;
     int m = (int)n->nkids, changed = 0;
+    if (!any_symbolic_power(n))
+        return n;
     nd_node **f = xmalloc((size_t)m * sizeof *f);
     memcpy(f, n->kid, (size_t)m * sizeof *f);
     for (int i = 0; i < m; i++) {

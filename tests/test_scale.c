@@ -123,6 +123,50 @@ START_TEST(many_uses_paths_is_linear)
 }
 END_TEST
 
+/* x1 = tanh(x0.*s), ..., L = sum(xd), wrt s: s in every layer. */
+static char *shared_chain(int d)
+{
+    strbuf b;
+    sb_init(&b);
+    sb_puts(&b, "s, x0 : vector(n)\n");
+    for (int k = 1; k <= d; k++)
+        sb_printf(&b, "x%d = tanh(x%d.*s)\n", k, k - 1);
+    sb_printf(&b, "L = sum(x%d)\nwrt s\n", d);
+    char *p = strdup(sb_str(&b));
+    sb_free(&b);
+    return p;
+}
+
+/* Each layer's adjoint is the one above times (1 - xk.^2) and s, which
+ * merges with its power there (s.^7.*s = s.^8): that sent the product to a
+ * sort from scratch, n log n comparisons of deep factors at each of the
+ * 3000 layers, 629 s.  (And the simplifier's look for symbolic powers to
+ * merge paired every two factors of each of the 3000 terms.) */
+START_TEST(shared_chain_is_fast)
+{
+    char *p = shared_chain(3000);
+    double t0 = cpu_seconds();
+    char *out = t_emit(p, ND_TEXT);
+    double t = cpu_seconds() - t0;
+    ck_assert(out != NULL);
+    ck_assert_msg(strstr(out, "x0.*s.^2999.*") != NULL, "no term x0.*s.^2999");
+    ck_assert_msg(t < 40, "3000 layers using s took %.1f s of CPU", t);
+    nd_free(out);
+    free(p);
+}
+END_TEST
+
+/* The same, short enough to verify: the merged powers are right. */
+START_TEST(shared_chain_verifies)
+{
+    char *p = shared_chain(60);
+    double worst = 1;
+    ck_assert_int_eq(t_verify(p, &worst), 0);
+    ck_assert_msg(worst < 1e-25, "worst relative error %g", worst);
+    free(p);
+}
+END_TEST
+
 /* ---- the order the fast path keeps ---- */
 
 static const char *const factor_program =
@@ -132,7 +176,8 @@ static const char *const factor_program =
     "L = sum(h)\n";
 
 /* Factors of every kind the order tells apart: variables, calls, a named
- * value, powers (two of one base, which merge), a sum, a scaled factor. */
+ * value, powers (two of one base, which merge; and one of a variable,
+ * which merges with it), a sum, a scaled factor. */
 static int factors(nd_ctx *ctx, nd_node *h, nd_node **f)
 {
     nd_node *x = ctx->scope->vars[0].node, *y = ctx->scope->vars[1].node, *z = ctx->scope->vars[2].node,
@@ -150,6 +195,7 @@ static int factors(nd_ctx *ctx, nd_node *h, nd_node **f)
     f[n++] = mk_powi(ctx, z, -1);
     f[n++] = mk_mul(ctx, a, mk_fn(ctx, OP_SIGMOID, x));
     f[n++] = y;
+    f[n++] = mk_powi(ctx, y, 3);        /* a power of a variable: y.^4 */
     return n;
 }
 
@@ -182,6 +228,13 @@ START_TEST(insertion_gives_the_sorted_product)
         if (!first)
             first = r;
         ck_assert_msg(r == first, "round %d gave another product", round);
+        /* two halves: more new factors than are inserted, a sort from scratch */
+        nd_node *lo = f[0], *hi = f[n / 2];
+        for (int i = 1; i < n / 2; i++)
+            lo = mk_emul(ctx, lo, f[i]);
+        for (int i = n / 2 + 1; i < n; i++)
+            hi = mk_emul(ctx, hi, f[i]);
+        ck_assert_msg(mk_emul(ctx, lo, hi) == first, "round %d: not the sorted product", round);
     }
     t_internal_free(&t);
 }
@@ -228,6 +281,8 @@ Suite *suite_scale(void)
     tcase_add_test(tc, tanh_chain_is_linear);
     tcase_add_test(tc, tanh_chain_makes_no_partial_products);
     tcase_add_test(tc, many_uses_paths_is_linear);
+    tcase_add_test(tc, shared_chain_verifies);
+    tcase_add_test(tc, shared_chain_is_fast);
     suite_add_tcase(s, tc);
     return s;
 }
