@@ -520,21 +520,18 @@ static void simplified_plan(cg_plan *p, nd_node *const *derived)
 {
     nd_ctx *ctx = p->ctx;
     int n = p->n_grads, same = 1;
-    nd_node **s = xmalloc(((size_t)n + 1) * sizeof *s);
+    nd_node **s = arena_alloc(ctx->arena, ((size_t)n + 1) * sizeof *s);    /* may raise */
     memcpy(s, derived, (size_t)n * sizeof *s);
     emit_simplify_all(ctx, s, n);
     for (int i = 0; i < n; i++)
         same &= s[i] == derived[i];
-    if (same) {
-        free(s);
+    if (same)
         return;
-    }
     cg_plan *alt = xmalloc(sizeof *alt);
     setup(alt, ctx, p->prog, p->opt, p->kind, p->denominator, p->mode);
     alt->objective = ctx->scope->binds[p->prog->objective].node;
     outputs_by_variable(alt);
     memcpy(alt->grads, s, (size_t)n * sizeof *s);
-    free(s);
     volatile int made = 0;
     diag_catch k;
     diag_catch_open(ctx, &k);

@@ -883,8 +883,10 @@ int nd_check_lines(nd_session *s, const char *name, const char *text, size_t len
 
 /* Without --wrt or a wrt statement, a Jacobian or a Hessian is with
  * respect to the column vectors the objective depends on (the scalars
- * when there is none): not the matrices, which it cannot take yet, nor a
- * scalar parameter beside a vector (lam in lam*norm2(x)). */
+ * when there is none, the matrices when there is neither): not the
+ * matrices beside a vector (the data A of logistic regression; a block
+ * through vec has (mn)^2 entries), nor a scalar parameter beside a
+ * vector (lam in lam*norm2(x)). */
 static void default_vectors(nd_session *s)
 {
     for (const ast_stmt *st = s->prog.ast.first; st; st = st->next)

@@ -31,18 +31,26 @@ static int count(const char *s, const char *what)
     return n;
 }
 
-/* x1 = tanh(x0), ..., L = sum(xd): one vector variable, no weights. */
-static char *tanh_chain(int d)
+/* decls, then x1 = PRE x0 POST, ..., xd = PRE x{d-1} POST, L = sum(xd),
+ * then tail. */
+static char *chain(int d, const char *decls, const char *pre, const char *post,
+                   const char *tail)
 {
     strbuf b;
     sb_init(&b);
-    sb_puts(&b, "x0 : vector(n)\n");
+    sb_puts(&b, decls);
     for (int k = 1; k <= d; k++)
-        sb_printf(&b, "x%d = tanh(x%d)\n", k, k - 1);
-    sb_printf(&b, "L = sum(x%d)\n", d);
+        sb_printf(&b, "x%d = %sx%d%s\n", k, pre, k - 1, post);
+    sb_printf(&b, "L = sum(x%d)\n%s", d, tail);
     char *p = strdup(sb_str(&b));
     sb_free(&b);
     return p;
+}
+
+/* x1 = tanh(x0), ..., L = sum(xd): one vector variable, no weights. */
+static char *tanh_chain(int d)
+{
+    return chain(d, "x0 : vector(n)\n", "tanh(", ")", "");
 }
 
 /* The adjoint is the product of d factors (1 - xk.^2), one more per layer:
@@ -126,15 +134,7 @@ END_TEST
 /* x1 = tanh(x0.*s), ..., L = sum(xd), wrt s: s in every layer. */
 static char *shared_chain(int d)
 {
-    strbuf b;
-    sb_init(&b);
-    sb_puts(&b, "s, x0 : vector(n)\n");
-    for (int k = 1; k <= d; k++)
-        sb_printf(&b, "x%d = tanh(x%d.*s)\n", k, k - 1);
-    sb_printf(&b, "L = sum(x%d)\nwrt s\n", d);
-    char *p = strdup(sb_str(&b));
-    sb_free(&b);
-    return p;
+    return chain(d, "s, x0 : vector(n)\n", "tanh(", ".*s)", "wrt s\n");
 }
 
 /* Each layer's adjoint is the one above times (1 - xk.^2) and s, which
