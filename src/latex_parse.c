@@ -237,6 +237,7 @@ static const fn_info functions[] = {
     { "arcsin", "arcsin", NULL, 0 },      { "arccos", "arccos", NULL, 0 },
     { "arctan", "arctan", "1./(1 + %.^2)", 2 },
     { "tanh", "tanh", "(1 - tanh(%).^2)", 6 },
+    { "cosh", "cosh", "sinh(%)", 6 },           { "sinh", "sinh", "cosh(%)", 6 },
     { "sigmoid", "sigmoid", "sigmoid(%).*(1 - sigmoid(%))", 2 },
     { "sigma", "sigmoid", "sigmoid(%).*(1 - sigmoid(%))", 2 },
     { "swish", "swish", "(sigmoid(%) + %.*sigmoid(%).*(1 - sigmoid(%)))", 6 },

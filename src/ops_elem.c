@@ -131,6 +131,8 @@ int op_arccos_eval1(mpfr_t y, const mpfr_t x)
 }
 int op_arctan_eval1(mpfr_t y, const mpfr_t x) { mpfr_atan(y, x, R); return EV_OK; }
 int op_tanh_eval1(mpfr_t y, const mpfr_t x) { mpfr_tanh(y, x, R); return EV_OK; }
+int op_cosh_eval1(mpfr_t y, const mpfr_t x) { mpfr_cosh(y, x, R); return EV_OK; }
+int op_sinh_eval1(mpfr_t y, const mpfr_t x) { mpfr_sinh(y, x, R); return EV_OK; }
 int op_sigmoid_eval1(mpfr_t y, const mpfr_t x)
 {
     mpfr_neg(y, x, R);
@@ -203,6 +205,8 @@ DERIV(op_arctan_deriv)
     return mk_powi(ctx, mk_add2(ctx, mk_ones(ctx, x->shape), mk_powi(ctx, x, 2)), -1);
 }
 DERIV(op_tanh_deriv) { (void)x; return one_minus(ctx, mk_powi(ctx, fx, 2)); }
+DERIV(op_cosh_deriv) { (void)fx; return mk_fn(ctx, OP_SINH, x); }
+DERIV(op_sinh_deriv) { (void)fx; return mk_fn(ctx, OP_COSH, x); }
 DERIV(op_sigmoid_deriv) { (void)x; return mk_emul(ctx, fx, one_minus(ctx, fx)); }
 /* swish'(x) = s + x .* s .* (1 - s), s = sigmoid(x) */
 DERIV(op_swish_deriv)
@@ -279,6 +283,7 @@ FOLD(op_zero_at_zero_fold)
     return 1;
 }
 FOLD(op_cos_fold) { return op_exp_fold(y, x); }       /* cos(0) = 1 */
+FOLD(op_cosh_fold) { return op_exp_fold(y, x); }      /* cosh(0) = 1 */
 FOLD(op_arccos_fold) { return op_log_fold(y, x); }    /* arccos(1) = 0 */
 FOLD(op_sigmoid_fold)
 {

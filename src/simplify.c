@@ -515,7 +515,26 @@ static nd_node *expanded(simp *S, nd_node *n)
 /* ---- piecewise identities ----
  * step(t).^k = step(t) (k > 0: it is 0 or 1), relu(t).*step(t) = relu(t),
  * sign(u).*u = abs(u) (then abs(u)./abs(u) cancels: the gradient of
- * log(abs(det(X))) is inv(X)'). */
+ * log(abs(det(X))) is inv(X)').  And two quotients of functions of one
+ * argument: sin(u)./cos(u) = tan(u), sinh(u)./cosh(u) = tanh(u) (the
+ * gradient of log(cosh(u)), the log-cosh loss). */
+
+static const struct {
+    enum nd_op num, den, quot;
+} quotients[] = { { OP_SIN, OP_COS, OP_TAN }, { OP_SINH, OP_COSH, OP_TANH } };
+
+/* The node f./g is when f is one of those numerators and g the power -1 of
+ * its denominator at the same argument, or NULL. */
+static nd_node *quotient_of(nd_ctx *ctx, const nd_node *f, const nd_node *g)
+{
+    for (size_t q = 0; q < sizeof quotients / sizeof *quotients; q++)
+        if (f->op == quotients[q].num && (g->op == OP_EPOW || g->op == OP_MPOW) &&
+            g->kid[0]->op == quotients[q].den &&
+            g->kid[0]->kid[0] == f->kid[0] && g->kid[1]->op == OP_CONST &&
+            mpq_cmp_si(g->kid[1]->u.q, -1, 1) == 0)
+            return mk_fn(ctx, quotients[q].quot, f->kid[0]);
+    return NULL;
+}
 
 static nd_node *step_power(nd_node *n)
 {
@@ -536,6 +555,18 @@ static nd_node *piecewise(simp *S, nd_node *n)
     nd_node **f = xmalloc((size_t)m * sizeof *f);
     memcpy(f, n->kid, (size_t)m * sizeof *f);
     for (int i = 0; i < c0; i++) {
+        for (int j = 0; j < c0; j++) {
+            nd_node *q = j == i ? NULL : quotient_of(ctx, f[i], f[j]);
+            if (!q)
+                continue;
+            f[i] = q;
+            memmove(f + j, f + j + 1, (size_t)(m - j - 1) * sizeof *f);
+            m--;
+            c0--;
+            i -= j < i;
+            changed = 1;
+            break;
+        }
         nd_node *u = f[i]->op == OP_STEP || f[i]->op == OP_SIGN ? f[i]->kid[0] : NULL;
         nd_node *with = !u ? NULL : f[i]->op == OP_STEP ? mk_fn(ctx, OP_RELU, u) : u;
         for (int j = 0; with && j < c0; j++) {

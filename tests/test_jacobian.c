@@ -60,6 +60,8 @@ static const jac_case cases[] = {
     { J, DECL "f = arcsin(0.5*x) + 2*arccos(0.5*x)\nwrt x" },
     { J, DECL "f = tanh(x) + sigmoid(x) + swish(x) + relu(x) + softplus(x) + step(x)\nwrt x" },
     { J, DECL "f = erf(x) + gelu(x)\nwrt x" },
+    { J, DECL "f = cosh(x) + sinh(0.5*x)\nwrt x" },
+    { H, DECL "L = sum(log(cosh(A*x)))\nwrt x" },
     { H, DECL "f = sum(gelu(A*x)) + w'*erf(x)\nwrt x" },
     /* scalars, through their gradients */
     { J, DECL "f = norm2(x)*y + norm(x)*x + norm1(x)*y + sum(x)*y + mean(x)*y\nwrt x" },

@@ -51,6 +51,7 @@ static const char *const programs[] = {
     DECL "L = w'*arcsin(0.5*x) + 2*w'*arccos(0.5*x)\nwrt x",
     DECL "L = w'*arctan(x)\nwrt x",
     DECL "L = w'*tanh(x)\nwrt x",
+    DECL "L = w'*cosh(x) + w'*sinh(x) + sum(cosh(A*X))\nwrt x, A",
     DECL "L = w'*sigmoid(x)\nwrt x",
     DECL "L = w'*swish(x)\nwrt x",
     DECL "L = w'*relu(x)\nwrt x",

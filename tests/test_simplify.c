@@ -148,6 +148,11 @@ static const struct rewrite rewrites[] = {
       "dL/dX = M.*(X - Y) + M\n" },
     { "sign(u)*u = abs(u): log(abs(det(X)))", D "L = log(abs(det(A)))\nwrt A",
       "dL/dA = inv(A)'\n" },
+    { "sinh(u)./cosh(u) = tanh(u): the log-cosh loss", "X : matrix(N, d)\nw : vector(d)\n"
+      "y : vector(N)\nL = sum(log(cosh(X*w - y)))\nwrt w", "dL/dw = X'*tanh(X*w - y)\n" },
+    { "sin(u)./cos(u) = tan(u), of a vector and of a scalar", D
+      "L = w'*log(cos(x)) + c*log(cos(a)) + log(cosh(c))\nwrt x, a, c",
+      "dL/dx = -w.*tan(x)\ndL/da = -c*tan(a)\ndL/dc = tanh(c) + log(cos(a))\n" },
     /* products of sums multiplied out when something cancels */
     { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
       "dL/dc = -1\n" },
