@@ -254,6 +254,7 @@ static const fn_info functions[] = {
     { "norm2", "norm2", NULL, 0 },        { "max", "max", NULL, 0 },
     { "min", "min", NULL, 0 },            { "erf", "erf", NULL, 0 },
     { "gelu", "gelu", NULL, 0 },          { "vec", "vec", NULL, 0 },
+    { "unvec", "unvec", NULL, 0 },
     { "sech", "sech", NULL, 0 },          /* sech^2 only: 1 - tanh^2 */
 };
 
@@ -786,7 +787,7 @@ static const char *const mul_ops[] = { "cdot", "times", "ast", "bullet", "div", 
 static const char *const emul_ops[] = { "odot", "circ", NULL };
 static const char *const closers[] = {
     "rVert", "rvert", "rangle", "rbrace", "rbrack", "cdot", "times", "ast", "bullet", "div",
-    "odot", "circ", "oslash", "pm", "mp", "top", NULL,
+    "odot", "circ", "oslash", "otimes", "pm", "mp", "top", NULL,
 };
 
 /* Whether t can start a factor of a juxtaposition. */
@@ -859,18 +860,24 @@ static enum ln_kind product_op(const lt_tok *t)
     return lp_is_char(t, '*') ? LN_MUL : lp_is_char(t, '/') ? LN_DIV : LN_NUM;
 }
 
-/* Explicit products, left to right; a sign may follow the operator. */
+/* Explicit products, left to right; a sign may follow the operator.
+ * A \otimes B is kron(A, B), an explicit product like the others
+ * (A \otimes B C is kron(A, B*C), as the writer parenthesizes). */
 static lnode *product(lp *p)
 {
     lnode *x = juxtaposition(p);
     for (;;) {
         lt_tok *t = lp_peek(p);
         enum ln_kind k = product_op(t);
-        if (!x || k == LN_NUM)
+        int kron = lp_is_cmd(t, "otimes");
+        if (!x || (k == LN_NUM && !kron))
             return x;
         lp_take(p);
         lnode *y = signed_juxtaposition(p);
-        x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
+        if (y && kron)
+            x = lp_call(p, "kron", (lnode *[]){ x, y }, 2, x->from, y->to, t->to);
+        else
+            x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
     }
 }
 

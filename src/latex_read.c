@@ -165,6 +165,8 @@ static lr_shape call_shape(const lnode *n)
         return is_one(a.cols) ? scalar_shape : (lr_shape){ "1", a.cols };
     if (!strcmp(n->text, "max") || !strcmp(n->text, "min"))
         return n->nkids == 1 ? scalar_shape : merge(a, n->kids[1]->shape);
+    if (!strcmp(n->text, "kron") || !strcmp(n->text, "vec") || !strcmp(n->text, "unvec"))
+        return none;    /* products of sizes: the program's reader knows them */
     return a;
 }
 

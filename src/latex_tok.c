@@ -413,7 +413,7 @@ static const char *const greek_lower[] = {
 static const struct { unsigned long cp; enum lt_kind kind; const char *text; } unicode[] = {
     { 0x2212, LT_CHAR, "-" },     { 0x00B7, LT_CMD, "cdot" },   { 0x22C5, LT_CMD, "cdot" },
     { 0x00D7, LT_CMD, "times" },  { 0x2299, LT_CMD, "odot" },   { 0x2218, LT_CMD, "circ" },
-    { 0x2298, LT_CMD, "oslash" }, { 0x2202, LT_CMD, "partial" }, { 0x2207, LT_CMD, "nabla" },
+    { 0x2298, LT_CMD, "oslash" }, { 0x2297, LT_CMD, "otimes" }, { 0x2202, LT_CMD, "partial" }, { 0x2207, LT_CMD, "nabla" },
     { 0x22A4, LT_CMD, "top" },    { 0x2032, LT_CHAR, "'" },     { 0x2016, LT_CMD, "|" },
     { 0x2211, LT_CMD, "sum" },    { 0x221A, LT_CMD, "sqrt" },   { 0x2254, LT_CHAR, "=" },
     { 0x2113, LT_CAL, "ell" },    { 0x0393, LT_CMD, "Gamma" },  { 0x0394, LT_CMD, "Delta" },

@@ -687,9 +687,22 @@ static int latex_special_call(printer *p, const nd_node *n)
         sb_puts(p->out, "^{-1}");
         return 1;
     case OP_KRON:
-        print_at(p, n->kid[0], P_POW);
-        sb_puts(p->out, " \\otimes ");
-        print_at(p, n->kid[1], P_POW);
+        for (int i = 0; i < 2; i++) {
+            const nd_node *k = n->kid[i];
+            if (i)
+                sb_puts(p->out, " \\otimes ");
+            if (k->op == OP_EYE) {  /* nothing beside an operand of kron sizes it */
+                const char *d = dim_name(p->ctx, k->u.dim);
+                sb_puts(p->out, "I_{");
+                if (isdigit((unsigned char)*d))
+                    sb_puts(p->out, d);
+                else
+                    put_name(p, d);
+                sb_putc(p->out, '}');
+            } else {
+                print_at(p, k, P_POW);
+            }
+        }
         return 1;
     default:
         return 0;

@@ -26,6 +26,10 @@
               "Z2 = W2*H1 + b2\nL = crossentropy(Z2, Y)/N\nwrt W1, b1, W2, b2\n"
 #define CV "a, b, c, d, s, x : vector(n)\n"
 #define CM "A, B, C, D, X : matrix(n, n)\n"
+#define KR "A : matrix(2, 3)\nB : matrix(3, 2)\nC : matrix(6, 6)\nx, y : vector(6)\n" \
+           "L = x'*kron(A, B)*y + x'*C*kron(B, A)*y\nwrt x\n"
+#define KE "A : matrix(3, 3)\nx, y : vector(6)\nL = x'*kron(eye(2), A)*y\nwrt x\n"
+#define UV "X : matrix(2, 3)\nv : vector(6)\nL = sum(vec(X).*v)\nwrt X\n"
 #define SWISHD "(sigmoid(z1) + z1.*sigmoid(z1).*(1 - sigmoid(z1)))"
 #define SWISHT "\\left(\\sigma(z_1) + z_1 \\odot \\sigma(z_1) \\odot (1 - \\sigma(z_1))\\right)"
 
@@ -172,6 +176,16 @@ static const pair pairs[] = {
     { "w : vector(d)\nlam : scalar\nX : matrix(N, d)\nt : vector(N)\n"
       "L = 0.5*norm2(X*w - t) + 0.5*lam*norm2(w)\nwrt w",
       "X^\\top (X w - t) - \\lambda w", "X'*(X*w - t) - lam*w", 1, 1, NULL },
+    /* kron and vec (issue 12): \otimes, its Unicode sign, I_2 beside it */
+    { KR, "\\frac{\\partial L}{\\partial x} = (A \\otimes B) y + C (B \\otimes A) y",
+      "dL/dx = kron(A, B)*y + C*kron(B, A)*y", 0, 1, NULL },
+    { KR, "(A \xe2\x8a\x97 B + C (B \xe2\x8a\x97 A)) y", "(kron(A, B) + C*kron(B, A))*y", 1, 1, NULL },
+    { KR, "(B \\otimes A) y + C (A \\otimes B) y", "kron(B, A)*y + C*kron(A, B)*y", 1, 1, NULL },
+    { KE, "(I_2 \\otimes A) y", "kron(eye(2), A)*y", 1, 1, NULL },
+    { KE, "(A \\otimes I_{2}) y", "kron(A, eye(2))*y", 1, 1, NULL },
+    { UV, "\\frac{\\partial L}{\\partial X} = \\operatorname{unvec}(v, 2)", "dL/dX = unvec(v, 2)", 0, 1,
+      NULL },
+    { UV, "\\operatorname{unvec}(v, 3)", "unvec(v, 3)", 1, 1, NULL },
 };
 
 /* The lines of a JSON report: "name|verdict|kind|reason", the reason with
@@ -298,6 +312,24 @@ END_TEST
 /* ---- round trips: nnderive's own LaTeX reads back as right ---- */
 
 static const enum nd_format latex_formats[] = { ND_LATEX, ND_STEPS_LATEX, ND_LATEX_DOC };
+
+/* Gradients and a Hessian through kron in LaTeX: an identity beside
+ * \otimes is printed with its size (nothing else fixes it), and reads back. */
+START_TEST(kron_reads_back)
+{
+    static const char *const programs[] = { KR, KE, "A : matrix(3, 3)\nx, y : vector(6)\n"
+                                            "L = x'*kron(A, eye(2))*y\nwrt x\n" };
+    for (size_t i = 0; i < sizeof programs / sizeof *programs; i++) {
+        char *v = NULL;
+        int st = t_read_back(programs[i], ND_LATEX, 1, &v);
+        ck_assert_msg(st == 0, "%s: status %d\n%s", programs[i], st, v);
+        nd_free(v);
+    }
+    char *out = t_emit(KE, ND_LATEX);
+    ck_assert_msg(out && strstr(out, "I_{2} \\otimes A"), "%s", out);
+    nd_free(out);
+}
+END_TEST
 
 START_TEST(examples_read_back)
 {
@@ -482,7 +514,7 @@ START_TEST(error_positions_in_tex)
         { "$$\n\\frac{\\partial L}{\\partial W} =\n  W q x^T\n$$\n", ":3:5:", "unknown name 'q'" },
         { "\\frac{\\partial L}{\\partial W} = Wxq\n", ":1:33:", "space or \\cdot" },
         { "\\frac{\\partial L}{\\partial W} = \\frac{1}{2\n", ":1:43:", "expected '}'" },
-        { "dL/dW = W \\otimes x\n", ":1:11:", "'\\otimes' is not supported" },
+        { "dL/dW = W \\oplus x\n", ":1:11:", "'\\oplus' is not supported" },
         { "$dL/dW = W x$ and then $", ":1:24:", "not closed" },
         { "\\frac{\\partial L}{\\partial W} = \\sum_i W x_i\n", ":1:33:", "sums over indices" },
         { "\\frac{\\partial L}{\\partial W} = \\operatorname{tr}(I) W\n", ":1:51:",
@@ -651,6 +683,7 @@ Suite *suite_latex(void)
     tcase_add_loop_test(tc, latex_as_text, 0, (int)(sizeof pairs / sizeof *pairs));
     tcase_add_loop_test(tc, cookbook_in_latex, 0, (int)N_IDENTITIES);
     tcase_add_loop_test(tc, examples_read_back, 0, T_N_EXAMPLES);
+    tcase_add_test(tc, kron_reads_back);
     tcase_add_test(tc, random_programs_read_back);
     tcase_add_test(tc, fractions_without_parentheses);
     tcase_add_test(tc, reason_positions_in_tex);
