@@ -31,6 +31,10 @@ typedef struct grade_env {
     lr_names names;
     grade_item *rubric;     /* NULL: the submission's own lines */
     int n_rubric;
+    /* --check-latex with --jacobian or --hessian: the block checked
+     * (check_set_kind); JAC_GRADIENT otherwise. */
+    enum jac_kind kind;
+    int denominator;
 } grade_env;
 
 /* The names of the program for the LaTeX reader (arena strings).  Call it

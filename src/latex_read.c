@@ -282,12 +282,13 @@ static const char *only_square_dim(lr_ctx *L)
 /* An I whose size its place does not tell: the program's only square
  * dimension, or, where an operator's other operand will fix it when the
  * answer is typed, an identity of inferred size; otherwise an error (a
- * size nothing fixes cannot be evaluated: tr(I)). */
+ * size nothing fixes cannot be evaluated: tr(I)).  Beside \otimes no
+ * size is implied, not even the only square one (I \otimes A: I_2). */
 static int size_eyes(lr_ctx *L, lnode *n, int constrained)
 {
     if (n->kind == LN_EYE && !n->dim) {
-        n->dim = only_square_dim(L);
-        if (!n->dim && !constrained) {
+        n->dim = constrained < 0 ? NULL : only_square_dim(L);
+        if (!n->dim && constrained <= 0) {
             lr_fail(&L->err, n->from, n->to, "the size of this identity is not clear: write "
                                              "I_n with its dimension%s", "");
             return 2;
@@ -296,8 +297,9 @@ static int size_eyes(lr_ctx *L, lnode *n, int constrained)
     int arith = n->kind == LN_ADD || n->kind == LN_SUB || n->kind == LN_MUL ||
                 n->kind == LN_EMUL || n->kind == LN_EDIV || n->kind == LN_NEG ||
                 n->kind == LN_T || n->kind == LN_INV;
+    int kron = n->kind == LN_CALL && !strcmp(n->text, "kron");
     for (int i = 0; i < n->nkids; i++)
-        if (size_eyes(L, n->kids[i], arith && (n->nkids == 1 ? constrained : 1)))
+        if (size_eyes(L, n->kids[i], kron ? -1 : arith && (n->nkids == 1 ? constrained : 1)))
             return 2;
     return 0;
 }

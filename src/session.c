@@ -692,6 +692,8 @@ static grade_env *grading(nd_session *s)
     s->grading->names.map_from = s->map_from;
     s->grading->names.map_to = s->map_to;
     s->grading->names.n_map = s->n_map;
+    s->grading->kind = s->kind;
+    s->grading->denominator = s->denominator;
     return s->grading;
 }
 
@@ -713,13 +715,14 @@ static int grade_impl(nd_session *s, const char *name, const char *text, size_t 
     return st;
 }
 
-/* A Jacobian or a Hessian is checked one expression at a time (--check). */
+/* A Jacobian or a Hessian is checked one expression at a time (--check,
+ * --check-latex). */
 static int kind_check(nd_session *s, int flags)
 {
     if (s->status || s->prog.n_wrt == 0)
         return require_scalar(s);
-    if (!(flags & ND_CHECK_EXPRESSION) || (flags & (ND_CHECK_LATEX | ND_CHECK_GRADESCOPE)))
-        return kind_unsupported(s, flags & ND_CHECK_EXPRESSION ? "--check-latex"
+    if (!(flags & ND_CHECK_EXPRESSION) || (flags & ND_CHECK_GRADESCOPE))
+        return kind_unsupported(s, flags & ND_CHECK_EXPRESSION ? "--format gradescope"
                                                                : "--check-file");
     return guarded(s, require_kind, NULL);
 }
