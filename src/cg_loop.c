@@ -537,8 +537,9 @@ static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char
  * counts and no pointer that may alias, which gcc -O2 vectorizes (its
  * "very cheap" model takes no remainder loop and no run-time alias check).
  * A tile on the diagonal is computed whole, the entries below it (j < i)
- * being overwritten by the mirror afterwards; the tiles at the ragged
- * edges take the plain loops, on C itself.  Each upper entry gets the same
+ * being overwritten by the mirror afterwards; a tile at a ragged edge (all
+ * of C when n is below a tile) is done in register blocks of 2 x 4 entries
+ * over the panel's rows (syrk_edge).  Each upper entry gets the same
  * sums in the same order as an unblocked pass (k ascending, four rows a
  * term, the last m % 4 rows one at a time, C's value between them in nd_t
  * or in C): the result is the same to the bit, blocking or not. */
@@ -548,50 +549,106 @@ static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char
 
 typedef struct syrk_text {
     const char *c, *m, *n;
+    const nd_node *a;           /* X */
     strbuf d;                   /* d[k] */
-    strbuf xi[4], xj[4];        /* X[k + r][i], X[k + r][j]: the plain loops */
+    strbuf xi[4], xj[4];        /* X[k + r][i], X[k + r][j]: the last m % 4 rows use r = 0 */
     strbuf ti[4], ti1[4], tj[4];    /* the same in a whole tile (ti1: row nd_ii + 1) */
 } syrk_text;
 
-/* The four rows' weights from nd_d, then the rank-4 update of rows
- * I0..I1 over columns J0..J1 of target T (the plain loops, or nd_t). */
-static void syrk_rank4(cg_emitter *E, const syrk_text *t, int whole, strbuf *out, int ind)
+/* The four rows' weights from nd_d, then the rank-4 update of a whole
+ * tile in nd_t, two of its rows at a time. */
+static void syrk_rank4(const syrk_text *t, strbuf *out, int ind)
 {
-    (void)E;
-    const strbuf *xi = whole ? t->ti : t->xi, *xj = whole ? t->tj : t->xj;
     cg_line(out, ind, "for (k = nd_k0; k < nd_k1; k += 4) {");
     for (int r = 0; r < 4; r++)
         cg_line(out, ind + 1, "acc%d = nd_d[k - nd_k0 + %d];", r, r);
-    if (whole)      /* two rows at a time: each X[k + r][j] loaded once for both */
-        cg_line(out, ind + 1, "for (nd_ii = 0; nd_ii < %d; nd_ii += 2) {", SYRK_IB);
-    else
-        cg_line(out, ind + 1, "for (i = nd_i0; i < nd_i1; i++) {");
+    /* two rows at a time: each X[k + r][j] loaded once for both */
+    cg_line(out, ind + 1, "for (nd_ii = 0; nd_ii < %d; nd_ii += 2) {", SYRK_IB);
     for (int r = 0; r < 4; r++)
-        cg_line(out, ind + 2, "const double nd_a%d = acc%d * %s;", r, r, sb_str(&xi[r]));
-    for (int r = 0; r < 4 && whole; r++)
+        cg_line(out, ind + 2, "const double nd_a%d = acc%d * %s;", r, r, sb_str(&t->ti[r]));
+    for (int r = 0; r < 4; r++)
         cg_line(out, ind + 2, "const double nd_b%d = acc%d * %s;", r, r, sb_str(&t->ti1[r]));
-    if (whole)
-        cg_line(out, ind + 2, "for (nd_jj = 0; nd_jj < %d; nd_jj++) {", SYRK_JB);
-    else
-        cg_line(out, ind + 2, "for (j = i > nd_j0 ? i : nd_j0; j < nd_j1; j++)");
+    cg_line(out, ind + 2, "for (nd_jj = 0; nd_jj < %d; nd_jj++) {", SYRK_JB);
     strbuf sum, sum1;
     sb_init(&sum);
     sb_init(&sum1);
     for (int r = 0; r < 4; r++) {
-        sb_printf(&sum, "%snd_a%d * %s", r ? " + " : "", r, sb_str(&xj[r]));
-        sb_printf(&sum1, "%snd_b%d * %s", r ? " + " : "", r, sb_str(&xj[r]));
+        sb_printf(&sum, "%snd_a%d * %s", r ? " + " : "", r, sb_str(&t->tj[r]));
+        sb_printf(&sum1, "%snd_b%d * %s", r ? " + " : "", r, sb_str(&t->tj[r]));
     }
-    if (whole) {
-        cg_line(out, ind + 3, "nd_t[nd_ii][nd_jj] += %s;", sb_str(&sum));
-        cg_line(out, ind + 3, "nd_t[nd_ii + 1][nd_jj] += %s;", sb_str(&sum1));
-        cg_line(out, ind + 2, "}");
-    } else {
-        cg_line(out, ind + 3, "%s[i * %s + j] += %s;", t->c, t->n, sb_str(&sum));
-    }
+    cg_line(out, ind + 3, "nd_t[nd_ii][nd_jj] += %s;", sb_str(&sum));
+    cg_line(out, ind + 3, "nd_t[nd_ii + 1][nd_jj] += %s;", sb_str(&sum1));
+    cg_line(out, ind + 2, "}");
     sb_free(&sum);
     sb_free(&sum1);
     cg_line(out, ind + 1, "}");
     cg_line(out, ind, "}");
+}
+
+/* The R x W entries of C from (i, j) on (R <= 2 rows, W <= 4 columns), the
+ * panel's rows of X added to them in registers, four rows a term: each
+ * entry's sums the same as the rank-4 pass's.  The W columns of a row are
+ * adjacent in X and in C: gcc -O2 vectorizes the k loop (two columns a
+ * vector, the accumulators never stored), which the rank-4 pass over
+ * short rows of C (n below a tile) cannot be. */
+static void syrk_block(cg_emitter *E, const syrk_text *t, int R, int W, strbuf *out, int ind)
+{
+    static const char *const ks[] = { "k", "(k + 1)", "(k + 2)", "(k + 3)" };
+    static const char *const is[] = { "i", "(i + 1)" };
+    static const char *const js[] = { "j", "(j + 1)", "(j + 2)", "(j + 3)" };
+    strbuf x;
+    sb_init(&x);
+    cg_line(out, ind, "{");
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < W; c++)
+            cg_line(out, ind + 1, "double nd_c%d%d = %s[%s * %s + %s];", r, c, t->c, is[r], t->n,
+                    js[c]);
+    cg_line(out, ind + 1, "for (k = nd_k0; k < nd_k1; k += 4) {");
+    for (int r = 0; r < R; r++)
+        for (int q = 0; q < 4; q++) {
+            sb_clear(&x);
+            cg_elem(E, t->a, ks[q], is[r], &x);
+            cg_line(out, ind + 2, "const double nd_a%d%d = nd_d[k - nd_k0 + %d] * %s;", r, q, q,
+                    sb_str(&x));
+        }
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < W; c++) {
+            sb_clear(&x);
+            for (int q = 0; q < 4; q++) {
+                sb_printf(&x, "%snd_a%d%d * ", q ? " + " : "", r, q);
+                cg_elem(E, t->a, ks[q], js[c], &x);
+            }
+            cg_line(out, ind + 2, "nd_c%d%d += %s;", r, c, sb_str(&x));
+        }
+    cg_line(out, ind + 1, "}");
+    for (int r = 0; r < R; r++)
+        for (int c = 0; c < W; c++)
+            cg_line(out, ind + 1, "%s[%s * %s + %s] = nd_c%d%d;", t->c, is[r], t->n, js[c], r, c);
+    cg_line(out, ind, "}");
+    sb_free(&x);
+}
+
+/* A tile at an edge: pairs of rows (the last one alone), each in blocks of
+ * four columns, then two, then one, from the diagonal (a pair's first
+ * entry in its second row, below it, is computed and mirrored over). */
+static void syrk_edge(cg_emitter *E, const syrk_text *t, strbuf *out, int ind)
+{
+    for (int R = 2; R >= 1; R--) {
+        if (R == 2)
+            cg_line(out, ind, "for (i = nd_i0; i + 2 <= nd_i1; i += 2) {");
+        else
+            cg_line(out, ind, "if (i < nd_i1) {");
+        cg_line(out, ind + 1, "j = i > nd_j0 ? i : nd_j0;");
+        cg_line(out, ind + 1, "for (; j + 4 <= nd_j1; j += 4)");
+        syrk_block(E, t, R, 4, out, ind + 2);
+        cg_line(out, ind + 1, "if (j + 2 <= nd_j1) {");
+        syrk_block(E, t, R, 2, out, ind + 2);
+        cg_line(out, ind + 2, "j += 2;");
+        cg_line(out, ind + 1, "}");
+        cg_line(out, ind + 1, "if (j < nd_j1)");
+        syrk_block(E, t, R, 1, out, ind + 2);
+        cg_line(out, ind, "}");
+    }
 }
 
 /* One tile of one panel: whole (through nd_t) or at an edge. */
@@ -602,7 +659,7 @@ static void syrk_tile(cg_emitter *E, const syrk_text *t, strbuf *out, int ind)
     cg_line(out, ind + 1, "double nd_t[%d][%d];", SYRK_IB, SYRK_JB);
     for (int pass = 0; pass < 2; pass++) {
         if (pass)
-            syrk_rank4(E, t, 1, out, ind + 1);
+            syrk_rank4(t, out, ind + 1);
         cg_line(out, ind + 1, "for (nd_ii = 0; nd_ii < %d; nd_ii++)", SYRK_IB);
         cg_line(out, ind + 2, "for (nd_jj = 0; nd_jj < %d; nd_jj++)", SYRK_JB);
         if (!pass)
@@ -613,7 +670,7 @@ static void syrk_tile(cg_emitter *E, const syrk_text *t, strbuf *out, int ind)
                     c, n);
     }
     cg_line(out, ind, "} else {");
-    syrk_rank4(E, t, 0, out, ind + 1);
+    syrk_edge(E, t, out, ind + 1);
     cg_line(out, ind, "}");
 }
 
@@ -641,7 +698,7 @@ static void syrk_plain(cg_emitter *E, const cg_ins *in, const char *c, const cha
                        const char *n, strbuf *out, int ind)
 {
     static const char *const ks[] = { "k", "(k + 1)", "(k + 2)", "(k + 3)" };
-    syrk_text t = { .c = c, .m = m, .n = n };
+    syrk_text t = { .c = c, .m = m, .n = n, .a = in->a };
     sb_init(&t.d);
     cg_velem(E, in->b, "k", &t.d);
     for (int r = 0; r < 4; r++) {

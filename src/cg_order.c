@@ -71,7 +71,10 @@ typedef struct norm {
     nd_node **memo;
     uint32_t cap;
     unsigned char *has_sigmoid;     /* by node id: sigmoid(that node) is in the roots */
+    unsigned char *softplus_signs;  /* by node id w: SP_POS if softplus(w), SP_NEG if softplus(-w) */
 } norm;
+
+enum { SP_POS = 1, SP_NEG = 2 };
 
 static nd_node *binary(cg_plan *p, nd_node *a, nd_node *b)
 {
@@ -284,6 +287,47 @@ static nd_node *swish_shared(cg_plan *p, nd_node *x)
     return expr_node(p->ctx, OP_EMUL, x->shape, e, 2);
 }
 
+/* w when n is -w (a product (-1)*w, as mk_neg builds it: -(A*x) is the
+ * one product (-1)*A*x, and w its other factors), else NULL. */
+static nd_node *negated(nd_ctx *ctx, nd_node *n)
+{
+    if (n->op != OP_PROD || n->nkids < 2 || n->kid[0]->op != OP_CONST ||
+        mpq_cmp_si(n->kid[0]->u.q, -1, 1) != 0)
+        return NULL;
+    if (n->nkids == 2)
+        return n->kid[1];
+    return expr_node(ctx, OP_PROD, n->shape, n->kid + 1, (int)n->nkids - 1);
+}
+
+/* softplus(u) as relu(u) + softplus(-abs(w)), u = w or -w, when the roots
+ * reach both softplus(w) and softplus(-w) (a logistic loss's two terms):
+ * the second term is the same node for both, log1p(exp(-|w|)), computed
+ * once per entry (a value used twice is materialized, in the row loop that
+ * reads it when it can be), one exp and one log1p where there were two of
+ * each.  The same doubles as nd__softplus(u): for u > 0 it is u +
+ * log1p(exp(-u)), otherwise 0.0 + log1p(exp(u)) (log1p(exp(.)) >= 0 or
+ * NaN, so adding 0.0 changes nothing, not even a -0). */
+static nd_node *softplus_shared(cg_plan *p, nd_node *u, nd_node *w)
+{
+    nd_ctx *ctx = p->ctx;
+    nd_node *a = expr_node(ctx, OP_ABS, w->shape, &w, 1);
+    nd_node *na[2] = { mk_int(ctx, -1), a };
+    nd_node *neg = expr_node(ctx, OP_PROD, w->shape, na, 2);
+    nd_node *t[2] = { expr_node(ctx, OP_RELU, u->shape, &u, 1),
+                      expr_node(ctx, OP_SOFTPLUS, w->shape, &neg, 1) };
+    return expr_node(ctx, OP_ADD, u->shape, t, 2);
+}
+
+/* softplus(x) of a node x whose w (x = w or -w) has both signs' softplus. */
+static int softplus_pair(norm *N, nd_node *n, nd_node **w)
+{
+    if (n->op != OP_SOFTPLUS)
+        return 0;
+    nd_node *x = n->kid[0], *core = negated(N->p->ctx, x);
+    *w = core ? core : x;
+    return (*w)->id < N->cap && N->softplus_signs[(*w)->id] == (SP_POS | SP_NEG);
+}
+
 static nd_node *normalize(norm *N, nd_node *n)
 {
     if (!n->nkids)
@@ -293,11 +337,13 @@ static nd_node *normalize(norm *N, nd_node *n)
     nd_node **k = xmalloc((n->nkids + 1) * sizeof *k);
     for (uint32_t i = 0; i < n->nkids; i++)
         k[i] = normalize(N, n->kid[i]);
-    nd_node *r;
+    nd_node *r, *w;
     if (n->op == OP_PROD)
         r = normalize_prod(N, n, k);
     else if (n->op == OP_SWISH && n->kid[0]->id < N->cap && N->has_sigmoid[n->kid[0]->id])
         r = swish_shared(N->p, k[0]);
+    else if (softplus_pair(N, n, &w))
+        r = softplus_shared(N->p, k[0], normalize(N, w));
     else if (n->op == OP_MPOW)
         r = expr_mpow(N->p->ctx, k[0], n->u.k);
     else
@@ -324,16 +370,41 @@ static unsigned char *sigmoid_args(cg_plan *p, uint32_t cap)
     return has;
 }
 
+/* signs[id(w)]: SP_POS if the roots reach softplus(w), SP_NEG if softplus(-w). */
+static unsigned char *softplus_args(cg_plan *p, uint32_t cap)
+{
+    nd_ctx *ctx = p->ctx;
+    unsigned char *mark = xmalloc(cap + 1), *signs = xmalloc(cap + 1);
+    memset(mark, 0, cap + 1);
+    memset(signs, 0, cap + 1);
+    expr_reach(ctx, &p->objective, 1, mark);
+    expr_reach(ctx, p->grads, p->n_grads, mark);
+    for (uint32_t id = 0; id < cap; id++) {
+        nd_node *n = ctx->dag->nodes[id];
+        if (!mark[id] || n->op != OP_SOFTPLUS)
+            continue;
+        nd_node *w = negated(ctx, n->kid[0]);
+        if (w && w->id < cap)
+            signs[w->id] |= SP_NEG;
+        else if (!w)
+            signs[n->kid[0]->id] |= SP_POS;
+    }
+    free(mark);
+    return signs;
+}
+
 void cg_normalize_roots(cg_plan *p)
 {
-    norm N = { p, NULL, p->ctx->dag->n_nodes, NULL };
+    norm N = { p, NULL, p->ctx->dag->n_nodes, NULL, NULL };
     N.memo = xmalloc(N.cap * sizeof *N.memo);
     memset(N.memo, 0, N.cap * sizeof *N.memo);
     N.has_sigmoid = sigmoid_args(p, N.cap);
+    N.softplus_signs = softplus_args(p, N.cap);
     p->objective = normalize(&N, p->objective);
     for (int g = 0; g < p->n_grads; g++)
         p->grads[g] = normalize(&N, p->grads[g]);
     free(N.has_sigmoid);
+    free(N.softplus_signs);
     p->norm_of = N.memo;    /* kept: a backend names values by the bindings */
     p->n_norm = N.cap;
 }

@@ -1164,6 +1164,104 @@ START_TEST(deep_chains_generate_fast)
 }
 END_TEST
 
+/* softplus(w) and softplus(-w) in one program (a logistic loss's two terms)
+ * share log1p(exp(-|w|)): one softplus node in the plan where there were
+ * two (relu(+-w) + it); one alone, or of other arguments, stays as it was. */
+START_TEST(softplus_pair_shares_its_log1p)
+{
+    static const struct {
+        const char *program;    /* a file, or the text */
+        int softplus, relu;
+    } cases[] = {
+        { "examples/hessian/logreg.nd", 1, 2 },
+        { "z : vector(n)\nL = sum(softplus(z) + softplus(-z))\nwrt z", 1, 2 },
+        { "z : vector(n)\nL = sum(softplus(z))\nwrt z", 1, 0 },
+        { "z, w : vector(n)\nL = sum(softplus(z) + softplus(-w))\nwrt z", 2, 0 },
+        { "A : matrix(m, n)\nx : vector(n)\nL = sum(softplus(A*x) + 2*softplus(-(A*x)))\nwrt x",
+          1, 2 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int file = strncmp(cases[c].program, "examples/", 9) == 0;
+        char *prog = file ? t_slurp(cases[c].program) : strdup(cases[c].program);
+        t_internal t;
+        t_internal_open(&t, prog);
+        cg_options o = { "f", 0, 0, NULL };
+        cg_plan p;
+        cg_plan_build(&p, t.ctx, &t.prog, &o);
+        int sp = plan_ops(&p, OP_SOFTPLUS), re = plan_ops(&p, OP_RELU);
+        ck_assert_msg(sp == cases[c].softplus && re == cases[c].relu,
+                      "%s: %d softplus and %d relu nodes, want %d and %d", cases[c].program, sp,
+                      re, cases[c].softplus, cases[c].relu);
+        cg_plan_free(&p);
+        t_internal_free(&t);
+        free(prog);
+    }
+}
+END_TEST
+
+/* The shared form gives the doubles of two nd__softplus calls, to the bit:
+ * relu(z) + log1p(exp(-|z|)) is z + log1p(exp(-z)) for z > 0 and
+ * 0.0 + log1p(exp(z)) otherwise.  The generated C at -O2 (and with AVX2)
+ * against the helper's formula compiled here, at the edges. */
+static double old_softplus(double x)
+{
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+static void run_shared_softplus(const char *cflags)
+{
+    static const double at[] = { 0.0, -0.0, 1000, -1000, 745.5, -745.5, 40, -40, 36.7, -36.7,
+                                 0.5, -0.5, 1e-300, -1e-300, 5e-324, 1e-20, -1e-20, 1e300 };
+    char dir[] = "/tmp/nd_softplus_XXXXXX", path[96], cmd[512];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = c_source("z : scalar\nL = softplus(z) + 3*softplus(-z)\nwrt z", "p", 0, 0);
+    ck_assert_msg(strstr(src, "fabs(") != NULL, "softplus(z) and softplus(-z) not shared");
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    nd_free(src);
+    snprintf(path, sizeof path, "%s/main.c", dir);
+    write_file(path, "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+               "double p(const double *z, double *grad_z, double *work);\n"
+               "int main(void)\n{\n    double z, g, work[4];\n"
+               "    while (scanf(\"%lf\", &z) == 1)\n"
+               "        printf(\"%a\\n\", p(&z, &g, work));\n"
+               "    z = INFINITY; printf(\"%a\\n\", p(&z, &g, work));\n"
+               "    z = -INFINITY; printf(\"%a\\n\", p(&z, &g, work));\n"
+               "    z = NAN; printf(\"%a\\n\", p(&z, &g, work));\n    return 0;\n}\n");
+    snprintf(path, sizeof path, "%s/in", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    for (size_t k = 0; k < sizeof at / sizeof *at; k++)
+        fprintf(f, "%a\n", at[k]);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run < %s/in > %s/out",
+             cflags, dir, dir, dir, dir, dir, dir);
+    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
+    snprintf(path, sizeof path, "%s/out", dir);
+    f = fopen(path, "r");
+    ck_assert(f != NULL);
+    size_t n_at = sizeof at / sizeof *at;
+    for (size_t k = 0; k < n_at + 3; k++) {
+        double z = k < n_at ? at[k] : k == n_at ? INFINITY : k == n_at + 1 ? -INFINITY : NAN;
+        double want = old_softplus(z) + 3 * old_softplus(-z), got;
+        ck_assert_msg(fscanf(f, "%lf", &got) == 1, "%s: output %zu missing", cflags, k);
+        ck_assert_msg((isnan(want) && isnan(got)) || memcmp(&want, &got, sizeof got) == 0,
+                      "%s: at z = %a: %a, two softplus calls give %a", cflags, z, got, want);
+    }
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
+START_TEST(shared_softplus_is_the_same_double)
+{
+    run_shared_softplus("-O2");
+    if (have_avx2())
+        run_shared_softplus("-O3 -mavx2 -mfma");
+}
+END_TEST
+
 /* ---- extreme inputs ----
  * The losses written out by hand, at points where the textbook forms are
  * finite but the forms as written overflow or divide by an underflowed
@@ -1205,6 +1303,11 @@ static const struct extreme extremes[] = {
     { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { 1000, -1000 }, 2, { 2 }, 1000, { 1, 0 }, 2 },
     { "z : vector(2)\nL = log(sum(exp(z)))\nwrt z", { -1000, -1000 }, 2, { 2 },
       -1000 + 0.69314718055994531, { 0.5, 0.5 }, 2 },
+    /* softplus(z) and softplus(-z) sharing log1p(exp(-|z|)), at +-1000 */
+    { "z : vector(2)\nL = sum(softplus(z) + softplus(-z))\nwrt z", { 1000, -1000 }, 2, { 2 },
+      2000, { 1, -1 }, 2 },
+    { "z : vector(2)\ny : vector(2)\nL = -sum(y .* log(sigmoid(z)) + (1 - y) .* log(1 - sigmoid(z)))\nwrt z",
+      { 1000, -1000, 0, 1 }, 4, { 2, 2 }, 2000, { 1, -1 }, 2 },
     /* swish as z.*sigmoid(z) beside its derivative: 1000*1, -1000*e^-1000 */
     { "z : vector(2)\nL = sum(swish(z))\nwrt z", { 1000, -1000 }, 2, { 2 }, 1000, { 1, 0 }, 2 },
 };
@@ -1351,6 +1454,8 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, readme_c_example);
     tcase_add_test(tc, autoencoder_is_linear_in_W);
     tcase_add_test(tc, swish_shares_its_sigmoid);
+    tcase_add_test(tc, softplus_pair_shares_its_log1p);
+    tcase_add_test(tc, shared_softplus_is_the_same_double);
     tcase_add_test(tc, avx2_helpers_agree);
     tcase_add_test(tc, late_scalars_agree);
     tcase_add_test(tc, handmade_late_scalars_agree);

@@ -325,6 +325,76 @@ START_TEST(header_has_hvp)
 }
 END_TEST
 
+/* The plain C's X'*diag(d)*X at every small n (1 to 40: one ragged tile,
+ * pairs of rows and blocks of 4, 2 and 1 columns, from the diagonal), and
+ * m across the panels and the m % 4 last rows, against the same sum in long
+ * double: f = sum(sin(A*x)) + sum(cos(A*x)), d = -sin(z) - cos(z) of both
+ * signs, relative 1e-12 of the largest entry; the Hessian symmetric. */
+static const char syrk_driver[] =
+    "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+    "double t(long m, long n, const double *A, const double *x, double *h, double *work);\n"
+    "size_t t_work_size(const long *dims);\n"
+    "int main(void) {\n"
+    "    static const long ms[] = { 1, 3, 4, 7, 128, 131, 133, 263 };\n"
+    "    long a, m, n, i, j, k, bad = 0;\n"
+    "    for (a = 0; a < 8; a++) for (n = 1; n <= 40; n++) {\n"
+    "        long dims[2]; double *A, *x, *h, *w; long double *z, *r, big = 0;\n"
+    "        m = ms[a]; dims[0] = m; dims[1] = n;\n"
+    "        A = malloc(sizeof *A * (size_t)(m * n)); x = malloc(sizeof *x * (size_t)n);\n"
+    "        h = malloc(sizeof *h * (size_t)(n * n)); w = malloc(sizeof *w * (t_work_size(dims) + 1));\n"
+    "        z = malloc(sizeof *z * (size_t)m); r = malloc(sizeof *r * (size_t)(n * n));\n"
+    "        for (k = 0; k < m * n; k++) A[k] = sin(0.37 * (double)k + (double)n) - 0.1;\n"
+    "        for (k = 0; k < n; k++) x[k] = cos(1.3 * (double)k + (double)m);\n"
+    "        for (k = 0; k < m; k++) { z[k] = 0; for (j = 0; j < n; j++) z[k] += (long double)A[k * n + j] * x[j];\n"
+    "            z[k] = -sinl(z[k]) - cosl(z[k]); }\n"
+    "        for (i = 0; i < n * n; i++) r[i] = 0;\n"
+    "        for (k = 0; k < m; k++) for (i = 0; i < n; i++) for (j = 0; j < n; j++)\n"
+    "            r[i * n + j] += z[k] * A[k * n + i] * A[k * n + j];\n"
+    "        for (i = 0; i < n * n; i++) big = fabsl(r[i]) > big ? fabsl(r[i]) : big;\n"
+    "        t(m, n, A, x, h, w);\n"
+    "        for (i = 0; i < n; i++) for (j = 0; j < n; j++)\n"
+    "            if (!(fabsl(h[i * n + j] - r[i * n + j]) <= 1e-12L * big) || h[i * n + j] != h[j * n + i]) {\n"
+    "                printf(\"m %ld n %ld: H[%ld][%ld] = %.17g, want %.17Lg\\n\", m, n, i, j, h[i * n + j], r[i * n + j]);\n"
+    "                bad++; }\n"
+    "        free(A); free(x); free(h); free(w); free(z); free(r);\n"
+    "    }\n"
+    "    return bad != 0;\n}\n";
+
+START_TEST(syrk_small_n_agrees)
+{
+    static const hc_case c = { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\n"
+                                                 "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" };
+    char dir[] = "/tmp/nd_syrk_XXXXXX", path[256], cmd[1024];
+    ck_assert(mkdtemp(dir) != NULL);
+    char *src = generate(&c, 0, 0);
+    ck_assert_msg(strstr(src, "nd_c13") != NULL, "no 2 x 4 register blocks in the plain C");
+    snprintf(path, sizeof path, "%s/t.c", dir);
+    FILE *f = fopen(path, "w");
+    fputs(src, f);
+    fclose(f);
+    nd_free(src);
+    snprintf(path, sizeof path, "%s/driver.c", dir);
+    f = fopen(path, "w");
+    fputs(syrk_driver, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "cd %s && gcc -std=c99 -Wall -Wextra -pedantic -Werror -O2 t.c driver.c -o run -lm "
+             "2> errors.txt && ./run > t.out", dir);
+    int st = system(cmd);
+    snprintf(path, sizeof path, "%s/t.out", dir);
+    char first[512] = "";
+    f = fopen(path, "r");
+    if (f) {
+        if (!fgets(first, sizeof first, f))
+            first[0] = '\0';
+        fclose(f);
+    }
+    ck_assert_msg(st == 0, "the small-n Hessians disagree or do not build (%s): %s", dir, first);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert(system(cmd) == 0);
+}
+END_TEST
+
 Suite *suite_hessc(void)
 {
     Suite *s = suite_create("hessc");
@@ -335,6 +405,7 @@ Suite *suite_hessc(void)
     tcase_add_loop_test(tc, hessian_and_jacobian_blas_agree, 0, n);
     tcase_add_loop_test(tc, hessian_and_jacobian_colmajor_agree, 0, n);
     tcase_add_test(tc, header_has_hvp);
+    tcase_add_test(tc, syrk_small_n_agrees);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,6 +14,10 @@ def _sigmoid(z):
     return np.where(z >= 0, s, e * s)
 
 
+def _relu(z):
+    return np.where(z > 0, z, 0.0)
+
+
 def _softplus(z):
     # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), as np.logaddexp computes it
     return np.logaddexp(0.0, z)
@@ -85,7 +89,8 @@ def nd_logreg(A, x, y, lam):
     s0 = np.vdot(x, x)
     s1 = 0.5 * lam * s0
     b2 = A.T @ ((s - s ** 2) * A)
-    s2 = np.sum(-y * _softplus(-b0) - _softplus(b0) * (1.0 - y))
+    r3 = _softplus(-np.abs(b0))
+    s2 = np.sum(-y * (_relu(-b0) + r3) - (_relu(b0) + r3) * (1.0 - y))
     s3 = -s2
     L = s1 + s3
     hess_x = lam * np.eye(n) + b2
