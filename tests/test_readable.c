@@ -317,6 +317,42 @@ START_TEST(filled_sums_read_back)
 }
 END_TEST
 
+/* Random programs whose gradients read back, text and LaTeX. */
+static void seeds_read_back(const uint64_t *seeds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            strbuf p;
+            sb_init(&p);
+            randprog(seeds[i], 3, &p);
+            char *why = NULL;
+            int st = t_read_back(sb_str(&p), latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "seed %d (%s) reads back with status %d:\n%s\n%s",
+                          (int)seeds[i], latex ? "LaTeX" : "text", st, sb_str(&p), why);
+            nd_free(why);
+            sb_free(&p);
+        }
+}
+
+/* A named product with a coefficient (t2 = (2*x.^2/3)./(1 + x.^2)) written
+ * into a gradient's product divides its coefficient out: 4*x.^2.*u/3 with
+ * t2 in it is 2*t2.*u.  It was left as is, so the printed gradient was 2/3
+ * (or 3/2) times the derived one (seeds 8418, 9410, 10724, 11319 of
+ * 7000-11999, 15866, 16951 of 12000-16999, 21581 of 17000-21999). */
+START_TEST(named_products_keep_their_coefficient)
+{
+    static const uint64_t seeds[] = { 8418, 9410, 10724, 11319, 15866, 16951, 21581 };
+    seeds_read_back(seeds, sizeof seeds / sizeof *seeds);
+    const char *prog = "x, u : vector(n)\nt = (2*x.^2/3)./(1 + x.^2)\n"
+                       "L = sum(softplus(x).*t) + a\n";
+    char *why = NULL;
+    ck_assert_msg(t_read_back(prog, ND_TEXT, 0, &why) == 0, "%s", why);
+    nd_free(why);
+    double worst = 1;
+    ck_assert_int_eq(t_verify(prog, &worst), 0);
+}
+END_TEST
+
 /* ---- temporaries ---- */
 
 /* Whether the program binds the name tK itself (randprog's t1, t2). */
@@ -507,6 +543,7 @@ Suite *suite_readable(void)
     tcase_add_test(tc, temporaries_in_order);
     tcase_add_test(tc, numbers_as_written);
     tcase_add_test(tc, filled_sums_read_back);
+    tcase_add_test(tc, named_products_keep_their_coefficient);
     suite_add_tcase(s, tc);
     return s;
 }
