@@ -551,7 +551,7 @@ lnode *lp_identity(lp *p, const atom *a)
     return n;
 }
 
-/* \mathbf{1}, \mathbf{1}_n: a vector of ones. */
+/* \mathbf{1}, \mathbf{1}_n: a vector of ones, of n entries. */
 static lnode *ones(lp *p, lt_tok *t)
 {
     lnode *n = lp_node(p, LN_ONES, t->from, t->to);
@@ -563,6 +563,9 @@ static lnode *ones(lp *p, lt_tok *t)
             return NULL;
         n->shape.rows = arena_strdup(p->L->arena, sub);
         n->to = p->t[p->i - 1]->to;
+        lr_shape s;     /* a dimension or a number: said in the answer (vector(1, n)) */
+        if (lr_lookup(p->L, sub, &s) == LR_DIM || strspn(sub, "0123456789") == strlen(sub))
+            n->dim = n->shape.rows;
     }
     return n;
 }

@@ -453,7 +453,15 @@ static void print_node(out *o, const lnode *n)
         put(o, ")", n->op_from, n->op_to);
         break;
     case LN_CALL: print_call(o, n); break;
-    case LN_ONES: put(o, "vector(1)", n->from, n->to); break;
+    case LN_ONES:
+        if (n->dim) {
+            put(o, "vector(1, ", n->from, n->to);
+            put(o, n->dim, n->from, n->to);
+            put(o, ")", n->from, n->to);
+        } else {
+            put(o, "vector(1)", n->from, n->to);
+        }
+        break;
     case LN_EYE:
         if (n->dim) {
             put(o, "eye(", n->from, n->to);

@@ -353,6 +353,64 @@ START_TEST(named_products_keep_their_coefficient)
 }
 END_TEST
 
+/* Fills whose size the printed line leaves open are written with it:
+ * seed 14123's t1 = diag(matrix(1/n^2)) used in sum(t1), 15761's
+ * sum(abs(u)*vector(1)', 2) (of 12000-16999), 21120 and 21244 (of
+ * 17000-21999) did not read back; they print matrix(1/n^2, n, n) and
+ * vector(1, n)' (LaTeX \mathbf{1}_{n}). */
+START_TEST(sized_fills_read_back)
+{
+    static const uint64_t seeds[] = { 14123, 15761, 21120, 21244 };
+    seeds_read_back(seeds, sizeof seeds / sizeof *seeds);
+    char *out = t_emit("x, y : vector(n)\nL = mean(diag(x - b)) + a\n", ND_TEXT);
+    ck_assert_ptr_nonnull(strstr(out, "t1 = diag(matrix(1/n^2, n, n))\n"));
+    nd_free(out);
+    out = t_emit("u : vector(m)\nM : matrix(m, n)\nL = sum((M + u)'*abs(u))\n", ND_LATEX);
+    ck_assert_ptr_nonnull(strstr(out, "\\mathbf{1}_{n}^\\top"));
+    nd_free(out);
+}
+END_TEST
+
+/* Gradients through kron are block sums of kron with ones, whose sizes
+ * kron needs at the call: they are written (kron(eye(2), vector(1, 3)')),
+ * and the gradients read back; a fill whose size its place fixes stays
+ * short (x*vector(1)' of a gradient with respect to a matrix). */
+START_TEST(kron_gradients_read_back)
+{
+    static const char *const progs[] = {
+        "A : matrix(2, 3)\nX : matrix(3, 2)\nL = sum(kron(A, X))\n",
+        "A : matrix(2, 3)\nX : matrix(3, 2)\nB : matrix(6, 6)\nL = tr(B*kron(A, X))\n",
+        "X : matrix(2, 3)\nB : matrix(2, 2)\nw : vector(6)\n"
+        "L = w'*vec(X) + sum(exp(unvec(w, 3))) + sum(sin(kron(B, X)))\n",
+        "X : matrix(2, 3)\nB : matrix(3, 2)\nC : matrix(6, 6)\nL = sum(kron(X', B').*C')\n",
+    };
+    for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
+        char *why = NULL;
+        int st = t_read_back(progs[i], ND_TEXT, 0, &why);
+        ck_assert_msg(st == 0, "%s reads back with status %d:\n%s", progs[i], st, why);
+        nd_free(why);
+    }
+    static const char *const examples[] = { "examples/kron/matrix_lsq.nd",
+                                            "examples/kron/trace_quadratic.nd" };
+    for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
+        char *prog = t_slurp(examples[i]);
+        for (int latex = 0; latex < 2; latex++) {
+            char *why = NULL;
+            int st = t_read_back(prog, latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "%s reads back with status %d:\n%s", examples[i], st, why);
+            nd_free(why);
+        }
+        free(prog);
+    }
+    char *out = t_emit(progs[0], ND_TEXT);
+    ck_assert_ptr_nonnull(strstr(out, "kron(eye(2), vector(1, 3)')*kron(matrix(1, 2, 3), X)"));
+    nd_free(out);
+    out = t_emit("A : matrix(n, n)\nx : vector(n)\nL = x'*A*vector(1)\nwrt A\n", ND_TEXT);
+    ck_assert_str_eq(out, "dL/dA = x*vector(1)'\n");
+    nd_free(out);
+}
+END_TEST
+
 /* ---- temporaries ---- */
 
 /* Whether the program binds the name tK itself (randprog's t1, t2). */
@@ -544,6 +602,8 @@ Suite *suite_readable(void)
     tcase_add_test(tc, numbers_as_written);
     tcase_add_test(tc, filled_sums_read_back);
     tcase_add_test(tc, named_products_keep_their_coefficient);
+    tcase_add_test(tc, sized_fills_read_back);
+    tcase_add_test(tc, kron_gradients_read_back);
     suite_add_tcase(s, tc);
     return s;
 }
