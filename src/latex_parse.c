@@ -788,7 +788,7 @@ static const char *const mul_ops[] = { "cdot", "times", "ast", "bullet", "div", 
 static const char *const emul_ops[] = { "odot", "circ", NULL };
 static const char *const closers[] = {
     "rVert", "rvert", "rangle", "rbrace", "rbrack", "cdot", "times", "ast", "bullet", "div",
-    "odot", "circ", "oslash", "pm", "mp", "top", NULL,
+    "odot", "circ", "oslash", "otimes", "pm", "mp", "top", NULL,
 };
 
 /* Whether t can start a factor of a juxtaposition. */
@@ -861,18 +861,26 @@ static enum ln_kind product_op(const lt_tok *t)
     return lp_is_char(t, '*') ? LN_MUL : lp_is_char(t, '/') ? LN_DIV : LN_NUM;
 }
 
-/* Explicit products, left to right; a sign may follow the operator. */
+/* Explicit products, left to right; a sign may follow the operator.
+ * A \otimes B is kron(A, B), as the output writes it. */
 static lnode *product(lp *p)
 {
     lnode *x = juxtaposition(p);
     for (;;) {
         lt_tok *t = lp_peek(p);
+        int kron = lp_is_cmd(t, "otimes");
         enum ln_kind k = product_op(t);
-        if (!x || k == LN_NUM)
+        if (!x || (k == LN_NUM && !kron))
             return x;
         lp_take(p);
         lnode *y = signed_juxtaposition(p);
-        x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
+        if (y && kron) {
+            lnode *ab[2] = { x, y };
+            x = lp_call(p, "kron", ab, 2, x->from, y->to, t->to);
+            x->op_from = t->from;
+        } else {
+            x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
+        }
     }
 }
 

@@ -163,6 +163,8 @@ static lr_shape call_shape(const lnode *n)
     }
     if (!strcmp(n->text, "logsumexp"))
         return is_one(a.cols) ? scalar_shape : (lr_shape){ "1", a.cols };
+    if (!strcmp(n->text, "kron"))
+        return none;        /* sizes multiply: no dimension names them */
     if (!strcmp(n->text, "max") || !strcmp(n->text, "min"))
         return n->nkids == 1 ? scalar_shape : merge(a, n->kids[1]->shape);
     return a;

@@ -896,9 +896,11 @@ static void print_node(printer *p, const nd_node *n)
     case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
     case OP_PI: put(p, "pi", "\\pi"); break;
     case OP_EYE:
-        if (p->latex)
+        if (p->latex) {
             sb_putc(p->out, 'I');
-        else
+            if (fill_sized(p, n))       /* I_{2} in kron(eye(2), ...) */
+                put_size(p, n->u.dim);
+        } else
             sb_printf(p->out, "eye(%s)", dim_name(ctx, n->u.dim));
         break;
     case OP_BCAST: print_bcast(p, n); break;
@@ -984,6 +986,12 @@ static void join_slots(fplan *f, slots a, slots b)
     slot_join(f, a.c, b.c);
 }
 
+static void plan_sized(printer *p, const nd_node *n)
+{
+    p->sized = xgrow(p->sized, &p->cap_sized, p->n_sized + 1, sizeof *p->sized);
+    p->sized[p->n_sized++] = n;
+}
+
 /* Slot a must be fixed now: the first fill in its class says its size. */
 static void slot_need(fplan *f, int a)
 {
@@ -992,9 +1000,7 @@ static void slot_need(fplan *f, int a)
         return;
     for (int i = 0; i < f->nf; i++)
         if (slot_find(f, f->fill[i].s.r) == a || slot_find(f, f->fill[i].s.c) == a) {
-            printer *p = f->p;
-            p->sized = xgrow(p->sized, &p->cap_sized, p->n_sized + 1, sizeof *p->sized);
-            p->sized[p->n_sized++] = f->fill[i].n;
+            plan_sized(f->p, f->fill[i].n);
             slot_join(f, f->fill[i].s.r, slot_new(f, 1));
             slot_join(f, f->fill[i].s.c, slot_new(f, 1));
             return;
@@ -1169,8 +1175,11 @@ static slots plan_call(fplan *f, const nd_node *n)
         return s;
     case OP_VEC:
     case OP_KRON:
-        for (uint32_t i = 0; i < n->nkids; i++)
+        for (uint32_t i = 0; i < n->nkids; i++) {
             need_slots(f, k[i]);
+            if (f->p->latex && n->kid[i]->op == OP_EYE && !printer_name_of(f->p, n->kid[i]))
+                plan_sized(f->p, n->kid[i]);    /* LaTeX's I takes its size from a product */
+        }
         return fixed_slots(f);
     case OP_UNVEC:
         need_slots(f, k[0]);

@@ -482,7 +482,7 @@ START_TEST(error_positions_in_tex)
         { "$$\n\\frac{\\partial L}{\\partial W} =\n  W q x^T\n$$\n", ":3:5:", "unknown name 'q'" },
         { "\\frac{\\partial L}{\\partial W} = Wxq\n", ":1:33:", "space or \\cdot" },
         { "\\frac{\\partial L}{\\partial W} = \\frac{1}{2\n", ":1:43:", "expected '}'" },
-        { "dL/dW = W \\otimes x\n", ":1:11:", "'\\otimes' is not supported" },
+        { "dL/dW = W \\oplus x\n", ":1:11:", "'\\oplus' is not supported" },
         { "$dL/dW = W x$ and then $", ":1:24:", "not closed" },
         { "\\frac{\\partial L}{\\partial W} = \\sum_i W x_i\n", ":1:33:", "sums over indices" },
         { "\\frac{\\partial L}{\\partial W} = \\operatorname{tr}(I) W\n", ":1:51:",

@@ -372,7 +372,8 @@ START_TEST(sized_fills_read_back)
 END_TEST
 
 /* Gradients through kron are block sums of kron with ones, whose sizes
- * kron needs at the call: they are written (kron(eye(2), vector(1, 3)')),
+ * kron needs at the call: they are written (kron(eye(2), vector(1, 3)');
+ * LaTeX I_{2} \otimes \mathbf{1}_{3}^\top, which the LaTeX reader reads),
  * and the gradients read back; a fill whose size its place fixes stays
  * short (x*vector(1)' of a gradient with respect to a matrix). */
 START_TEST(kron_gradients_read_back)
@@ -384,12 +385,16 @@ START_TEST(kron_gradients_read_back)
         "L = w'*vec(X) + sum(exp(unvec(w, 3))) + sum(sin(kron(B, X)))\n",
         "X : matrix(2, 3)\nB : matrix(3, 2)\nC : matrix(6, 6)\nL = sum(kron(X', B').*C')\n",
     };
-    for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
-        char *why = NULL;
-        int st = t_read_back(progs[i], ND_TEXT, 0, &why);
-        ck_assert_msg(st == 0, "%s reads back with status %d:\n%s", progs[i], st, why);
-        nd_free(why);
-    }
+    for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            if (latex && strstr(progs[i], "unvec"))
+                continue;       /* LaTeX's \operatorname{unvec}(v, m) is not read */
+            char *why = NULL;
+            int st = t_read_back(progs[i], latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "%s (%s) reads back with status %d:\n%s", progs[i],
+                          latex ? "LaTeX" : "text", st, why);
+            nd_free(why);
+        }
     static const char *const examples[] = { "examples/kron/matrix_lsq.nd",
                                             "examples/kron/trace_quadratic.nd" };
     for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
@@ -404,6 +409,9 @@ START_TEST(kron_gradients_read_back)
     }
     char *out = t_emit(progs[0], ND_TEXT);
     ck_assert_ptr_nonnull(strstr(out, "kron(eye(2), vector(1, 3)')*kron(matrix(1, 2, 3), X)"));
+    nd_free(out);
+    out = t_emit(progs[0], ND_LATEX);
+    ck_assert_ptr_nonnull(strstr(out, "\\left(I_{2} \\otimes \\mathbf{1}_{3}^\\top\\right)"));
     nd_free(out);
     out = t_emit("A : matrix(n, n)\nx : vector(n)\nL = x'*A*vector(1)\nwrt A\n", ND_TEXT);
     ck_assert_str_eq(out, "dL/dA = x*vector(1)'\n");

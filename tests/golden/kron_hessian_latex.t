@@ -2,5 +2,5 @@
 args: examples/kron/matrix_lsq.nd --hessian --latex
 status: 0
 --- stdout
-\frac{\partial^2 L}{\partial X^2} &= I \otimes \left(A^\top A\right)
+\frac{\partial^2 L}{\partial X^2} &= I_{2} \otimes \left(A^\top A\right)
 --- stderr
