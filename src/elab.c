@@ -718,9 +718,9 @@ static const char *const habits[][2] = {
     { "outer", "nnderive writes an outer product as x*y'" },
     { "matmul", "nnderive writes a matrix product as A*B" },
     { "ones", "nnderive writes a matrix of ones as matrix(1) (a vector: vector(1)), its size "
-              "inferred" },
+              "inferred, or matrix(1, m, n) (vector(1, n))" },
     { "zeros", "nnderive writes a matrix of zeros as matrix(0) (a vector: vector(0)), its size "
-               "inferred" },
+               "inferred, or matrix(0, m, n) (vector(0, n))" },
     { "identity", "nnderive writes the identity as eye(n)" },
     { "inverse", "nnderive writes the inverse as inv(A)" },
     { "maximum", "nnderive writes the elementwise maximum as max(x, y)" },
@@ -782,15 +782,46 @@ static void check_arity(elab *e, const ast *a, int want)
                  want == 1 ? "" : "s", a->nkids);
 }
 
-/* vector(c), matrix(c): c broadcast to a shape inferred from the context. */
+/* The size argument of eye(d), vector(c, d), matrix(c, d1, d2): a positive
+ * integer, a declared dimension, or in an answer a dimension the output
+ * names (eye(A_rows)).  what says which form, for the message. */
+static nd_dim size_arg(elab *e, const ast *d, const char *what)
+{
+    nd_ctx *ctx = e->ctx;
+    if (d->kind == AST_NUM) {
+        if (strspn(d->text, "0123456789") != strlen(d->text))
+            diag_fail(ctx, d->loc, "'%s' needs a positive integer or a dimension name", what);
+        return dim_const(ctx, dim_number(ctx, d->text, d->loc));
+    }
+    struct nd_sym *s = d->kind == AST_NAME ? scope_lookup(ctx, d->text) : NULL;
+    nd_dim inferred = d->kind == AST_NAME && !s && !e->infer ? dim_named(ctx, d->text) : -1;
+    if (inferred >= 0)
+        return inferred;
+    if (!s || s->kind != SYM_DIM)
+        diag_fail(ctx, d->loc, "'%s' needs a dimension: a declared dimension name or a number",
+                  what);
+    return s->index;
+}
+
+/* vector(c), matrix(c): c broadcast to a shape inferred from the context;
+ * vector(c, d) and matrix(c, d1, d2) say the size (the output writes them
+ * where nothing else fixes it: sum(matrix(c, m, n)), kron(eye(2), vector(1, 3)')). */
 static nd_node *elab_filled(elab *e, const ast *a, int matrix)
 {
     nd_ctx *ctx = e->ctx;
-    check_arity(e, a, 1);
+    int sized = matrix ? 3 : 2;
+    if (a->nkids != 1 && a->nkids != sized)
+        diag_fail(ctx, a->op_loc, "'%s' takes 1 argument (its size inferred) or %d (the scalar "
+                  "and %s), got %d", a->text, sized, matrix ? "the rows and columns" : "the length",
+                  a->nkids);
     nd_node *c = elab_expr(e, a->kids[0]);
     if (!expr_is_scalar(ctx, c))
         shape_fail(ctx, a->kids[0]->loc, "'%s' fills with a scalar, but %s is %s", a->text,
                    text_of(e, a->kids[0]), shape_str(ctx, c->shape));
+    if (a->nkids == sized) {    /* its size said: no hint, nothing to infer */
+        nd_dim r = size_arg(e, a->kids[1], a->text);
+        return mk_bcast(ctx, c, shape_make(r, matrix ? size_arg(e, a->kids[2], a->text) : DIM_ONE));
+    }
     nd_shape shape = shape_make(DIM_ONE, DIM_ONE);
     if (!e->second)
         shape = shape_make(dim_fresh(ctx, NULL), matrix ? dim_fresh(ctx, NULL) : DIM_ONE);
@@ -803,20 +834,8 @@ static nd_node *elab_eye(elab *e, const ast *a)
 {
     nd_ctx *ctx = e->ctx;
     check_arity(e, a, 1);
-    const ast *d = a->kids[0];
-    if (d->kind == AST_NUM) {
-        if (strspn(d->text, "0123456789") != strlen(d->text))
-            diag_fail(ctx, d->loc, "'eye' needs a positive integer or a dimension name");
-        long v = dim_number(ctx, d->text, d->loc);
-        return v == 1 ? mk_int(ctx, 1) : expr_eye(ctx, dim_const(ctx, v));
-    }
-    struct nd_sym *s = d->kind == AST_NAME ? scope_lookup(ctx, d->text) : NULL;
-    nd_dim inferred = d->kind == AST_NAME && !s && !e->infer ? dim_named(ctx, d->text) : -1;
-    if (inferred >= 0)      /* an answer's eye(A_rows), as the output prints it */
-        return expr_eye(ctx, inferred);
-    if (!s || s->kind != SYM_DIM)
-        diag_fail(ctx, d->loc, "'eye' needs a dimension: a declared dimension name or a number");
-    return expr_eye(ctx, s->index);
+    nd_dim d = size_arg(e, a->kids[0], "eye");
+    return d == DIM_ONE ? mk_int(ctx, 1) : expr_eye(ctx, d);
 }
 
 /* Silent pitfalls of a call, as warnings (the value is what was written):

@@ -118,6 +118,7 @@ static int breakable_factor(liner *L, const nd_node *n)
  * the one long sum of a product, in \bigl( \bigr), which can span lines. */
 static void print_rhs(liner *L, const nd_node *n)
 {
+    int planned = print_plan(&L->p, n);     /* a line printed in pieces is planned whole */
     int at;
     if (!L->p.latex || L->p.self == n) {
         print_expr(&L->p, n);
@@ -138,6 +139,7 @@ static void print_rhs(liner *L, const nd_node *n)
     } else {
         print_expr(&L->p, n);
     }
+    print_unplan(&L->p, planned);
 }
 
 static void definition(liner *L, const char *name, nd_node *value)

@@ -73,7 +73,7 @@ typedef struct lnode {
     size_t from, to;                /* the source bytes it was read from */
     size_t op_from, op_to;          /* its operator (or function name) */
     lr_shape shape;
-    const char *dim;                /* LN_EYE: its size, once known */
+    const char *dim;                /* LN_EYE: its size, once known; LN_ONES: the size said */
     int elementwise;                /* LN_POW, LN_DIV: decided by the shapes */
     int level;                      /* LN_DERIV: the printed level of its template */
     int split;                      /* LN_MUL of a word split into names (Wx): a

@@ -553,7 +553,7 @@ lnode *lp_identity(lp *p, const atom *a)
     return n;
 }
 
-/* \mathbf{1}, \mathbf{1}_n: a vector of ones. */
+/* \mathbf{1}, \mathbf{1}_n: a vector of ones, of n entries. */
 static lnode *ones(lp *p, lt_tok *t)
 {
     lnode *n = lp_node(p, LN_ONES, t->from, t->to);
@@ -565,6 +565,9 @@ static lnode *ones(lp *p, lt_tok *t)
             return NULL;
         n->shape.rows = arena_strdup(p->L->arena, sub);
         n->to = p->t[p->i - 1]->to;
+        lr_shape s;     /* a dimension or a number: said in the answer (vector(1, n)) */
+        if (lr_lookup(p->L, sub, &s) == LR_DIM || strspn(sub, "0123456789") == strlen(sub))
+            n->dim = n->shape.rows;
     }
     return n;
 }
@@ -868,16 +871,19 @@ static lnode *product(lp *p)
     lnode *x = juxtaposition(p);
     for (;;) {
         lt_tok *t = lp_peek(p);
-        enum ln_kind k = product_op(t);
         int kron = lp_is_cmd(t, "otimes");
+        enum ln_kind k = product_op(t);
         if (!x || (k == LN_NUM && !kron))
             return x;
         lp_take(p);
         lnode *y = signed_juxtaposition(p);
-        if (y && kron)
-            x = lp_call(p, "kron", (lnode *[]){ x, y }, 2, x->from, y->to, t->to);
-        else
+        if (y && kron) {
+            lnode *ab[2] = { x, y };
+            x = lp_call(p, "kron", ab, 2, x->from, y->to, t->to);
+            x->op_from = t->from;
+        } else {
             x = y ? lp_binary(p, k, x, y, t->from, t->to) : NULL;
+        }
     }
 }
 

@@ -166,7 +166,7 @@ static lr_shape call_shape(const lnode *n)
     if (!strcmp(n->text, "max") || !strcmp(n->text, "min"))
         return n->nkids == 1 ? scalar_shape : merge(a, n->kids[1]->shape);
     if (!strcmp(n->text, "kron") || !strcmp(n->text, "vec") || !strcmp(n->text, "unvec"))
-        return none;    /* products of sizes: the program's reader knows them */
+        return none;    /* sizes multiply: no dimension names them */
     return a;
 }
 
@@ -457,7 +457,15 @@ static void print_node(out *o, const lnode *n)
         put(o, ")", n->op_from, n->op_to);
         break;
     case LN_CALL: print_call(o, n); break;
-    case LN_ONES: put(o, "vector(1)", n->from, n->to); break;
+    case LN_ONES:
+        if (n->dim) {
+            put(o, "vector(1, ", n->from, n->to);
+            put(o, n->dim, n->from, n->to);
+            put(o, ")", n->from, n->to);
+        } else {
+            put(o, "vector(1)", n->from, n->to);
+        }
+        break;
     case LN_EYE:
         if (n->dim) {
             put(o, "eye(", n->from, n->to);

@@ -78,6 +78,15 @@ static void put_name(printer *p, const char *name)
 static void print_at(printer *p, const nd_node *n, int min);
 static void print_node(printer *p, const nd_node *n);
 
+/* Whether fill n is written with its size (a line has a few such fills). */
+static int fill_sized(const printer *p, const nd_node *n)
+{
+    for (int i = 0; p->planned && i < p->n_sized; i++)
+        if (p->sized[i] == n)
+            return 1;
+    return 0;
+}
+
 /* ---- properties of nodes ---- */
 
 /* In text a fraction is written p/q, unless a short decimal says it. */
@@ -633,30 +642,85 @@ static void print_epow(printer *p, const nd_node *n)
         print_at(p, e, P_ATOM);
 }
 
+/* A dimension of a fill written with its size: ", n" in text, "_{n}" in LaTeX. */
+static void put_size(printer *p, nd_dim d)
+{
+    if (!p->latex) {
+        sb_printf(p->out, ", %s", dim_name(p->ctx, d));
+        return;
+    }
+    sb_puts(p->out, "_{");
+    if (dim_value(p->ctx, d) > 0)
+        sb_printf(p->out, "%ld", dim_value(p->ctx, d));
+    else
+        latex_label(p->out, dim_name(p->ctx, d));
+    sb_putc(p->out, '}');
+}
+
+/* \mathbf{1} (its size when sized), and ^\top for a row. */
+static void latex_ones(printer *p, int sized, nd_dim d, int row)
+{
+    sb_puts(p->out, "\\mathbf{1}");
+    if (sized)
+        put_size(p, d);
+    if (row)
+        sb_puts(p->out, "^\\top");
+}
+
+/* vector(c), vector(c)', matrix(c); with their sizes vector(c, n),
+ * matrix(c, m, n) (LaTeX: c \mathbf{1}_{n}, \mathbf{1}_{m}\mathbf{1}_{n}^\top);
+ * a column across v*vector(1)' and a row down vector(1)*r. */
 static void print_bcast(printer *p, const nd_node *n)
 {
     nd_ctx *ctx = p->ctx;
     const nd_node *x = n->kid[0];
-    int row = shape_is_row(ctx, n->shape);
+    int row = shape_is_row(ctx, n->shape), sized = fill_sized(p, n);
+    nd_shape sh = n->shape;
     if (expr_is_scalar(ctx, x)) {
-        int vec = dim_is_one(ctx, n->shape.cols) || row;
+        int vec = dim_is_one(ctx, sh.cols) || row;
         if (p->latex) {
             if (!expr_is_const_val(x, 1)) {
                 print_at(p, x, P_POW);
                 sb_putc(p->out, ' ');
             }
-            sb_puts(p->out, vec ? (row ? "\\mathbf{1}^\\top" : "\\mathbf{1}")
-                                : "\\mathbf{1}\\mathbf{1}^\\top");
+            if (vec)
+                latex_ones(p, sized, row ? sh.cols : sh.rows, row);
+            else {
+                latex_ones(p, sized, sh.rows, 0);
+                latex_ones(p, sized, sh.cols, 1);
+            }
             return;
         }
         sb_puts(p->out, vec ? "vector(" : "matrix(");
         print_at(p, x, 0);
+        if (sized && vec)
+            put_size(p, row ? sh.cols : sh.rows);
+        else if (sized) {
+            put_size(p, sh.rows);
+            put_size(p, sh.cols);
+        }
         sb_puts(p->out, row ? ")'" : ")");
     } else if (dim_is_one(ctx, x->shape.cols)) {    /* a column across: v*1' */
         print_at(p, x, P_PROD);
-        put(p, "*vector(1)'", " \\mathbf{1}^\\top");
+        if (p->latex) {
+            sb_putc(p->out, ' ');
+            latex_ones(p, sized, sh.cols, 1);
+        } else {
+            sb_puts(p->out, "*vector(1");
+            if (sized)
+                put_size(p, sh.cols);
+            sb_puts(p->out, ")'");
+        }
     } else {                                        /* a row down: 1*r */
-        put(p, "vector(1)*", "\\mathbf{1} ");
+        if (p->latex) {
+            latex_ones(p, sized, sh.rows, 0);
+            sb_putc(p->out, ' ');
+        } else {
+            sb_puts(p->out, "vector(1");
+            if (sized)
+                put_size(p, sh.rows);
+            sb_puts(p->out, ")*");
+        }
         print_at(p, x, P_POW);
     }
 }
@@ -687,22 +751,9 @@ static int latex_special_call(printer *p, const nd_node *n)
         sb_puts(p->out, "^{-1}");
         return 1;
     case OP_KRON:
-        for (int i = 0; i < 2; i++) {
-            const nd_node *k = n->kid[i];
-            if (i)
-                sb_puts(p->out, " \\otimes ");
-            if (k->op == OP_EYE) {  /* nothing beside an operand of kron sizes it */
-                const char *d = dim_name(p->ctx, k->u.dim);
-                sb_puts(p->out, "I_{");
-                if (isdigit((unsigned char)*d))
-                    sb_puts(p->out, d);
-                else
-                    put_name(p, d);
-                sb_putc(p->out, '}');
-            } else {
-                print_at(p, k, P_POW);
-            }
-        }
+        print_at(p, n->kid[0], P_POW);
+        sb_puts(p->out, " \\otimes ");
+        print_at(p, n->kid[1], P_POW);
         return 1;
     default:
         return 0;
@@ -845,9 +896,11 @@ static void print_node(printer *p, const nd_node *n)
     case OP_DIMVAL: put_name(p, dim_name(ctx, n->u.dim)); break;
     case OP_PI: put(p, "pi", "\\pi"); break;
     case OP_EYE:
-        if (p->latex)
+        if (p->latex) {
             sb_putc(p->out, 'I');
-        else
+            if (fill_sized(p, n))       /* I_{2} in kron(eye(2), ...) */
+                put_size(p, n->u.dim);
+        } else
             sb_printf(p->out, "eye(%s)", dim_name(ctx, n->u.dim));
         break;
     case OP_BCAST: print_bcast(p, n); break;
@@ -866,6 +919,337 @@ static void print_node(printer *p, const nd_node *n)
     default: print_call(p, n); break;
     }
 }
+
+/* ---- fills whose size nothing fixes ----
+ * The answer reader infers a fill's size by unifying dimensions through the
+ * operators around it (as elab.c and the smart constructors do); where that
+ * leaves a size open (sum(t) with t = diag(matrix(c)), sum(v*vector(1)', 2))
+ * or leaves it open too long (kron, a block and a stack need numeric sizes
+ * at the call) the printed line must say it.  The plan walks the line as it
+ * is printed, each dimension of each printed form one slot of a union-find;
+ * a slot is fixed when it is a variable's, a name's, a number's, or joined
+ * to one. */
+typedef struct slots {
+    int r, c;
+} slots;
+
+typedef struct fplan {
+    printer *p;
+    int *parent;
+    unsigned char *fixed;
+    int n, cap;
+    struct {
+        const nd_node *n;
+        slots s;
+    } *fill;
+    int nf, capf;
+} fplan;
+
+static int slot_new(fplan *f, int fixed)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 64;
+        f->parent = xrealloc(f->parent, (size_t)f->cap * sizeof *f->parent);
+        f->fixed = xrealloc(f->fixed, (size_t)f->cap);
+    }
+    f->parent[f->n] = f->n;
+    f->fixed[f->n] = (unsigned char)fixed;
+    return f->n++;
+}
+
+static int slot_find(fplan *f, int a)
+{
+    while (f->parent[a] != a)
+        a = f->parent[a] = f->parent[f->parent[a]];
+    return a;
+}
+
+static void slot_join(fplan *f, int a, int b)
+{
+    a = slot_find(f, a);
+    b = slot_find(f, b);
+    if (a != b) {
+        f->parent[a] = b;
+        f->fixed[b] |= f->fixed[a];
+    }
+}
+
+static slots fixed_slots(fplan *f)
+{
+    slots s = { slot_new(f, 1), slot_new(f, 1) };
+    return s;
+}
+
+static void join_slots(fplan *f, slots a, slots b)
+{
+    slot_join(f, a.r, b.r);
+    slot_join(f, a.c, b.c);
+}
+
+static void plan_sized(printer *p, const nd_node *n)
+{
+    p->sized = xgrow(p->sized, &p->cap_sized, p->n_sized + 1, sizeof *p->sized);
+    p->sized[p->n_sized++] = n;
+}
+
+/* Slot a must be fixed now: the first fill in its class says its size. */
+static void slot_need(fplan *f, int a)
+{
+    a = slot_find(f, a);
+    if (f->fixed[a])
+        return;
+    for (int i = 0; i < f->nf; i++)
+        if (slot_find(f, f->fill[i].s.r) == a || slot_find(f, f->fill[i].s.c) == a) {
+            plan_sized(f->p, f->fill[i].n);
+            slot_join(f, f->fill[i].s.r, slot_new(f, 1));
+            slot_join(f, f->fill[i].s.c, slot_new(f, 1));
+            return;
+        }
+}
+
+static void need_slots(fplan *f, slots s)
+{
+    slot_need(f, s.r);
+    slot_need(f, s.c);
+}
+
+static slots plan_node(fplan *f, const nd_node *n);
+
+/* A fill as printed: vector(c) a column (its columns fixed), vector(c)' a
+ * row, matrix(c) neither; v*vector(1)' takes its rows from v, vector(1)*r
+ * its columns from r. */
+static slots plan_bcast(fplan *f, const nd_node *n)
+{
+    nd_ctx *ctx = f->p->ctx;
+    const nd_node *x = n->kid[0];
+    slots k = plan_node(f, x), s;
+    if (expr_is_scalar(ctx, x)) {
+        int row = shape_is_row(ctx, n->shape), col = dim_is_one(ctx, n->shape.cols);
+        s.r = slot_new(f, row);
+        s.c = slot_new(f, col);
+    } else if (dim_is_one(ctx, x->shape.cols)) {
+        s.r = k.r;
+        s.c = slot_new(f, 0);
+    } else {
+        s.r = slot_new(f, 0);
+        s.c = k.c;
+    }
+    f->fill = xgrow(f->fill, &f->capf, f->nf + 1, sizeof *f->fill);
+    f->fill[f->nf].n = n;
+    f->fill[f->nf++].s = s;
+    return s;
+}
+
+/* A sum or .* product: the operands of its shape are one shape; a
+ * broadcast left implicit joins the dimension it shares. */
+static slots plan_same(fplan *f, const nd_node *n, int sum)
+{
+    nd_ctx *ctx = f->p->ctx;
+    int implicit = implicit_broadcast(n);
+    uint32_t lead = sum ? print_sum_lead(f->p, n) : 0;
+    slots s = { slot_new(f, 0), slot_new(f, 0) };
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        const nd_node *t = unbroadcast(sum ? print_sum_term(n, lead, i) : n->kid[i], implicit);
+        slots k = plan_node(f, t);
+        if (shape_equal(ctx, t->shape, n->shape)) {
+            join_slots(f, s, k);
+        } else if (!expr_is_scalar(ctx, t)) {
+            if (dim_same(ctx, t->shape.rows, n->shape.rows))
+                slot_join(f, s.r, k.r);
+            if (dim_same(ctx, t->shape.cols, n->shape.cols))
+                slot_join(f, s.c, k.c);
+        }
+    }
+    return s;
+}
+
+/* A product: scalars scale, the matrices chain; in text M*vector(1) is
+ * sum(M, 2), which takes the rows of M and fixes the rest. */
+static slots plan_prod(fplan *f, const nd_node *n)
+{
+    nd_ctx *ctx = f->p->ctx;
+    const nd_node *const *k = (const nd_node *const *)n->kid;
+    int nk = (int)n->nkids, any = 0;
+    slots s = { 0, 0 }, prev = { 0, 0 };
+    for (int i = 0; i < nk; i++) {
+        slots t;
+        int axis = axis_sum_at(f->p, k, nk, i);
+        if (axis) {
+            slots m = plan_node(f, k[axis == 2 ? i : i + 1]);
+            t = axis == 2 ? (slots){ m.r, slot_new(f, 1) } : (slots){ slot_new(f, 1), m.c };
+            i++;
+        } else {
+            t = plan_node(f, k[i]);
+            if (expr_is_scalar(ctx, k[i]))
+                continue;
+        }
+        if (!any)
+            s.r = t.r;
+        else
+            slot_join(f, prev.c, t.r);
+        prev = t;
+        any = 1;
+    }
+    if (!any)
+        return fixed_slots(f);
+    s.c = prev.c;
+    return s;
+}
+
+/* A block x(r, c): the dimensions it indexes must be numbers; a whole one
+ * (':') is x's. */
+static slots plan_index(fplan *f, const nd_node *n)
+{
+    nd_ctx *ctx = f->p->ctx;
+    const nd_node *x = n->kid[0];
+    slots k = plan_node(f, x), s = fixed_slots(f);
+    if (block_row0(n) == 0 && dim_same(ctx, n->shape.rows, x->shape.rows))
+        s.r = k.r;
+    else
+        slot_need(f, k.r);
+    if (block_col0(n) == 0 && dim_same(ctx, n->shape.cols, x->shape.cols))
+        s.c = k.c;
+    else
+        slot_need(f, k.c);
+    return s;
+}
+
+/* [a; b] (vcat) or [a, b]: the stacked dimension must be numbers. */
+static slots plan_cat(fplan *f, const nd_node *n)
+{
+    slots a = plan_node(f, n->kid[0]), b = plan_node(f, n->kid[1]), s = fixed_slots(f);
+    if (n->op == OP_VCAT) {
+        slot_need(f, a.r);
+        slot_need(f, b.r);
+        slot_join(f, a.c, b.c);
+        s.c = a.c;
+    } else {
+        slot_need(f, a.c);
+        slot_need(f, b.c);
+        slot_join(f, a.r, b.r);
+        s.r = a.r;
+    }
+    return s;
+}
+
+static slots plan_call(fplan *f, const nd_node *n)
+{
+    slots k[2];
+    for (uint32_t i = 0; i < n->nkids; i++) {
+        slots t = plan_node(f, n->kid[i]);
+        if (i < 2)
+            k[i] = t;
+    }
+    slots s;
+    switch ((enum nd_op)n->op) {
+    case OP_TR:
+    case OP_DET:
+    case OP_LOGDET:
+        slot_join(f, k[0].r, k[0].c);
+        return fixed_slots(f);
+    case OP_INV:
+    case OP_MPOW:
+        slot_join(f, k[0].r, k[0].c);
+        return k[0];
+    case OP_DIAGM:
+        return (slots){ k[0].r, k[0].r };
+    case OP_DIAGV:
+        slot_join(f, k[0].r, k[0].c);
+        return (slots){ k[0].r, slot_new(f, 1) };
+    case OP_SOFTMAX:
+    case OP_LOGSOFTMAX:
+    case OP_ISMAX:
+    case OP_ISMIN:
+        return k[0];
+    case OP_LOGSUMEXP:
+        return (slots){ slot_new(f, 1), k[0].c };
+    case OP_CROSSENTROPY:
+        join_slots(f, k[0], k[1]);
+        return fixed_slots(f);
+    case OP_MAX:
+    case OP_MIN:
+        s = (slots){ slot_new(f, 0), slot_new(f, 0) };
+        for (uint32_t i = 0; i < 2; i++)
+            if (shape_equal(f->p->ctx, n->kid[i]->shape, n->shape))
+                join_slots(f, s, k[i]);
+        return s;
+    case OP_VEC:
+    case OP_KRON:
+        for (uint32_t i = 0; i < n->nkids; i++) {
+            need_slots(f, k[i]);
+            if (f->p->latex && n->kid[i]->op == OP_EYE && !printer_name_of(f->p, n->kid[i]))
+                plan_sized(f->p, n->kid[i]);    /* LaTeX's I takes its size from a product */
+        }
+        return fixed_slots(f);
+    case OP_UNVEC:
+        need_slots(f, k[0]);
+        return fixed_slots(f);
+    default:
+        if (ops_table[n->op].cls == OPC_ELEM)
+            return k[0];
+        return fixed_slots(f);      /* a reduction: a scalar */
+    }
+}
+
+static slots plan_node(fplan *f, const nd_node *n)
+{
+    if (printer_name_of(f->p, n))
+        return fixed_slots(f);
+    switch ((enum nd_op)n->op) {
+    case OP_CONST:
+    case OP_VAR:
+    case OP_DIMVAL:
+    case OP_EYE:
+    case OP_SYM:
+    case OP_PI:
+        return fixed_slots(f);
+    case OP_BCAST: return plan_bcast(f, n);
+    case OP_ADD: return plan_same(f, n, 1);
+    case OP_EMUL: return plan_same(f, n, 0);
+    case OP_PROD: return plan_prod(f, n);
+    case OP_EPOW:
+        plan_node(f, n->kid[1]);
+        return plan_node(f, n->kid[0]);
+    case OP_TRANSPOSE: {
+        slots k = plan_node(f, n->kid[0]);
+        return (slots){ k.c, k.r };
+    }
+    case OP_INDEX: return plan_index(f, n);
+    case OP_VCAT:
+    case OP_HCAT: return plan_cat(f, n);
+    default: return plan_call(f, n);
+    }
+}
+
+int print_plan(printer *p, const nd_node *root)
+{
+    if (p->planned)
+        return 0;
+    p->planned = 1;
+    p->sized = NULL;
+    p->n_sized = p->cap_sized = 0;
+    fplan f = { .p = p };
+    slots s = plan_node(&f, root);
+    if (root != p->self)        /* a line of a gradient: its shape is the variable's */
+        join_slots(&f, s, fixed_slots(&f));
+    for (int i = 0; i < f.nf; i++)
+        need_slots(&f, f.fill[i].s);
+    free(f.parent);
+    free(f.fixed);
+    free(f.fill);
+    return 1;
+}
+
+void print_unplan(printer *p, int planned)
+{
+    if (!planned)
+        return;
+    free(p->sized);
+    p->sized = NULL;
+    p->n_sized = p->cap_sized = 0;
+    p->planned = 0;
+}
+
 
 void print_to(printer *p, const nd_node *n, strbuf *b)
 {
@@ -887,7 +1271,9 @@ static void print_at(printer *p, const nd_node *n, int min)
 
 void print_expr(printer *p, const nd_node *n)
 {
+    int planned = print_plan(p, n);
     print_at(p, n, 0);
+    print_unplan(p, planned);
 }
 
 void print_factor(printer *p, const nd_node *n)

@@ -15,6 +15,9 @@ typedef struct printer {
     const nd_node *self;    /* printed in full although it has a name */
     int latex;              /* LaTeX instead of the input language */
     nd_nodelist *hits;      /* when not NULL, each node printed by its name */
+    const nd_node **sized;  /* the fills written with their size (print_plan) */
+    int n_sized, cap_sized;
+    int planned;            /* a line's plan is in force */
 } printer;
 
 /* Names every named binding's node (the first binding wins). */
@@ -34,6 +37,15 @@ void print_to(printer *p, const nd_node *n, strbuf *b);
 uint32_t print_sum_lead(printer *p, const nd_node *sum);
 const nd_node *print_sum_term(const nd_node *sum, uint32_t lead, uint32_t i);
 void print_term_signed(printer *p, const nd_node *sum, uint32_t lead, uint32_t i);
+/* Plans the fills of a line whose value is root: a fill (vector(c),
+ * matrix(c), v*vector(1)') whose size nothing at its place fixes, as the
+ * answer reader infers sizes, is written with it (vector(c, n)); root's own
+ * shape counts as fixed unless root is p->self (a definition).  print_expr
+ * and print_to plan their node themselves; a line printed in pieces
+ * (print_term_signed) is planned first.  Returns whether it made a plan,
+ * for print_unplan (a plan in force stays). */
+int print_plan(printer *p, const nd_node *root);
+void print_unplan(printer *p, int planned);
 /* n as a factor of a product (parenthesized as that needs). */
 void print_factor(printer *p, const nd_node *n);
 

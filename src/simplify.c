@@ -903,12 +903,15 @@ static int mono_covers(const mono *m, const mono *need)
     return some;
 }
 
-/* m / need * name (mono_covers said it may). */
+/* m / need * name (mono_covers said it may): name is need's coefficient
+ * times its powers, so m's coefficient is divided by it (t = 2*x.^2/3
+ * makes 4*x.^2.*u/3 read 2*t.*u, not 4*t.*u/3). */
 static void mono_absorb(mono *m, const mono *need, nd_node *name)
 {
     for (int i = 0; i < need->n; i++)
         mono_add(m, need->base[i], -need->e[i]);
     mono_add(m, name, 1);
+    mpq_div(m->coef, m->coef, need->coef);
 }
 
 /* The product m stands for, as a value of `shape`: the scalars in front,
@@ -964,7 +967,7 @@ static int named_products(simp *S, nd_node **out)
         int big = 0;
         for (int i = 0; i < m.n; i++)
             big |= !expr_is_scalar(ctx, m.base[i]);
-        if (m.ok && m.n >= 2 && big)
+        if (m.ok && m.n >= 2 && big && mpq_sgn(m.coef) != 0)
             out[n++] = v;
         mpq_clear(m.coef);
     }

@@ -378,6 +378,10 @@ static const char *const special[] = {
     "X : matrix(N, 3)\nw : vector(4)\ny : vector(N)\nP : matrix(2, 3)\nQ : matrix(2, 2)\n"
     "a : scalar\nL = 0.5*norm2([X, vector(1)]*w - y) + sum([P, Q; P(1, :), Q(2, :)].^3) + "
     "sum(exp([a; w; a])) + sum(X(:, 2:3)*Q)",
+    /* fills that say their size, and kron's block sums of them */
+    "X : matrix(n, k)\nx : vector(n)\na : scalar\nP : matrix(2, 3)\nB : matrix(2, 2)\n"
+    "L = sum(matrix(a, n, k).*X) + x'*vector(a, n) + a*sum(vector(1, 3)) + sum(matrix(a, 2, 3).*P) + "
+    "sum(sin(kron(B, P))) + sum(kron(eye(2), vector(1, 3)')*kron(matrix(a, 2, 3), P'))",
     /* vec, unvec and kron */
     "X : matrix(2, 3)\nB : matrix(3, 2)\nw : vector(6)\nA : matrix(2, 2)\nC : matrix(4, 6)\n"
     "L = w'*vec(X*B*X) + sum(exp(unvec(w, 3))) + sum(kron(A, X).*C) + sum(kron(X', A)*C)",

@@ -283,6 +283,10 @@ static const char *const special[] = {
     "x : vector(n)\nA : matrix(2, n)\nc : scalar\nL = sum(A*x) + c*x'*x + sum(tan(x/(3 + norm2(x))))",
     "X : matrix(2, 3)\nB : matrix(3, 2)\nw : vector(6)\nA : matrix(2, 2)\nC : matrix(4, 6)\n"
     "L = w'*vec(X*B*X) + sum(exp(unvec(w, 3))) + sum(kron(A, X).*C) + sum(kron(X', A)*C)",
+    /* fills that say their size, and kron's block sums of them */
+    "X : matrix(n, k)\nx : vector(n)\na : scalar\nP : matrix(2, 3)\nB : matrix(2, 2)\n"
+    "L = sum(matrix(a, n, k).*X) + x'*vector(a, n) + a*sum(vector(1, 3)) + sum(matrix(a, 2, 3).*P) + "
+    "sum(sin(kron(B, P))) + sum(kron(eye(2), vector(1, 3)')*kron(matrix(a, 2, 3), P'))",
 };
 
 START_TEST(examples_and_operators_agree)

@@ -317,6 +317,108 @@ START_TEST(filled_sums_read_back)
 }
 END_TEST
 
+/* Random programs whose gradients read back, text and LaTeX. */
+static void seeds_read_back(const uint64_t *seeds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            strbuf p;
+            sb_init(&p);
+            randprog(seeds[i], 3, &p);
+            char *why = NULL;
+            int st = t_read_back(sb_str(&p), latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "seed %d (%s) reads back with status %d:\n%s\n%s",
+                          (int)seeds[i], latex ? "LaTeX" : "text", st, sb_str(&p), why);
+            nd_free(why);
+            sb_free(&p);
+        }
+}
+
+/* A named product with a coefficient (t2 = (2*x.^2/3)./(1 + x.^2)) written
+ * into a gradient's product divides its coefficient out: 4*x.^2.*u/3 with
+ * t2 in it is 2*t2.*u.  It was left as is, so the printed gradient was 2/3
+ * (or 3/2) times the derived one (seeds 8418, 9410, 10724, 11319 of
+ * 7000-11999, 15866, 16951 of 12000-16999, 21581 of 17000-21999). */
+START_TEST(named_products_keep_their_coefficient)
+{
+    static const uint64_t seeds[] = { 8418, 9410, 10724, 11319, 15866, 16951, 21581 };
+    seeds_read_back(seeds, sizeof seeds / sizeof *seeds);
+    const char *prog = "x, u : vector(n)\nt = (2*x.^2/3)./(1 + x.^2)\n"
+                       "L = sum(softplus(x).*t) + a\n";
+    char *why = NULL;
+    ck_assert_msg(t_read_back(prog, ND_TEXT, 0, &why) == 0, "%s", why);
+    nd_free(why);
+    double worst = 1;
+    ck_assert_int_eq(t_verify(prog, &worst), 0);
+}
+END_TEST
+
+/* Fills whose size the printed line leaves open are written with it:
+ * seed 14123's t1 = diag(matrix(1/n^2)) used in sum(t1), 15761's
+ * sum(abs(u)*vector(1)', 2) (of 12000-16999), 21120 and 21244 (of
+ * 17000-21999) did not read back; they print matrix(1/n^2, n, n) and
+ * vector(1, n)' (LaTeX \mathbf{1}_{n}). */
+START_TEST(sized_fills_read_back)
+{
+    static const uint64_t seeds[] = { 14123, 15761, 21120, 21244 };
+    seeds_read_back(seeds, sizeof seeds / sizeof *seeds);
+    char *out = t_emit("x, y : vector(n)\nL = mean(diag(x - b)) + a\n", ND_TEXT);
+    ck_assert_ptr_nonnull(strstr(out, "t1 = diag(matrix(1/n^2, n, n))\n"));
+    nd_free(out);
+    out = t_emit("u : vector(m)\nM : matrix(m, n)\nL = sum((M + u)'*abs(u))\n", ND_LATEX);
+    ck_assert_ptr_nonnull(strstr(out, "\\mathbf{1}_{n}^\\top"));
+    nd_free(out);
+}
+END_TEST
+
+/* Gradients through kron are block sums of kron with ones, whose sizes
+ * kron needs at the call: they are written (kron(eye(2), vector(1, 3)');
+ * LaTeX I_{2} \otimes \mathbf{1}_{3}^\top, which the LaTeX reader reads),
+ * and the gradients read back; a fill whose size its place fixes stays
+ * short (x*vector(1)' of a gradient with respect to a matrix). */
+START_TEST(kron_gradients_read_back)
+{
+    static const char *const progs[] = {
+        "A : matrix(2, 3)\nX : matrix(3, 2)\nL = sum(kron(A, X))\n",
+        "A : matrix(2, 3)\nX : matrix(3, 2)\nB : matrix(6, 6)\nL = tr(B*kron(A, X))\n",
+        "X : matrix(2, 3)\nB : matrix(2, 2)\nw : vector(6)\n"
+        "L = w'*vec(X) + sum(exp(unvec(w, 3))) + sum(sin(kron(B, X)))\n",
+        "X : matrix(2, 3)\nB : matrix(3, 2)\nC : matrix(6, 6)\nL = sum(kron(X', B').*C')\n",
+    };
+    for (size_t i = 0; i < sizeof progs / sizeof *progs; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            if (latex && strstr(progs[i], "unvec"))
+                continue;       /* LaTeX's \operatorname{unvec}(v, m) is not read */
+            char *why = NULL;
+            int st = t_read_back(progs[i], latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "%s (%s) reads back with status %d:\n%s", progs[i],
+                          latex ? "LaTeX" : "text", st, why);
+            nd_free(why);
+        }
+    static const char *const examples[] = { "examples/kron/matrix_lsq.nd",
+                                            "examples/kron/trace_quadratic.nd" };
+    for (size_t i = 0; i < sizeof examples / sizeof *examples; i++) {
+        char *prog = t_slurp(examples[i]);
+        for (int latex = 0; latex < 2; latex++) {
+            char *why = NULL;
+            int st = t_read_back(prog, latex ? ND_LATEX : ND_TEXT, latex, &why);
+            ck_assert_msg(st == 0, "%s reads back with status %d:\n%s", examples[i], st, why);
+            nd_free(why);
+        }
+        free(prog);
+    }
+    char *out = t_emit(progs[0], ND_TEXT);
+    ck_assert_ptr_nonnull(strstr(out, "kron(eye(2), vector(1, 3)')*kron(matrix(1, 2, 3), X)"));
+    nd_free(out);
+    out = t_emit(progs[0], ND_LATEX);
+    ck_assert_ptr_nonnull(strstr(out, "\\left(I_{2} \\otimes \\mathbf{1}_{3}^\\top\\right)"));
+    nd_free(out);
+    out = t_emit("A : matrix(n, n)\nx : vector(n)\nL = x'*A*vector(1)\nwrt A\n", ND_TEXT);
+    ck_assert_str_eq(out, "dL/dA = x*vector(1)'\n");
+    nd_free(out);
+}
+END_TEST
+
 /* ---- temporaries ---- */
 
 /* Whether the program binds the name tK itself (randprog's t1, t2). */
@@ -507,6 +609,9 @@ Suite *suite_readable(void)
     tcase_add_test(tc, temporaries_in_order);
     tcase_add_test(tc, numbers_as_written);
     tcase_add_test(tc, filled_sums_read_back);
+    tcase_add_test(tc, named_products_keep_their_coefficient);
+    tcase_add_test(tc, sized_fills_read_back);
+    tcase_add_test(tc, kron_gradients_read_back);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -40,6 +40,9 @@ static const char *const programs[] = {
     DECL "L = sum(x)/n + a*n\nwrt x, a",
     DECL "L = tr(A + eye(n)) + tr(A*eye(n)*B)\nwrt A, B",
     DECL "L = sum(A*vector(2)) + sum(matrix(a).*A) + x'*vector(1)\nwrt A, a, x",
+    /* fills that say their size: vector(c, n), matrix(c, m, n), as numbers too */
+    DECL "L = sum(A*vector(2, n)) + sum(matrix(a, n, n).*A) + x'*vector(a, n) + sum(matrix(a, 2, 3)) + "
+         "sum(vector(a^2, 4)) + u'*matrix(c, m, k)*X'*x + sum(X .* matrix(a, n, k))\nwrt A, a, x, c, X",
     /* elementwise functions */
     DECL "L = w'*exp(x)\nwrt w, x",
     DECL "L = w'*log(x)\nwrt x",

@@ -3,7 +3,7 @@ args: -e "X : matrix(2, 3); B : matrix(2, 2); w : vector(6); L = w'*vec(X) + sum
 status: 0
 --- stdout
 t1 = cos(kron(B, X))
-dL/dX = unvec(w, 2) + kron(vector(1)', eye(2))*(t1.*kron(B, matrix(1)))*kron(vector(1), eye(3))
-dL/dB = kron(eye(2), vector(1)')*(t1.*kron(matrix(1), X))*kron(eye(2), vector(1))
+dL/dX = unvec(w, 2) + kron(vector(1, 2)', eye(2))*(t1.*kron(B, matrix(1, 2, 3)))*kron(vector(1, 2), eye(3))
+dL/dB = kron(eye(2), vector(1, 2)')*(t1.*kron(matrix(1, 2, 2), X))*kron(eye(2), vector(1, 3))
 dL/dw = vec(X) + vec(exp(unvec(w, 3)))
 --- stderr
