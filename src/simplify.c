@@ -524,12 +524,12 @@ static const struct {
 } quotients[] = { { OP_SIN, OP_COS, OP_TAN }, { OP_SINH, OP_COSH, OP_TANH } };
 
 /* The node f./g is when f is one of those numerators and g the power -1 of
- * its denominator at the same argument, or NULL. */
+ * its denominator at the same argument, or NULL.  Only .^-1 (a scalar's
+ * power is one too): a matrix's ^-1 is an inverse, not a quotient. */
 static nd_node *quotient_of(nd_ctx *ctx, const nd_node *f, const nd_node *g)
 {
     for (size_t q = 0; q < sizeof quotients / sizeof *quotients; q++)
-        if (f->op == quotients[q].num && (g->op == OP_EPOW || g->op == OP_MPOW) &&
-            g->kid[0]->op == quotients[q].den &&
+        if (f->op == quotients[q].num && g->op == OP_EPOW && g->kid[0]->op == quotients[q].den &&
             g->kid[0]->kid[0] == f->kid[0] && g->kid[1]->op == OP_CONST &&
             mpq_cmp_si(g->kid[1]->u.q, -1, 1) == 0)
             return mk_fn(ctx, quotients[q].quot, f->kid[0]);

@@ -153,6 +153,9 @@ static const struct rewrite rewrites[] = {
     { "sin(u)./cos(u) = tan(u), of a vector and of a scalar", D
       "L = w'*log(cos(x)) + c*log(cos(a)) + log(cosh(c))\nwrt x, a, c",
       "dL/dx = -w.*tan(x)\ndL/da = -c*tan(a)\ndL/dc = tanh(c) + log(cos(a))\n" },
+    { "a matrix power is no quotient: sin(X).*cos(X)^2", "X, Y : matrix(n, n)\n"
+      "L = sum(sin(X).*cos(X)^2.*Y) + sum(sin(X).*inv(cos(X)).*Y)\nwrt Y",
+      "dL/dY = cos(X)^2.*sin(X) + sin(X).*inv(cos(X))\n" },
     /* products of sums multiplied out when something cancels */
     { "rational function of p cancels", D "p = sigmoid(a)\nL = p*(-c/p - (c - 1)/(1 - p))*(1 - p)\nwrt c",
       "dL/dc = -1\n" },
