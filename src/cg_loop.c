@@ -551,7 +551,7 @@ typedef struct syrk_text {
     const char *c, *m, *n;
     const nd_node *a;           /* X */
     strbuf d;                   /* d[k] */
-    strbuf xi[4], xj[4];        /* X[k + r][i], X[k + r][j]: the last m % 4 rows use r = 0 */
+    strbuf xi, xj;              /* X[k][i], X[k][j]: the last m % 4 rows */
     strbuf ti[4], ti1[4], tj[4];    /* the same in a whole tile (ti1: row nd_ii + 1) */
 } syrk_text;
 
@@ -701,12 +701,14 @@ static void syrk_plain(cg_emitter *E, const cg_ins *in, const char *c, const cha
     syrk_text t = { .c = c, .m = m, .n = n, .a = in->a };
     sb_init(&t.d);
     cg_velem(E, in->b, "k", &t.d);
+    sb_init(&t.xi);
+    sb_init(&t.xj);
+    cg_elem(E, in->a, "k", "i", &t.xi);
+    cg_elem(E, in->a, "k", "j", &t.xj);
     for (int r = 0; r < 4; r++) {
-        strbuf *all[] = { &t.xi[r], &t.xj[r], &t.ti[r], &t.ti1[r], &t.tj[r] };
-        for (int q = 0; q < 5; q++)
+        strbuf *all[] = { &t.ti[r], &t.ti1[r], &t.tj[r] };
+        for (int q = 0; q < 3; q++)
             sb_init(all[q]);
-        cg_elem(E, in->a, ks[r], "i", &t.xi[r]);
-        cg_elem(E, in->a, ks[r], "j", &t.xj[r]);
         cg_elem(E, in->a, ks[r], "(nd_i0 + nd_ii)", &t.ti[r]);
         cg_elem(E, in->a, ks[r], "(nd_i0 + nd_ii + 1)", &t.ti1[r]);
         cg_elem(E, in->a, ks[r], "(nd_j0 + nd_jj)", &t.tj[r]);
@@ -718,16 +720,16 @@ static void syrk_plain(cg_emitter *E, const cg_ins *in, const char *c, const cha
     cg_line(out, ind + 1, "for (k = nd_m4; k < %s; k++) {", m);
     cg_line(out, ind + 2, "vi = %s;", sb_str(&t.d));
     cg_line(out, ind + 2, "for (i = 0; i < %s; i++) {", n);
-    cg_line(out, ind + 3, "aik = vi * %s;", sb_str(&t.xi[0]));
+    cg_line(out, ind + 3, "aik = vi * %s;", sb_str(&t.xi));
     cg_line(out, ind + 3, "for (j = i; j < %s; j++)", n);
-    cg_line(out, ind + 4, "%s[i * %s + j] += aik * %s;", c, n, sb_str(&t.xj[0]));
+    cg_line(out, ind + 4, "%s[i * %s + j] += aik * %s;", c, n, sb_str(&t.xj));
     cg_line(out, ind + 2, "}");
     cg_line(out, ind + 1, "}");
     cg_line(out, ind, "}");
     E->uses |= U_I | U_J | U_K | U_VI | U_AIK | U_ACC4;
+    sb_free(&t.xi);
+    sb_free(&t.xj);
     for (int r = 0; r < 4; r++) {
-        sb_free(&t.xi[r]);
-        sb_free(&t.xj[r]);
         sb_free(&t.ti[r]);
         sb_free(&t.ti1[r]);
         sb_free(&t.tj[r]);

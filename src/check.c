@@ -160,6 +160,17 @@ int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag
     return st;
 }
 
+checker *check_open_kind(const nd_source *program, const elab_opts *eo, const verify_opts *o,
+                         enum jac_kind kind, int denominator, strbuf *diag)
+{
+    checker *c = check_open(program, eo, o, diag);
+    if (c && kind != JAC_GRADIENT && check_set_kind(c, kind, denominator, diag)) {
+        check_close(c);
+        return NULL;
+    }
+    return c;
+}
+
 void check_close(checker *c)
 {
     if (!c)

@@ -34,6 +34,10 @@ void check_close(checker *c);
  * the diagnoses that rederive a gradient are not tried).  0, or 2 after
  * an error (appended to diag). */
 int check_set_kind(checker *c, enum jac_kind kind, int denominator, strbuf *diag);
+/* check_open, then check_set_kind unless kind is JAC_GRADIENT: NULL (the
+ * message in diag) when either fails. */
+checker *check_open_kind(const nd_source *program, const elab_opts *eo, const verify_opts *o,
+                         enum jac_kind kind, int denominator, strbuf *diag);
 
 /* One answer to the gradient w.r.t. the first variable: "equivalent\n" or
  * "not equivalent: REASON\n" into out (or the same as JSON).  Returns 0, 1,

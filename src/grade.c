@@ -302,11 +302,9 @@ int grade_one(const grade_env *env, const char *name, const char *text, size_t l
     int st = 2;
     strbuf report;
     sb_init(&report);
-    checker *c = src ? check_open(env->program, &env->eo, &env->vo, diag) : NULL;
-    if (c && env->kind && check_set_kind(c, env->kind, env->denominator, diag)) {
-        check_close(c);
-        c = NULL;
-    }
+    checker *c = src ? check_open_kind(env->program, &env->eo, &env->vo, env->kind,
+                                       env->denominator, diag)
+                     : NULL;
     if (c) {
         check_set_sink(c, sub_add, lines);
         enum check_format cf = fmt == GRADE_JSON ? CHECK_JSON : CHECK_TEXT;

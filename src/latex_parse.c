@@ -225,6 +225,8 @@ const char *lp_cat(lp *p, const char *a, const char *b, const char *c)
     return r;
 }
 
+static enum ln_kind product_op(const lt_tok *t);
+
 /* ---- functions ---- */
 
 /* Levels as latex_read.c prints them: 2 a product, 3 a negation, 6 an atom. */
@@ -625,8 +627,8 @@ static lnode *command_atom(lp *p, lt_tok *t)
         lp_take(p);
         return lp_apply(p, f, t);
     }
-    if (lp_cmd_in(t, relations))
-        return lp_unexpected(p, t, "an expression");
+    if (lp_cmd_in(t, relations) || product_op(t) != LN_NUM || lp_is_cmd(t, "otimes"))
+        return lp_unexpected(p, t, "an expression");    /* \otimes A: an operand is missing */
     return lp_fail_at(p, t, "%s is not supported in answers", lp_shown(p, t));
 }
 

@@ -298,9 +298,15 @@ static int size_eyes(lr_ctx *L, lnode *n, int constrained)
                 n->kind == LN_EMUL || n->kind == LN_EDIV || n->kind == LN_NEG ||
                 n->kind == LN_T || n->kind == LN_INV;
     int kron = n->kind == LN_CALL && !strcmp(n->text, "kron");
-    for (int i = 0; i < n->nkids; i++)
-        if (size_eyes(L, n->kids[i], kron ? -1 : arith && (n->nkids == 1 ? constrained : 1)))
+    for (int i = 0; i < n->nkids; i++) {
+        /* a scalar times an operand of kron is one too: (2 I) \otimes A */
+        int scaled = constrained < 0 && n->nkids == 2 &&
+                     (n->kind == LN_MUL || (n->kind == LN_DIV && i == 0)) &&
+                     known_scalar(n->kids[1 - i]->shape);
+        int c = kron || scaled ? -1 : arith && (n->nkids == 1 ? constrained : 1);
+        if (size_eyes(L, n->kids[i], c))
             return 2;
+    }
     return 0;
 }
 
@@ -727,6 +733,8 @@ static int equation_line(lr_ctx *L, const equation *e, int expression, out *o)
     lr_shape target = { 0 };
     if (lhs && strchr(lhs->text, '/'))
         target = lhs->shape;    /* dL/dW: W's shape */
+    else if (expression)
+        target = (lr_shape){ L->names->expect_rows, L->names->expect_cols };
     if (lr_shapes(L, rhs, target))
         return 2;
     if (lhs) {

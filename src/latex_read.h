@@ -38,6 +38,10 @@ typedef struct lr_names {
      * or any expression of the input language). */
     const char *const *map_from, *const *map_to;
     int n_map;
+    /* LR_EXPRESSION: the answer's shape when the caller knows it (the
+     * gradient's, the Jacobian's or the Hessian's), as two dimension names;
+     * NULL when not known.  It sizes a bare I (the Hessian lam I). */
+    const char *expect_rows, *expect_cols;
 } lr_names;
 
 void lr_sort_names(lr_name *names, int n);

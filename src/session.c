@@ -5,9 +5,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <mpfr.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -663,19 +665,67 @@ static const nd_source *keep_source(nd_session *s, const char *name, const char 
     return src;
 }
 
-/* A checker over the program with the session's objective and variables. */
+/* A checker over the program with the session's objective, variables and
+ * kind (the gradient, the Jacobian or the Hessian). */
 static checker *open_checker(nd_session *s)
 {
     const char **names = wrt_names(s);
     elab_opts eo = { .of = s->ctx->scope->binds[s->prog.objective].name, .wrt = names,
                      .n_wrt = s->prog.n_wrt };
-    checker *c = check_open(&s->src, &eo, &s->verify, &s->ctx->err->diag);
+    checker *c = check_open_kind(&s->src, &eo, &s->verify, s->kind, s->denominator,
+                                 &s->ctx->err->diag);
     free(names);
     return c;
 }
 
 /* What grade.h needs, made once: the checker's options, the names of the
  * program for the LaTeX reader, the rubric's items kept from before. */
+/* The number of entries of shape sh as a dimension name (n for a column
+ * n x 1, 6 for a 2 x 3 matrix), or NULL when it is no dimension (m*n). */
+static const char *entries_name(nd_ctx *ctx, nd_shape sh)
+{
+    long r = dim_value(ctx, sh.rows), c = dim_value(ctx, sh.cols);
+    if (c == 1)
+        return dim_name(ctx, sh.rows);
+    if (r == 1)
+        return dim_name(ctx, sh.cols);
+    if (r > 0 && c > 0 && r <= LONG_MAX / c) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%ld", r * c);
+        return arena_strdup(ctx->arena, buf);
+    }
+    return NULL;
+}
+
+/* The shape a single answer (--check-latex) must have: the gradient's
+ * (the variable's), the Hessian's (entries x entries) or the Jacobian's
+ * (the objective's entries x the variable's, or its transpose), when the
+ * program has one variable and those are dimensions. */
+static void expected_shape(nd_session *s, lr_names *names)
+{
+    nd_ctx *ctx = s->ctx;
+    names->expect_rows = names->expect_cols = NULL;
+    if (s->status || s->prog.n_wrt != 1)
+        return;
+    nd_shape v = ctx->scope->vars[s->prog.wrt[0]].shape;
+    const char *ev = entries_name(ctx, v), *ef = NULL;
+    if (s->kind == JAC_GRADIENT) {
+        names->expect_rows = dim_name(ctx, v.rows);
+        names->expect_cols = dim_name(ctx, v.cols);
+        return;
+    }
+    if (s->kind == JAC_JACOBIAN) {
+        const nd_node *f = ctx->scope->binds[s->prog.objective].node;
+        ef = f ? entries_name(ctx, f->shape) : NULL;
+    } else {
+        ef = ev;
+    }
+    if (!ev || !ef)
+        return;
+    names->expect_rows = s->denominator ? ev : ef;
+    names->expect_cols = s->denominator ? ef : ev;
+}
+
 static grade_env *grading(nd_session *s)
 {
     if (!s->grading) {
@@ -694,6 +744,7 @@ static grade_env *grading(nd_session *s)
     s->grading->names.n_map = s->n_map;
     s->grading->kind = s->kind;
     s->grading->denominator = s->denominator;
+    expected_shape(s, &s->grading->names);
     return s->grading;
 }
 
@@ -747,11 +798,6 @@ static int check_lines_impl(nd_session *s, const char *name, const char *text, s
     checker *c = st ? NULL : open_checker(s);
     if (!st && !c)
         st = fail(s);
-    if (c && s->kind && check_set_kind(c, s->kind, s->denominator, &s->ctx->err->diag)) {
-        check_close(c);
-        c = NULL;
-        st = fail(s);
-    }
     if (c) {
         const nd_source *src = keep_source(s, name, text, len);
         enum check_format fmt = flags & ND_CHECK_JSON ? CHECK_JSON : CHECK_TEXT;
