@@ -331,7 +331,7 @@ END_TEST
  * double: f = sum(sin(A*x)) + sum(cos(A*x)), d = -sin(z) - cos(z) of both
  * signs, relative 1e-12 of the largest entry; the Hessian symmetric. */
 static const char syrk_driver[] =
-    "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+    "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
     "double t(long m, long n, const double *A, const double *x, double *h, double *work);\n"
     "size_t t_work_size(const long *dims);\n"
     "int main(void) {\n"
@@ -357,6 +357,29 @@ static const char syrk_driver[] =
     "                printf(\"m %ld n %ld: H[%ld][%ld] = %.17g, want %.17Lg\\n\", m, n, i, j, h[i * n + j], r[i * n + j]);\n"
     "                bad++; }\n"
     "        free(A); free(x); free(h); free(w); free(z); free(r);\n"
+    "    }\n"
+    /* x = 0: d = -sin(0) - cos(0) = -1 exactly, so the same sums in the
+     * same order in double (groups of 4 rows, ((a0 x0 + a1 x1) + a2 x2) +
+     * a3 x3, then the last m % 4 rows one by one) are the Hessian to the
+     * bit, whole 32 x 64 tiles beside ragged ones (n up to 131). */
+    "    for (a = 0; a < 8; a++) for (n = 1; n <= 131; n += n < 40 ? 1 : 7) {\n"
+    "        long dims[2], m4; double *A, *x, *h, *w, c;\n"
+    "        m = ms[a]; dims[0] = m; dims[1] = n; m4 = m - m % 4;\n"
+    "        A = malloc(sizeof *A * (size_t)(m * n)); x = calloc((size_t)n, sizeof *x);\n"
+    "        h = malloc(sizeof *h * (size_t)(n * n)); w = malloc(sizeof *w * (t_work_size(dims) + 1));\n"
+    "        for (k = 0; k < m * n; k++) A[k] = sin(0.37 * (double)k + (double)n) - 0.1;\n"
+    "        t(m, n, A, x, h, w);\n"
+    "        for (i = 0; i < n; i++) for (j = i; j < n; j++) {\n"
+    "            c = 0.0;\n"
+    "            for (k = 0; k < m4; k += 4)\n"
+    "                c += -A[k * n + i] * A[k * n + j] + -A[(k + 1) * n + i] * A[(k + 1) * n + j] +\n"
+    "                     -A[(k + 2) * n + i] * A[(k + 2) * n + j] + -A[(k + 3) * n + i] * A[(k + 3) * n + j];\n"
+    "            for (k = m4; k < m; k++) c += -A[k * n + i] * A[k * n + j];\n"
+    "            if (memcmp(&c, &h[i * n + j], sizeof c) || memcmp(&c, &h[j * n + i], sizeof c)) {\n"
+    "                printf(\"x = 0, m %ld n %ld: H[%ld][%ld] = %.17g, the same sums %.17g\\n\", m, n, i, j, h[i * n + j], c);\n"
+    "                bad++; }\n"
+    "        }\n"
+    "        free(A); free(x); free(h); free(w);\n"
     "    }\n"
     "    return bad != 0;\n}\n";
 
