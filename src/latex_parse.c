@@ -555,20 +555,44 @@ lnode *lp_identity(lp *p, const atom *a)
     return n;
 }
 
+/* The size in \mathbf{1}_{x_{\mathrm{rows}}}: a dimension the output names
+ * after a variable, x_rows (a name with a subscript of its own).  Returns 1
+ * when read, 0 when the subscript is not of that form, -1 on an error. */
+static int named_size(lp *p, char *out, size_t size)
+{
+    lp_peek(p);
+    int i = p->i;
+    if (i + 2 >= p->n || !lp_is_char(p->t[i], '{') || p->t[i + 1]->kind != LT_WORD ||
+        !lp_is_char(p->t[i + 2], '_'))
+        return 0;
+    char sub[64];
+    const char *word = p->t[i + 1]->text;
+    p->i = i + 3;
+    if (!lp_script_text(p, sub, sizeof sub))
+        return -1;
+    lt_tok *close = lp_take(p);
+    if (!lp_is_char(close, '}'))
+        return lp_unexpected(p, close, "'}'"), -1;
+    snprintf(out, size, "%s_%s", word, sub);
+    return 1;
+}
+
 /* \mathbf{1}, \mathbf{1}_n: a vector of ones, of n entries. */
 static lnode *ones(lp *p, lt_tok *t)
 {
     lnode *n = lp_node(p, LN_ONES, t->from, t->to);
     n->shape.cols = "1";
     if (lp_is_char(lp_peek(p), '_')) {
-        char sub[64];
+        char sub[130];
         lp_take(p);
-        if (!lp_script_text(p, sub, sizeof sub))
+        int named = named_size(p, sub, sizeof sub);
+        if (named < 0 || (!named && !lp_script_text(p, sub, sizeof sub)))
             return NULL;
         n->shape.rows = arena_strdup(p->L->arena, sub);
         n->to = p->t[p->i - 1]->to;
         lr_shape s;     /* a dimension or a number: said in the answer (vector(1, n)) */
-        if (lr_lookup(p->L, sub, &s) == LR_DIM || strspn(sub, "0123456789") == strlen(sub))
+        if (named || lr_lookup(p->L, sub, &s) == LR_DIM ||
+            strspn(sub, "0123456789") == strlen(sub))
             n->dim = n->shape.rows;
     }
     return n;

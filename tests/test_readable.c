@@ -368,6 +368,13 @@ START_TEST(sized_fills_read_back)
     out = t_emit("u : vector(m)\nM : matrix(m, n)\nL = sum((M + u)'*abs(u))\n", ND_LATEX);
     ck_assert_ptr_nonnull(strstr(out, "\\mathbf{1}_{n}^\\top"));
     nd_free(out);
+    /* an inferred dimension: matrix(c, x_rows, x_rows), \mathbf{1}_{x_{\mathrm{rows}}} */
+    for (int latex = 0; latex < 2; latex++) {
+        char *why = NULL;
+        int st = t_read_back("L = mean(diag(x - b)) + a\n", latex ? ND_LATEX : ND_TEXT, latex, &why);
+        ck_assert_msg(st == 0, "inferred x (%s): status %d\n%s", latex ? "LaTeX" : "text", st, why);
+        nd_free(why);
+    }
 }
 END_TEST
 
