@@ -448,12 +448,26 @@ static int all_finite(const nd_mat *m)
     return 1;
 }
 
-/* A sum or an elementwise product whose operands' sizes are not its own
- * is a node built wrong (every operand of one has its shape, broadcasts
- * made explicit): no point is evaluated through it, rather than reading
- * past an operand. */
-static int same_sizes(const nd_node *n, const nd_mat *out, nd_mat *const *args)
+/* A sum or an elementwise product whose operands' sizes are not its own,
+ * or a product whose factors do not chain to its size, is a node built
+ * wrong (every operand of one has its shape, broadcasts made explicit): no
+ * point is evaluated through it, rather than reading past an operand. */
+static int same_sizes(nd_ctx *ctx, const nd_node *n, const nd_mat *out, nd_mat *const *args)
 {
+    if (n->op == OP_PROD) {     /* scalars, then a chain that multiplies to out */
+        uint32_t k = 0;
+        for (; k < n->nkids && expr_is_scalar(ctx, n->kid[k]); k++)
+            if (args[k]->rows != 1 || args[k]->cols != 1)
+                return 0;
+        if (k == n->nkids)
+            return out->rows == 1 && out->cols == 1;
+        if (args[k]->rows != out->rows || args[n->nkids - 1]->cols != out->cols)
+            return 0;
+        for (; k + 1 < n->nkids; k++)
+            if (args[k]->cols != args[k + 1]->rows)
+                return 0;
+        return 1;
+    }
     if (n->op != OP_ADD && n->op != OP_EMUL)
         return 1;
     for (uint32_t k = 0; k < n->nkids; k++)
@@ -474,7 +488,10 @@ static int eval_one(nd_evalenv *env, nd_node *n)
     for (uint32_t k = 0; k < n->nkids; k++)
         args[k] = &env->vals[n->kid[k]->id];
     mpfr_clear_overflow();
-    int st = same_sizes(n, out, args) ? ops_table[n->op].eval(env, n, out, args) : EV_DOMAIN;
+    int sized = same_sizes(env->ctx, n, out, args);
+    int st = sized ? ops_table[n->op].eval(env, n, out, args) : EV_DOMAIN;
+    if (!sized)
+        env->misbuilt = n;
     if (args != argv)
         free(args);
     /* exp is defined everywhere, yet exp(exp(1e3)) has no MPFR value:

@@ -27,6 +27,7 @@ typedef struct nd_evalenv {
     uint32_t cap;
     const nd_node *failed;  /* the node of the last failure, if any */
     const nd_node *domain_failed;   /* the last that left its domain */
+    const nd_node *misbuilt;        /* one whose operands' sizes are not its own (a bug) */
     const nd_node *overflowed;      /* the last whose value overflowed */
 } nd_evalenv;
 

@@ -48,7 +48,7 @@ static int draw_values(nd_evalenv *env, nd_rng *rng, nd_node *const *roots, int 
 int verify_instance(nd_evalenv *env, nd_rng *rng, nd_node *const *roots, int n,
                     int max_attempts)
 {
-    env->failed = env->domain_failed = env->overflowed = NULL;
+    env->failed = env->domain_failed = env->overflowed = env->misbuilt = NULL;
     for (int tries = 0; tries < 8; tries++) {
         eval_random_dims(env, rng);
         if (eval_check_size(env, roots, n) != EV_OK)
@@ -104,7 +104,11 @@ void verify_domain_error(nd_ctx *ctx, const nd_evalenv *env)
     const nd_node *dom = env->domain_failed, *big = env->overflowed;
     /* the largest MPFR value is about 2^emax */
     long digits = (long)floor((double)mpfr_get_emax() * log10(2.0));
-    if (big && !dom)
+    if (env->misbuilt)
+        diag_error(ctx, none,
+                  "internal error: the operands of a '%s' do not have the sizes it needs "
+                  "(please report); nothing was checked", ops_table[env->misbuilt->op].name);
+    else if (big && !dom)
         diag_error(ctx, none,
                   "the value of '%s' overflows the evaluator's range (about 1e+%ld) "
                   "at every random point tried; nothing was checked",
