@@ -249,6 +249,30 @@ static void function_elem(cg_emitter *E, const nd_node *n, const char *ri, const
     sb_putc(out, ')');
 }
 
+/* The shared sigmoid of cg_order.c, (step(w) + e.*(1 - step(w))).*(1 + e).^-1
+ * with e an exp: written as a quotient, as nd__sigmoid divides (e/(1 + e)
+ * and e*(1/(1 + e)) differ in the last bit).  No other product is. */
+static int sigmoid_quotient(const nd_node *n)
+{
+    if (n->op != OP_EMUL || n->nkids != 2)
+        return 0;
+    const nd_node *a = n->kid[0], *b = n->kid[1];
+    if (a->op != OP_ADD || a->nkids != 2 || a->kid[0]->op != OP_STEP || b->op != OP_EPOW ||
+        b->kid[1]->op != OP_CONST || mpq_cmp_si(b->kid[1]->u.q, -1, 1) != 0)
+        return 0;
+    const nd_node *d = b->kid[0];
+    return d->op == OP_ADD && d->nkids == 2 && d->kid[1]->op == OP_EXP;
+}
+
+static void quotient(cg_emitter *E, const nd_node *n, const char *ri, const char *ci, strbuf *out)
+{
+    sb_putc(out, '(');
+    cg_elem(E, n->kid[0], ri, ci, out);
+    sb_puts(out, " / ");
+    cg_elem(E, n->kid[1]->kid[0], ri, ci, out);
+    sb_putc(out, ')');
+}
+
 /* A constant as a double literal; one past the range of double (1e350)
  * is HUGE_VAL, which it rounds to, as the literal would not compile
  * cleanly. */
@@ -294,7 +318,12 @@ static void expand(cg_emitter *E, const nd_node *n, const char *ri, const char *
         break;
     case CGF_DIAGV: cg_elem(E, n->kid[0], ri, ri, out); break;
     case CGF_SUM: join(E, n, " + ", ri, ci, out); break;
-    case CGF_EPROD: join(E, n, " * ", ri, ci, out); break;
+    case CGF_EPROD:
+        if (sigmoid_quotient(n))
+            quotient(E, n, ri, ci, out);
+        else
+            join(E, n, " * ", ri, ci, out);
+        break;
     case CGF_PROD: prod_elem(E, n, ri, ci, out); break;
     case CGF_POWER: power(E, n, ri, ci, out); break;
     default: function_elem(E, n, ri, ci, out); break;

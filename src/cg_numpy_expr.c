@@ -370,6 +370,7 @@ static const char *function_name(py_emitter *E, int op)
     case OP_TANH: return "np.tanh";
     case OP_COSH: return "np.cosh";
     case OP_SINH: return "np.sinh";
+    case OP_LOG1P: return "np.log1p";
     case OP_MAX: return "np.fmax";
     case OP_MIN: return "np.fmin";
     case OP_SIGMOID: py_use(E, PYH_sigmoid); return "_sigmoid";

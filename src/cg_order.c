@@ -299,6 +299,16 @@ static nd_node *negated(nd_ctx *ctx, nd_node *n)
     return expr_node(ctx, OP_PROD, n->shape, n->kid + 1, (int)n->nkids - 1);
 }
 
+/* exp(-abs(w)), the one exp of sigmoid(w) and softplus(+-w) when they share it. */
+static nd_node *exp_neg_abs(cg_plan *p, nd_node *w)
+{
+    nd_ctx *ctx = p->ctx;
+    nd_node *a = expr_node(ctx, OP_ABS, w->shape, &w, 1);
+    nd_node *na[2] = { mk_int(ctx, -1), a };
+    nd_node *neg = expr_node(ctx, OP_PROD, w->shape, na, 2);
+    return expr_node(ctx, OP_EXP, w->shape, &neg, 1);
+}
+
 /* softplus(u) as relu(u) + softplus(-abs(w)), u = w or -w, when the roots
  * reach both softplus(w) and softplus(-w) (a logistic loss's two terms):
  * the second term is the same node for both, log1p(exp(-|w|)), computed
@@ -306,26 +316,68 @@ static nd_node *negated(nd_ctx *ctx, nd_node *n)
  * reads it when it can be), one exp and one log1p where there were two of
  * each.  The same doubles as nd__softplus(u): for u > 0 it is u +
  * log1p(exp(-u)), otherwise 0.0 + log1p(exp(u)) (log1p(exp(.)) >= 0 or
- * NaN, so adding 0.0 changes nothing, not even a -0). */
-static nd_node *softplus_shared(cg_plan *p, nd_node *u, nd_node *w)
+ * NaN, so adding 0.0 changes nothing, not even a -0).  When sigmoid(w) is
+ * computed too (a logistic loss's gradient), the second term is
+ * log1p(e) of the e = exp(-|w|) that sigmoid_shared reads: one exp for all. */
+static nd_node *softplus_shared(cg_plan *p, nd_node *u, nd_node *w, int with_sigmoid)
 {
     nd_ctx *ctx = p->ctx;
-    nd_node *a = expr_node(ctx, OP_ABS, w->shape, &w, 1);
-    nd_node *na[2] = { mk_int(ctx, -1), a };
-    nd_node *neg = expr_node(ctx, OP_PROD, w->shape, na, 2);
-    nd_node *t[2] = { expr_node(ctx, OP_RELU, u->shape, &u, 1),
-                      expr_node(ctx, OP_SOFTPLUS, w->shape, &neg, 1) };
+    nd_node *e = exp_neg_abs(p, w), *sp;
+    if (with_sigmoid)
+        sp = expr_node(ctx, OP_LOG1P, w->shape, &e, 1);
+    else
+        sp = expr_node(ctx, OP_SOFTPLUS, w->shape, e->kid, 1);
+    nd_node *t[2] = { expr_node(ctx, OP_RELU, u->shape, &u, 1), sp };
     return expr_node(ctx, OP_ADD, u->shape, t, 2);
 }
 
-/* softplus(x) of a node x whose w (x = w or -w) has both signs' softplus. */
+/* sigmoid(w) as (step(w) + e.*(1 - step(w))).*(1 + e).^-1, e = exp(-|w|)
+ * the exp that softplus(+-w) shares: the C generator writes this product as
+ * the quotient (step + e*(1 - step)) / (1 + e) (cg_expr.c), which is
+ * 1/(1 + e) for w > 0 and e/(1 + e) otherwise, the doubles of the -O2
+ * nd__sigmoid (at 0 and -0 both give 0.5; e is 0 at +-inf, NaN at NaN). */
+static nd_node *sigmoid_shared(cg_plan *p, nd_node *w)
+{
+    nd_ctx *ctx = p->ctx;
+    nd_node *e = exp_neg_abs(p, w), *one = mk_ones(ctx, w->shape);
+    nd_node *st = expr_node(ctx, OP_STEP, w->shape, &w, 1);
+    nd_node *ns[2] = { mk_int(ctx, -1), st };
+    nd_node *om[2] = { one, expr_node(ctx, OP_PROD, w->shape, ns, 2) };
+    nd_node *et[2] = { e, expr_node(ctx, OP_ADD, w->shape, om, 2) };
+    nd_node *num[2] = { st, expr_node(ctx, OP_EMUL, w->shape, et, 2) };
+    nd_node *den[2] = { one, e };
+    nd_node *pw[2] = { expr_node(ctx, OP_ADD, w->shape, den, 2), mk_int(ctx, -1) };
+    nd_node *q[2] = { expr_node(ctx, OP_ADD, w->shape, num, 2),
+                      expr_node(ctx, OP_EPOW, w->shape, pw, 2) };
+    return expr_node(ctx, OP_EMUL, w->shape, q, 2);
+}
+
+/* sigmoid(w) and softplus(+-w) share exp(-|w|): not for a scalar w, whose
+ * plan computes each node as its own instruction (a product by 1/(1 + e),
+ * not the quotient that sigmoid_shared needs to be nd__sigmoid's double). */
+static int shares_exp(norm *N, nd_node *w)
+{
+    return w->id < N->cap && N->has_sigmoid[w->id] && N->softplus_signs[w->id] &&
+           !scalar(N->p, w);
+}
+
+/* softplus(x) of a node x whose w (x = w or -w) has both signs' softplus,
+ * or one and sigmoid(w). */
 static int softplus_pair(norm *N, nd_node *n, nd_node **w)
 {
     if (n->op != OP_SOFTPLUS)
         return 0;
     nd_node *x = n->kid[0], *core = negated(N->p->ctx, x);
     *w = core ? core : x;
-    return (*w)->id < N->cap && N->softplus_signs[(*w)->id] == (SP_POS | SP_NEG);
+    if ((*w)->id >= N->cap)
+        return 0;
+    return N->softplus_signs[(*w)->id] == (SP_POS | SP_NEG) || shares_exp(N, *w);
+}
+
+/* sigmoid(w) when the roots reach softplus(w) or softplus(-w) too. */
+static int sigmoid_shares(norm *N, nd_node *n)
+{
+    return n->op == OP_SIGMOID && shares_exp(N, n->kid[0]);
 }
 
 static nd_node *normalize(norm *N, nd_node *n)
@@ -343,7 +395,9 @@ static nd_node *normalize(norm *N, nd_node *n)
     else if (n->op == OP_SWISH && n->kid[0]->id < N->cap && N->has_sigmoid[n->kid[0]->id])
         r = swish_shared(N->p, k[0]);
     else if (softplus_pair(N, n, &w))
-        r = softplus_shared(N->p, k[0], normalize(N, w));
+        r = softplus_shared(N->p, k[0], normalize(N, w), shares_exp(N, w));
+    else if (sigmoid_shares(N, n))
+        r = sigmoid_shared(N->p, k[0]);
     else if (n->op == OP_MPOW)
         r = expr_mpow(N->p->ctx, k[0], n->u.k);
     else

@@ -240,6 +240,7 @@ static const fn_info functions[] = {
     { "arctan", "arctan", "1./(1 + %.^2)", 2 },
     { "tanh", "tanh", "(1 - tanh(%).^2)", 6 },
     { "cosh", "cosh", "sinh(%)", 6 },           { "sinh", "sinh", "cosh(%)", 6 },
+    { "log1p", "log1p", "1./(1 + %)", 2 },
     { "sigmoid", "sigmoid", "sigmoid(%).*(1 - sigmoid(%))", 2 },
     { "sigma", "sigmoid", "sigmoid(%).*(1 - sigmoid(%))", 2 },
     { "swish", "swish", "(sigmoid(%) + %.*sigmoid(%).*(1 - sigmoid(%)))", 6 },

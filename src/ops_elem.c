@@ -133,6 +133,15 @@ int op_arctan_eval1(mpfr_t y, const mpfr_t x) { mpfr_atan(y, x, R); return EV_OK
 int op_tanh_eval1(mpfr_t y, const mpfr_t x) { mpfr_tanh(y, x, R); return EV_OK; }
 int op_cosh_eval1(mpfr_t y, const mpfr_t x) { mpfr_cosh(y, x, R); return EV_OK; }
 int op_sinh_eval1(mpfr_t y, const mpfr_t x) { mpfr_sinh(y, x, R); return EV_OK; }
+/* log1p(x) = log(1 + x), accurate near 0; the planner's softplus(-|w|) is
+ * log1p(exp(-|w|)) when that exp is shared (cg_order.c) */
+int op_log1p_eval1(mpfr_t y, const mpfr_t x)
+{
+    if (mpfr_cmp_si(x, -1) <= 0)
+        return EV_DOMAIN;
+    mpfr_log1p(y, x, R);
+    return EV_OK;
+}
 int op_sigmoid_eval1(mpfr_t y, const mpfr_t x)
 {
     mpfr_neg(y, x, R);
@@ -207,6 +216,7 @@ DERIV(op_arctan_deriv)
 DERIV(op_tanh_deriv) { (void)x; return one_minus(ctx, mk_powi(ctx, fx, 2)); }
 DERIV(op_cosh_deriv) { (void)fx; return mk_fn(ctx, OP_SINH, x); }
 DERIV(op_sinh_deriv) { (void)fx; return mk_fn(ctx, OP_COSH, x); }
+DERIV(op_log1p_deriv) { (void)fx; return mk_powi(ctx, mk_add2(ctx, mk_ones(ctx, x->shape), x), -1); }
 DERIV(op_sigmoid_deriv) { (void)x; return mk_emul(ctx, fx, one_minus(ctx, fx)); }
 /* swish'(x) = s + x .* s .* (1 - s), s = sigmoid(x) */
 DERIV(op_swish_deriv)

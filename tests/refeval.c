@@ -167,7 +167,7 @@ static const struct {
 } elementwise[] = {
     { "exp", exp }, { "log", log }, { "sqrt", sqrt }, { "abs", fabs }, { "sign", sign },
     { "sin", sin }, { "cos", cos }, { "tan", tan }, { "arcsin", asin }, { "arccos", acos },
-    { "arctan", atan }, { "tanh", tanh }, { "cosh", cosh }, { "sinh", sinh }, { "sigmoid", sigmoid }, { "swish", swish },
+    { "arctan", atan }, { "tanh", tanh }, { "cosh", cosh }, { "sinh", sinh }, { "log1p", log1p }, { "sigmoid", sigmoid }, { "swish", swish },
     { "relu", relu }, { "softplus", softplus }, { "step", step },
 };
 

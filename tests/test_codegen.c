@@ -362,6 +362,7 @@ static const char *const special[] = {
     "X : matrix(n, k)\nb : vector(n)\nW : matrix(m, n)\nL = sum(tanh(W*X + W*b) .* (W*X)) + "
     "sum(sin(X')*cos(X)) + sum(X*vector(1)) + tr(eye(n)*X*X')",
     "X : matrix(n, k)\nx, y : vector(n)\nL = sum(log(cosh(X - x))) + y'*sinh(x/2) + sum(cosh(y).*x)",
+    "X : matrix(n, k)\nx, y : vector(n)\nL = y'*log1p(x.^2) + sum(log1p(exp(X - x)))",
     "X : matrix(n, k)\nx, y : vector(n)\nW : matrix(m, n)\nL = sum(gelu(W*X)) + y'*erf(x) + "
     "sum(gelu(-4*x) .* erf(2*y)) + sum(erf(W*x))",
     "X : matrix(n, k)\nx, y : vector(n)\na : scalar\nL = sum(max(x, y)) + sum(min(X, a)) + "
@@ -1170,19 +1171,24 @@ END_TEST
 
 /* softplus(w) and softplus(-w) in one program (a logistic loss's two terms)
  * share log1p(exp(-|w|)): one softplus node in the plan where there were
- * two (relu(+-w) + it); one alone, or of other arguments, stays as it was. */
+ * two (relu(+-w) + it); one alone, or of other arguments, stays as it was,
+ * unless sigmoid(w) is computed too (a gradient): then it is relu(+-w) +
+ * log1p(exp(-|w|)), and the exp is sigmoid's (below). */
 START_TEST(softplus_pair_shares_its_log1p)
 {
     static const struct {
         const char *program;    /* a file, or the text */
         int softplus, relu;
     } cases[] = {
-        { "examples/hessian/logreg.nd", 1, 2 },
-        { "z : vector(n)\nL = sum(softplus(z) + softplus(-z))\nwrt z", 1, 2 },
-        { "z : vector(n)\nL = sum(softplus(z))\nwrt z", 1, 0 },
-        { "z, w : vector(n)\nL = sum(softplus(z) + softplus(-w))\nwrt z", 2, 0 },
+        { "examples/hessian/logreg.nd", 0, 2 },     /* log1p of sigmoid's exp */
+        { "z : vector(n)\nL = sum(softplus(z) + softplus(-z))\nwrt z", 0, 2 },
+        { "z, y : vector(n)\nL = y'*softplus(z) + sum(softplus(-z))\nwrt y", 1, 2 },
+        { "z : scalar\nL = softplus(z) + softplus(-z)\nwrt z", 1, 2 },
+        { "z : vector(n)\nL = sum(softplus(z))\nwrt z", 0, 1 },
+        { "z, w : vector(n)\nL = sum(softplus(z) + softplus(-w))\nwrt z", 1, 1 },
+        { "z, w, y : vector(n)\nL = y'*(softplus(z) + softplus(-w))\nwrt y", 2, 0 },
         { "A : matrix(m, n)\nx : vector(n)\nL = sum(softplus(A*x) + 2*softplus(-(A*x)))\nwrt x",
-          1, 2 },
+          0, 2 },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         int file = strncmp(cases[c].program, "examples/", 9) == 0;
@@ -1200,6 +1206,122 @@ START_TEST(softplus_pair_shares_its_log1p)
         t_internal_free(&t);
         free(prog);
     }
+}
+END_TEST
+
+/* sigmoid(w) and softplus(+-w) of one vector w (a logistic loss and its
+ * gradient) share e = exp(-|w|): sigmoid from e, softplus(-|w|) as
+ * log1p(e), one exp node in the plan where there were two; a scalar w, or
+ * a sigmoid of another argument, keeps its own. */
+START_TEST(sigmoid_shares_the_softplus_exp)
+{
+    static const struct {
+        const char *program;
+        int exp, sigmoid, softplus, log1p;
+    } cases[] = {
+        { "examples/hessian/logreg.nd", 1, 0, 0, 1 },
+        { "z, y : vector(n)\nL = y'*sigmoid(z) + sum(softplus(z))\nwrt y", 1, 0, 0, 1 },
+        { "z, y : vector(n)\nL = y'*sigmoid(z) + sum(softplus(-z))\nwrt y", 1, 0, 0, 1 },
+        { "z, y : vector(n)\nL = y'*sigmoid(z) + sum(softplus(2*z))\nwrt y", 0, 1, 1, 0 },
+        { "z : scalar\nL = sigmoid(z) + softplus(z)\nwrt z", 0, 1, 1, 0 },
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        int file = strncmp(cases[c].program, "examples/", 9) == 0;
+        char *prog = file ? t_slurp(cases[c].program) : strdup(cases[c].program);
+        t_internal t;
+        t_internal_open(&t, prog);
+        cg_options o = { "f", 0, 0, NULL };
+        cg_plan p;
+        cg_plan_build(&p, t.ctx, &t.prog, &o);
+        int ex = plan_ops(&p, OP_EXP), sg = plan_ops(&p, OP_SIGMOID),
+            sp = plan_ops(&p, OP_SOFTPLUS), lp = plan_ops(&p, OP_LOG1P);
+        ck_assert_msg(ex == cases[c].exp && sg == cases[c].sigmoid && sp == cases[c].softplus &&
+                          lp == cases[c].log1p,
+                      "%s: %d exp, %d sigmoid, %d softplus, %d log1p; want %d, %d, %d, %d",
+                      cases[c].program, ex, sg, sp, lp, cases[c].exp, cases[c].sigmoid,
+                      cases[c].softplus, cases[c].log1p);
+        cg_plan_free(&p);
+        t_internal_free(&t);
+        free(prog);
+    }
+}
+END_TEST
+
+/* The shared forms give nd__sigmoid's and nd__softplus's doubles (the
+ * helpers of the -O2 build, libm's exp), to the bit: grad_y = sigmoid(z)
+ * and grad_w = softplus(z) of L = y'*sigmoid(z) + w'*softplus(z), at the
+ * edges.  With AVX2 too: the shared sigmoid is libm's then, not the AVX2
+ * nd__sigmoid's own exp (which is within 1e-15 of it). */
+static double old_sigmoid(double x)
+{
+    double e;
+    if (x >= 0)
+        return 1.0 / (1.0 + exp(-x));
+    e = exp(x);
+    return e / (1.0 + e);
+}
+
+static double old_softplus(double x);
+
+static void run_shared_sigmoid(const char *cflags)
+{
+    static const double at[] = { 0.0, -0.0, 1e-300, -1e-300, 745.5, -745.5, 1000, -1000,
+                                 0.5, -0.5, 40, -40, 36.7, -36.7, 5e-324, 1e-20, -1e-20,
+                                 -0.1, -0.2, -0.3, -0.7, -1.3, -2.5, -3.7, -7.1, -11.3, -17.9,
+                                 0.1, 0.3, 1.3, 3.7, 11.3, INFINITY, -INFINITY, NAN };
+    enum { K = sizeof at / sizeof *at };
+    char dir[] = "/tmp/nd_sigmoid_XXXXXX", path[96], cmd[512], prog[160];
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(prog, sizeof prog, "z, y, w : vector(%d)\nL = y'*sigmoid(z) + w'*softplus(z)\nwrt y, w", (int)K);
+    char *src = c_source(prog, "p", 0, 0);
+    const char *e1 = strstr(src, "exp(");
+    ck_assert_msg(e1 && !strstr(e1 + 1, "exp(") && !strstr(src, "nd__sigmoid(z"),
+                  "sigmoid(z) and softplus(z) do not share one exp");
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    nd_free(src);
+    snprintf(path, sizeof path, "%s/main.c", dir);
+    write_file(path, "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+               "double p(const double *z, const double *y, const double *w, double *grad_y,\n"
+               "         double *grad_w, double *work);\n"
+               "int main(void)\n{\n    double z[64], y[64], w[64], gy[64], gw[64], work[1024];\n"
+               "    int n = 0;\n"
+               "    while (n < 64 && scanf(\"%lf\", &z[n]) == 1)\n        y[n] = w[n] = 1.0, n++;\n"
+               "    z[n - 3] = INFINITY; z[n - 2] = -INFINITY; z[n - 1] = NAN;\n"
+               "    p(z, y, w, gy, gw, work);\n"
+               "    for (int i = 0; i < n; i++)\n        printf(\"%a %a\\n\", gy[i], gw[i]);\n"
+               "    return 0;\n}\n");
+    snprintf(path, sizeof path, "%s/in", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    for (size_t k = 0; k < K; k++)
+        fprintf(f, "%a\n", isfinite(at[k]) ? at[k] : 0.0);   /* main sets the last three */
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run < %s/in > %s/out",
+             cflags, dir, dir, dir, dir, dir, dir);
+    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
+    snprintf(path, sizeof path, "%s/out", dir);
+    f = fopen(path, "r");
+    ck_assert(f != NULL);
+    for (size_t k = 0; k < K; k++) {
+        double ws = old_sigmoid(at[k]), wp = old_softplus(at[k]), gs, gp;
+        ck_assert_msg(fscanf(f, "%lf %lf", &gs, &gp) == 2, "%s: output %zu missing", cflags, k);
+        ck_assert_msg((isnan(ws) && isnan(gs)) || memcmp(&ws, &gs, sizeof gs) == 0,
+                      "%s: sigmoid at z = %a: %a, nd__sigmoid gives %a", cflags, at[k], gs, ws);
+        ck_assert_msg((isnan(wp) && isnan(gp)) || memcmp(&wp, &gp, sizeof gp) == 0,
+                      "%s: softplus at z = %a: %a, nd__softplus gives %a", cflags, at[k], gp, wp);
+    }
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
+START_TEST(shared_sigmoid_is_the_same_double)
+{
+    run_shared_sigmoid("-O2");
+    if (have_avx2())
+        run_shared_sigmoid("-O3 -mavx2 -mfma");
 }
 END_TEST
 
@@ -1460,6 +1582,8 @@ Suite *suite_codegen(void)
     tcase_add_test(tc, swish_shares_its_sigmoid);
     tcase_add_test(tc, softplus_pair_shares_its_log1p);
     tcase_add_test(tc, shared_softplus_is_the_same_double);
+    tcase_add_test(tc, sigmoid_shares_the_softplus_exp);
+    tcase_add_test(tc, shared_sigmoid_is_the_same_double);
     tcase_add_test(tc, avx2_helpers_agree);
     tcase_add_test(tc, late_scalars_agree);
     tcase_add_test(tc, handmade_late_scalars_agree);

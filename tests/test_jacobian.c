@@ -61,6 +61,7 @@ static const jac_case cases[] = {
     { J, DECL "f = tanh(x) + sigmoid(x) + swish(x) + relu(x) + softplus(x) + step(x)\nwrt x" },
     { J, DECL "f = erf(x) + gelu(x)\nwrt x" },
     { J, DECL "f = cosh(x) + sinh(0.5*x)\nwrt x" },
+    { J, DECL "f = log1p(x.^2) + log1p(exp(-x))\nwrt x" },
     { H, DECL "L = sum(log(cosh(A*x)))\nwrt x" },
     { H, DECL "f = sum(gelu(A*x)) + w'*erf(x)\nwrt x" },
     /* scalars, through their gradients */

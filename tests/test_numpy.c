@@ -267,6 +267,7 @@ static const char *const special[] = {
     "X : matrix(n, k)\nb : vector(n)\nW : matrix(m, n)\nL = sum(tanh(W*X + W*b) .* (W*X)) + "
     "sum(sin(X')*cos(X)) + sum(X*vector(1)) + tr(eye(n)*X*X')",
     "X : matrix(n, k)\nx, y : vector(n)\nL = sum(log(cosh(X - x))) + y'*sinh(x/2) + sum(cosh(y).*x)",
+    "X : matrix(n, k)\nx, y : vector(n)\nL = y'*log1p(x.^2) + sum(log1p(exp(X - x)))",
     "X : matrix(n, k)\nx, y : vector(n)\nW : matrix(m, n)\nL = sum(gelu(W*X)) + y'*erf(x) + "
     "sum(gelu(-4*x) .* erf(2*y)) + sum(erf(W*x))",
     "X : matrix(n, k)\nx, y : vector(n)\na : scalar\nL = sum(max(x, y)) + sum(min(X, a)) + "

@@ -55,6 +55,7 @@ static const char *const programs[] = {
     DECL "L = w'*arctan(x)\nwrt x",
     DECL "L = w'*tanh(x)\nwrt x",
     DECL "L = w'*cosh(x) + w'*sinh(x) + sum(cosh(A*X))\nwrt x, A",
+    DECL "L = w'*log1p(x.^2) + sum(log1p(exp(A*X)))\nwrt x, A",
     DECL "L = w'*sigmoid(x)\nwrt x",
     DECL "L = w'*swish(x)\nwrt x",
     DECL "L = w'*relu(x)\nwrt x",

@@ -7,20 +7,12 @@ status: 0
 import numpy as np
 
 
-def _sigmoid(z):
-    # 1/(1 + exp(-z)) without overflow: exp only of -|z|
-    e = np.exp(-np.abs(z))
-    s = 1.0 / (1.0 + e)
-    return np.where(z >= 0, s, e * s)
-
-
 def _relu(z):
     return np.where(z > 0, z, 0.0)
 
 
-def _softplus(z):
-    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)), as np.logaddexp computes it
-    return np.logaddexp(0.0, z)
+def _step(z):
+    return np.where(z > 0, 1.0, 0.0)
 
 
 def _matrix(name, a):
@@ -85,14 +77,16 @@ def nd_logreg(A, x, y, lam):
                          % (m, y.shape[0]))
     lam = _scalar("lam", lam)
     b0 = A @ x
-    s = _sigmoid(b0)
     s0 = np.vdot(x, x)
     s1 = 0.5 * lam * s0
-    b2 = A.T @ ((s - s ** 2) * A)
-    r3 = _softplus(-np.abs(b0))
-    s2 = np.sum(-y * (_relu(-b0) + r3) - (_relu(b0) + r3) * (1.0 - y))
+    b1 = np.exp(-np.abs(b0))
+    r2 = np.log1p(b1)
+    s2 = np.sum(-y * (_relu(-b0) + r2) - (_relu(b0) + r2) * (1.0 - y))
     s3 = -s2
     L = s1 + s3
-    hess_x = lam * np.eye(n) + b2
+    r3 = _step(b0)
+    s = (r3 + b1 * (1.0 - r3)) * (1.0 / (1.0 + b1))
+    b5 = A.T @ ((s - s ** 2) * A)
+    hess_x = lam * np.eye(n) + b5
     return float(L), hess_x
 --- stderr
