@@ -1247,6 +1247,42 @@ START_TEST(sigmoid_shares_the_softplus_exp)
 }
 END_TEST
 
+/* In dir (a mkdtemp template, filled in): p.c holding src, main.c holding
+ * main_c, and the doubles in[0..n_in) one per line as main's standard
+ * input; compiled with cflags and run.  Returns its output, open for
+ * reading (remove dir with remove_dir after closing it). */
+static FILE *compile_and_run(char *dir, const char *src, const char *main_c, const double *in,
+                             size_t n_in, const char *cflags)
+{
+    char path[96], cmd[512];
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/p.c", dir);
+    write_file(path, src);
+    snprintf(path, sizeof path, "%s/main.c", dir);
+    write_file(path, main_c);
+    snprintf(path, sizeof path, "%s/in", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    for (size_t k = 0; k < n_in; k++)
+        fprintf(f, "%a\n", in[k]);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run < %s/in > %s/out",
+             cflags, dir, dir, dir, dir, dir, dir);
+    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
+    snprintf(path, sizeof path, "%s/out", dir);
+    f = fopen(path, "r");
+    ck_assert(f != NULL);
+    return f;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
 /* The shared forms give nd__sigmoid's and nd__softplus's doubles (the
  * helpers of the -O2 build, libm's exp), to the bit: grad_y = sigmoid(z)
  * and grad_w = softplus(z) of L = y'*sigmoid(z) + w'*softplus(z), at the
@@ -1270,18 +1306,17 @@ static void run_shared_sigmoid(const char *cflags)
                                  -0.1, -0.2, -0.3, -0.7, -1.3, -2.5, -3.7, -7.1, -11.3, -17.9,
                                  0.1, 0.3, 1.3, 3.7, 11.3, INFINITY, -INFINITY, NAN };
     enum { K = sizeof at / sizeof *at };
-    char dir[] = "/tmp/nd_sigmoid_XXXXXX", path[96], cmd[512], prog[160];
-    ck_assert(mkdtemp(dir) != NULL);
+    char dir[] = "/tmp/nd_sigmoid_XXXXXX", prog[160];
+    double in[K];
+    for (size_t k = 0; k < K; k++)
+        in[k] = isfinite(at[k]) ? at[k] : 0.0;     /* main sets the last three */
     snprintf(prog, sizeof prog, "z, y, w : vector(%d)\nL = y'*sigmoid(z) + w'*softplus(z)\nwrt y, w", (int)K);
     char *src = c_source(prog, "p", 0, 0);
     const char *e1 = strstr(src, "exp(");
     ck_assert_msg(e1 && !strstr(e1 + 1, "exp(") && !strstr(src, "nd__sigmoid(z"),
                   "sigmoid(z) and softplus(z) do not share one exp");
-    snprintf(path, sizeof path, "%s/p.c", dir);
-    write_file(path, src);
-    nd_free(src);
-    snprintf(path, sizeof path, "%s/main.c", dir);
-    write_file(path, "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+    FILE *f = compile_and_run(dir, src,
+               "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
                "double p(const double *z, const double *y, const double *w, double *grad_y,\n"
                "         double *grad_w, double *work);\n"
                "int main(void)\n{\n    double z[64], y[64], w[64], gy[64], gw[64], work[1024];\n"
@@ -1290,19 +1325,9 @@ static void run_shared_sigmoid(const char *cflags)
                "    z[n - 3] = INFINITY; z[n - 2] = -INFINITY; z[n - 1] = NAN;\n"
                "    p(z, y, w, gy, gw, work);\n"
                "    for (int i = 0; i < n; i++)\n        printf(\"%a %a\\n\", gy[i], gw[i]);\n"
-               "    return 0;\n}\n");
-    snprintf(path, sizeof path, "%s/in", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert(f != NULL);
-    for (size_t k = 0; k < K; k++)
-        fprintf(f, "%a\n", isfinite(at[k]) ? at[k] : 0.0);   /* main sets the last three */
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run < %s/in > %s/out",
-             cflags, dir, dir, dir, dir, dir, dir);
-    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
-    snprintf(path, sizeof path, "%s/out", dir);
-    f = fopen(path, "r");
-    ck_assert(f != NULL);
+               "    return 0;\n}\n",
+               in, K, cflags);
+    nd_free(src);
     for (size_t k = 0; k < K; k++) {
         double ws = old_sigmoid(at[k]), wp = old_softplus(at[k]), gs, gp;
         ck_assert_msg(fscanf(f, "%lf %lf", &gs, &gp) == 2, "%s: output %zu missing", cflags, k);
@@ -1312,9 +1337,7 @@ static void run_shared_sigmoid(const char *cflags)
                       "%s: softplus at z = %a: %a, nd__softplus gives %a", cflags, at[k], gp, wp);
     }
     fclose(f);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    remove_dir(dir);
 }
 
 START_TEST(shared_sigmoid_is_the_same_double)
@@ -1338,34 +1361,19 @@ static void run_shared_softplus(const char *cflags)
 {
     static const double at[] = { 0.0, -0.0, 1000, -1000, 745.5, -745.5, 40, -40, 36.7, -36.7,
                                  0.5, -0.5, 1e-300, -1e-300, 5e-324, 1e-20, -1e-20, 1e300 };
-    char dir[] = "/tmp/nd_softplus_XXXXXX", path[96], cmd[512];
-    ck_assert(mkdtemp(dir) != NULL);
+    char dir[] = "/tmp/nd_softplus_XXXXXX";
     char *src = c_source("z : scalar\nL = softplus(z) + 3*softplus(-z)\nwrt z", "p", 0, 0);
     ck_assert_msg(strstr(src, "fabs(") != NULL, "softplus(z) and softplus(-z) not shared");
-    snprintf(path, sizeof path, "%s/p.c", dir);
-    write_file(path, src);
-    nd_free(src);
-    snprintf(path, sizeof path, "%s/main.c", dir);
-    write_file(path, "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+    FILE *f = compile_and_run(dir, src, "#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
                "double p(const double *z, double *grad_z, double *work);\n"
                "int main(void)\n{\n    double z, g, work[4];\n"
                "    while (scanf(\"%lf\", &z) == 1)\n"
                "        printf(\"%a\\n\", p(&z, &g, work));\n"
                "    z = INFINITY; printf(\"%a\\n\", p(&z, &g, work));\n"
                "    z = -INFINITY; printf(\"%a\\n\", p(&z, &g, work));\n"
-               "    z = NAN; printf(\"%a\\n\", p(&z, &g, work));\n    return 0;\n}\n");
-    snprintf(path, sizeof path, "%s/in", dir);
-    FILE *f = fopen(path, "w");
-    ck_assert(f != NULL);
-    for (size_t k = 0; k < sizeof at / sizeof *at; k++)
-        fprintf(f, "%a\n", at[k]);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "cc -std=c99 %s -o %s/run %s/p.c %s/main.c -lm && %s/run < %s/in > %s/out",
-             cflags, dir, dir, dir, dir, dir, dir);
-    ck_assert_msg(system(cmd) == 0, "does not compile or run: %s", cmd);
-    snprintf(path, sizeof path, "%s/out", dir);
-    f = fopen(path, "r");
-    ck_assert(f != NULL);
+               "    z = NAN; printf(\"%a\\n\", p(&z, &g, work));\n    return 0;\n}\n",
+                              at, sizeof at / sizeof *at, cflags);
+    nd_free(src);
     size_t n_at = sizeof at / sizeof *at;
     for (size_t k = 0; k < n_at + 3; k++) {
         double z = k < n_at ? at[k] : k == n_at ? INFINITY : k == n_at + 1 ? -INFINITY : NAN;
@@ -1375,9 +1383,7 @@ static void run_shared_softplus(const char *cflags)
                       "%s: at z = %a: %a, two softplus calls give %a", cflags, z, got, want);
     }
     fclose(f);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    remove_dir(dir);
 }
 
 START_TEST(shared_softplus_is_the_same_double)
@@ -1499,9 +1505,7 @@ static void run_extreme(const struct extreme *e, const char *cflags)
     ck_assert(f != NULL);
     ck_assert_int_eq(fscanf(f, "%lf %lf %lf", &got[0], &got[1], &got[2]), 3);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    remove_dir(dir);
     ck_assert_msg(close_enough(got[0], e->f), "%s: objective %.17g, want %.17g:\n%s", cflags,
                   got[0], e->f, e->program);
     for (int i = 0; i < e->n_g; i++)
