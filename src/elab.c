@@ -578,6 +578,13 @@ static nd_node *elab_pow(elab *e, const ast *a, nd_node *l, nd_node *r)
     if (!expr_is_scalar(ctx, r))
         shape_fail(ctx, a->op_loc, "the exponent of '%s' must be a scalar: %s is %s",
                    ast_binop_text(a->op), text_of(e, a->kids[1]), shape_str(ctx, r->shape));
+    /* c^x for a negative constant c: real only at integers x, and its
+     * derivative has log(c): not a function nnderive can differentiate */
+    if (l->op == OP_CONST && mpq_sgn(l->u.q) < 0 && r->op != OP_CONST)
+        diag_fail(ctx, a->op_loc, "a negative number to a varying power, %s%s%s, is not real "
+                  "for most exponents (its derivative needs the log of %s): write the base as "
+                  "a positive number", text_of(e, a->kids[0]), ast_binop_text(a->op),
+                  text_of(e, a->kids[1]), text_of(e, a->kids[0]));
     if (a->op == BIN_EPOW || expr_is_scalar(ctx, l))
         return mk_pow(ctx, l, r);
     if (!dim_unify(ctx, l->shape.rows, l->shape.cols))
