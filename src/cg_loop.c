@@ -487,7 +487,12 @@ int cg_blas_ins(cg_emitter *E, const cg_ins *in, strbuf *out, int ind)
  * --blas: the rows of X scaled by sqrt(|d_k|) into the scratch, those with
  * d_k >= 0 from the top and the others from the bottom, then
  * C = B+'*B+ - B-'*B- by two dsyrk calls of m rows in all: no sign of d is
- * assumed. */
+ * assumed.  Below SYRK_GEMM_N columns (and X a plain array), C = X'*B by
+ * one dgemm with B = diag(d)*X instead: OpenBLAS's dsyrk is slower than its
+ * dgemm there although it does half the multiplications (at m = 1000,
+ * 9.1 against 5.9 us at n = 10, 49 against 54 at n = 32; bench/RESULTS.md),
+ * and no square root is taken.  C's upper triangle is kept either way and
+ * mirrored. */
 
 static void syrk_mirror(cg_emitter *E, const char *c, const char *n, strbuf *out, int ind)
 {
@@ -497,15 +502,37 @@ static void syrk_mirror(cg_emitter *E, const char *c, const char *n, strbuf *out
     E->uses |= U_I | U_J;
 }
 
+#define SYRK_GEMM_N 32
+
+/* The small-n branch: B = diag(d)*X in the scratch, C = X'*B by dgemm. */
+static void syrk_gemm(const char *c, const char *m, const char *n, const char *d,
+                      const char *x, const char *xkj, const char *s, strbuf *out, int ind)
+{
+    cg_line(out, ind, "for (k = 0; k < %s; k++) {", m);
+    cg_line(out, ind + 1, "vi = %s;", d);
+    cg_line(out, ind + 1, "for (j = 0; j < %s; j++)", n);
+    cg_line(out, ind + 2, "%s[(size_t)k * %s + j] = vi * %s;", s, n, xkj);
+    cg_line(out, ind, "}");
+    cg_line(out, ind, "cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, %s, %s, %s, 1.0, "
+                      "%s, %s, %s, %s, 0.0, %s, %s);", n, n, m, x, n, s, n, c, n);
+}
+
 static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char *m,
                       const char *n, const char *d, strbuf *out, int ind)
 {
-    strbuf xkj, s;
+    strbuf xkj, s, x;
     sb_init(&xkj);
     sb_init(&s);
+    sb_init(&x);
     cg_elem(E, in->a, "k", "j", &xkj);
     sb_printf(&s, "b%d", in->scratch);
     cg_use_buf(E, in->scratch);
+    if (plain(E, in->a)) {
+        cg_pointer_text(E, in->a, &x);
+        cg_line(out, ind, "if (%s < %d) {", n, SYRK_GEMM_N);
+        syrk_gemm(c, m, n, d, sb_str(&x), sb_str(&xkj), sb_str(&s), out, ind + 1);
+        cg_line(out, ind, "} else");
+    }
     cg_line(out, ind, "{");
     cg_line(out, ind + 1, "long nd_pos = 0, nd_neg = %s;", m);
     cg_line(out, ind + 1, "for (k = 0; k < %s; k++) {", m);
@@ -527,6 +554,7 @@ static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char
     E->uses |= U_K | U_J | U_VI | U_AIK;
     sb_free(&xkj);
     sb_free(&s);
+    sb_free(&x);
 }
 
 /* Plain C, cache-blocked: the rows of X in panels of SYRK_KB (d of the
