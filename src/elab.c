@@ -37,6 +37,7 @@ typedef struct hint_dim {
 typedef struct hint_shape {
     nd_shape raw;           /* first pass: the shape as made */
     hint_dim rows, cols;    /* after it: the final dimensions */
+    const ast *at;          /* the fill or variable it was made for */
 } hint_shape;
 
 typedef struct hint_list {
@@ -79,10 +80,11 @@ static nd_node *elab_expr(elab *e, const ast *a);
 
 /* ---- hints ----------------------------------------------------------------- */
 
-static void hint_push(hint_list *l, nd_shape raw)
+static void hint_push(hint_list *l, nd_shape raw, const ast *at)
 {
     l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
     memset(&l->v[l->n], 0, sizeof l->v[l->n]);
+    l->v[l->n].at = at;
     l->v[l->n++].raw = raw;
 }
 
@@ -181,11 +183,11 @@ static nd_dim hint_resolve(elab *e, const hint_dim *h)
 
 /* The shape made at this point: fresh dimensions (first pass, recorded)
  * or the ones the first pass settled on (second pass). */
-static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh)
+static nd_shape hinted_shape(elab *e, hint_list *l, int *used, nd_shape fresh, const ast *at)
 {
     if (!e->second) {
         if (e->hints)
-            hint_push(l, fresh);
+            hint_push(l, fresh, at);
         return fresh;
     }
     if (*used >= l->n) {
@@ -420,7 +422,7 @@ static nd_node *infer_var(elab *e, const ast *a)
     nd_ctx *ctx = e->ctx;
     nd_shape shape = first_letter_shape(e, a);
     if (e->hints)
-        shape = hinted_shape(e, &e->hints->vars, &e->hints->used_vars, shape);
+        shape = hinted_shape(e, &e->hints->vars, &e->hints->used_vars, shape, a);
     int v = scope_add_var(ctx, a->text, a->loc, shape, 0, AS_NONE);
     scope_define(ctx, a->text, SYM_VAR, v);
     return is_split(e, a->text) ? occurrence(e, v, a) : ctx->scope->vars[v].node;
@@ -833,7 +835,7 @@ static nd_node *elab_filled(elab *e, const ast *a, int matrix)
     if (!e->second)
         shape = shape_make(dim_fresh(ctx, NULL), matrix ? dim_fresh(ctx, NULL) : DIM_ONE);
     if (e->hints)
-        shape = hinted_shape(e, &e->hints->fills, &e->hints->used_fills, shape);
+        shape = hinted_shape(e, &e->hints->fills, &e->hints->used_fills, shape, a);
     return mk_bcast(ctx, c, shape);
 }
 
@@ -1602,6 +1604,53 @@ static void dims_restore(nd_ctx *ctx, const dim_snapshot *d)
     expr_unlist_from(ctx, d->n_nodes);
 }
 
+/* Whether d is a dimension the answer being elaborated made (at or past
+ * dims_frozen: a fill's, as in matrix(c)) and nothing fixed: no number,
+ * none of the program's dimensions. */
+static int dim_is_open(nd_ctx *ctx, nd_dim d)
+{
+    nd_dim r = dim_find(ctx, d);
+    return r != DIM_ONE && r >= ctx->dimtab->dims_frozen && ctx->dimtab->dims[r].value <= 0;
+}
+
+/* The error at a fill whose size nothing fixes, with the size asked for
+ * in the answer's notation (a text too long to quote is "this fill", "c"). */
+static _Noreturn void fill_open_fail(nd_ctx *ctx, const ast *at)
+{
+    if (at->loc.src && at->loc.src->origin)     /* a LaTeX answer */
+        diag_fail(ctx, at->loc, "the size of `%s` is not clear: nothing in the answer fixes "
+                  "it; write it with its dimension (\\mathbf{1}_{n}, I_{n})",
+                  diag_text(ctx, diag_origin(at->loc)));
+    const char *fill = diag_text(ctx, at->loc), *c = diag_text(ctx, at->kids[0]->loc);
+    int whole = strcmp(fill, "the expression") != 0, quoted = strcmp(c, "the expression") != 0;
+    diag_fail(ctx, at->loc, "the size of %s%s%s is not clear: nothing in the answer fixes it; "
+              "write it with its dimension, as in %s(%s, %s)", whole ? "'" : "",
+              whole ? fill : "this fill", whole ? "'" : "", at->text, quoted ? c : "c",
+              !strcmp(at->text, "matrix") ? "m, n" : "n");
+}
+
+/* After an answer's first pass: a fill whose size is still open is an
+ * error at the fill.  Its value would depend on a size nobody chose
+ * (sum(vector(1)), vector(1)'*vector(1)), and any verdict on it, or size
+ * in a message, would be the evaluator's guess.  Without a target (a
+ * helper line t = EXPR) the sizes of the result may stay open: the helper
+ * is elaborated again where it is used, and that place fixes them. */
+static void fills_fixed(nd_ctx *ctx, const elab_hints *h, nd_shape result, int with_target)
+{
+    nd_dim keep[2] = { -1, -1 };
+    if (!with_target) {
+        keep[0] = dim_find(ctx, result.rows);
+        keep[1] = dim_find(ctx, result.cols);
+    }
+    for (int i = 0; i < h->fills.n; i++) {
+        const hint_shape *s = &h->fills.v[i];
+        nd_dim d[2] = { dim_find(ctx, s->raw.rows), dim_find(ctx, s->raw.cols) };
+        for (int k = 0; k < 2; k++)
+            if (dim_is_open(ctx, d[k]) && d[k] != keep[0] && d[k] != keep[1])
+                fill_open_fail(ctx, s->at);
+    }
+}
+
 /* An answer's two passes: the first finds the shapes of its fills (and
  * lets them take the target's), the second builds it with them. */
 static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *target,
@@ -1609,8 +1658,11 @@ static nd_node *answer_passes(nd_ctx *ctx, const ast *expr, const nd_shape *targ
 {
     elab e = { .ctx = ctx, .infer = 0, .hints = h };
     nd_node *n = elab_expr(&e, expr);
-    if (target)
-        shape_unify(ctx, n->shape, *target);     /* a mismatch is the checker's to report */
+    int fits = 1;
+    if (target)         /* a mismatch is the checker's to report */
+        fits = shape_unify(ctx, n->shape, *target);
+    if (fits)
+        fills_fixed(ctx, h, n->shape, target != NULL);
     if (ctx->dimtab->dim_links == snap->dims.links)
         return n;
     hints_finish(ctx, h);
@@ -1644,13 +1696,7 @@ nd_node *elab_answer(nd_ctx *ctx, const ast *expr, const nd_shape *target)
  * sizes that its uses cannot fix. */
 static int has_free_dim(nd_ctx *ctx, nd_shape shape)
 {
-    nd_dim d[2] = { dim_find(ctx, shape.rows), dim_find(ctx, shape.cols) };
-    for (int i = 0; i < 2; i++) {
-        const struct nd_dimrec *r = &ctx->dimtab->dims[d[i]];
-        if (d[i] != DIM_ONE && d[i] >= ctx->dimtab->dims_frozen && r->value <= 0)
-            return 1;
-    }
-    return 0;
+    return dim_is_open(ctx, shape.rows) || dim_is_open(ctx, shape.cols);
 }
 
 void elab_answer_binding(nd_ctx *ctx, const char *name, nd_loc loc, const ast *expr)

@@ -132,17 +132,26 @@ static int depends_on_dims(enum nd_op op)
  * answer's first pass made them over dimensions that dims_restore
  * (elab.c) takes back, and the second pass must not meet them.  They stay
  * in ctx->dag->nodes (ids are not reused, nothing dangles); the table is
- * rebuilt without them. */
+ * rebuilt from the nodes it lists, not from every id below `first`: an
+ * earlier answer's first-pass nodes, unlisted then, stay unlisted.  Their
+ * shapes name dimensions that were taken back, whose indices the next
+ * answer makes again for its own fills (a vector(1) of line 1 found as
+ * line 2's, sized by line 2's context, then by line 3's). */
 void expr_unlist_from(nd_ctx *ctx, uint32_t first)
 {
     if (first >= ctx->dag->n_nodes)
         return;
-    memset(ctx->dag->htab, 0, ctx->dag->hcap * sizeof *ctx->dag->htab);
-    ctx->dag->hcount = 0;
-    for (uint32_t id = 0; id < first; id++) {
-        table_insert(ctx->dag->htab, ctx->dag->hcap, ctx->dag->nodes[id]);
-        ctx->dag->hcount++;
-    }
+    nd_dag *g = ctx->dag;
+    nd_node **tab = xmalloc(g->hcap * sizeof *tab);
+    memset(tab, 0, g->hcap * sizeof *tab);
+    g->hcount = 0;
+    for (uint32_t i = 0; i < g->hcap; i++)
+        if (g->htab[i] && g->htab[i]->id < first) {
+            table_insert(tab, g->hcap, g->htab[i]);
+            g->hcount++;
+        }
+    free(g->htab);
+    g->htab = tab;
 }
 
 /* Returns the existing node equal to the candidate, or registers it. */

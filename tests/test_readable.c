@@ -378,6 +378,29 @@ START_TEST(sized_fills_read_back)
 }
 END_TEST
 
+/* Steps whose fills (vector(1)*vector(1)') only their own line sizes, used
+ * by name in a later line: seeds 7537 and 12664 (of 7000-21999) printed
+ * --steps --latex that read back as "dL/dt1 is 1 x m" for a 1 x n step.
+ * An earlier line's first-pass fill was found again in a later line (see
+ * expr_unlist_from); the steps, text and LaTeX, read back. */
+START_TEST(steps_fills_read_back)
+{
+    static const uint64_t seeds[] = { 7537, 12664 };
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
+        for (int latex = 0; latex < 2; latex++) {
+            strbuf p;
+            sb_init(&p);
+            randprog(seeds[i], 3, &p);
+            char *why = NULL;
+            int st = t_read_back(sb_str(&p), latex ? ND_STEPS_LATEX : ND_STEPS, latex, &why);
+            ck_assert_msg(st == 0, "seed %d (steps, %s) reads back with status %d:\n%s\n%s",
+                          (int)seeds[i], latex ? "LaTeX" : "text", st, sb_str(&p), why);
+            nd_free(why);
+            sb_free(&p);
+        }
+}
+END_TEST
+
 /* Gradients through kron are block sums of kron with ones, whose sizes
  * kron needs at the call: they are written (kron(eye(2), vector(1, 3)');
  * LaTeX I_{2} \otimes \mathbf{1}_{3}^\top, which the LaTeX reader reads),
@@ -618,6 +641,7 @@ Suite *suite_readable(void)
     tcase_add_test(tc, filled_sums_read_back);
     tcase_add_test(tc, named_products_keep_their_coefficient);
     tcase_add_test(tc, sized_fills_read_back);
+    tcase_add_test(tc, steps_fills_read_back);
     tcase_add_test(tc, kron_gradients_read_back);
     suite_add_tcase(s, tc);
     return s;

@@ -1,0 +1,8 @@
+# a fill whose size nothing in the answer fixes (the inner size of matrix(1)*matrix(1)) is an error at the fill: its value depends on a size nobody chose, and a verdict would be the evaluator's guess
+args: -e "x, y : vector(n); M : matrix(m, n); a : scalar\nt1 = y'\nL = sum((M*y)*y') + a\nwrt M" --check "matrix(1)*matrix(1)*y*t1"
+status: 2
+--- stdout
+--- stderr
+<check>:1:1: error: the size of 'matrix(1)' is not clear: nothing in the answer fixes it; write it with its dimension, as in matrix(1, m, n)
+    matrix(1)*matrix(1)*y*t1
+    ^~~~~~~~~
