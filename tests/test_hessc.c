@@ -68,6 +68,9 @@ static const hc_case cases[] = {
                          "h = tanh(W*x + b)\nwrt x" },
     /* d of both signs in X'*diag(d)*X (--blas: two dsyrk calls) */
     { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\nf = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
+    /* X'*diag(d)*X of a computed X (--blas below 32 columns: one dgemm of
+     * X's buffer and diag(d)*X, written straight into the output) */
+    { ND_DERIV_HESSIAN, "A, B : matrix(m, n)\nx : vector(n)\nf = sum(exp((A + B)*x))\nwrt x" },
     /* several blocks: the Hessian's on and above the diagonal, in order */
     { ND_DERIV_HESSIAN, "A : matrix(n, m)\nx : vector(n)\ny : vector(m)\na : scalar\n"
                         "f = x'*A*y + sum(exp(A'*x)) .* a + a^3*norm2(y)\nwrt x, y, a" },
