@@ -531,9 +531,10 @@ static void syrk_blas(cg_emitter *E, const cg_ins *in, const char *c, const char
         cg_pointer_text(E, in->a, &x);
         cg_line(out, ind, "if (%s < %d) {", n, SYRK_GEMM_N);
         syrk_gemm(c, m, n, d, sb_str(&x), sb_str(&xkj), sb_str(&s), out, ind + 1);
-        cg_line(out, ind, "} else");
+        cg_line(out, ind, "} else {");
+    } else {
+        cg_line(out, ind, "{");
     }
-    cg_line(out, ind, "{");
     cg_line(out, ind + 1, "long nd_pos = 0, nd_neg = %s;", m);
     cg_line(out, ind + 1, "for (k = 0; k < %s; k++) {", m);
     cg_line(out, ind + 2, "double *nd_row;");

@@ -1619,14 +1619,16 @@ static _Noreturn void fill_open_fail(nd_ctx *ctx, const ast *at)
 {
     if (at->loc.src && at->loc.src->origin)     /* a LaTeX answer */
         diag_fail(ctx, at->loc, "the size of `%s` is not clear: nothing in the answer fixes "
-                  "it; write it with its dimension (\\mathbf{1}_{n}, I_{n})",
-                  diag_text(ctx, diag_origin(at->loc)));
+                  "it; write its size as a subscript (\\mathbf{1}_{n}, I_{n}: n a dimension "
+                  "of the program or a number)", diag_text(ctx, diag_origin(at->loc)));
     const char *fill = diag_text(ctx, at->loc), *c = diag_text(ctx, at->kids[0]->loc);
     int whole = strcmp(fill, "the expression") != 0, quoted = strcmp(c, "the expression") != 0;
+    int matrix = !strcmp(at->text, "matrix");
     diag_fail(ctx, at->loc, "the size of %s%s%s is not clear: nothing in the answer fixes it; "
-              "write it with its dimension, as in %s(%s, %s)", whole ? "'" : "",
-              whole ? fill : "this fill", whole ? "'" : "", at->text, quoted ? c : "c",
-              !strcmp(at->text, "matrix") ? "m, n" : "n");
+              "write its size in it, as in %s(%s, %s) (%s of the program or %s)",
+              whole ? "'" : "", whole ? fill : "this fill", whole ? "'" : "", at->text,
+              quoted ? c : "c", matrix ? "m, n" : "n", matrix ? "m, n dimensions" : "n a dimension",
+              matrix ? "numbers" : "a number");
 }
 
 /* After an answer's first pass: a fill whose size is still open is an

@@ -66,7 +66,8 @@ static const hc_case cases[] = {
     { ND_DERIV_JACOBIAN, "z : vector(n)\nf = softmax(z)\nwrt z" },
     { ND_DERIV_JACOBIAN, "W : matrix(m, n)\nx : vector(n)\nb : vector(m)\n"
                          "h = tanh(W*x + b)\nwrt x" },
-    /* d of both signs in X'*diag(d)*X (--blas: two dsyrk calls) */
+    /* d of both signs in X'*diag(d)*X (--blas: dgemm at these small
+     * sizes; the two dsyrk calls in the cases of numeric size below) */
     { ND_DERIV_HESSIAN, "A : matrix(m, n)\nx : vector(n)\nf = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
     /* X'*diag(d)*X of a computed X (--blas below 32 columns: one dgemm of
      * X's buffer and diag(d)*X, written straight into the output) */
@@ -85,6 +86,11 @@ static const hc_case cases[] = {
                         "s = sigmoid(A*x)\n"
                         "L = -sum(y .* log(s) + (1 - y) .* log(1 - s)) + lam/2*norm2(x)\nwrt x" },
     { ND_DERIV_HESSIAN, "A : matrix(130, 97)\nx : vector(97)\n"
+                        "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
+    /* either side of --blas's switch from dgemm to dsyrk (32 columns) */
+    { ND_DERIV_HESSIAN, "A : matrix(37, 31)\nx : vector(31)\n"
+                        "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
+    { ND_DERIV_HESSIAN, "A : matrix(37, 32)\nx : vector(32)\n"
                         "f = sum(sin(A*x)) + sum(cos(A*x))\nwrt x" },
     /* matrices through vec: a block's rows and columns in vec order (X[i, j]
      * at i + m*j), NAME_hvp's v_X and (H v)_X shaped like X */

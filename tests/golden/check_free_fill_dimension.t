@@ -3,6 +3,6 @@ args: -e "A : matrix(n, n)\na : scalar\nL = tr(A - a) + a\nwrt a" --check "1 - s
 status: 2
 --- stdout
 --- stderr
-<check>:1:14: error: the size of 'vector(1)' is not clear: nothing in the answer fixes it; write it with its dimension, as in vector(1, n)
+<check>:1:14: error: the size of 'vector(1)' is not clear: nothing in the answer fixes it; write its size in it, as in vector(1, n) (n a dimension of the program or a number)
     1 - sum(diag(vector(1)))
                  ^~~~~~~~~

@@ -4,6 +4,6 @@ status: 2
 --- stdout
 dL/dM: equivalent
 --- stderr
-tests/golden/inputs/fill_size_open.txt:1:5: error: the size of 'vector(1)' is not clear: nothing in the answer fixes it; write it with its dimension, as in vector(1, n)
+tests/golden/inputs/fill_size_open.txt:1:5: error: the size of 'vector(1)' is not clear: nothing in the answer fixes it; write its size in it, as in vector(1, n) (n a dimension of the program or a number)
     t = vector(1)
         ^~~~~~~~~

@@ -3,6 +3,6 @@ args: -e "x, y : vector(n); M : matrix(m, n); a : scalar\nt1 = y'\nL = sum((M*y)
 status: 2
 --- stdout
 --- stderr
-<check>:1:1: error: the size of 'matrix(1)' is not clear: nothing in the answer fixes it; write it with its dimension, as in matrix(1, m, n)
+<check>:1:1: error: the size of 'matrix(1)' is not clear: nothing in the answer fixes it; write its size in it, as in matrix(1, m, n) (m, n dimensions of the program or numbers)
     matrix(1)*matrix(1)*y*t1
     ^~~~~~~~~

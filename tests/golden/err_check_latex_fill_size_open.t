@@ -3,6 +3,6 @@ args: -e "x, y : vector(n); a : scalar\nL = sum(x) + a\nwrt a" --check-latex "\\
 status: 2
 --- stdout
 --- stderr
-<check>:1:1: error: the size of `\mathbf{1}` is not clear: nothing in the answer fixes it; write it with its dimension (\mathbf{1}_{n}, I_{n})
+<check>:1:1: error: the size of `\mathbf{1}` is not clear: nothing in the answer fixes it; write its size as a subscript (\mathbf{1}_{n}, I_{n}: n a dimension of the program or a number)
     \mathbf{1}^\top \mathbf{1}
     ^~~~~~~~~~
