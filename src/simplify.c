@@ -990,7 +990,11 @@ static int absorb_in_row_sums(simp *S, mono *m, const mono *need, nd_node *name)
         mono moved = { .n = 0, .ok = 1 };
         for (int j = 0; inner.ok && j < need->n; j++) {
             nd_node *b = need->base[j];
-            long lack = need->e[j] - mono_exp(&inner, b), have = mono_exp(m, b);
+            /* the reduction itself is one of m's powers, not a factor to
+             * move: (y'*x)*t1 with t1 = (y'*x)*x has no y'*x to spare for
+             * the summand of y'*x */
+            long lack = need->e[j] - mono_exp(&inner, b),
+                 have = mono_exp(m, b) - (b == m->base[i]);
             if (lack == 0 || (mono_exp(&inner, b) != 0 && (mono_exp(&inner, b) > 0) != (lack > 0)))
                 continue;
             if (!shape_equal(ctx, b->shape, m->base[i]->shape) || (have > 0) != (lack > 0) ||
