@@ -316,8 +316,13 @@ static nd_node *factor_coef(simp *S, nd_node *sum)
     return r;
 }
 
+/* Only a sum: multiplying a sum out can leave a single term (P*(1 - c) - P
+ * is -c*P), whose factors are not terms to factor (they were added up:
+ * the gradient of P*(tanh(b) - b) printed as a sum of P's factors). */
 static nd_node *factor_sum(simp *S, nd_node *sum)
 {
+    if (sum->op != OP_ADD)
+        return sum;
     size_t best_len = length(S, sum);
     if (best_len == SIZE_MAX)
         return sum;
