@@ -995,7 +995,10 @@ static int absorb_in_row_sums(simp *S, mono *m, const mono *need, nd_node *name)
         mono moved = { .n = 0, .ok = 1 };
         for (int j = 0; inner.ok && j < need->n; j++) {
             nd_node *b = need->base[j];
-            long lack = need->e[j] - mono_exp(&inner, b), have = mono_exp(m, b);
+            /* the reduction itself is not a factor it can take in: x'*x
+             * moved into x'*M is (x'*x)^2's, not x'*x's */
+            long lack = need->e[j] - mono_exp(&inner, b),
+                 have = mono_exp(m, b) - (b == m->base[i] ? m->e[i] : 0);
             if (lack == 0 || (mono_exp(&inner, b) != 0 && (mono_exp(&inner, b) > 0) != (lack > 0)))
                 continue;
             if (!shape_equal(ctx, b->shape, m->base[i]->shape) || (have > 0) != (lack > 0) ||
