@@ -400,8 +400,10 @@ void eval_random_vars(nd_evalenv *env, nd_rng *rng, int attempt)
     env->vars = xrealloc(env->vars, ((size_t)ctx->scope->n_vars + 1) * sizeof *env->vars);
     memset(env->vars, 0, ((size_t)ctx->scope->n_vars + 1) * sizeof *env->vars);
     env->nvars = ctx->scope->n_vars;
-    /* even attempts: values in [-s, s]; odd ones: positive; s shrinks */
-    double scale = attempt < 8 ? 1.0 : attempt < 16 ? 0.5 : 0.2;
+    /* even attempts: values in [-s, s]; odd ones: positive; s shrinks, then
+     * grows: norm(relu(u - 1)) has a gradient only where some u(i) > 1 */
+    double scale = attempt < 8 ? 1.0 : attempt < 16 ? 0.5 : attempt < 24 ? 0.2
+                 : attempt < 32 ? 2.0 : 5.0;
     double lo = attempt % 2 ? 0.1 * scale : -scale;
     for (int i = 0; i < ctx->scope->n_vars; i++) {
         nd_var *v = &ctx->scope->vars[i];

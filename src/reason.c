@@ -1106,14 +1106,20 @@ static int difference(R *r)
         return 0;       /* the expansion lost something: say nothing */
     /* shown simplified: -X'*(p.*y) - X'*(y.*sigmoid(-X*w)) is -X'*y */
     nd_node *shown[3] = { missing, extra, d };
-    for (int i = 0; i < 3; i++)
-        if (shown[i])
+    for (int i = 0; i < 3; i++) {
+        nd_node *raw = shown[i];
+        if (raw)
             emit_simplify_all(ctx, &shown[i], 1);
+        if (raw && !cmp_equal(&r->cmp, shown[i], raw))
+            shown[i] = raw;     /* a simplification that changed the value: show it as found */
+    }
     int gn = missing ? (shown[0]->op == OP_ADD ? 2 : 1) : 0;
     int an = extra ? (shown[1]->op == OP_ADD ? 2 : 1) : 0;
     const char *ms = missing ? show(r, shown[0]) : NULL, *es = extra ? show(r, shown[1]) : NULL;
     if ((ms && strlen(ms) > 80) || (es && strlen(es) > 80))
         return 0;
+    if (ms && es && !strcmp(ms, es))
+        return 0;       /* "`2*t1` should be `2*t1`" says nothing: a counterexample will */
     const char *whole = r->in->subject ? r->in->subject : "the gradient";
     if (!extra)
         reason_set(r->out, "missing-term", "missing the term%s `%s`: %s is the answer plus it",

@@ -316,8 +316,13 @@ static nd_node *factor_coef(simp *S, nd_node *sum)
     return r;
 }
 
+/* Only a sum: multiplying a sum out can leave a single term (P*(1 - c) - P
+ * is -c*P), whose factors are not terms to factor (they were added up:
+ * the gradient of P*(tanh(b) - b) printed as a sum of P's factors). */
 static nd_node *factor_sum(simp *S, nd_node *sum)
 {
+    if (sum->op != OP_ADD)
+        return sum;
     size_t best_len = length(S, sum);
     if (best_len == SIZE_MAX)
         return sum;
@@ -990,11 +995,11 @@ static int absorb_in_row_sums(simp *S, mono *m, const mono *need, nd_node *name)
         mono moved = { .n = 0, .ok = 1 };
         for (int j = 0; inner.ok && j < need->n; j++) {
             nd_node *b = need->base[j];
-            /* the reduction itself is one of m's powers, not a factor to
-             * move: (y'*x)*t1 with t1 = (y'*x)*x has no y'*x to spare for
-             * the summand of y'*x */
+            /* the reduction itself is not a factor it can take in: x'*x
+             * moved into x'*M is (x'*x)^2's, not x'*x's ((y'*x)*t1 with
+             * t1 = (y'*x)*x has no y'*x to spare for the summand of y'*x) */
             long lack = need->e[j] - mono_exp(&inner, b),
-                 have = mono_exp(m, b) - (b == m->base[i]);
+                 have = mono_exp(m, b) - (b == m->base[i] ? m->e[i] : 0);
             if (lack == 0 || (mono_exp(&inner, b) != 0 && (mono_exp(&inner, b) > 0) != (lack > 0)))
                 continue;
             if (!shape_equal(ctx, b->shape, m->base[i]->shape) || (have > 0) != (lack > 0) ||

@@ -1,0 +1,7 @@
+# norm(relu(u - 1)) has a gradient only where some u(i) > 1, and the random values were all in [-1, 1] (then [-0.5, 0.5], [-0.2, 0.2]): 'could not find a random point where norm is defined'. The draws now grow past 1 after they shrink. Seed 36620 of the read-back sweep.
+args: -e "u : vector(m)\nL = norm(relu(u - 1))" --verify
+status: 0
+--- stdout
+dL/du: max relative error 2.5e-51
+verified: 3 random points, 256-bit central differences, tolerance 1e-20
+--- stderr
