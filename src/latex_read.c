@@ -111,6 +111,33 @@ static int known_square(lr_shape s)
     return s.rows && s.cols && !strcmp(s.rows, s.cols) && !is_one(s.rows);
 }
 
+/* Square by its form, whatever its sizes: I, an inverse, and what keeps
+ * their shape (a sum with them, a transpose, a scalar multiple, a power):
+ * (2 I - b)^{-1} squared is a matrix power although I's size is not known
+ * yet where the power is read. */
+static int square_form(const lnode *n)
+{
+    if (known_square(n->shape) || n->kind == LN_EYE || n->kind == LN_INV)
+        return 1;
+    switch (n->kind) {
+    case LN_T:
+    case LN_NEG:
+    case LN_POW:
+        return square_form(n->kids[0]);
+    case LN_ADD:
+    case LN_SUB:
+    case LN_EMUL:
+    case LN_EDIV:
+    case LN_MUL:
+        for (int i = 0; i < n->nkids; i++)
+            if (!known_scalar(n->kids[i]->shape) && !square_form(n->kids[i]))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* A dimension of a sum or an elementwise product: broadcasting takes the
  * one that is not 1. */
 static const char *merge_dim(const char *a, const char *b)
@@ -201,8 +228,7 @@ static void shape_node(lnode *n)
         n->shape = n->elementwise ? merge(k[0]->shape, k[1]->shape) : k[0]->shape;
         break;
     case LN_POW:
-        n->elementwise = !known_scalar(k[0]->shape) && !known_square(k[0]->shape) &&
-                         k[0]->kind != LN_EYE;
+        n->elementwise = !known_scalar(k[0]->shape) && !square_form(k[0]);
         n->shape = k[0]->shape;
         break;
     case LN_NEG:
