@@ -317,8 +317,9 @@ START_TEST(filled_sums_read_back)
 }
 END_TEST
 
-/* Random programs whose gradients read back, text and LaTeX. */
-static void seeds_read_back(const uint64_t *seeds, size_t n)
+/* Random programs whose output in mode `text` and in its LaTeX twin
+ * `latex` reads back. */
+static void seeds_read_back_in(const uint64_t *seeds, size_t n, int text, int latex_mode)
 {
     for (size_t i = 0; i < n; i++)
         for (int latex = 0; latex < 2; latex++) {
@@ -326,12 +327,19 @@ static void seeds_read_back(const uint64_t *seeds, size_t n)
             sb_init(&p);
             randprog(seeds[i], 3, &p);
             char *why = NULL;
-            int st = t_read_back(sb_str(&p), latex ? ND_LATEX : ND_TEXT, latex, &why);
-            ck_assert_msg(st == 0, "seed %d (%s) reads back with status %d:\n%s\n%s",
-                          (int)seeds[i], latex ? "LaTeX" : "text", st, sb_str(&p), why);
+            int st = t_read_back(sb_str(&p), latex ? latex_mode : text, latex, &why);
+            ck_assert_msg(st == 0, "seed %d (%s%s) reads back with status %d:\n%s\n%s",
+                          (int)seeds[i], text == ND_STEPS ? "steps, " : "",
+                          latex ? "LaTeX" : "text", st, sb_str(&p), why);
             nd_free(why);
             sb_free(&p);
         }
+}
+
+/* Random programs whose gradients read back, text and LaTeX. */
+static void seeds_read_back(const uint64_t *seeds, size_t n)
+{
+    seeds_read_back_in(seeds, n, ND_TEXT, ND_LATEX);
 }
 
 /* A named product with a coefficient (t2 = (2*x.^2/3)./(1 + x.^2)) written
@@ -413,18 +421,7 @@ END_TEST
 START_TEST(steps_fills_read_back)
 {
     static const uint64_t seeds[] = { 7537, 12664 };
-    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
-        for (int latex = 0; latex < 2; latex++) {
-            strbuf p;
-            sb_init(&p);
-            randprog(seeds[i], 3, &p);
-            char *why = NULL;
-            int st = t_read_back(sb_str(&p), latex ? ND_STEPS_LATEX : ND_STEPS, latex, &why);
-            ck_assert_msg(st == 0, "seed %d (steps, %s) reads back with status %d:\n%s\n%s",
-                          (int)seeds[i], latex ? "LaTeX" : "text", st, sb_str(&p), why);
-            nd_free(why);
-            sb_free(&p);
-        }
+    seeds_read_back_in(seeds, sizeof seeds / sizeof *seeds, ND_STEPS, ND_STEPS_LATEX);
 }
 END_TEST
 
